@@ -1,0 +1,95 @@
+/**
+ * A session's key/value cache with TTLs and hit/miss counters, for the performance lessons.
+ * Values are copied in and out (structured clone), so the learner's app never holds a host
+ * object. Bounded in entries and bytes; the oldest entry goes first.
+ */
+import type { SessionClock } from '../clock/index.ts'
+
+export interface CacheStats {
+  hits: number
+  misses: number
+  /** Live entries right now. */
+  size: number
+}
+
+export interface SessionCache {
+  /** The value, or null on a miss (expired entries are misses). */
+  get(key: string): unknown
+  set(key: string, value: unknown, options?: { ttlMs?: number }): void
+  delete(key: string): boolean
+  /** Empties the cache and zeroes its counters. */
+  clear(): void
+  stats(): CacheStats
+  /** Approximate bytes held, for the session's memory budget. */
+  sizeBytes(): number
+}
+
+export interface CacheOptions {
+  clock: SessionClock
+  maxEntries?: number
+  maxBytes?: number
+}
+
+export class CacheValueTooLarge extends Error {
+  override name = 'CacheValueTooLarge'
+}
+
+/**
+ * @example
+ * const cache = createCache({ clock })
+ * cache.set('report', { total: 3 }, { ttlMs: 30_000 })
+ * cache.get('report') // { total: 3 }, a hit
+ */
+export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }: CacheOptions): SessionCache {
+  const entries = new Map<string, { value: unknown; expiresAt: number; bytes: number }>()
+  let bytes = 0
+  let hits = 0
+  let misses = 0
+
+  const remove = (key: string) => {
+    const entry = entries.get(key)
+    if (!entry) return false
+    bytes -= entry.bytes
+    entries.delete(key)
+    return true
+  }
+  const purgeExpired = () => {
+    const now = clock.now()
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) remove(key)
+  }
+
+  return {
+    get(key) {
+      const entry = entries.get(String(key))
+      if (!entry || entry.expiresAt <= clock.now()) {
+        if (entry) remove(String(key))
+        misses++
+        return null
+      }
+      hits++
+      return structuredClone(entry.value)
+    },
+    set(key, value, { ttlMs = Number.POSITIVE_INFINITY } = {}) {
+      if (!(ttlMs > 0)) throw new RangeError('cache.set: ttlMs must be a positive number of milliseconds')
+      const size = String(key).length + (JSON.stringify(value)?.length ?? 0)
+      if (size > maxBytes) throw new CacheValueTooLarge(`cache.set: the value is ${size} bytes; the cache holds at most ${maxBytes}`)
+      remove(String(key))
+      purgeExpired()
+      while (entries.size >= maxEntries || bytes + size > maxBytes) remove(entries.keys().next().value as string)
+      entries.set(String(key), { value: structuredClone(value), expiresAt: clock.now() + ttlMs, bytes: size })
+      bytes += size
+    },
+    delete: (key) => remove(String(key)),
+    clear() {
+      entries.clear()
+      bytes = 0
+      hits = 0
+      misses = 0
+    },
+    stats() {
+      purgeExpired()
+      return { hits, misses, size: entries.size }
+    },
+    sizeBytes: () => bytes,
+  }
+}

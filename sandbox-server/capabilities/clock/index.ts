@@ -1,0 +1,37 @@
+/**
+ * A session's clock: real time plus an offset that checks can advance, so TTLs and token
+ * expiry can be tested without waiting. The isolate's `Date` follows it too (the runtime
+ * passes `offsetMs` in with every request).
+ */
+export interface SessionClock {
+  /** Milliseconds since the epoch, as the learner's app sees them. */
+  now(): number
+  /** Moves this session's time forward; never backwards. */
+  advance(ms: number): void
+  /** Back to real time. */
+  reset(): void
+  /** How far this clock is ahead of real time. */
+  readonly offsetMs: number
+}
+
+/**
+ * @example
+ * const clock = createClock()
+ * clock.advance(60_000) // the learner's app now lives one minute in the future
+ */
+export function createClock(): SessionClock {
+  let offsetMs = 0
+  return {
+    now: () => Date.now() + offsetMs,
+    advance(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('clock.advance takes a positive number of milliseconds')
+      offsetMs += ms
+    },
+    reset() {
+      offsetMs = 0
+    },
+    get offsetMs() {
+      return offsetMs
+    },
+  }
+}

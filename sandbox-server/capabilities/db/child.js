@@ -1,0 +1,411 @@
+// @ts-check
+/**
+ * The database child process: holds the in-memory SQLite databases of many sessions and runs
+ * one request at a time for the host's pool (./pool.ts) over IPC (protocol in ./protocol.ts).
+ *
+ * Why a separate process: better-sqlite3 cannot interrupt a running statement (its issue 707),
+ * so the host kills this whole process at the statement deadline and restores its databases
+ * from snapshots in a fresh one. Nothing here needs to cooperate with that.
+ *
+ * Why plain JavaScript: `child_process.fork` must start it on Node 20, 22 and 24 with no tsx
+ * loader and no flags, from the server, the tests and the grader CLI alike.
+ *
+ * What it must never do:
+ * - open a file or a network connection: every database is `:memory:` or deserialized, and the
+ *   host refuses ATTACH, DETACH, VACUUM and PRAGMA (but a read-only list) before a learner
+ *   statement gets here (./learner-sql.ts);
+ * - read the environment: the host starts it with an empty env and no execArgv;
+ * - outlive the host: a watchdog thread kills it when its parent process changes;
+ * - send back a stack trace or a host path: an error crosses as `{ kind, message, code }`.
+ *
+ * @typedef {import('./protocol.ts').DbRequest} DbRequest
+ * @typedef {import('./protocol.ts').DbReply} DbReply
+ * @typedef {import('./protocol.ts').ChildConfig} ChildConfig
+ * @typedef {import('./protocol.ts').WireError} WireError
+ * @typedef {import('./protocol.ts').BytesPart} BytesPart
+ * @typedef {import('better-sqlite3').Database} SqliteDatabase
+ * @typedef {import('better-sqlite3').Statement} SqliteStatement
+ * @typedef {{ db: SqliteDatabase; statements: Map<string, SqliteStatement>; maxPageCount: number }} OpenDatabase
+ */
+import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+
+/** @type {ChildConfig} */
+const config = JSON.parse(process.argv[2] ?? '{}')
+
+/** Prepared statements kept per database; learner code repeats the same few statements. */
+const STATEMENT_CACHE_SIZE = 64
+
+/** @type {Map<string, OpenDatabase>} */
+const databases = new Map()
+
+/** An error meant for the host, already worded for the learner. */
+class RequestError extends Error {
+  /**
+   * @param {WireError['kind']} kind
+   * @param {string} message
+   * @param {string} code
+   */
+  constructor(kind, message, code) {
+    super(message)
+    this.kind = kind
+    this.code = code
+  }
+}
+
+/** @param {string} dbId */
+function getDatabase(dbId) {
+  const entry = databases.get(dbId)
+  // No id in the message: a session's id is a capability and must not be echoed or logged.
+  if (!entry) throw new RequestError('unknown-db', 'no such database', 'SANDBOX_UNKNOWN_DATABASE')
+  return entry
+}
+
+/**
+ * Opens an empty database (then runs the trusted seed with `exec`) or restores a snapshot.
+ * @param {Extract<DbRequest, { op: 'open' }>} request
+ */
+function openDatabase({ dbId, seedSql, bytes: snapshot, maxPageCount }) {
+  if (databases.has(dbId)) {
+    throw new RequestError('sql', 'a database with this id is already open', 'SANDBOX_ALREADY_OPEN')
+  }
+  // better-sqlite3 only takes a Buffer for deserialization; this is a view, not a copy.
+  const db = snapshot
+    ? new Database(Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength))
+    : new Database(':memory:')
+  try {
+    db.pragma('foreign_keys = ON')
+    // The default temp store is a file; in memory, and capped like main, TEMP tables can
+    // neither touch the disk nor escape the size limit.
+    db.pragma('temp_store = MEMORY')
+    db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`)
+    db.pragma(`temp.max_page_count = ${Math.floor(maxPageCount)}`)
+    if (seedSql) db.exec(seedSql)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  databases.set(dbId, { db, statements: new Map(), maxPageCount })
+  // The first snapshot is taken here so the host can always restore it; a database opened
+  // from an unchanged snapshot already has one on the host.
+  return snapshot && !seedSql ? {} : { bytes: toUint8Array(db.serialize()) }
+}
+
+/**
+ * Prepares through a small LRU cache. The host has already checked the text: preparing is
+ * where SQLite applies some PRAGMAs, so an unchecked statement must never reach here.
+ * @param {OpenDatabase} entry
+ * @param {string} sql
+ */
+function prepareCached(entry, sql) {
+  const cached = entry.statements.get(sql)
+  if (cached) {
+    entry.statements.delete(sql)
+    entry.statements.set(sql, cached)
+    return cached
+  }
+  const statement = entry.db.prepare(sql)
+  // Read integers as BigInt so none is silently rounded; toResultValue turns safe ones back.
+  if (statement.reader) statement.safeIntegers(true)
+  entry.statements.set(sql, statement)
+  if (entry.statements.size > STATEMENT_CACHE_SIZE) {
+    const oldest = entry.statements.keys().next().value
+    if (oldest !== undefined) entry.statements.delete(oldest)
+  }
+  return statement
+}
+
+/**
+ * Integers come back as numbers while they are safe, as BigInt beyond 2^53 (never rounded);
+ * BLOBs as plain Uint8Array rather than Buffer.
+ * @param {unknown} value
+ */
+function toResultValue(value) {
+  if (typeof value === 'bigint') {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value
+  }
+  if (Buffer.isBuffer(value)) return toUint8Array(value)
+  return value
+}
+
+/** @param {Buffer} buffer */
+function toUint8Array(buffer) {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+/** @param {unknown} value */
+function sizeOf(value) {
+  if (typeof value === 'string') return value.length * 2
+  if (value instanceof Uint8Array) return value.byteLength
+  return 8
+}
+
+/**
+ * Converts one row and charges its size to the reply's budget: a reply over the budget is
+ * refused here rather than copied into the host.
+ * @param {Record<string, unknown> | unknown[]} row
+ * @param {{ bytes: number }} budget
+ */
+function convertRow(row, budget) {
+  const target = /** @type {Record<string, unknown>} */ (row)
+  for (const key of Object.keys(target)) {
+    const value = toResultValue(target[key])
+    target[key] = value
+    budget.bytes += sizeOf(value) + 16
+  }
+  if (budget.bytes > config.maxResultBytes) {
+    throw new RequestError(
+      'sql',
+      `the result is larger than the sandbox limit of ${formatBytes(config.maxResultBytes)}: ` +
+        'select fewer rows or columns',
+      'SANDBOX_RESULT_TOO_LARGE',
+    )
+  }
+  return row
+}
+
+/**
+ * better-sqlite3 binds an array to `?` and an object to `:name`; no argument binds nothing.
+ * @param {import('./protocol.ts').WireParams | undefined} params
+ */
+function bind(params) {
+  return params === undefined ? [] : [params]
+}
+
+/**
+ * All rows of a statement, stopping as soon as the row limit is passed so a huge result is
+ * never built.
+ * @param {SqliteStatement} statement
+ * @param {import('./protocol.ts').WireParams | undefined} params
+ */
+function allRows(statement, params) {
+  /** @type {unknown[]} */
+  const rows = []
+  const budget = { bytes: 0 }
+  for (const row of statement.iterate(...bind(params))) {
+    if (rows.length === config.maxRows) {
+      throw new RequestError(
+        'sql',
+        `the query returned more than ${config.maxRows} rows (the sandbox limit): ` +
+          'add a LIMIT or a WHERE clause',
+        'SANDBOX_TOO_MANY_ROWS',
+      )
+    }
+    rows.push(convertRow(/** @type {Record<string, unknown>} */ (row), budget))
+  }
+  return rows
+}
+
+/**
+ * @param {OpenDatabase} entry
+ * @param {Extract<DbRequest, { op: 'get' | 'all' | 'run' | 'query' }>} request
+ * @returns {{ result: unknown; wrote: boolean }}
+ */
+function runStatement(entry, request) {
+  const statement = prepareCached(entry, request.sql)
+  const wrote = !statement.readonly
+  switch (request.op) {
+    case 'get': {
+      const row = statement.get(...bind(request.params))
+      return { result: row === undefined ? undefined : convertRow(/** @type {Record<string, unknown>} */ (row), { bytes: 0 }), wrote }
+    }
+    case 'all':
+      return { result: allRows(statement, request.params), wrote }
+    case 'run': {
+      const info = statement.run(...bind(request.params))
+      return { result: { changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) }, wrote }
+    }
+    case 'query':
+      if (!statement.reader || !statement.readonly) {
+        throw new RequestError('sql', 'query() only runs statements that read (SELECT, EXPLAIN)', 'SANDBOX_NOT_A_READ')
+      }
+      return { result: allRows(statement, request.params), wrote: false }
+  }
+}
+
+/** @param {string} name */
+function quoteIdentifier(name) {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+/** @param {SqliteDatabase} db */
+function listTables(db) {
+  /** @type {string[]} */
+  const names = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .pluck()
+    .all()
+    .map(String)
+  const columnsOf = db.prepare('SELECT name, type, "notnull" AS not_null, pk FROM pragma_table_info(?)')
+  return names.map((name) => {
+    const columns = /** @type {{ name: string; type: string; not_null: number; pk: number }[]} */ (columnsOf.all(name))
+    return {
+      name,
+      columns: columns.map((column) => ({
+        name: column.name,
+        type: column.type,
+        notNull: column.not_null === 1,
+        primaryKey: column.pk > 0,
+      })),
+      rowCount: Number(db.prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`).pluck().get()),
+    }
+  })
+}
+
+/**
+ * @param {SqliteDatabase} db
+ * @param {Extract<DbRequest, { op: 'rows' }>} request
+ */
+function pageOfRows(db, { table, limit, offset }) {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?")
+    .get(table)
+  if (!exists) throw new RequestError('sql', `no such table: ${table}`, 'SQLITE_ERROR')
+  const quoted = quoteIdentifier(table)
+  const statement = db.prepare(`SELECT * FROM ${quoted} LIMIT ? OFFSET ?`).raw(true).safeIntegers(true)
+  const budget = { bytes: 0 }
+  const rows = statement.all(limit, offset).map((row) => convertRow(/** @type {unknown[]} */ (row), budget))
+  return {
+    columns: statement.columns().map((column) => column.name),
+    rows,
+    total: Number(db.prepare(`SELECT count(*) FROM ${quoted}`).pluck().get()),
+  }
+}
+
+/**
+ * @param {DbRequest} request
+ * @returns {{ result?: unknown; wrote?: boolean; tx?: boolean; bytes?: Uint8Array }}
+ */
+function handle(request) {
+  if (request.op === 'open') return { ...openDatabase(request), tx: false }
+  const entry = getDatabase(request.dbId)
+  const { db } = entry
+  switch (request.op) {
+    case 'get':
+    case 'all':
+    case 'run':
+    case 'query': {
+      const { result, wrote } = runStatement(entry, request)
+      return { result, wrote, tx: db.inTransaction }
+    }
+    case 'begin':
+      prepareCached(entry, 'BEGIN').run()
+      return { tx: true }
+    case 'commit':
+      prepareCached(entry, 'COMMIT').run()
+      return { wrote: true, tx: db.inTransaction }
+    case 'rollback':
+      prepareCached(entry, 'ROLLBACK').run()
+      return { tx: db.inTransaction }
+    case 'tables':
+      return { result: listTables(db), tx: db.inTransaction }
+    case 'rows':
+      return { result: pageOfRows(db, request), tx: db.inTransaction }
+    case 'snapshot':
+      // Inside a transaction serialize() would capture rows that may still be rolled back.
+      if (db.inTransaction) return { result: { deferred: true }, tx: true }
+      return { bytes: toUint8Array(db.serialize()), tx: false }
+    case 'size': {
+      const pages = Number(db.pragma('page_count', { simple: true }))
+      const pageSize = Number(db.pragma('page_size', { simple: true }))
+      return { result: pages * pageSize, tx: db.inTransaction }
+    }
+    case 'close':
+      db.close()
+      databases.delete(request.dbId)
+      return {}
+  }
+}
+
+/** @param {number} bytes */
+function formatBytes(bytes) {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
+}
+
+/**
+ * Words an error for the learner: SQLite's own message plus its code, never a stack.
+ * @param {unknown} error
+ * @param {DbRequest} request
+ * @returns {WireError}
+ */
+function toWireError(error, request) {
+  if (error instanceof RequestError) {
+    return { kind: /** @type {WireError['kind']} */ (error.kind), message: error.message, code: String(error.code) }
+  }
+  const { message, code } = /** @type {{ message?: unknown; code?: unknown }} */ (error ?? {})
+  const text = String(message ?? error)
+  if (code === 'SQLITE_FULL') {
+    const entry = 'dbId' in request ? databases.get(request.dbId) : undefined
+    const pages = entry?.maxPageCount ?? ('maxPageCount' in request ? request.maxPageCount : 0)
+    const pageSize = entry ? Number(entry.db.pragma('page_size', { simple: true })) : 4096
+    return {
+      kind: 'sql',
+      message:
+        `database is full: it reached the sandbox limit of ${formatBytes(pages * pageSize)} ` +
+        `(${pages} pages); delete rows or store less data`,
+      code,
+    }
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return { kind: 'sql', message: text, code }
+  // better-sqlite3's own checks (binding, statement kind) throw TypeError or RangeError.
+  if (/more than one statement/.test(text)) {
+    return {
+      kind: 'sql',
+      message: 'one SQL statement at a time: split the text into separate calls (found more than one statement)',
+      code: 'SANDBOX_ONE_STATEMENT',
+    }
+  }
+  if (/contains no statements/.test(text)) {
+    return { kind: 'sql', message: 'the SQL text is empty', code: 'SANDBOX_EMPTY_SQL' }
+  }
+  return { kind: 'sql', message: text, code: error instanceof RangeError ? 'SQLITE_RANGE' : 'SQLITE_MISUSE' }
+}
+
+/** A large snapshot on its way in, slice by slice, for the request with this id. */
+/** @type {{ id: number; bytes: Uint8Array } | undefined} */
+let incoming
+
+process.on('message', (/** @type {DbRequest | BytesPart} */ message) => {
+  if ('part' in message) {
+    if (incoming?.id !== message.id) incoming = { id: message.id, bytes: new Uint8Array(message.total) }
+    incoming.bytes.set(message.part, message.offset)
+    return
+  }
+  const request = message
+  if (incoming?.id === request.id && request.op === 'open') request.bytes = incoming.bytes
+  incoming = undefined
+  /** @type {DbReply} */
+  let reply
+  try {
+    reply = { id: request.id, ok: true, ...handle(request) }
+  } catch (error) {
+    reply = { id: request.id, ok: false, error: toWireError(error, request) }
+  }
+  if (reply.ok && reply.bytes && reply.bytes.byteLength > config.partBytes) {
+    const { bytes } = reply
+    delete reply.bytes
+    for (let offset = 0; offset < bytes.byteLength; offset += config.partBytes) {
+      /** @type {BytesPart} */
+      const part = { id: request.id, part: bytes.subarray(offset, offset + config.partBytes), offset, total: bytes.byteLength }
+      process.send?.(part)
+    }
+  }
+  process.send?.(reply)
+})
+
+// The host is gone (or dropped us): nothing here is worth keeping.
+process.on('disconnect', () => process.exit(0))
+
+// 'disconnect' cannot fire while a runaway statement holds this thread, and a host that died
+// (SIGKILL, crash) cannot kill us at the deadline: an orphaned runaway would burn a core
+// forever (seen once in testing). A small thread watches for the parent to change instead.
+const watchdog = new Worker(
+  `const { workerData } = require('node:worker_threads')
+  setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(process.pid, 'SIGKILL') }, 250)`,
+  { eval: true, workerData: { ppid: process.ppid }, env: {} },
+)
+watchdog.unref()
+
+process.send?.({ ready: true })

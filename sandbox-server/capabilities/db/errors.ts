@@ -1,0 +1,85 @@
+/**
+ * The errors the database capability throws, one class per failure kind.
+ *
+ * Every message is meant for a learner as it stands: what went wrong and what to do, never a
+ * host path or a stack trace. `code` is stable for the HTTP layer's error shape.
+ */
+
+/**
+ * SQLite refused or failed a statement, or the sandbox refused it before SQLite saw it.
+ *
+ * @example
+ * try { await pool.get(id, 'SELECT * FROM nope') }
+ * catch (error) { if (error instanceof SqlError) console.log(error.message) } // "no such table: nope (SQLITE_ERROR)"
+ */
+export class SqlError extends Error {
+  override name = 'SqlError'
+  /** SQLite's code (`SQLITE_CONSTRAINT_FOREIGNKEY`...) or ours (`SANDBOX_REFUSED`...). */
+  readonly code: string
+  constructor(message: string, code: string) {
+    super(`${message} (${code})`)
+    this.code = code
+  }
+}
+
+/**
+ * A statement ran past its deadline; its database process was stopped and every database in it
+ * restored from its last snapshot.
+ */
+export class SqlTimeoutError extends Error {
+  override name = 'SqlTimeoutError'
+  readonly code = 'SANDBOX_SQL_TIMEOUT'
+  readonly timeoutMs: number
+  constructor(timeoutMs: number, message?: string) {
+    super(
+      message ??
+        `your SQL query ran longer than ${formatDuration(timeoutMs)} and was stopped: look for a ` +
+          'recursive CTE with no stopping condition or a join with no ON clause. The database ' +
+          'was restored from its last snapshot, so its latest writes may be missing.',
+    )
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/**
+ * No database with this id is open (never opened, closed, or lost in a crash it could not
+ * survive). The message leaves the id out: it may be a session id, which is never echoed.
+ */
+export class UnknownDatabaseError extends Error {
+  override name = 'UnknownDatabaseError'
+  readonly code = 'SANDBOX_UNKNOWN_DATABASE'
+  readonly dbId: string
+  constructor(dbId: string) {
+    super('this database is not open: it was never opened, was closed, or was reset')
+    this.dbId = dbId
+  }
+}
+
+/**
+ * The database process stopped while running this call for a reason other than the deadline
+ * (out of memory, a crash). Its databases were restored from their last snapshots.
+ */
+export class DatabaseCrashedError extends Error {
+  override name = 'DatabaseCrashedError'
+  readonly code = 'SANDBOX_DATABASE_CRASHED'
+  constructor(detail: string) {
+    super(
+      `the database process stopped while running this statement (${detail}); the database ` +
+        'was restored from its last snapshot, so its latest writes may be missing',
+    )
+  }
+}
+
+/** The pool was disposed; nothing more can run on it. */
+export class DbPoolDisposedError extends Error {
+  override name = 'DbPoolDisposedError'
+  readonly code = 'SANDBOX_DB_POOL_DISPOSED'
+  constructor() {
+    super('the database pool was shut down')
+  }
+}
+
+/** "1 s", "1.5 s", "250 ms": how a learner reads a limit. */
+export function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(2)} s` : `${ms} ms`
+}

@@ -1,0 +1,78 @@
+/**
+ * The IPC protocol between the host's pool (./pool.ts) and a database child (./child.js).
+ *
+ * One request at a time per child: `{ id, op, ...payload }` goes down, `{ id, ok, ... }` comes
+ * back; a large snapshot travels ahead of its message in BytesPart slices. Messages use `serialization: 'advanced'` (structured clone), so Uint8Array and BigInt
+ * cross as themselves. Keep this small: every field here is copied on every call.
+ * Nothing here may carry a host path, a stack trace or an environment variable.
+ */
+
+/** A value SQLite can bind or return. */
+export type WireValue = null | number | bigint | string | Uint8Array
+
+/** Bound parameters: an array for `?`, an object (keys without the `:`/`@`/`$`) for `:name`. */
+export type WireParams = WireValue[] | { [name: string]: WireValue }
+
+/** Limits the child enforces on what it sends back; passed once as its first argv. */
+export interface ChildConfig {
+  /** Most rows one all() or query() may return. */
+  maxRows: number
+  /** Rough most bytes of values one reply may carry (strings count 2 bytes a character). */
+  maxResultBytes: number
+  /**
+   * Bytes over this size (snapshots) cross as several BytesPart messages: one 15 MB message
+   * stalled the receiving event loop ~25 ms (measured), 1 MiB parts ~4 ms.
+   */
+  partBytes: number
+}
+
+export type DbRequest = { id: number } & (
+  | {
+      op: 'open'
+      dbId: string
+      seedSql?: string
+      /** A snapshot to open; when large it arrives beforehand as BytesPart messages instead. */
+      bytes?: Uint8Array
+      maxPageCount: number
+    }
+  | { op: 'get' | 'all' | 'run' | 'query'; dbId: string; sql: string; params?: WireParams }
+  | { op: 'begin' | 'commit' | 'rollback' | 'tables' | 'snapshot' | 'size' | 'close'; dbId: string }
+  | { op: 'rows'; dbId: string; table: string; limit: number; offset: number }
+)
+
+export type DbOp = DbRequest['op']
+
+/** An error as it crosses: already worded for the learner. */
+export interface WireError {
+  kind: 'sql' | 'unknown-db'
+  message: string
+  /** SQLite's code (SQLITE_CONSTRAINT_FOREIGNKEY...) or a SANDBOX_* code of ours. */
+  code: string
+}
+
+export type DbReply =
+  | {
+      id: number
+      ok: true
+      result?: unknown
+      /** The statement could have changed the database: its snapshot is now stale. */
+      wrote?: boolean
+      /** The database is inside a transaction after this request. */
+      tx?: boolean
+      /** A snapshot; when large it came beforehand as BytesPart messages instead. */
+      bytes?: Uint8Array
+    }
+  | { id: number; ok: false; error: WireError }
+
+/** One slice of a large `bytes` field, sent (either way) just before the message it belongs to. */
+export interface BytesPart {
+  id: number
+  part: Uint8Array
+  offset: number
+  total: number
+}
+
+/** The child's first message: it has loaded better-sqlite3 and listens. */
+export interface ChildReady {
+  ready: true
+}

@@ -1,0 +1,107 @@
+/**
+ * The public shapes of the database capability: what the runtime, sessions, checks and the UI
+ * see. No implementation here.
+ */
+
+/** A value SQLite binds: null, number, bigint, string or bytes (Buffer is a Uint8Array). */
+export type SqlValue = null | number | bigint | string | Uint8Array
+
+/** Bound parameters: an array for `?`, an object for `:name`/`@name`/`$name` (keys with or without the prefix). */
+export type SqlParams = readonly SqlValue[] | { readonly [name: string]: SqlValue }
+
+/**
+ * One result row. Integers are numbers while safe, BigInt beyond 2^53 (never rounded);
+ * BLOBs are plain Uint8Array.
+ */
+export type SqlRow = Record<string, unknown>
+
+export interface RunResult {
+  /** Rows inserted, updated or deleted by the statement. */
+  changes: number
+  /** Rowid of the last row inserted by this database connection. */
+  lastInsertRowid: number
+}
+
+export interface ColumnInfo {
+  name: string
+  /** The declared type as written in CREATE TABLE ('' when none). */
+  type: string
+  notNull: boolean
+  primaryKey: boolean
+}
+
+export interface TableInfo {
+  name: string
+  columns: ColumnInfo[]
+  rowCount: number
+}
+
+export interface RowsPage {
+  columns: string[]
+  /** Rows in storage order (rowid order for ordinary tables), values as in SqlRow. */
+  rows: unknown[][]
+  /** Rows in the whole table. */
+  total: number
+}
+
+export interface DbPoolOptions {
+  /** Child processes that hold the databases. Default 2. */
+  processes?: number
+  /** Deadline for one learner statement or trusted query(); past it the child is killed. Default 1000. */
+  statementTimeoutMs?: number
+  /** SQLite pages each database may use (`max_page_count`). Default 4096: 16 MiB at 4 KiB pages. */
+  maxPageCount?: number
+  /** Most rows one all() or query() may return before it fails. Default 5000. */
+  maxRows?: number
+  /**
+   * How soon after a write a database's snapshot is refreshed, per MiB of database (at least
+   * once this long). For a database over 1 MiB this bounds the writes another session's runaway
+   * can cost it; see the snapshot policy in pool.ts. Default 100.
+   */
+  snapshotIntervalMs?: number
+}
+
+export interface DbStats {
+  /** Child processes running now. */
+  processes: number
+  /** Databases open. */
+  databases: number
+  /** Child processes replaced after a deadline kill or a crash, since the pool was created. */
+  restarts: number
+}
+
+/**
+ * Per-session SQLite databases held in a pool of child processes. Every method returns a
+ * promise and never blocks the event loop. Learner methods (get, all, run, begin, commit,
+ * rollback) take exactly one statement and refuse ATTACH, DETACH, VACUUM and most PRAGMAs.
+ */
+export interface DbPool {
+  /**
+   * Creates a database from trusted seed SQL (several statements allowed) or a snapshot.
+   * The pool keeps a reference to `snapshot` (no copy): do not change it afterwards.
+   */
+  open(dbId: string, source?: { seedSql?: string; snapshot?: Uint8Array }): Promise<void>
+  /** First row of one learner statement, or undefined. */
+  get(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow | undefined>
+  /** All rows of one learner statement (at most `maxRows`). */
+  all(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]>
+  /** Runs one learner statement that changes data. */
+  run(dbId: string, sql: string, params?: SqlParams): Promise<RunResult>
+  begin(dbId: string): Promise<void>
+  commit(dbId: string): Promise<void>
+  rollback(dbId: string): Promise<void>
+  /** Trusted: every table with its columns and row count, by name. */
+  tables(dbId: string): Promise<TableInfo[]>
+  /** Trusted: one page of a table's rows. Default limit 100 (capped at `maxRows`), offset 0. */
+  rows(dbId: string, table: string, page?: { limit?: number; offset?: number }): Promise<RowsPage>
+  /** Trusted: one reading statement (SELECT, EXPLAIN, a PRAGMA that returns rows), no learner rules, same deadline. */
+  query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]>
+  /** The database as bytes (`serialize()`), for open(..., { snapshot }). */
+  snapshot(dbId: string): Promise<Uint8Array>
+  /** page_count * page_size: what the database costs toward the memory budget. */
+  sizeBytes(dbId: string): Promise<number>
+  close(dbId: string): Promise<void>
+  stats(): DbStats
+  /** Kills the child processes; every pending and later call rejects. */
+  dispose(): Promise<void>
+}
