@@ -1,0 +1,25 @@
+/**
+ * The isolate's web platform, host side: what the runtime imports to build and feed an
+ * isolate. The in-isolate half is `globals.ts` (bundled into the prelude by path, see
+ * `PLATFORM_PRELUDE_ENTRY`) and `exchange.ts` (imported by the runtime's in-isolate entry).
+ */
+import { fileURLToPath } from 'node:url'
+
+export { createPlatformBridge, type PlatformBridgeOptions } from './host.ts'
+export { installPlatform, installPlatformHost } from './install.ts'
+export {
+  PLATFORM_HOST_GLOBAL,
+  PLATFORM_HOST_MODES,
+  type HostFunctionMode,
+  type PlainRequest,
+  type PlainResponse,
+  type PlatformHost,
+  type SleepOutcome,
+  type UncaughtErrorReport,
+} from './contract.ts'
+
+/** The module to bundle first into the isolate's prelude: importing it installs the web platform. */
+export const PLATFORM_PRELUDE_ENTRY = fileURLToPath(new URL('./globals.ts', import.meta.url))
+
+/** The in-isolate helpers that turn PlainRequest into Request and Response into PlainResponse. */
+export const PLATFORM_EXCHANGE_ENTRY = fileURLToPath(new URL('./exchange.ts', import.meta.url))
