@@ -1,0 +1,81 @@
+/**
+ * Turns a learner's TypeScript module into CommonJS the isolate can run, with esbuild.
+ * Imports are resolved against the allow-list only: anything else (`fs`, `node:child_process`,
+ * a relative file) is a compile error that names what is allowed. Nothing is read from disk.
+ */
+import { build, type Message } from 'esbuild'
+import { ALLOWED_MODULES } from './modules.ts'
+import { CompileError, type Diagnostic } from './errors.ts'
+
+export const LEARNER_FILENAME = 'app.ts'
+/** Learner sources larger than this are refused before esbuild sees them. */
+export const MAX_SOURCE_BYTES = 200 * 1024
+
+const allowed = new Set(ALLOWED_MODULES)
+
+/** esbuild's wording where it talks about its own output rather than the learner's code. */
+function learnerText(text: string): string {
+  if (text.startsWith('Top-level await is currently not supported')) {
+    return 'await only works inside a function here: move it into your route handler (async (c) => { ... })'
+  }
+  return text
+}
+
+function toDiagnostic(message: Message): Diagnostic {
+  return {
+    message: learnerText(message.text),
+    line: message.location?.line ?? 1,
+    column: (message.location?.column ?? 0) + 1,
+    lineText: message.location?.lineText,
+  }
+}
+
+/**
+ * Compiles a learner module to a CommonJS function body (uses `require`, `module`, `exports`).
+ * Throws CompileError with line/column diagnostics.
+ *
+ * @example
+ * const code = await compileLearnerModule("import { Hono } from 'hono'\nexport default new Hono()")
+ */
+export async function compileLearnerModule(source: string): Promise<string> {
+  if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) {
+    throw new CompileError([{ message: `the file is larger than ${MAX_SOURCE_BYTES / 1024} KB`, line: 1, column: 1 }])
+  }
+  try {
+    const result = await build({
+      stdin: { contents: source, loader: 'ts', sourcefile: LEARNER_FILENAME },
+      bundle: true,
+      write: false,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2022',
+      logLevel: 'silent',
+      sourcemap: false,
+      plugins: [
+        {
+          name: 'sandbox-imports',
+          setup(builder) {
+            builder.onResolve({ filter: /.*/ }, ({ path, kind }) => {
+              if (kind === 'entry-point') return undefined
+              if (allowed.has(path)) return { path, external: true }
+              return {
+                errors: [
+                  {
+                    text:
+                      `Cannot import "${path}" in the sandbox. ` +
+                      `You can import: hono, hono/<middleware> (${ALLOWED_MODULES.filter((m) => m.startsWith('hono/')).length} of them, e.g. hono/cors), @sinclair/typebox and sandbox.`,
+                  },
+                ],
+              }
+            })
+          },
+        },
+      ],
+    })
+    return result.outputFiles[0]!.text
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors
+    if (errors?.length) throw new CompileError(errors.map(toDiagnostic))
+    throw error
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Builds the prelude once per process: the web platform, Hono and its middleware, TypeBox and
+ * the `sandbox` module in one script, compiled by V8 once and reused through its code cache,
+ * so a new isolate never re-parses Hono.
+ */
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { ALLOWED_MODULES, SANDBOX_MODULE } from '../modules.ts'
+
+const preludeDir = fileURLToPath(new URL('.', import.meta.url))
+
+/** The generated entry: entry.ts first (it installs the platform before Hono evaluates). */
+function entrySource(): string {
+  const libraries = ALLOWED_MODULES.filter((name) => name !== SANDBOX_MODULE)
+  return [
+    `import { installModules } from './entry.ts'`,
+    ...libraries.map((name, index) => `import * as m${index} from ${JSON.stringify(name)}`),
+    `installModules({ ${libraries.map((name, index) => `${JSON.stringify(name)}: m${index}`).join(', ')} })`,
+  ].join('\n')
+}
+
+let prelude: Promise<string> | undefined
+
+/** The prelude's source, built on first use (~1 s) and kept for the life of the process. */
+export function buildPrelude(): Promise<string> {
+  prelude ??= build({
+    stdin: { contents: entrySource(), resolveDir: preludeDir, sourcefile: 'sandbox-prelude.ts', loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'neutral',
+    mainFields: ['browser', 'module', 'main'],
+    conditions: ['worker', 'browser', 'import'],
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text)
+  return prelude
+}

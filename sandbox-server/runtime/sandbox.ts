@@ -1,0 +1,308 @@
+/**
+ * One learner app in one V8 isolate (isolated-vm), with its limits.
+ *
+ * Limits that really hold: isolated-vm's own `timeout` covers neither promises nor time spent
+ * in host calls, and an error thrown into the isolate can be caught by learner code. So every
+ * run is watched from the host: CPU time of the isolate plus the time of every host call it
+ * made is charged to the run, a wall-clock deadline covers promises that never settle, and
+ * when a budget is spent the isolate is disposed (stop, don't throw). The owner builds a new
+ * Sandbox for the next request.
+ *
+ * Nothing here may hand the isolate a host object: host functions cross as Callbacks or as
+ * the one door Reference (captured by the prelude and deleted from globals before learner code
+ * runs), and every argument and result is copied.
+ */
+import { ivm, type IsolatedVm } from './isolated-vm.ts'
+import { buildPrelude } from './prelude/build.ts'
+import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
+import { LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
+import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
+
+export interface SandboxLimits {
+  /** CPU time of one run, host calls included. */
+  cpuMs: number
+  /** Heap of the isolate. isolated-vm's limit is approximate. */
+  memoryMb: number
+  /** Wall-clock time of one run, waiting on promises included. */
+  wallMs: number
+  /** Largest response body a run may return. */
+  maxResponseBytes: number
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { cpuMs: 1000, memoryMb: 64, wallMs: 3000, maxResponseBytes: 1024 * 1024 }
+
+/** Host functions the learner's `sandbox` module reaches, by capability and method. */
+export type HostCapabilities = Record<string, Record<string, (...args: any[]) => unknown>>
+
+/** Errors whose message the learner may see as-is when a capability call fails. */
+const LEARNER_ERROR_NAMES = new Set(['SqlError', 'SqlTimeoutError', 'CryptoError', 'CacheValueTooLarge', 'RangeError', 'TypeError'])
+
+export interface SandboxRequest {
+  method: string
+  url: string
+  headers: [string, string][]
+  body: Uint8Array | null
+  /** How far the session clock is ahead of real time. */
+  clockOffsetMs: number
+}
+
+export interface SandboxResponse {
+  status: number
+  statusText: string
+  headers: [string, string][]
+  body: Uint8Array
+  /** console lines the isolate dropped once the log was full. */
+  droppedLogs: number
+}
+
+export interface SandboxOptions {
+  capabilities: HostCapabilities
+  limits?: Partial<SandboxLimits>
+  /** Errors thrown where the learner's code could not catch them (a throwing timer callback). */
+  onUncaughtError?: (report: UncaughtErrorReport) => void
+}
+
+/**
+ * Work that runs between requests (timers, promise callbacks) has no run to charge. Every live
+ * sandbox is sampled here: CPU it burns while idle fills a leaky bucket, and a sandbox whose
+ * bucket passes its CPU budget is stopped, so a background loop cannot hold an isolate thread.
+ */
+const BACKGROUND_SAMPLE_MS = 200
+/** Idle CPU that drains from the bucket per sample: 10% of a core is always allowed. */
+const BACKGROUND_ALLOWANCE_MS = BACKGROUND_SAMPLE_MS * 0.1
+const idleSandboxes = new Set<Sandbox>()
+let backgroundTimer: NodeJS.Timeout | undefined
+
+function watchInBackground(sandbox: Sandbox) {
+  idleSandboxes.add(sandbox)
+  backgroundTimer ??= setInterval(() => {
+    for (const each of idleSandboxes) each.sampleBackgroundCpu()
+    if (idleSandboxes.size === 0) {
+      clearInterval(backgroundTimer)
+      backgroundTimer = undefined
+    }
+  }, BACKGROUND_SAMPLE_MS).unref()
+}
+
+let preludeScript: { source: string; cachedData?: IsolatedVm.ExternalCopy<ArrayBuffer> } | undefined
+
+async function compilePrelude(isolate: IsolatedVm.Isolate): Promise<IsolatedVm.Script> {
+  if (!preludeScript) preludeScript = { source: await buildPrelude() }
+  const { source, cachedData } = preludeScript
+  // isolated-vm sets `cachedData` on the script it returns when asked to produce it.
+  const script = (await isolate.compileScript(source, {
+    filename: 'sandbox:prelude',
+    ...(cachedData ? { cachedData } : { produceCachedData: true }),
+  })) as IsolatedVm.Script & IsolatedVm.CachedDataResult
+  if (!cachedData && script.cachedData) preludeScript.cachedData = script.cachedData
+  return script
+}
+
+const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
+  cpu: ({ cpuMs }) => `Your code ran longer than ${cpuMs / 1000} s of CPU time: look for an infinite loop, or a loop that does far more work than needed.`,
+  memory: ({ memoryMb }) => `Your code used more than ${memoryMb} MB of memory: look for an array or string that keeps growing.`,
+  wall: ({ wallMs }) => `Your handler did not answer within ${wallMs / 1000} s: look for a promise that never resolves, or a missing return of c.json(...) / c.text(...).`,
+  output: ({ maxResponseBytes }) => `Your response body is larger than ${Math.round(maxResponseBytes / 1024)} KB: send less data, for example one page of rows.`,
+}
+
+/**
+ * @example
+ * const sandbox = await Sandbox.create({ capabilities })
+ * await sandbox.load(await compileLearnerModule(source))
+ * const response = await sandbox.handle({ method: 'GET', url: 'http://app.local/', headers: [], body: null, clockOffsetMs: 0 })
+ */
+export class Sandbox {
+  readonly limits: SandboxLimits
+  /** Time spent in finished host calls, and the start of the one in progress. */
+  private hostMs = 0
+  private hostCallStartedAt: number | undefined
+  private stoppedBy: LimitExceeded | undefined
+  private activeRuns = 0
+  private backgroundCpuMs = 0
+  private lastCpuSample = 0n
+  private readonly stopPlatform = new AbortController()
+
+  private constructor(
+    private readonly isolate: IsolatedVm.Isolate,
+    private readonly context: IsolatedVm.Context,
+    private readonly loadRef: IsolatedVm.Reference,
+    private readonly handleRef: IsolatedVm.Reference,
+    limits: SandboxLimits,
+    private readonly platform: AbortController,
+  ) {
+    this.limits = limits
+    this.lastCpuSample = isolate.cpuTime
+  }
+
+  static async create({ capabilities, limits: given, onUncaughtError }: SandboxOptions): Promise<Sandbox> {
+    const limits = { ...DEFAULT_LIMITS, ...given }
+    const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb })
+    const stopPlatform = new AbortController()
+    try {
+      const context = await isolate.createContext()
+      const jail = context.global
+      let sandbox: Sandbox | undefined
+      // applySyncPromise takes no `result` options: each reply goes back as a copy (copyInto).
+      const door = new ivm.Reference(async (capability: string, method: string, args: unknown[]) => {
+        const reply = sandbox
+          ? await sandbox.callCapability(capabilities, capability, method, args)
+          : { err: { name: 'Error', message: 'The sandbox is still starting' } }
+        return new ivm.ExternalCopy(reply).copyInto({ release: true })
+      })
+      await jail.set('__sandboxDoor', door)
+      await installPlatform(context, { signal: stopPlatform.signal, onUncaughtError })
+      const prelude = await compilePrelude(isolate)
+      await prelude.run(context, { timeout: 5000 })
+      const loadRef = (await jail.get('__sandboxLoad', { reference: true })) as IsolatedVm.Reference
+      const handleRef = (await jail.get('__sandboxHandle', { reference: true })) as IsolatedVm.Reference
+      await context.eval('delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle')
+      sandbox = new Sandbox(isolate, context, loadRef, handleRef, limits, stopPlatform)
+      watchInBackground(sandbox)
+      return sandbox
+    } catch (error) {
+      stopPlatform.abort()
+      if (!isolate.isDisposed) isolate.dispose()
+      throw error
+    }
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed
+  }
+
+  /** Why a limit stopped this sandbox, if one did. */
+  get stopReason(): LimitExceeded | undefined {
+    return this.stoppedBy
+  }
+
+  /** Bytes the isolate holds now, for the session's share of the memory budget. */
+  heapBytes(): number {
+    if (this.isolate.isDisposed) return 0
+    const stats = this.isolate.getHeapStatisticsSync()
+    return stats.total_heap_size + stats.externally_allocated_size
+  }
+
+  /** Runs the learner's compiled module (from compileLearnerModule) and keeps its app. */
+  async load(compiledCode: string): Promise<void> {
+    await this.guard(async () => {
+      const script = await this.isolate.compileScript(`(function (require, module, exports) {${compiledCode}\n})`, {
+        filename: 'app.js',
+      })
+      const factory = (await script.run(this.context, { reference: true })) as IsolatedVm.Reference
+      try {
+        await this.loadRef.apply(undefined, [factory.derefInto()], { result: { promise: true } })
+      } catch (error) {
+        throw new LearnerModuleError(learnerMessage(error))
+      } finally {
+        factory.release()
+      }
+    })
+  }
+
+  /** Sends one request through the learner's app. Throws LimitExceeded when a budget is spent. */
+  async handle(request: SandboxRequest): Promise<SandboxResponse> {
+    const plain: PlainRequest = { ...request, maxBodyBytes: this.limits.maxResponseBytes }
+    const result = (await this.guard(() =>
+      this.handleRef.apply(undefined, [plain], { arguments: { copy: true }, result: { promise: true, copy: true } }),
+    )) as PlainResponse
+    if (result.tooLarge) throw new LimitExceeded('output', LIMIT_MESSAGES.output(this.limits))
+    if (result.body.byteLength > this.limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(this.limits))
+    const { status, statusText, headers, body, droppedLogs } = result
+    return { status, statusText, headers, body, droppedLogs }
+  }
+
+  dispose(): void {
+    idleSandboxes.delete(this)
+    this.platform.abort()
+    if (!this.isolate.isDisposed) this.isolate.dispose()
+  }
+
+  /** Called by the background sampler; see BACKGROUND_SAMPLE_MS. */
+  sampleBackgroundCpu(): void {
+    if (this.isolate.isDisposed) return this.dispose()
+    const now = this.isolate.cpuTime
+    const spent = Number(now - this.lastCpuSample) / 1e6
+    this.lastCpuSample = now
+    if (this.activeRuns > 0) return
+    this.backgroundCpuMs = Math.max(0, this.backgroundCpuMs + spent - BACKGROUND_ALLOWANCE_MS)
+    if (this.backgroundCpuMs >= this.limits.cpuMs) {
+      this.stop('cpu', `Code running between requests (a timer or an unawaited promise) used more than ${this.limits.cpuMs / 1000} s of CPU time: look for a setInterval or a loop that never ends.`)
+    }
+  }
+
+  /** Disposes the isolate because a budget is spent; the first reason given is the one reported. */
+  private stop(limit: LimitKind, message = LIMIT_MESSAGES[limit](this.limits)) {
+    this.stoppedBy ??= new LimitExceeded(limit, message)
+    this.dispose()
+  }
+
+  /** Host time so far, counting the host call in progress. */
+  private hostTime(): number {
+    return this.hostMs + (this.hostCallStartedAt === undefined ? 0 : performance.now() - this.hostCallStartedAt)
+  }
+
+  /** Runs `work` in the isolate under the CPU and wall-clock budgets. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    // The isolate disposed itself (memory) or was stopped earlier.
+    const limitError = () => (this.stoppedBy ??= new LimitExceeded('memory', LIMIT_MESSAGES.memory(this.limits)))
+    if (this.isolate.isDisposed) throw limitError()
+    const { cpuMs, wallMs } = this.limits
+    const startCpu = this.isolate.cpuTime
+    const startHost = this.hostTime()
+    const startWall = performance.now()
+    const usedCpu = () => Number(this.isolate.cpuTime - startCpu) / 1e6 + (this.hostTime() - startHost)
+    let timer: NodeJS.Timeout | undefined
+    const watch = () => {
+      if (this.isolate.isDisposed) return
+      const cpu = usedCpu()
+      const wall = performance.now() - startWall
+      if (cpu >= cpuMs) return this.stop('cpu')
+      if (wall >= wallMs) return this.stop('wall')
+      timer = setTimeout(watch, Math.max(2, Math.min(cpuMs - cpu, wallMs - wall)))
+    }
+    timer = setTimeout(watch, Math.min(cpuMs, wallMs))
+    this.activeRuns++
+    try {
+      const result = await work()
+      // A run can finish just after spending its budget (a slow host call, then a quick return).
+      if (!this.isolate.isDisposed && usedCpu() >= cpuMs) this.stop('cpu')
+      if (this.isolate.isDisposed) throw limitError()
+      return result
+    } catch (error) {
+      if (this.isolate.isDisposed) throw limitError()
+      if (error instanceof LearnerModuleError) throw error
+      throw new LearnerModuleError(learnerMessage(error))
+    } finally {
+      this.activeRuns--
+      clearTimeout(timer)
+    }
+  }
+
+  /** The door: one capability call from the isolate, timed and charged to the run. */
+  private async callCapability(capabilities: HostCapabilities, capability: string, method: string, args: unknown[]) {
+    const started = performance.now()
+    this.hostCallStartedAt = started
+    try {
+      const fn = Object.hasOwn(capabilities, capability) ? capabilities[capability]![method] : undefined
+      if (typeof fn !== 'function' || !Object.hasOwn(capabilities[capability]!, method)) {
+        return { err: { name: 'TypeError', message: `sandbox.${capability}.${method} does not exist` } }
+      }
+      return { ok: await fn(...(Array.isArray(args) ? args : [])) }
+    } catch (error) {
+      const { name, message } = error as Error
+      if (name === 'SqlTimeoutError') setImmediate(() => this.stop('cpu', message))
+      if (LEARNER_ERROR_NAMES.has(name)) return { err: { name, message } }
+      console.error(`sandbox capability ${capability}.${method} failed:`, error)
+      return { err: { name: 'Error', message: `sandbox ${capability}.${method} failed unexpectedly` } }
+    } finally {
+      this.hostCallStartedAt = undefined
+      this.hostMs += performance.now() - started
+    }
+  }
+}
+
+/** An error from inside the isolate, as the learner should read it: no host frames. */
+function learnerMessage(error: unknown): string {
+  const { name, message } = error as Error
+  return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}`
+}
