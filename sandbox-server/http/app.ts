@@ -1,0 +1,251 @@
+/**
+ * The sandbox server's HTTP surface, one Hono app: the JSON API under `/api`, learners' live
+ * URLs, and the built site. Every body is size-limited and validated; every failure is one
+ * JSON error shape (errors.ts).
+ */
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { TSchema, Static } from '@sinclair/typebox'
+import type { SessionStore, AppResponse } from '../sessions/index.ts'
+import { findExercise } from '../exercises/index.ts'
+import { parseWith } from '../validation/index.ts'
+import { ApiError, errorResponse } from './errors.ts'
+import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
+import { LimitExceeded } from '../runtime/errors.ts'
+
+export interface ServerAppOptions {
+  sessions: SessionStore
+  /** Live hosts are `<session><liveHostSuffix>`; default ".localhost". */
+  liveHostSuffix?: string
+  /** Largest JSON body the API accepts. */
+  maxApiBodyBytes?: number
+  /** Largest body a live URL forwards into a learner's app. */
+  maxLiveBodyBytes?: number
+  /** Sessions one client may create per minute. */
+  sessionsPerMinute?: number
+  /** Serves the built site for paths outside /api and /s (optional). */
+  site?: (c: Context) => Promise<Response | undefined>
+}
+
+const DATABASE_PAGE_MAX = 200
+
+function tooLarge(maxBytes: number) {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) =>
+      errorResponse(c, new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)),
+  })
+}
+
+async function readJson<S extends TSchema>(c: Context, schema: S): Promise<Static<S>> {
+  let value: unknown
+  try {
+    const text = await c.req.text()
+    value = text === '' ? {} : JSON.parse(text)
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.')
+  }
+  return parseWith(schema, value, 'The request body')
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true })
+
+/** A response body for JSON: text when it decodes as UTF-8, else base64. */
+function encodeBody(body: Uint8Array): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+  try {
+    return { body: textDecoder.decode(body), bodyEncoding: 'utf8' }
+  } catch {
+    return { body: Buffer.from(body).toString('base64'), bodyEncoding: 'base64' }
+  }
+}
+
+function describeResponse(response: AppResponse) {
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    ...encodeBody(response.body),
+    logs: response.logs,
+    droppedLogs: response.droppedLogs,
+    durationMs: Math.round(response.durationMs * 100) / 100,
+  }
+}
+
+/** A fixed window per client, enough to stop one client from filling the server with sessions. */
+function createRateLimiter(perMinute: number) {
+  const windows = new Map<string, { start: number; count: number }>()
+  return (client: string): boolean => {
+    const now = Date.now()
+    const window = windows.get(client)
+    if (!window || now - window.start >= 60_000) {
+      if (windows.size > 10_000) windows.clear()
+      windows.set(client, { start: now, count: 1 })
+      return true
+    }
+    window.count++
+    return window.count <= perMinute
+  }
+}
+
+/** The session id from a route parameter; a malformed id is simply unknown. */
+function sessionParam(c: Context): string {
+  const id = c.req.param('id') ?? ''
+  if (!SESSION_ID_PATTERN.test(id)) throw new ApiError(404, 'unknown_session', 'No such session: it may have expired or the server restarted.')
+  return id
+}
+
+/** Short id for host logs: session ids are capabilities and are never logged in full. */
+export function shortId(id: string): string {
+  return `${id.slice(0, 6)}…`
+}
+
+export function createServerApp({
+  sessions,
+  liveHostSuffix = '.localhost',
+  maxApiBodyBytes = 256 * 1024,
+  maxLiveBodyBytes = 1024 * 1024,
+  sessionsPerMinute = 60,
+  site,
+}: ServerAppOptions) {
+  const allowSession = createRateLimiter(sessionsPerMinute)
+  const app = new Hono()
+
+  app.onError((error, c) => errorResponse(c, error))
+
+  /** Sends a live-URL request into a session's app and answers with what it returned. */
+  async function forwardToApp(c: Context, id: string, path: string, pathPrefix?: string) {
+    const url = new URL(c.req.url)
+    const method = c.req.method
+    const body = method === 'GET' || method === 'HEAD' ? null : new Uint8Array(await c.req.arrayBuffer())
+    try {
+      const response = await sessions.request(id, {
+        method,
+        path: `${path}${url.search}`,
+        headers: forwardedRequestHeaders(c.req.raw.headers),
+        body,
+        origin: pathPrefix ? url.origin : `${url.protocol}//${c.req.header('host')}`,
+      })
+      const headers = liveResponseHeaders(response, pathPrefix)
+      const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer>)
+      return new Response(content, { status: response.status, statusText: response.statusText, headers })
+    } catch (error) {
+      if (error instanceof LimitExceeded) sessions.drainLogs(id)
+      return errorResponse(c, error)
+    }
+  }
+
+  // Live URLs on their own origin: <session>.localhost:PORT/anything
+  const ownOrigin = new Hono()
+  ownOrigin.onError((error, c) => errorResponse(c, error))
+  ownOrigin.all('*', tooLarge(maxLiveBodyBytes), (c) => {
+    const id = sessionFromHost(c.req.header('host'), liveHostSuffix)!
+    return forwardToApp(c, id, new URL(c.req.url).pathname)
+  })
+  app.use('*', async (c, next) => {
+    if (!sessionFromHost(c.req.header('host'), liveHostSuffix)) return next()
+    return ownOrigin.fetch(c.req.raw, c.env)
+  })
+
+  // Live URLs on the site's origin: /s/<session>/anything
+  app.all('/s/:id/*', tooLarge(maxLiveBodyBytes), async (c) => {
+    const id = sessionParam(c)
+    const prefix = `/s/${id}`
+    const path = new URL(c.req.url).pathname.slice(prefix.length) || '/'
+    return forwardToApp(c, id, path, prefix)
+  })
+  app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
+
+  const api = new Hono()
+  api.use('*', tooLarge(maxApiBodyBytes))
+
+  api.get('/health', (c) => c.json({ ok: true, sessions: sessions.size }))
+
+  api.post('/sessions', async (c) => {
+    const client = getConnInfo(c).remote.address ?? 'unknown'
+    if (!allowSession(client)) {
+      c.header('Retry-After', '60')
+      throw new ApiError(429, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
+    }
+    const { exerciseId, code } = await readJson(c, CreateSessionBody)
+    const exercise = exerciseId === undefined ? undefined : await findExercise(exerciseId)
+    const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql })
+    const origin = new URL(c.req.url)
+    const created = {
+      sessionId: session.id,
+      exerciseId: session.exerciseId ?? null,
+      liveUrl: `${origin.protocol}//${session.id}${liveHostSuffix}${origin.port ? `:${origin.port}` : ''}/`,
+      livePathUrl: `${origin.origin}/s/${session.id}/`,
+      starter: exercise?.starter ?? null,
+    }
+    if (code === undefined) return c.json(created, 201)
+    try {
+      const { codeHash } = await sessions.setCode(session.id, code)
+      return c.json({ ...created, codeHash }, 201)
+    } catch (error) {
+      return errorResponse(c, error, { session: created })
+    }
+  })
+
+  api.put('/sessions/:id/code', async (c) => {
+    const id = sessionParam(c)
+    const { code } = await readJson(c, PutCodeBody)
+    const { codeHash, logs } = await sessions.setCode(id, code)
+    return c.json({ codeHash, logs })
+  })
+
+  api.post('/sessions/:id/requests', async (c) => {
+    const id = sessionParam(c)
+    const { method, path, headers = {}, body } = await readJson(c, SendRequestBody)
+    const bytes = body === undefined || method === 'GET' || method === 'HEAD' ? null : new TextEncoder().encode(body)
+    try {
+      const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes })
+      return c.json(describeResponse(response))
+    } catch (error) {
+      const logs = error instanceof LimitExceeded ? sessions.drainLogs(id).entries : []
+      return errorResponse(c, error, { logs })
+    }
+  })
+
+  api.get('/sessions/:id/db', async (c) => {
+    const session = sessions.get(sessionParam(c))
+    return c.json({ tables: await sessions.database.tables(session.dbId) })
+  })
+
+  api.get('/sessions/:id/db/:table', async (c) => {
+    const session = sessions.get(sessionParam(c))
+    const table = c.req.param('table')
+    const limit = Math.min(Math.max(Number.parseInt(c.req.query('limit') ?? '50', 10) || 50, 1), DATABASE_PAGE_MAX)
+    const offset = Math.max(Number.parseInt(c.req.query('offset') ?? '0', 10) || 0, 0)
+    const tables = await sessions.database.tables(session.dbId)
+    if (!tables.some((known) => known.name === table)) {
+      throw new ApiError(404, 'unknown_table', `Your database has no table "${table}".`, { tables: tables.map((known) => known.name) })
+    }
+    return c.json({ table, limit, offset, ...(await sessions.database.rows(session.dbId, table, { limit, offset })) })
+  })
+
+  api.post('/sessions/:id/clock/advance', async (c) => {
+    const session = sessions.get(sessionParam(c))
+    const { ms } = await readJson(c, AdvanceClockBody)
+    session.clock.advance(ms)
+    return c.json({ now: session.clock.now(), offsetMs: session.clock.offsetMs })
+  })
+
+  api.post('/sessions/:id/reset', async (c) => {
+    await sessions.reset(sessionParam(c))
+    return c.json({ ok: true })
+  })
+
+  api.delete('/sessions/:id', async (c) => {
+    await sessions.delete(sessionParam(c))
+    return c.body(null, 204)
+  })
+
+  api.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No API route ${c.req.method} ${c.req.path}.`)))
+  app.route('/api', api)
+
+  app.get('*', async (c, next) => (site ? ((await site(c)) ?? next()) : next()))
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `Nothing here: ${c.req.path}`)))
+  return app
+}

@@ -1,0 +1,43 @@
+/**
+ * One JSON error shape for every failure the API reports:
+ * `{ "error": { "code", "message", ...details } }`, with a 4xx status for anything the caller
+ * or the learner's code caused. Unexpected failures are logged on the host and answered with a
+ * plain 500 that carries no stack trace or path.
+ */
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { ValidationError } from '../validation/index.ts'
+import { NoCodeLoaded, UnknownSession } from '../sessions/index.ts'
+import { UnknownExercise } from '../exercises/index.ts'
+
+/** An error the API answers with a given status and code. */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  if (error instanceof ValidationError) return new ApiError(400, 'invalid_body', error.message, { problems: error.problems })
+  if (error instanceof UnknownSession) return new ApiError(404, 'unknown_session', error.message)
+  if (error instanceof UnknownExercise) return new ApiError(404, 'unknown_exercise', error.message)
+  if (error instanceof NoCodeLoaded) return new ApiError(409, 'no_code', error.message)
+  if (error instanceof CompileError) return new ApiError(422, 'compile_error', error.message, { diagnostics: error.diagnostics })
+  if (error instanceof LimitExceeded) return new ApiError(422, 'limit_exceeded', error.message, { limit: error.limit })
+  if (error instanceof LearnerModuleError) return new ApiError(422, 'app_error', error.message)
+  console.error('unexpected error:', error)
+  return new ApiError(500, 'internal_error', 'Something went wrong on the sandbox server. Please try again.')
+}
+
+export function errorResponse(c: Context, error: unknown, extra: Record<string, unknown> = {}) {
+  const { status, code, message, details } = toApiError(error)
+  return c.json({ error: { code, message, ...details }, ...extra }, status)
+}

@@ -1,0 +1,41 @@
+/**
+ * The shapes of the JSON API's request bodies, one definition each; types come from them.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+
+export const CreateSessionBody = Type.Object(
+  {
+    exerciseId: Type.Optional(Type.String({ description: 'the exercise to seed the database from, e.g. "crud-notes"', maxLength: 64 })),
+    code: Type.Optional(Type.String({ description: 'TypeScript source of the app to load right away' })),
+  },
+  { additionalProperties: false },
+)
+export type CreateSessionBody = Static<typeof CreateSessionBody>
+
+export const PutCodeBody = Type.Object(
+  { code: Type.String({ description: 'TypeScript source that ends with `export default app`' }) },
+  { additionalProperties: false },
+)
+
+export const SendRequestBody = Type.Object(
+  {
+    method: Type.Union(
+      HTTP_METHODS.map((method) => Type.Literal(method)),
+      { description: `one of ${HTTP_METHODS.join(', ')}` },
+    ),
+    path: Type.String({ pattern: '^/', maxLength: 2048, description: 'a path starting with "/", e.g. "/users/1?verbose=true"' }),
+    headers: Type.Optional(
+      Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 8192 }), { description: 'header names to values' }),
+    ),
+    body: Type.Optional(Type.String({ description: 'the request body as text, e.g. JSON' })),
+  },
+  { additionalProperties: false },
+)
+export type SendRequestBody = Static<typeof SendRequestBody>
+
+export const AdvanceClockBody = Type.Object(
+  { ms: Type.Number({ minimum: 0, maximum: 10 * 365 * 24 * 3600 * 1000, description: 'milliseconds to move the clock forward' }) },
+  { additionalProperties: false },
+)

@@ -1,0 +1,327 @@
+/**
+ * Learner sessions: one app, one database, one cache, clock and log each, private to it.
+ *
+ * A session keeps its compiled code and a warm Sandbox. When a limit stops the sandbox, the
+ * next request builds a new one from the same code, keeping the database, cache and clock.
+ * Sessions live in memory only: idle ones expire, and when the sessions together hold more
+ * than the memory budget the least recently used go first. Callers must cope with a session
+ * vanishing (the browser re-creates it and re-sends the code).
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { compileLearnerModule } from '../runtime/compile.ts'
+import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
+import { LimitExceeded } from '../runtime/errors.ts'
+import type { DbPool } from '../capabilities/db/index.ts'
+import {
+  capabilityTable,
+  createCache,
+  createClock,
+  createCrypto,
+  createLogBuffer,
+  loadCrypto,
+  type LogEntry,
+  type SessionCache,
+  type SessionClock,
+  type SessionCrypto,
+  type LogBuffer,
+} from '../capabilities/index.ts'
+
+export class UnknownSession extends Error {
+  override name = 'UnknownSession'
+  constructor() {
+    super('No such session: it may have expired or the server restarted. Create a new one (your code is kept in your browser).')
+  }
+}
+
+export class NoCodeLoaded extends Error {
+  override name = 'NoCodeLoaded'
+  constructor() {
+    super('This session has no code yet: send your code first (PUT /api/sessions/<id>/code).')
+  }
+}
+
+export interface Session {
+  readonly id: string
+  readonly exerciseId: string | undefined
+  readonly createdAt: number
+  lastUsedAt: number
+  source: string | undefined
+  codeHash: string | undefined
+  readonly clock: SessionClock
+  readonly cache: SessionCache
+  readonly crypto: SessionCrypto
+  readonly log: LogBuffer
+  readonly dbId: string
+  /** Approximate bytes this session holds, refreshed by the sweeper. */
+  memoryBytes: number
+}
+
+interface SessionState extends Session {
+  seedSql: string | undefined
+  compiled: string | undefined
+  sandbox: Promise<Sandbox> | undefined
+  /** The last sandbox that finished building, to tell its state without waiting. */
+  ready: Sandbox | undefined
+}
+
+/** What a session's app is doing: no isolate yet, one starting, one warm, or one a limit stopped. */
+export type AppState = 'none' | 'starting' | 'running' | 'stopped'
+
+export interface AppResponse extends SandboxResponse {
+  logs: LogEntry[]
+  droppedLogs: number
+  durationMs: number
+}
+
+export interface AppRequest {
+  method: string
+  /** Path and query, starting with "/". */
+  path: string
+  headers?: [string, string][]
+  body?: Uint8Array | null
+  /** The origin the learner's app believes it serves, e.g. http://<id>.localhost:3000 */
+  origin?: string
+}
+
+export interface SessionStoreOptions {
+  db: DbPool
+  limits?: Partial<SandboxLimits>
+  /** Sessions unused for this long are removed. Default 30 minutes. */
+  idleTtlMs?: number
+  /** The memory all sessions may hold together before the least recently used go. Default 1.5 GiB. */
+  memoryBudgetBytes?: number
+  /** How often idle and over-budget sessions are swept. Default 15 s. */
+  sweepIntervalMs?: number
+}
+
+export function hashCode(source: string): string {
+  return createHash('sha256').update(source).digest('hex').slice(0, 16)
+}
+
+/**
+ * @example
+ * const sessions = await createSessionStore({ db: createDbPool() })
+ * const session = await sessions.create({ seedSql: 'CREATE TABLE notes (body TEXT)' })
+ * await sessions.setCode(session.id, source)
+ * const response = await sessions.request(session.id, { method: 'GET', path: '/notes' })
+ */
+export async function createSessionStore({
+  db,
+  limits,
+  idleTtlMs = 30 * 60_000,
+  memoryBudgetBytes = 1.5 * 1024 ** 3,
+  sweepIntervalMs = 15_000,
+}: SessionStoreOptions) {
+  await loadCrypto()
+  const sessions = new Map<string, SessionState>()
+
+  function find(id: string): SessionState {
+    const session = sessions.get(id)
+    if (!session) throw new UnknownSession()
+    session.lastUsedAt = Date.now()
+    // Map order is recency order: the first entry is the least recently used.
+    sessions.delete(id)
+    sessions.set(id, session)
+    return session
+  }
+
+  function dropSandbox(session: SessionState) {
+    const pending = session.sandbox
+    session.sandbox = undefined
+    session.ready = undefined
+    pending?.then((sandbox) => sandbox.dispose(), () => {})
+  }
+
+  /** The session's warm sandbox, or a new one when there is none or a limit stopped it. */
+  async function sandboxFor(session: SessionState): Promise<Sandbox> {
+    if (session.compiled === undefined) throw new NoCodeLoaded()
+    const current = session.sandbox && (await session.sandbox.catch(() => undefined))
+    if (current && !current.disposed) return current
+    if (current?.stopReason) {
+      // Stopped between requests (a background timer): say why the app starts afresh.
+      session.log.write({ level: 'warn', message: `Your app was restarted: ${current.stopReason.message}`, time: session.clock.now() })
+    }
+    const compiled = session.compiled
+    const building = (async () => {
+      const sandbox = await Sandbox.create({
+        capabilities: capabilityTable({ ...session, db }),
+        limits,
+        onUncaughtError: ({ source, message, stack }) =>
+          session.log.write({ level: 'error', message: `Uncaught error in a ${source}: ${stack ?? message}`, time: session.clock.now() }),
+      })
+      try {
+        await sandbox.load(compiled)
+      } catch (error) {
+        sandbox.dispose()
+        throw error
+      }
+      return sandbox
+    })()
+    session.sandbox = building
+    session.ready = undefined
+    building.then(
+      (sandbox) => void (session.sandbox === building && (session.ready = sandbox)),
+      () => {},
+    )
+    building.catch(() => {
+      if (session.sandbox === building) session.sandbox = undefined
+    })
+    return building
+  }
+
+  async function destroy(session: SessionState) {
+    sessions.delete(session.id)
+    dropSandbox(session)
+    await db.close(session.dbId).catch(() => {})
+  }
+
+  async function sweep() {
+    const now = Date.now()
+    for (const session of [...sessions.values()]) {
+      if (now - session.lastUsedAt > idleTtlMs) await destroy(session)
+    }
+    let total = 0
+    for (const session of sessions.values()) {
+      const sandbox = session.sandbox && (await session.sandbox.catch(() => undefined))
+      const dbBytes = await db.sizeBytes(session.dbId).catch(() => 0)
+      session.memoryBytes = (sandbox?.heapBytes() ?? 0) + dbBytes + session.cache.sizeBytes()
+      total += session.memoryBytes
+    }
+    for (const session of [...sessions.values()]) {
+      if (total <= memoryBudgetBytes) break
+      total -= session.memoryBytes
+      await destroy(session)
+    }
+  }
+  let sweeping = false
+  const sweeper = setInterval(() => {
+    if (sweeping) return
+    sweeping = true
+    sweep().finally(() => (sweeping = false))
+  }, sweepIntervalMs)
+  sweeper.unref()
+
+  return {
+    /** The database pool, for inspecting a session's tables (by its dbId). */
+    database: db,
+
+    /** Creates a session with its own database, seeded with trusted SQL when given. */
+    async create({ exerciseId, seedSql }: { exerciseId?: string; seedSql?: string } = {}): Promise<Session> {
+      const id = randomBytes(16).toString('hex')
+      const clock = createClock()
+      const session: SessionState = {
+        id,
+        exerciseId,
+        createdAt: Date.now(),
+        lastUsedAt: Date.now(),
+        source: undefined,
+        codeHash: undefined,
+        clock,
+        cache: createCache({ clock }),
+        crypto: createCrypto(),
+        log: createLogBuffer(),
+        dbId: id,
+        memoryBytes: 0,
+        seedSql,
+        compiled: undefined,
+        sandbox: undefined,
+        ready: undefined,
+      }
+      await db.open(session.dbId, { seedSql })
+      sessions.set(id, session)
+      return session
+    },
+
+    get(id: string): Session {
+      return find(id)
+    },
+
+    appState(id: string): AppState {
+      const session = find(id)
+      if (!session.sandbox) return 'none'
+      if (session.ready === undefined) return 'starting'
+      return session.ready.disposed ? 'stopped' : 'running'
+    },
+
+    has(id: string): boolean {
+      return sessions.has(id)
+    },
+
+    /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
+    async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
+      const session = find(id)
+      const compiled = await compileLearnerModule(source)
+      const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
+      session.compiled = compiled
+      session.sandbox = undefined
+      try {
+        await sandboxFor(session)
+      } catch (error) {
+        session.compiled = previous.compiled
+        session.sandbox = previous.sandbox
+        session.ready = previous.ready
+        throw error
+      }
+      previous.sandbox?.then((sandbox) => sandbox.dispose(), () => {})
+      session.source = source
+      session.codeHash = hashCode(source)
+      return { codeHash: session.codeHash, logs: session.log.drain().entries }
+    },
+
+    /** Sends one request through the session's app, with its logs and timing. */
+    async request(id: string, { method, path, headers = [], body = null, origin = 'http://app.localhost' }: AppRequest): Promise<AppResponse> {
+      const session = find(id)
+      const started = performance.now()
+      session.log.drain()
+      try {
+        const sandbox = await sandboxFor(session)
+        const response = await sandbox.handle({
+          method: method.toUpperCase(),
+          url: new URL(path, origin).href,
+          headers,
+          body,
+          clockOffsetMs: session.clock.offsetMs,
+        })
+        const { entries, dropped } = session.log.drain()
+        return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
+      } catch (error) {
+        if (error instanceof LimitExceeded) dropSandbox(session)
+        throw error
+      }
+    },
+
+    /** Logs written since the last request (for a failed run, the lines before it stopped). */
+    drainLogs(id: string) {
+      return find(id).log.drain()
+    },
+
+    /** Back to a fresh database, empty cache and log, real time; the code stays. */
+    async reset(id: string) {
+      const session = find(id)
+      dropSandbox(session)
+      await db.close(session.dbId)
+      await db.open(session.dbId, { seedSql: session.seedSql })
+      session.cache.clear()
+      session.clock.reset()
+      session.log.drain()
+    },
+
+    async delete(id: string) {
+      await destroy(find(id))
+    },
+
+    /** Runs the idle and memory sweep now (the timer runs it every sweepIntervalMs). */
+    sweep,
+
+    get size() {
+      return sessions.size
+    },
+
+    async dispose() {
+      clearInterval(sweeper)
+      for (const session of [...sessions.values()]) await destroy(session)
+    },
+  }
+}
+
+export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>

@@ -1,0 +1,278 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from './support/server.ts'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startTestServer()
+})
+afterAll(() => server.close())
+
+const notesApp = `
+import { Hono } from 'hono'
+import { db } from 'sandbox'
+
+db.run('CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
+const app = new Hono()
+
+app.get('/notes', (c) => c.json(db.all('SELECT id, body FROM notes ORDER BY id')))
+app.get('/notes/:id', (c) => {
+  const note = db.get('SELECT id, body FROM notes WHERE id = ?', [c.req.param('id')])
+  return note ? c.json(note) : c.json({ error: 'not found' }, 404)
+})
+app.post('/notes', async (c) => {
+  const { body } = await c.req.json()
+  if (typeof body !== 'string' || body === '') return c.json({ error: 'body is required' }, 400)
+  const { lastInsertRowid } = db.run('INSERT INTO notes (body) VALUES (?)', [body])
+  c.header('Location', '/notes/' + lastInsertRowid)
+  return c.json({ id: lastInsertRowid, body }, 201)
+})
+app.delete('/notes/:id', (c) => {
+  const { changes } = db.run('DELETE FROM notes WHERE id = ?', [c.req.param('id')])
+  return changes ? c.body(null, 204) : c.json({ error: 'not found' }, 404)
+})
+export default app
+`
+
+describe('routing and CRUD through the API', () => {
+  it('runs a Hono app with params, JSON bodies, status codes and headers', async () => {
+    const id = await server.createApp(notesApp)
+    const created = await server.send(id, { method: 'POST', path: '/notes', body: { body: 'buy milk' } })
+    expect(created.status).toBe(200)
+    expect(created.body.status).toBe(201)
+    expect(JSON.parse(created.body.body)).toEqual({ id: 1, body: 'buy milk' })
+    expect(created.body.headers).toContainEqual(['location', '/notes/1'])
+
+    const listed = await server.send(id, { path: '/notes' })
+    expect(JSON.parse(listed.body.body)).toEqual([{ id: 1, body: 'buy milk' }])
+    expect((await server.send(id, { path: '/notes/9' })).body.status).toBe(404)
+    expect((await server.send(id, { method: 'POST', path: '/notes', body: { body: '' } })).body.status).toBe(400)
+    expect((await server.send(id, { method: 'DELETE', path: '/notes/1' })).body.status).toBe(204)
+    expect((await server.send(id, { path: '/nothing-here' })).body.status).toBe(404)
+  })
+
+  it('keeps each session’s database private', async () => {
+    const first = await server.createApp(notesApp)
+    const second = await server.createApp(notesApp)
+    await server.send(first, { method: 'POST', path: '/notes', body: { body: 'mine' } })
+    expect(JSON.parse((await server.send(second, { path: '/notes' })).body.body)).toEqual([])
+  })
+
+  it('shows the session database: tables, columns and paginated rows', async () => {
+    const id = await server.createApp(notesApp)
+    for (const body of ['a', 'b', 'c']) await server.send(id, { method: 'POST', path: '/notes', body: { body } })
+    const tables = await server.api('GET', `/sessions/${id}/db`)
+    expect(tables.body.tables).toEqual([
+      expect.objectContaining({ name: 'notes', rowCount: 3, columns: expect.arrayContaining([expect.objectContaining({ name: 'body', type: 'TEXT' })]) }),
+    ])
+    const page = await server.api('GET', `/sessions/${id}/db/notes?limit=2&offset=1`)
+    expect(page.body.rows).toEqual([[2, 'b'], [3, 'c']])
+    expect(page.body.total).toBe(3)
+    expect((await server.api('GET', `/sessions/${id}/db/nope`)).status).toBe(404)
+  })
+
+  it('returns console output with each response', async () => {
+    const id = await server.createApp(`
+      import { Hono } from 'hono'
+      const app = new Hono()
+      app.get('/', (c) => { console.log('hello', { n: 1 }); console.error(new Error('boom')); return c.text('ok') })
+      export default app`)
+    const { body } = await server.send(id, { path: '/' })
+    expect(body.logs.map((entry: { level: string; message: string }) => [entry.level, entry.message.split('\n')[0]])).toEqual([
+      ['log', 'hello {"n":1}'],
+      ['error', 'Error: boom'],
+    ])
+  })
+
+  it('resets the database to its seed while keeping the code', async () => {
+    const id = await server.createApp(notesApp)
+    await server.send(id, { method: 'POST', path: '/notes', body: { body: 'x' } })
+    expect((await server.api('POST', `/sessions/${id}/reset`)).status).toBe(200)
+    expect((await server.api('GET', `/sessions/${id}/db`)).body.tables).toEqual([])
+    expect(JSON.parse((await server.send(id, { path: '/notes' })).body.body)).toEqual([])
+  })
+})
+
+describe('capabilities', () => {
+  const capabilityApp = `
+    import { Hono } from 'hono'
+    import { db, crypto, cache, clock } from 'sandbox'
+    db.run('CREATE TABLE users (name TEXT PRIMARY KEY, hash TEXT NOT NULL)')
+    const app = new Hono()
+    app.post('/register', async (c) => {
+      const { name, password } = await c.req.json()
+      db.run('INSERT INTO users VALUES (?, ?)', [name, crypto.hashPassword(password)])
+      return c.body(null, 201)
+    })
+    app.post('/login', async (c) => {
+      const { name, password } = await c.req.json()
+      const user = db.get('SELECT hash FROM users WHERE name = ?', [name])
+      if (!user || !crypto.verifyPassword(user.hash, password)) return c.json({ error: 'bad login' }, 401)
+      const payload = name + '.' + (clock.now() + 60_000)
+      return c.json({ token: payload + '.' + crypto.sign(payload) })
+    })
+    app.get('/me', (c) => {
+      const [name, expires, signature] = (c.req.header('authorization') ?? '').replace('Bearer ', '').split('.')
+      if (!signature || !crypto.verify(name + '.' + expires, signature)) return c.json({ error: 'bad token' }, 401)
+      if (Number(expires) < Date.now()) return c.json({ error: 'expired' }, 401)
+      return c.json({ name })
+    })
+    app.get('/secret', (c) => {
+      const sealed = crypto.encrypt('the note')
+      return c.json({ sealed, opened: crypto.decrypt(sealed), token: crypto.randomToken(16) })
+    })
+    app.get('/tampered', (c) => {
+      try { crypto.decrypt(crypto.encrypt('x').slice(0, -2) + 'AA'); return c.text('no error') }
+      catch (error) { return c.text(error.name + ': ' + error.message) }
+    })
+    app.get('/slow-square/:n', (c) => {
+      const key = 'sq:' + c.req.param('n')
+      const hit = cache.get(key)
+      if (hit !== null) return c.json({ value: hit, cached: true })
+      const value = Number(c.req.param('n')) ** 2
+      cache.set(key, value, { ttlMs: 1000 })
+      return c.json({ value, cached: false })
+    })
+    app.get('/stats', (c) => c.json(cache.stats()))
+    export default app`
+
+  it('hashes passwords with argon2id and never stores them in plain text', async () => {
+    const id = await server.createApp(capabilityApp)
+    await server.send(id, { method: 'POST', path: '/register', body: { name: 'ada', password: 'hunter2' } })
+    const rows = await server.api('GET', `/sessions/${id}/db/users`)
+    expect(rows.body.rows[0][1]).toMatch(/^\$argon2id\$/)
+    expect((await server.send(id, { method: 'POST', path: '/login', body: { name: 'ada', password: 'wrong' } })).body.status).toBe(401)
+  })
+
+  it('signs bearer tokens that expire when the session clock moves on', async () => {
+    const id = await server.createApp(capabilityApp)
+    await server.send(id, { method: 'POST', path: '/register', body: { name: 'ada', password: 'hunter2' } })
+    const login = await server.send(id, { method: 'POST', path: '/login', body: { name: 'ada', password: 'hunter2' } })
+    const { token } = JSON.parse(login.body.body)
+    const me = await server.send(id, { path: '/me', headers: { authorization: `Bearer ${token}` } })
+    expect(JSON.parse(me.body.body)).toEqual({ name: 'ada' })
+    const forged = await server.send(id, { path: '/me', headers: { authorization: `Bearer ${token.replace('ada', 'eve')}` } })
+    expect(forged.body.status).toBe(401)
+    await server.api('POST', `/sessions/${id}/clock/advance`, { ms: 120_000 })
+    const expired = await server.send(id, { path: '/me', headers: { authorization: `Bearer ${token}` } })
+    expect(JSON.parse(expired.body.body)).toEqual({ error: 'expired' })
+  })
+
+  it('encrypts and detects tampering', async () => {
+    const id = await server.createApp(capabilityApp)
+    const secret = JSON.parse((await server.send(id, { path: '/secret' })).body.body)
+    expect(secret.opened).toBe('the note')
+    expect(secret.sealed).not.toContain('the note')
+    expect(secret.token).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect((await server.send(id, { path: '/tampered' })).body.body).toMatch(/^CryptoError: could not decrypt/)
+  })
+
+  it('caches with a TTL and counts hits and misses', async () => {
+    const id = await server.createApp(capabilityApp)
+    const first = JSON.parse((await server.send(id, { path: '/slow-square/12' })).body.body)
+    const second = JSON.parse((await server.send(id, { path: '/slow-square/12' })).body.body)
+    expect([first.cached, second.cached]).toEqual([false, true])
+    await server.api('POST', `/sessions/${id}/clock/advance`, { ms: 1500 })
+    expect(JSON.parse((await server.send(id, { path: '/slow-square/12' })).body.body).cached).toBe(false)
+    expect(JSON.parse((await server.send(id, { path: '/stats' })).body.body)).toEqual({ hits: 1, misses: 2, size: 1 })
+  })
+
+  it('reports SQL errors to the learner in their own words', async () => {
+    const id = await server.createApp(`
+      import { Hono } from 'hono'
+      import { db } from 'sandbox'
+      const app = new Hono()
+      app.get('/', (c) => { try { db.all('SELECT * FROM missing') } catch (e) { return c.text(e.name + ': ' + e.message) } return c.text('?') })
+      export default app`)
+    const { body } = await server.send(id, { path: '/' })
+    expect(body.body).toMatch(/^SqlError: .*no such table: missing/)
+    expect(body.body).not.toMatch(/\/work|node_modules|\.js:\d/)
+  })
+})
+
+describe('live URLs', () => {
+  const liveApp = `
+    import { Hono } from 'hono'
+    import { setCookie } from 'hono/cookie'
+    const app = new Hono()
+    app.post('/echo', async (c) => c.json({ got: await c.req.json(), q: c.req.query('q'), url: c.req.url }))
+    app.get('/login', (c) => { setCookie(c, 'sid', 'abc', { path: '/' }); c.header('Clear-Site-Data', '"storage"'); return c.redirect('/home') })
+    export default app`
+
+  it('forwards requests to a learner app on its own origin', async () => {
+    const id = await server.createApp(liveApp)
+    const response = await server.raw('POST', '/echo?q=1', {
+      headers: { host: `${id}.localhost:${server.port}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 1 }),
+    })
+    expect(response.status).toBe(200)
+    expect(JSON.parse(response.text)).toEqual({ got: { a: 1 }, q: '1', url: `http://${id}.localhost:${server.port}/echo?q=1` })
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    const unknown = await server.raw('GET', '/', { headers: { host: `${'a'.repeat(32)}.localhost:${server.port}` } })
+    expect(unknown.status).toBe(404)
+  })
+
+  it('forwards /s/<session>/ paths and keeps the answer inside that path', async () => {
+    const id = await server.createApp(liveApp)
+    const echo = await server.fetch(`/s/${id}/echo?q=2`, { method: 'POST', body: '{"b":2}' })
+    expect((await echo.json()).got).toEqual({ b: 2 })
+    const login = await server.fetch(`/s/${id}/login`, { redirect: 'manual' })
+    expect(login.status).toBe(302)
+    expect(login.headers.get('location')).toBe(`/s/${id}/home`)
+    expect(login.headers.get('set-cookie')).toContain(`Path=/s/${id}/`)
+    expect(login.headers.get('clear-site-data')).toBeNull()
+    expect(login.headers.get('content-security-policy')).toBe('sandbox')
+  })
+})
+
+describe('bad input gets a clear 4xx', () => {
+  it('rejects an invalid body with the field that is wrong', async () => {
+    const id = await server.createApp(notesApp)
+    const response = await server.api('POST', `/sessions/${id}/requests`, { method: 'FETCH', path: 'notes' })
+    expect(response.status).toBe(400)
+    expect(response.body.error.code).toBe('invalid_body')
+    expect(response.body.error.problems.map((p: { field: string }) => p.field)).toEqual(['method', 'path'])
+  })
+
+  it('rejects malformed JSON', async () => {
+    const response = await server.api('POST', '/sessions', '{"code": ')
+    expect(response).toEqual({ status: 400, body: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } } })
+  })
+
+  it('rejects huge bodies with 413', async () => {
+    const response = await server.raw('POST', '/api/sessions', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }),
+    })
+    expect(response.status).toBe(413)
+    expect(JSON.parse(response.text).error.code).toBe('body_too_large')
+  })
+
+  it('answers unknown sessions and exercises with 404', async () => {
+    expect((await server.api('GET', `/sessions/${'0'.repeat(32)}/db`)).body.error.code).toBe('unknown_session')
+    expect((await server.api('GET', '/sessions/not-an-id/db')).status).toBe(404)
+    expect((await server.fetch(`/s/${'f'.repeat(32)}/x`)).status).toBe(404)
+    expect((await server.api('POST', '/sessions', { exerciseId: 'no-such-exercise' })).body.error.code).toBe('unknown_exercise')
+  })
+
+  it('returns compile errors with line and column', async () => {
+    const created = await server.api('POST', '/sessions', {})
+    const response = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code: "import { Hono } from 'hono'\nconst app = new Hono(\nexport default app" })
+    expect(response.status).toBe(422)
+    expect(response.body.error.code).toBe('compile_error')
+    expect(response.body.error.diagnostics[0]).toMatchObject({ line: 3, column: 1 })
+  })
+
+  it('says what to do when the module does not export an app', async () => {
+    const created = await server.api('POST', '/sessions', {})
+    const response = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code: 'export const x = 1' })
+    expect(response.status).toBe(422)
+    expect(response.body.error.message).toContain('export default app')
+  })
+
+  it('asks for code before requests', async () => {
+    const created = await server.api('POST', '/sessions', {})
+    const response = await server.send(created.body.sessionId, { path: '/' })
+    expect(response.status).toBe(409)
+    expect(response.body.error.code).toBe('no_code')
+  })
+})

@@ -1,0 +1,152 @@
+/**
+ * Learner code is untrusted. Each hostile program must end with a clear error (or do nothing
+ * harmful), and the server must keep serving other learners meanwhile.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { startTestServer, type TestServer } from './support/server.ts'
+
+let server: TestServer
+let bystander: string
+beforeAll(async () => {
+  server = await startTestServer()
+  bystander = await server.createApp(app(`app.get('/', (c) => c.text('still here'))`))
+})
+afterAll(() => server.close())
+
+function app(routes: string, imports = '') {
+  return `import { Hono } from 'hono'\n${imports}\nconst app = new Hono()\n${routes}\nexport default app\n`
+}
+
+/** Runs a route body in a fresh app and returns what the API answered. */
+async function run(handlerBody: string) {
+  const id = await server.createApp(app(`app.get('/', async (c) => { ${handlerBody} })`))
+  return { id, ...(await server.send(id, { path: '/' })) }
+}
+
+async function expectBystanderServed() {
+  const response = await server.send(bystander, { path: '/' })
+  expect(response.body.body).toBe('still here')
+}
+
+describe('escape attempts find nothing of the host', () => {
+  it.each([
+    ['the Function constructor via this.constructor', `return c.json(String(this?.constructor?.constructor?.('return typeof process')?.()))`],
+    ['Function("return this")()', `const g = Function('return this')(); return c.json({ process: typeof g.process, require: typeof g.require, Buffer: typeof g.Buffer })`],
+    ['a constructor chain from a capability result', `const rows = (await import('sandbox').catch(() => null)); return c.json(String(rows?.db?.get?.constructor?.constructor?.('return typeof process')?.()))`],
+    ['globalThis.fetch', `return c.json({ fetch: typeof globalThis.fetch, XMLHttpRequest: typeof globalThis.XMLHttpRequest, WebSocket: typeof globalThis.WebSocket })`],
+    ['the internals the prelude used', `return c.json([typeof globalThis.__sandboxDoor, typeof globalThis.__platformHost, typeof globalThis.__sandboxHandle, typeof globalThis.__sandboxLoad])`],
+  ])('%s', async (_name, body) => {
+    const { body: response } = await run(body)
+    expect(response.body).not.toMatch(/"(object|function)"/)
+    expect(response.body).not.toMatch(/\/work|node_modules/)
+  })
+
+  it('cannot import fs or use require', async () => {
+    const created = await server.api('POST', '/sessions', {})
+    for (const code of ["import fs from 'node:fs'\nfs.readFileSync('/etc/passwd')\nexport default 1", "const fs = require('fs')\nexport default fs", "export default () => import('fs')"]) {
+      const response = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code })
+      expect(response.status).toBe(422)
+      expect(response.body.error.message).toMatch(/Cannot import "(node:)?fs" in the sandbox/)
+    }
+  })
+
+  it('cannot reach require through a computed name at run time', async () => {
+    const { body } = await run(`const r = globalThis['req' + 'uire']; return c.json({ require: typeof r, module: typeof module })`)
+    expect(JSON.parse(body.body).require).toBe('undefined')
+  })
+
+  it('does not pollute the host with prototype changes', async () => {
+    await run(`Object.prototype.polluted = 'yes'; Array.prototype.push = () => 0; JSON.parse = () => ({ hacked: true }); return c.text('done')`)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    await expectBystanderServed()
+    const after = await server.api('GET', '/health')
+    expect(after.body.ok).toBe(true)
+  })
+})
+
+describe('limits stop runaway code with a clear message', () => {
+  it('stops an infinite synchronous loop', async () => {
+    const { status, body } = await run(`while (true) {}`)
+    expect(status).toBe(422)
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'cpu' })
+    expect(body.error.message).toMatch(/infinite loop/)
+    await expectBystanderServed()
+  })
+
+  it('stops an endless chain of awaits', async () => {
+    const { body } = await run(`while (true) await null`)
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'cpu' })
+  })
+
+  it('stops a loop that catches the errors thrown at it', async () => {
+    const { body } = await run(`for (;;) { try { while (true) {} } catch {} }`)
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'cpu' })
+  })
+
+  it('stops a handler waiting on a promise that never resolves', async () => {
+    const { body } = await run(`await new Promise(() => {}); return c.text('never')`)
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'wall' })
+    expect(body.error.message).toMatch(/promise that never resolves/)
+  })
+
+  it('stops a memory bomb', async () => {
+    const { body } = await run(`const hoard = []; while (true) hoard.push(new Array(100000).fill('x'))`)
+    expect(body.error.code).toBe('limit_exceeded')
+    expect(body.error.limit).toBe('memory')
+    await expectBystanderServed()
+  })
+
+  it('refuses a huge response', async () => {
+    const { body } = await run(`return c.text('x'.repeat(5 * 1024 * 1024))`)
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'output' })
+  })
+
+  it('bounds a log flood and keeps the first lines', async () => {
+    const { body } = await run(`for (let i = 0; i < 100000; i++) console.log('line', i); return c.text('done')`)
+    expect(body.body).toBe('done')
+    expect(body.logs.length).toBeLessThanOrEqual(200)
+    expect(body.logs[0].message).toBe('line 0')
+    expect(body.droppedLogs).toBeGreaterThan(99_000)
+  })
+
+  it('keeps a stopped session usable: the next request gets a fresh isolate', async () => {
+    const id = await server.createApp(app(`let n = 0\napp.get('/loop', () => { while (true) {} })\napp.get('/', (c) => c.json({ n: ++n }))`))
+    expect((await server.send(id, { path: '/loop' })).body.error.limit).toBe('cpu')
+    expect(JSON.parse((await server.send(id, { path: '/' })).body.body)).toEqual({ n: 1 })
+  })
+
+  it('stops a loop in a timer that runs between requests, and says so', async () => {
+    const id = await server.createApp(app(`app.get('/start', (c) => { setTimeout(() => { while (true) {} }, 0); return c.text('started') })\napp.get('/', (c) => c.text('ok'))`))
+    expect((await server.send(id, { path: '/start' })).body.body).toBe('started')
+    await expectBystanderServed()
+    await vi.waitFor(() => expect(server.sessions.appState(id)).toBe('stopped'), { timeout: 5000, interval: 50 })
+    const next = await server.send(id, { path: '/' })
+    expect(next.body.body).toBe('ok')
+    expect(next.body.logs[0].message).toMatch(/^Your app was restarted: Code running between requests/)
+  })
+
+  it('logs errors thrown where the app could not catch them', async () => {
+    const id = await server.createApp(app(`app.get('/', async (c) => { setTimeout(() => { throw new Error('late failure') }, 0); await new Promise((r) => setTimeout(r, 20)); return c.text('ok') })`))
+    const response = await server.send(id, { path: '/' })
+    expect(response.body.logs.map((entry: { message: string }) => entry.message)).toContainEqual(expect.stringMatching(/^Uncaught error in a timer: Error: late failure/))
+  })
+
+  it('stops a runaway SQL query without freezing the server', async () => {
+    const id = await server.createApp(
+      app(`app.get('/', (c) => c.json(db.get('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n')))`, `import { db } from 'sandbox'`),
+    )
+    const pending = server.send(id, { path: '/' })
+    await expectBystanderServed()
+    const { body } = await pending
+    expect(body.error.code).toBe('limit_exceeded')
+    await expectBystanderServed()
+  })
+
+  it('refuses SQL that would reach the host file system', async () => {
+    const id = await server.createApp(
+      app(`app.get('/', (c) => { try { db.run("ATTACH DATABASE '/tmp/escape.db' AS x"); return c.text('attached') } catch (e) { return c.text(e.name + ': ' + e.message) } })`, `import { db } from 'sandbox'`),
+    )
+    const response = await server.send(id, { path: '/' })
+    expect(response.body.body).toMatch(/^SqlError: /)
+  })
+})
