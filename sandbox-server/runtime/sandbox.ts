@@ -118,6 +118,7 @@ export class Sandbox {
   private hostCallStartedAt: number | undefined
   private stoppedBy: LimitExceeded | undefined
   private activeRuns = 0
+  private lastHeapBytes = 0
   private backgroundCpuMs = 0
   private lastCpuSample = 0n
   private readonly stopPlatform = new AbortController()
@@ -175,11 +176,19 @@ export class Sandbox {
     return this.stoppedBy
   }
 
-  /** Bytes the isolate holds now, for the session's share of the memory budget. */
-  heapBytes(): number {
+  /**
+   * Bytes the isolate holds, for the session's share of the memory budget. Asks the isolate
+   * only when it is idle: the sync form waits for the isolate's lock, so calling it while
+   * learner code loops would freeze the host until the loop is stopped, which only the host
+   * can do. While busy it answers the last figure.
+   */
+  async heapBytes(): Promise<number> {
     if (this.isolate.isDisposed) return 0
-    const stats = this.isolate.getHeapStatisticsSync()
-    return stats.total_heap_size + stats.externally_allocated_size
+    if (this.activeRuns === 0) {
+      const stats = await this.isolate.getHeapStatistics().catch(() => undefined)
+      if (stats) this.lastHeapBytes = stats.total_heap_size + stats.externally_allocated_size
+    }
+    return this.lastHeapBytes
   }
 
   /** Runs the learner's compiled module (from compileLearnerModule) and keeps its app. */

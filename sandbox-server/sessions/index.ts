@@ -3,8 +3,9 @@
  *
  * A session keeps its compiled code and a warm Sandbox. When a limit stops the sandbox, the
  * next request builds a new one from the same code, keeping the database, cache and clock.
- * Sessions live in memory only: idle ones expire, and when the sessions together hold more
- * than the memory budget the least recently used go first. Callers must cope with a session
+ * Sessions live in memory only: an idle app gives back its isolate first, an idle session
+ * expires later, and when the sessions together hold more than the memory budget the least
+ * recently used go first. Callers must cope with a session
  * vanishing (the browser re-creates it and re-sends the code).
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -88,6 +89,11 @@ export interface SessionStoreOptions {
   limits?: Partial<SandboxLimits>
   /** Sessions unused for this long are removed. Default 30 minutes. */
   idleTtlMs?: number
+  /**
+   * An app unused for this long gives back its isolate (~3 MB); its next request builds a new
+   * one (~10 ms) with the same database, cache and clock. Default 2 minutes.
+   */
+  idleAppMs?: number
   /** The memory all sessions may hold together before the least recently used go. Default 1.5 GiB. */
   memoryBudgetBytes?: number
   /** How often idle and over-budget sessions are swept. Default 15 s. */
@@ -109,6 +115,7 @@ export async function createSessionStore({
   db,
   limits,
   idleTtlMs = 30 * 60_000,
+  idleAppMs = 2 * 60_000,
   memoryBudgetBytes = 1.5 * 1024 ** 3,
   sweepIntervalMs = 15_000,
 }: SessionStoreOptions) {
@@ -178,13 +185,16 @@ export async function createSessionStore({
   async function sweep() {
     const now = Date.now()
     for (const session of [...sessions.values()]) {
-      if (now - session.lastUsedAt > idleTtlMs) await destroy(session)
+      const idleMs = now - session.lastUsedAt
+      if (idleMs >= idleTtlMs) await destroy(session)
+      else if (idleMs >= idleAppMs && session.sandbox) dropSandbox(session)
     }
     let total = 0
     for (const session of sessions.values()) {
       const sandbox = session.sandbox && (await session.sandbox.catch(() => undefined))
       const dbBytes = await db.sizeBytes(session.dbId).catch(() => 0)
-      session.memoryBytes = (sandbox?.heapBytes() ?? 0) + dbBytes + session.cache.sizeBytes()
+      // The pool keeps a snapshot of each database beside it: count the database twice.
+      session.memoryBytes = ((await sandbox?.heapBytes()) ?? 0) + 2 * dbBytes + session.cache.sizeBytes()
       total += session.memoryBytes
     }
     for (const session of [...sessions.values()]) {

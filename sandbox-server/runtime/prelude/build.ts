@@ -9,13 +9,18 @@ import { ALLOWED_MODULES, SANDBOX_MODULE } from '../modules.ts'
 
 const preludeDir = fileURLToPath(new URL('.', import.meta.url))
 
-/** The generated entry: entry.ts first (it installs the platform before Hono evaluates). */
+/**
+ * The generated entry: entry.ts first (it installs the platform), then one loader per library.
+ * A `require` inside a function makes esbuild keep that module unevaluated until it is called,
+ * so an isolate only spends time and heap on the libraries its learner imports.
+ */
 function entrySource(): string {
   const libraries = ALLOWED_MODULES.filter((name) => name !== SANDBOX_MODULE)
   return [
     `import { installModules } from './entry.ts'`,
-    ...libraries.map((name, index) => `import * as m${index} from ${JSON.stringify(name)}`),
-    `installModules({ ${libraries.map((name, index) => `${JSON.stringify(name)}: m${index}`).join(', ')} })`,
+    `installModules({`,
+    ...libraries.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`),
+    `})`,
   ].join('\n')
 }
 

@@ -16,10 +16,11 @@ import { readAll } from '../platform/body.ts'
 type Modules = Record<string, unknown>
 const sandboxGlobal = globalThis as typeof globalThis & Record<string, unknown>
 
-const modules: Modules = { sandbox: sandboxModule }
-/** Called once by the generated bundle entry with the libraries learners may import. */
-export function installModules(libraries: Modules) {
-  Object.assign(modules, libraries)
+const loaders: Record<string, () => unknown> = { sandbox: () => sandboxModule }
+const modules: Modules = {}
+/** Called once by the generated bundle entry with a loader per library learners may import. */
+export function installModules(libraries: Record<string, () => unknown>) {
+  Object.assign(loaders, libraries)
 }
 
 Object.defineProperty(globalThis, 'console', { value: sandboxConsole, writable: true, configurable: true })
@@ -43,7 +44,8 @@ Object.defineProperty(globalThis, 'Date', { value: SessionDate, writable: true, 
 
 function requireModule(name: string): unknown {
   if (Object.prototype.hasOwnProperty.call(modules, name)) return modules[name]
-  throw new Error(`Cannot import "${name}" in the sandbox`)
+  if (!Object.prototype.hasOwnProperty.call(loaders, name)) throw new Error(`Cannot import "${name}" in the sandbox`)
+  return (modules[name] = loaders[name]!())
 }
 
 interface FetchApp {

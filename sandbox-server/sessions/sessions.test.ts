@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { createDbPool } from '../capabilities/db/index.ts'
+import { createSessionStore, UnknownSession } from './index.ts'
+
+const db = createDbPool()
+const sessions = await createSessionStore({ db, idleAppMs: 0, idleTtlMs: 60_000, sweepIntervalMs: 60_000 })
+afterAll(async () => {
+  await sessions.dispose()
+  await db.dispose()
+})
+
+const counter = `
+import { Hono } from 'hono'
+import { db } from 'sandbox'
+db.run('CREATE TABLE IF NOT EXISTS visits (at INTEGER)')
+const app = new Hono()
+app.get('/', (c) => { db.run('INSERT INTO visits VALUES (1)'); return c.json(db.get('SELECT count(*) AS n FROM visits')) })
+export default app`
+
+const visits = async (id: string) =>
+  JSON.parse(new TextDecoder().decode((await sessions.request(id, { method: 'GET', path: '/' })).body)).n
+
+describe('sessions', () => {
+  it('puts an idle app to sleep and wakes it with its data kept', async () => {
+    const { id } = await sessions.create()
+    await sessions.setCode(id, counter)
+    expect(await visits(id)).toBe(1)
+    expect(sessions.appState(id)).toBe('running')
+    await sessions.sweep()
+    expect(sessions.appState(id)).toBe('none')
+    expect(await visits(id)).toBe(2)
+  })
+
+  it('removes sessions over the memory budget, least recently used first', async () => {
+    const small = await createSessionStore({ db, memoryBudgetBytes: 1, sweepIntervalMs: 60_000 })
+    const { id } = await small.create()
+    await small.setCode(id, counter)
+    await small.sweep()
+    expect(() => small.get(id)).toThrow(UnknownSession)
+    await small.dispose()
+  })
+
+  it('keeps the old code when new code does not compile', async () => {
+    const { id } = await sessions.create()
+    await sessions.setCode(id, counter)
+    await expect(sessions.setCode(id, 'export default {')).rejects.toThrow(/does not compile/)
+    expect(await visits(id)).toBe(1)
+  })
+})
