@@ -20,15 +20,21 @@ const sessions = await createSessionStore({ db })
 const sessionsPerMinute = Number(process.env.SESSIONS_PER_MINUTE ?? 60)
 await buildPrelude()
 
-const staticSite = serveStatic({ root: siteDir })
-const site = existsSync(siteDir)
-  ? (c: Context) => staticSite(c, async () => {}) as Promise<Response | undefined>
-  : undefined
+/** Until the site is built, `/` says what already works instead of a bare 404. */
+const placeholder = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Backend Sandbox</title>
+<body style="font:16px/1.5 system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>Backend Sandbox</h1><p>The sandbox server is running: the JSON API is under <code>/api</code>
+and every session has a live URL. The learning site has not been built here yet; see README.md.</p></body></html>`
+
+const staticFiles = existsSync(siteDir) ? serveStatic({ root: siteDir }) : undefined
+async function site(c: Context): Promise<Response | undefined> {
+  if (staticFiles) return (await staticFiles(c, async () => {})) ?? undefined
+  return c.req.path === '/' ? c.html(placeholder) : undefined
+}
 
 const app = createServerApp({ sessions, site, sessionsPerMinute })
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Backend Sandbox is running at http://localhost:${info.port}/`)
-  if (!site) console.log('(The site is not built yet: the API and live URLs work; see README.)')
 })
 
 function shutdown() {
