@@ -1,11 +1,16 @@
 /**
- * Finds an exercise on disk by id: `exercises/<id>/` with an optional `seed.sql` (trusted SQL
- * that sets up the learner's database) and `starter.ts`. The full exercise format (checks,
- * hints, solution) builds on this.
+ * Exercises on disk: `exercises/<id>/` holds `starter.ts` (what the learner starts from),
+ * `solution.ts`, `checks.ts` (trusted checks, `export default defineChecks([...])`), optional
+ * `seed.sql` (trusted SQL that sets up the learner's database) and optional `hints.md`
+ * (progressive hints, one `## Title` section each: a nudge, then the concept, then nearly the
+ * answer). Nothing about a particular exercise lives in code.
  */
-import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { readFile, readdir } from 'node:fs/promises'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { join } from 'node:path'
+import type { CheckDefinition } from '../grading/checks.ts'
+import { ChecksModule } from '../content/schemas.ts'
+import { ValidationError, findProblems } from '../validation/index.ts'
 
 export const EXERCISES_DIR = fileURLToPath(new URL('../../exercises/', import.meta.url))
 export const EXERCISE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
@@ -17,10 +22,20 @@ export class UnknownExercise extends Error {
   }
 }
 
-export interface ExerciseFiles {
+export interface Hint {
+  title: string
+  /** Markdown. */
+  text: string
+}
+
+export interface Exercise {
   id: string
+  dir: string
+  starter: string
+  solution: string
   seedSql: string | undefined
-  starter: string | undefined
+  hints: Hint[]
+  checks: CheckDefinition[]
 }
 
 async function readOptional(path: string): Promise<string | undefined> {
@@ -32,9 +47,52 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-export async function findExercise(id: string, dir = EXERCISES_DIR): Promise<ExerciseFiles> {
-  if (!EXERCISE_ID_PATTERN.test(id)) throw new UnknownExercise(id)
-  const [seedSql, starter] = await Promise.all([readOptional(join(dir, id, 'seed.sql')), readOptional(join(dir, id, 'starter.ts'))])
-  if (seedSql === undefined && starter === undefined) throw new UnknownExercise(id)
-  return { id, seedSql, starter }
+/** Splits hints.md into its `## Title` sections, in order. */
+export function parseHints(markdown: string): Hint[] {
+  const hints: Hint[] = []
+  for (const section of markdown.split(/^## /m).slice(1)) {
+    const [title = '', ...body] = section.split('\n')
+    hints.push({ title: title.trim(), text: body.join('\n').trim() })
+  }
+  return hints
+}
+
+/** The ids of every exercise folder, sorted. */
+export async function listExercises(dir = EXERCISES_DIR): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  return entries.filter((entry) => entry.isDirectory() && EXERCISE_ID_PATTERN.test(entry.name)).map((entry) => entry.name).sort()
+}
+
+async function readExercise(id: string, dir: string): Promise<Exercise> {
+  const folder = join(dir, id)
+  const [starter, solution, seedSql, hints] = await Promise.all(
+    ['starter.ts', 'solution.ts', 'seed.sql', 'hints.md'].map((file) => readOptional(join(folder, file))),
+  )
+  if (starter === undefined && solution === undefined) throw new UnknownExercise(id)
+  const missing = [starter === undefined && 'starter.ts', solution === undefined && 'solution.ts'].filter(Boolean)
+  if (missing.length) throw new ValidationError(`exercises/${id}`, missing.map((file) => ({ field: String(file), message: 'file is missing' })))
+  const module = (await import(pathToFileURL(join(folder, 'checks.ts')).href)) as { default?: unknown }
+  const problems = findProblems(ChecksModule, module.default)
+  if (problems.length) throw new ValidationError(`exercises/${id}/checks.ts (its default export)`, problems)
+  return { id, dir: folder, starter: starter!, solution: solution!, seedSql, hints: parseHints(hints ?? ''), checks: module.default as CheckDefinition[] }
+}
+
+const loaded = new Map<string, Promise<Exercise>>()
+
+/**
+ * Loads and validates an exercise; throws UnknownExercise or ValidationError (field by field).
+ *
+ * @example
+ * const exercise = await loadExercise('crud-notes')
+ */
+export function loadExercise(id: string, dir = EXERCISES_DIR): Promise<Exercise> {
+  if (!EXERCISE_ID_PATTERN.test(id)) return Promise.reject(new UnknownExercise(id))
+  const key = `${dir}\0${id}`
+  let exercise = loaded.get(key)
+  if (!exercise) {
+    exercise = readExercise(id, dir)
+    loaded.set(key, exercise)
+    exercise.catch(() => loaded.delete(key))
+  }
+  return exercise
 }

@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
 import type { SessionStore, AppResponse } from '../sessions/index.ts'
-import { findExercise } from '../exercises/index.ts'
+import { loadExercise } from '../exercises/index.ts'
 import { parseWith } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
@@ -169,7 +169,7 @@ export function createServerApp({
       throw new ApiError(429, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
     }
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
-    const exercise = exerciseId === undefined ? undefined : await findExercise(exerciseId)
+    const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
     const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql })
     const origin = new URL(c.req.url)
     const created = {

@@ -58,7 +58,8 @@ export interface Session {
 }
 
 interface SessionState extends Session {
-  seedSql: string | undefined
+  /** Where a fresh database comes from: trusted seed SQL, or a database snapshot. */
+  seed: { seedSql?: string; snapshot?: Uint8Array }
   compiled: string | undefined
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
@@ -215,8 +216,8 @@ export async function createSessionStore({
     /** The database pool, for inspecting a session's tables (by its dbId). */
     database: db,
 
-    /** Creates a session with its own database, seeded with trusted SQL when given. */
-    async create({ exerciseId, seedSql }: { exerciseId?: string; seedSql?: string } = {}): Promise<Session> {
+    /** Creates a session with its own database, from trusted seed SQL or a snapshot when given. */
+    async create({ exerciseId, seedSql, snapshot }: { exerciseId?: string; seedSql?: string; snapshot?: Uint8Array } = {}): Promise<Session> {
       const id = randomBytes(16).toString('hex')
       const clock = createClock()
       const session: SessionState = {
@@ -232,12 +233,12 @@ export async function createSessionStore({
         log: createLogBuffer(),
         dbId: id,
         memoryBytes: 0,
-        seedSql,
+        seed: snapshot ? { snapshot } : { seedSql },
         compiled: undefined,
         sandbox: undefined,
         ready: undefined,
       }
-      await db.open(session.dbId, { seedSql })
+      await db.open(session.dbId, session.seed)
       sessions.set(id, session)
       return session
     },
@@ -310,7 +311,7 @@ export async function createSessionStore({
       const session = find(id)
       dropSandbox(session)
       await db.close(session.dbId)
-      await db.open(session.dbId, { seedSql: session.seedSql })
+      await db.open(session.dbId, session.seed)
       session.cache.clear()
       session.clock.reset()
       session.log.drain()

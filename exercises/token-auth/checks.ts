@@ -1,0 +1,59 @@
+import { defineChecks } from '../../sandbox-server/grading/index.ts'
+
+const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
+
+export default defineChecks([
+  {
+    name: 'POST /login with a wrong password answers 401',
+    async run(t) {
+      const response = await t.request('POST', '/login', { json: { username: 'ada', password: 'wrong' } })
+      t.expectStatus(response, 401, 'the password is wrong')
+    },
+  },
+  {
+    name: 'POST /login with the right password answers a token',
+    async run(t) {
+      const response = await t.request('POST', '/login', { json: { username: 'ada', password: 'correct horse' } })
+      t.expectStatus(response, 200, 'the password is right')
+      t.expect(response.json?.token, 'the body should be { token: "<username>.<expiresAt>.<signature>" }').toMatch(/^ada\.\d+\.[\w-]+$/)
+      t.state.token = response.json.token
+    },
+  },
+  {
+    name: 'GET /me with the token answers who you are',
+    requires: ['POST /login with the right password answers a token'],
+    hint: 1,
+    async run(t) {
+      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
+      t.expectStatus(response, 200, 'the token is valid')
+      t.expect(response.json, 'the body should name the user').toEqual({ username: 'ada' })
+    },
+  },
+  {
+    name: 'GET /me without a token answers 401',
+    async run(t) {
+      const response = await t.request('GET', '/me')
+      t.expectStatus(response, 401, 'there is no Authorization header')
+    },
+  },
+  {
+    name: 'GET /me with a forged token answers 401',
+    requires: ['GET /me with the token answers who you are'],
+    hint: 1,
+    async run(t) {
+      const forged = String(t.state.token).replace(/^ada\./, 'grace.')
+      const response = await t.request('GET', '/me', { headers: bearer(forged) })
+      t.expectStatus(response, 401, 'the username was changed, so the signature no longer matches')
+    },
+  },
+  {
+    name: 'A token stops working after 15 minutes',
+    requires: ['GET /me with the token answers who you are'],
+    hint: 2,
+    async run(t) {
+      t.clock.advance(16 * 60 * 1000)
+      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
+      t.expectStatus(response, 401, 'the token expired one minute ago (the clock was moved 16 minutes on)')
+    },
+  },
+])

@@ -1,0 +1,84 @@
+/**
+ * The check API instructors write `exercises/<id>/checks.ts` with. Checks are trusted code
+ * that runs on the host: they send requests to the learner's app (through the sandbox), read
+ * its database, cache counters and logs, move its clock, and assert with Vitest's `expect`.
+ *
+ * @example
+ * import { defineChecks } from '../../sandbox-server/grading/checks.ts'
+ * export default defineChecks([
+ *   {
+ *     name: 'POST /notes rejects an empty body',
+ *     async run(t) {
+ *       const response = await t.request('POST', '/notes', { json: { body: '' } })
+ *       t.expectStatus(response, 400, 'empty notes must be rejected')
+ *     },
+ *   },
+ * ])
+ */
+import { expect } from 'vitest'
+import type { LogEntry } from '../capabilities/index.ts'
+import type { CacheStats } from '../capabilities/cache/index.ts'
+import type { SqlParams, SqlRow, TableInfo } from '../capabilities/db/index.ts'
+
+export interface CheckResponse {
+  status: number
+  headers: Headers
+  /** The body as text. */
+  text: string
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: any
+  logs: LogEntry[]
+}
+
+export interface RequestOptions {
+  /** Sent as a JSON body with content-type application/json. */
+  json?: unknown
+  /** Sent as is. */
+  body?: string
+  headers?: Record<string, string>
+}
+
+export interface CheckContext {
+  /** Sends a request to the learner's app. */
+  request(method: string, path: string, options?: RequestOptions): Promise<CheckResponse>
+  /** Trusted reads of the learner's database (SELECT, EXPLAIN QUERY PLAN, read-only PRAGMA). */
+  db: {
+    all(sql: string, params?: SqlParams): Promise<SqlRow[]>
+    get(sql: string, params?: SqlParams): Promise<SqlRow | undefined>
+    tables(): Promise<TableInfo[]>
+  }
+  cache: { stats(): CacheStats }
+  clock: { advance(ms: number): void; now(): number }
+  /** Log lines of the app since this check began. */
+  logs(): LogEntry[]
+  /** Shared by the checks of one run, in order: e.g. a token from a login check. */
+  state: Record<string, unknown>
+  /** Vitest's expect. A failure message is prefixed with the last request and its answer. */
+  expect: typeof expect
+  /** Fails unless the response has `status`, saying what was sent, what came back and why. */
+  expectStatus(response: CheckResponse, status: number, because: string): void
+  /** Fails with this message. */
+  fail(message: string): never
+}
+
+export interface CheckDefinition {
+  /** What learners read, e.g. "GET /notes/:id answers 404 for a missing note". */
+  name: string
+  /** Points, for partial credit. Default 1. */
+  weight?: number
+  /** Which hint (0 = the first, a nudge) to offer when this check does not pass. Default 0. */
+  hint?: number
+  /** Names of earlier checks that must pass first; otherwise this one is skipped. */
+  requires?: string[]
+  run(t: CheckContext): Promise<void> | void
+}
+
+/** Thrown by `t.fail` and `t.expectStatus`: the message is already the whole story. */
+export class CheckFailure extends Error {
+  override name = 'CheckFailure'
+}
+
+/** Identity, for types: `export default defineChecks([...])`. */
+export function defineChecks(checks: CheckDefinition[]): CheckDefinition[] {
+  return checks
+}

@@ -1,0 +1,239 @@
+/**
+ * One function grades: `gradeSubmission` runs an exercise's checks against a submission in a
+ * fresh, throwaway session (nothing the learner did while exploring can change the grade),
+ * with the seeded database cloned from a template snapshot. The grade endpoint, the Vitest
+ * exercise suite and the grader CLI all call it.
+ */
+import type { SessionStore, AppResponse } from '../sessions/index.ts'
+import type { Exercise } from '../exercises/index.ts'
+import type { LogEntry } from '../capabilities/index.ts'
+import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions } from './checks.ts'
+import type { CheckResult, CheckStatus, SubmissionResult } from './results.ts'
+import { expect } from 'vitest'
+
+const OUTPUT_LIMIT = 500
+
+export interface GradeOptions {
+  exercise: Exercise
+  /** The learner's TypeScript source. */
+  code: string
+  sessions: SessionStore
+  /** Used in reproduction lines, e.g. the learner's live URL; default "$APP_URL". */
+  appUrl?: string
+  signal?: AbortSignal
+}
+
+/** The last request a check sent, to describe failures and reproduce them. */
+interface SentRequest {
+  method: string
+  path: string
+  options: RequestOptions
+  response?: CheckResponse
+}
+
+function shellQuote(text: string) {
+  return `'${text.replaceAll("'", `'\\''`)}'`
+}
+
+function describeBody(options: RequestOptions): string {
+  if (options.json !== undefined) return ` with ${JSON.stringify(options.json)}`
+  if (options.body !== undefined) return ` with body ${JSON.stringify(options.body.length > 80 ? `${options.body.slice(0, 80)}…` : options.body)}`
+  return ''
+}
+
+function curlFor({ method, path, options }: SentRequest, appUrl: string): string {
+  const parts = ['curl', '-i']
+  if (method !== 'GET') parts.push('-X', method)
+  parts.push(shellQuote(`${appUrl.replace(/\/$/, '')}${path}`))
+  const headers = { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers }
+  for (const [name, value] of Object.entries(headers)) parts.push('-H', shellQuote(`${name}: ${value}`))
+  const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
+  if (body !== undefined) parts.push('-d', shellQuote(body))
+  return parts.join(' ')
+}
+
+function formatOutput(entries: LogEntry[]): string | undefined {
+  if (entries.length === 0) return undefined
+  const text = entries.map((entry) => `${entry.level === 'log' ? '' : `[${entry.level}] `}${entry.message}`).join('\n')
+  return text.length > OUTPUT_LIMIT ? `${text.slice(0, OUTPUT_LIMIT)}\n… (output truncated)` : text
+}
+
+function toCheckResponse(response: AppResponse): CheckResponse {
+  const text = new TextDecoder().decode(response.body)
+  let json: unknown
+  try {
+    json = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, headers: new Headers(response.headers), text, json, logs: response.logs }
+}
+
+/** A check's failure message, prefixed with the request that led to it when it is not already. */
+function failureMessage(error: unknown, last: SentRequest | undefined): string {
+  const message = (error as Error).message ?? String(error)
+  if (error instanceof CheckFailure || !last?.response) return message
+  return `${last.method} ${last.path}${describeBody(last.options)} returned ${last.response.status}: ${message}`
+}
+
+/**
+ * @example
+ * const result = await gradeSubmission({ exercise: await loadExercise('crud-notes'), code, sessions })
+ * result.status // 'pass' | 'fail' | 'error'
+ */
+export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP_URL', signal }: GradeOptions): Promise<SubmissionResult> {
+  const started = performance.now()
+  const maxScore = exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
+  const ungradable = (message: string): SubmissionResult => ({
+    version: 3,
+    exerciseId: exercise.id,
+    status: 'error',
+    gradable: false,
+    message,
+    score: 0,
+    maxScore,
+    durationMs: performance.now() - started,
+    tests: [],
+  })
+
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions) })
+  try {
+    try {
+      await sessions.setCode(session.id, code)
+    } catch (error) {
+      if (error instanceof CompileError || error instanceof LearnerModuleError || error instanceof LimitExceeded) return ungradable(error.message)
+      throw error
+    }
+    const state: Record<string, unknown> = {}
+    const results: CheckResult[] = []
+    for (const check of exercise.checks) {
+      if (signal?.aborted) throw signal.reason ?? new Error('grading was cancelled')
+      results.push(await runCheck(check, { exercise, sessionId: session.id, sessions, state, appUrl, results }))
+    }
+    const score = results.reduce((sum, result) => sum + (result.status === 'pass' ? result.weight : 0), 0)
+    return {
+      version: 3,
+      exerciseId: exercise.id,
+      status: results.every((result) => result.status === 'pass') ? 'pass' : 'fail',
+      gradable: true,
+      score,
+      maxScore,
+      durationMs: performance.now() - started,
+      tests: results,
+    }
+  } finally {
+    await sessions.delete(session.id).catch(() => {})
+  }
+}
+
+interface CheckRun {
+  exercise: Exercise
+  sessionId: string
+  sessions: SessionStore
+  state: Record<string, unknown>
+  appUrl: string
+  results: CheckResult[]
+}
+
+async function runCheck(check: CheckDefinition, { exercise, sessionId, sessions, state, appUrl, results }: CheckRun): Promise<CheckResult> {
+  const started = performance.now()
+  const weight = check.weight ?? 1
+  const hintIndex = Math.min(check.hint ?? 0, exercise.hints.length - 1)
+  const hint = hintIndex >= 0 ? exercise.hints[hintIndex]!.text : undefined
+  const finish = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
+    name: check.name,
+    status,
+    weight,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    ...(status === 'pass' ? {} : { hint }),
+    ...extra,
+  })
+
+  const unmet = (check.requires ?? []).filter((name) => results.find((result) => result.name === name)?.status !== 'pass')
+  if (unmet.length) return finish('skipped', { message: `Skipped until this passes: ${unmet.join(', ')}` })
+
+  const session = sessions.get(sessionId)
+  const logs: LogEntry[] = []
+  let last: SentRequest | undefined
+  const context: CheckContext = {
+    async request(method, path, options = {}) {
+      last = { method: method.toUpperCase(), path, options }
+      const headers: [string, string][] = Object.entries({
+        ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      })
+      const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
+      const response = toCheckResponse(
+        await sessions.request(sessionId, {
+          method: last.method,
+          path,
+          headers,
+          body: body === undefined ? null : new TextEncoder().encode(body),
+        }),
+      )
+      logs.push(...response.logs)
+      last.response = response
+      return response
+    },
+    db: {
+      all: (sql, params) => sessions.database.query(session.dbId, sql, params),
+      get: async (sql, params) => (await sessions.database.query(session.dbId, sql, params))[0],
+      tables: () => sessions.database.tables(session.dbId),
+    },
+    cache: { stats: () => session.cache.stats() },
+    clock: { advance: (ms) => session.clock.advance(ms), now: () => session.clock.now() },
+    logs: () => [...logs],
+    state,
+    expect,
+    expectStatus(response, status, because) {
+      if (response.status === status) return
+      const sent = last ? `${last.method} ${last.path}${describeBody(last.options)}` : 'The request'
+      throw new CheckFailure(`${sent} returned ${response.status}; expected ${status} because ${because}`)
+    },
+    fail(message) {
+      throw new CheckFailure(message)
+    },
+  }
+
+  try {
+    await check.run(context)
+    return finish('pass', { output: formatOutput(logs) })
+  } catch (error) {
+    const reproduction = last ? curlFor(last, appUrl) : undefined
+    if (error instanceof LimitExceeded) {
+      logs.push(...sessions.drainLogs(sessionId).entries)
+      return finish('timeout', { message: error.message, output: formatOutput(logs), reproduction })
+    }
+    if (error instanceof LearnerModuleError) return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
+    const isExpectation = error instanceof CheckFailure || (error as Error).name === 'AssertionError'
+    if (!isExpectation) {
+      return finish('error', { message: `This check could not run: ${(error as Error).message}. (Please tell your instructor.)`, reproduction })
+    }
+    return finish('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
+  }
+}
+
+const templates = new WeakMap<SessionStore, Map<string, Promise<Uint8Array | undefined>>>()
+
+/** The exercise's seeded database as a snapshot, made once per store: cloning beats re-seeding. */
+function templateFor(exercise: Exercise, sessions: SessionStore): Promise<Uint8Array | undefined> {
+  if (exercise.seedSql === undefined) return Promise.resolve(undefined)
+  let perStore = templates.get(sessions)
+  if (!perStore) templates.set(sessions, (perStore = new Map()))
+  let template = perStore.get(exercise.id)
+  if (!template) {
+    const dbId = `template-${exercise.id}`
+    template = (async () => {
+      await sessions.database.open(dbId, { seedSql: exercise.seedSql })
+      try {
+        return await sessions.database.snapshot(dbId)
+      } finally {
+        await sessions.database.close(dbId)
+      }
+    })()
+    perStore.set(exercise.id, template)
+    template.catch(() => perStore.delete(exercise.id))
+  }
+  return template
+}

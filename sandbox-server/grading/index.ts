@@ -1,0 +1,4 @@
+/** Grading: the check API instructors write with, the one grading function, its results. */
+export { defineChecks, CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions } from './checks.ts'
+export { gradeSubmission, type GradeOptions } from './grade.ts'
+export { CheckResult, CheckStatus, SubmissionResult } from './results.ts'

@@ -1,0 +1,39 @@
+/**
+ * The one shape of grading results, for the browser, Vitest and the grader CLI alike. Modelled
+ * on Exercism's results.json v3 (status, per-test name/status/message/output), plus what
+ * learners need here: hints, timings, partial credit and a curl line to reproduce a failure.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+
+export const CheckStatus = Type.Union(
+  [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('skipped')],
+  { description: 'pass; fail (an expectation was not met); error (the app crashed); timeout (a limit hit); skipped (a prerequisite failed)' },
+)
+export type CheckStatus = Static<typeof CheckStatus>
+
+export const CheckResult = Type.Object({
+  name: Type.String({ description: 'the check title learners see' }),
+  status: CheckStatus,
+  message: Type.Optional(Type.String({ description: 'what was sent, what came back, what was expected' })),
+  output: Type.Optional(Type.String({ description: "the app's log lines during this check, shortened" })),
+  hint: Type.Optional(Type.String({ description: 'the hint to offer when this check does not pass' })),
+  reproduction: Type.Optional(Type.String({ description: 'a curl command that sends the request that failed' })),
+  weight: Type.Number({ description: 'points this check is worth' }),
+  durationMs: Type.Number(),
+})
+export type CheckResult = Static<typeof CheckResult>
+
+export const SubmissionResult = Type.Object({
+  version: Type.Literal(3),
+  exerciseId: Type.String(),
+  status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error')], {
+    description: 'pass: every check passed; fail: some did not; error: the code could not be graded',
+  }),
+  gradable: Type.Boolean({ description: 'false when the code does not compile or load: no attempt is counted' }),
+  message: Type.Optional(Type.String({ description: 'why the submission could not be graded' })),
+  score: Type.Number({ description: 'sum of the weights of the checks that passed' }),
+  maxScore: Type.Number(),
+  durationMs: Type.Number(),
+  tests: Type.Array(CheckResult),
+})
+export type SubmissionResult = Static<typeof SubmissionResult>
