@@ -111,6 +111,17 @@ try {
   }
   report('warm request round trip via HTTP API (db write+read)', ms(median(warm)), '<= 2 ms median')
 
+  const solution = readFileSync(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')
+  const graded = await api('POST', '/sessions', { exerciseId: 'crud-notes', code: solution })
+  const grading: number[] = []
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now()
+    const result = await api('POST', `/sessions/${graded.body.sessionId}/grade`)
+    if (result.body.status !== 'pass') throw new Error(`grading failed: ${JSON.stringify(result.body)}`)
+    grading.push(performance.now() - started)
+  }
+  report('grade endpoint, crud-notes (7 checks)', ms(median(grading)), '<= 50 ms median')
+
   const liveIds = await Promise.all(Array.from({ length: 10 }, () => createApp()))
   const rpsRuns: number[] = []
   for (let run = 0; run < 3; run++) {

@@ -276,3 +276,32 @@ describe('bad input gets a clear 4xx', () => {
     expect(response.body.error.code).toBe('no_code')
   })
 })
+
+describe('grading through the API', () => {
+  it('grades the session’s code in a fresh session, with messages, hints and curl lines', async () => {
+    const created = await server.api('POST', '/sessions', { exerciseId: 'crud-notes' })
+    expect(created.status).toBe(201)
+    const id = created.body.sessionId
+    await server.api('PUT', `/sessions/${id}/code`, { code: created.body.starter })
+    // Exploring changes the learner's database, but not the grade.
+    await server.send(id, { method: 'DELETE', path: '/notes/1' })
+
+    const starter = await server.api('POST', `/sessions/${id}/grade`)
+    expect(starter.body).toMatchObject({ version: 3, exerciseId: 'crud-notes', status: 'fail', gradable: true })
+    const [listing, readOne] = starter.body.tests
+    expect(listing).toMatchObject({ name: 'GET /notes lists the notes', status: 'pass' })
+    expect(readOne).toMatchObject({ status: 'fail', message: 'GET /notes/2 returned 501; expected 200 because note 2 exists' })
+    expect(readOne.hint).toContain('db.get')
+    expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost:${server.port}/notes/2'`)
+  })
+
+  it('passes a correct solution and refuses to grade a playground', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const code = await readFile(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')
+    const created = await server.api('POST', '/sessions', { exerciseId: 'crud-notes', code })
+    const graded = await server.api('POST', `/sessions/${created.body.sessionId}/grade`)
+    expect(graded.body).toMatchObject({ status: 'pass', score: 7, maxScore: 7 })
+    const playground = await server.api('POST', '/sessions', { code })
+    expect((await server.api('POST', `/sessions/${playground.body.sessionId}/grade`)).body.error.code).toBe('no_exercise')
+  })
+})

@@ -9,6 +9,8 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
 import type { SessionStore, AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
+import { gradeSubmission } from '../grading/index.ts'
+import { NoCodeLoaded } from '../sessions/index.ts'
 import { parseWith } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
@@ -114,6 +116,15 @@ export function createServerApp({
 
   app.onError((error, c) => errorResponse(c, error))
 
+  /** The session's live URL on its own origin, and the fallback path form on the site's origin. */
+  function liveUrls(c: Context, id: string) {
+    const origin = new URL(c.req.url)
+    return {
+      liveUrl: `${origin.protocol}//${id}${liveHostSuffix}${origin.port ? `:${origin.port}` : ''}/`,
+      livePathUrl: `${origin.origin}/s/${id}/`,
+    }
+  }
+
   /** Sends a live-URL request into a session's app and answers with what it returned. */
   async function forwardToApp(c: Context, id: string, path: string, pathPrefix?: string) {
     const url = new URL(c.req.url)
@@ -171,12 +182,10 @@ export function createServerApp({
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
     const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql })
-    const origin = new URL(c.req.url)
     const created = {
       sessionId: session.id,
       exerciseId: session.exerciseId ?? null,
-      liveUrl: `${origin.protocol}//${session.id}${liveHostSuffix}${origin.port ? `:${origin.port}` : ''}/`,
-      livePathUrl: `${origin.origin}/s/${session.id}/`,
+      ...liveUrls(c, session.id),
       starter: exercise?.starter ?? null,
     }
     if (code === undefined) return c.json(created, 201)
@@ -206,6 +215,17 @@ export function createServerApp({
       const logs = error instanceof LimitExceeded ? sessions.drainLogs(id).entries : []
       return errorResponse(c, error, { logs })
     }
+  })
+
+  api.post('/sessions/:id/grade', async (c) => {
+    const id = sessionParam(c)
+    const session = sessions.get(id)
+    if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise to grade.')
+    if (session.source === undefined) throw new NoCodeLoaded()
+    const exercise = await loadExercise(session.exerciseId)
+    // Graded in a fresh session: what the learner did while exploring cannot change the grade.
+    const result = await gradeSubmission({ exercise, code: session.source, sessions, appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal })
+    return c.json(result)
   })
 
   api.get('/sessions/:id/db', async (c) => {
