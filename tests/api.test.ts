@@ -83,6 +83,24 @@ describe('routing and CRUD through the API', () => {
     ])
   })
 
+  it('points stack traces at the learner’s own lines, without sandbox frames', async () => {
+    const id = await server.createApp(`import { Hono } from 'hono'
+const app = new Hono()
+
+app.get('/', (c) => {
+  const user: any = undefined
+  return c.json(user.name)
+})
+export default app`)
+    const { body } = await server.send(id, { path: '/' })
+    expect(body.status).toBe(500)
+    expect(body.logs[0].message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'name'\)\n\s+at .*app\.ts:6:\d+\)?$/)
+
+    const created = await server.api('POST', '/sessions', {})
+    const broken = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code: "const a = 1\n\nnull.boom()\nexport default a" })
+    expect(broken.body.error).toMatchObject({ code: 'app_error', message: "TypeError: Cannot read properties of null (reading 'boom') (at app.ts:3:6)" })
+  })
+
   it('resets the database to its seed while keeping the code', async () => {
     const id = await server.createApp(notesApp)
     await server.send(id, { method: 'POST', path: '/notes', body: { body: 'x' } })

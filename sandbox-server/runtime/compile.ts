@@ -31,13 +31,20 @@ function toDiagnostic(message: Message): Diagnostic {
 }
 
 /**
- * Compiles a learner module to a CommonJS function body (uses `require`, `module`, `exports`).
- * Throws CompileError with line/column diagnostics.
+ * Compiles a learner module to a CommonJS function body (uses `require`, `module`, `exports`)
+ * and its source map. Throws CompileError with line/column diagnostics.
  *
  * @example
- * const code = await compileLearnerModule("import { Hono } from 'hono'\nexport default new Hono()")
+ * const { code } = await compileLearnerModule("import { Hono } from 'hono'\nexport default new Hono()")
  */
-export async function compileLearnerModule(source: string): Promise<string> {
+export interface CompiledModule {
+  /** CommonJS, run as the body of `function (require, module, exports)`. */
+  code: string
+  /** Source map from `code` back to the learner's app.ts, for readable stack traces. */
+  map: string
+}
+
+export async function compileLearnerModule(source: string): Promise<CompiledModule> {
   if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) {
     throw new CompileError([{ message: `the file is larger than ${MAX_SOURCE_BYTES / 1024} KB`, line: 1, column: 1 }])
   }
@@ -50,7 +57,8 @@ export async function compileLearnerModule(source: string): Promise<string> {
       platform: 'neutral',
       target: 'es2022',
       logLevel: 'silent',
-      sourcemap: false,
+      sourcemap: 'external',
+      outfile: 'app.js',
       plugins: [
         {
           name: 'sandbox-imports',
@@ -72,7 +80,8 @@ export async function compileLearnerModule(source: string): Promise<string> {
         },
       ],
     })
-    return result.outputFiles[0]!.text
+    const file = (suffix: string) => result.outputFiles.find((output) => output.path.endsWith(suffix))!.text
+    return { code: file('app.js'), map: file('app.js.map') }
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors
     if (errors?.length) throw new CompileError(errors.map(toDiagnostic))

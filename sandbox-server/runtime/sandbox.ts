@@ -310,8 +310,13 @@ export class Sandbox {
   }
 }
 
-/** An error from inside the isolate, as the learner should read it: no host frames. */
+/**
+ * An error from inside the isolate, as the learner should read it: its message and where in
+ * their code it happened (the first `app.js` frame, mapped to app.ts by the session), never
+ * host frames.
+ */
 function learnerMessage(error: unknown): string {
-  const { name, message } = error as Error
-  return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}`
+  const { name, message, stack } = error as Error
+  const where = typeof stack === 'string' ? /\bapp\.js:\d+:\d+/.exec(stack)?.[0] : undefined
+  return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}${where ? ` (at ${where})` : ''}`
 }

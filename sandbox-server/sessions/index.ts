@@ -10,8 +10,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { compileLearnerModule } from '../runtime/compile.ts'
+import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
-import { LimitExceeded } from '../runtime/errors.ts'
+import { LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {
   capabilityTable,
@@ -60,7 +61,7 @@ export interface Session {
 interface SessionState extends Session {
   /** Where a fresh database comes from: trusted seed SQL, or a database snapshot. */
   seed: { seedSql?: string; snapshot?: Uint8Array }
-  compiled: string | undefined
+  compiled: { code: string; mapStack: StackMapper } | undefined
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
   ready: Sandbox | undefined
@@ -158,7 +159,7 @@ export async function createSessionStore({
           session.log.write({ level: 'error', message: `Uncaught error in a ${source}: ${stack ?? message}`, time: session.clock.now() }),
       })
       try {
-        await sandbox.load(compiled)
+        await sandbox.load(compiled.code)
       } catch (error) {
         sandbox.dispose()
         throw error
@@ -175,6 +176,13 @@ export async function createSessionStore({
       if (session.sandbox === building) session.sandbox = undefined
     })
     return building
+  }
+
+  /** The session's log lines, with stack traces pointing into the learner's app.ts. */
+  function drainLearnerLogs(session: SessionState) {
+    const { entries, dropped } = session.log.drain()
+    const mapStack = session.compiled?.mapStack
+    return { entries: mapStack ? entries.map((entry) => ({ ...entry, message: mapStack(entry.message) })) : entries, dropped }
   }
 
   async function destroy(session: SessionState) {
@@ -261,7 +269,8 @@ export async function createSessionStore({
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
     async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
       const session = find(id)
-      const compiled = await compileLearnerModule(source)
+      const { code, map } = await compileLearnerModule(source)
+      const compiled = { code, mapStack: createStackMapper(map) }
       const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
       session.compiled = compiled
       session.sandbox = undefined
@@ -271,12 +280,13 @@ export async function createSessionStore({
         session.compiled = previous.compiled
         session.sandbox = previous.sandbox
         session.ready = previous.ready
-        throw error
+        session.log.drain()
+        throw readable(error, compiled.mapStack)
       }
       previous.sandbox?.then((sandbox) => sandbox.dispose(), () => {})
       session.source = source
       session.codeHash = hashCode(source)
-      return { codeHash: session.codeHash, logs: session.log.drain().entries }
+      return { codeHash: session.codeHash, logs: drainLearnerLogs(session).entries }
     },
 
     /** Sends one request through the session's app, with its logs and timing. */
@@ -293,17 +303,17 @@ export async function createSessionStore({
           body,
           clockOffsetMs: session.clock.offsetMs,
         })
-        const { entries, dropped } = session.log.drain()
+        const { entries, dropped } = drainLearnerLogs(session)
         return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
       } catch (error) {
         if (error instanceof LimitExceeded) dropSandbox(session)
-        throw error
+        throw session.compiled ? readable(error, session.compiled.mapStack) : error
       }
     },
 
     /** Logs written since the last request (for a failed run, the lines before it stopped). */
     drainLogs(id: string) {
-      return find(id).log.drain()
+      return drainLearnerLogs(find(id))
     },
 
     /** Back to a fresh database, empty cache and log, real time; the code stays. */
@@ -336,3 +346,8 @@ export async function createSessionStore({
 }
 
 export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>
+
+/** A learner's app error with its position mapped to app.ts. */
+function readable(error: unknown, mapStack: StackMapper): unknown {
+  return error instanceof LearnerModuleError ? new LearnerModuleError(mapStack(error.message)) : error
+}

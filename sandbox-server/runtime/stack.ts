@@ -1,0 +1,34 @@
+/**
+ * Makes the isolate's stack traces read like the learner's own file: `app.js:29:22` (compiled
+ * code) becomes `app.ts:6:22`, and frames inside the sandbox's prelude (Hono, the platform)
+ * are dropped, since the learner cannot act on them.
+ */
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
+import { LEARNER_FILENAME } from './compile.ts'
+
+const COMPILED_POSITION = /\bapp\.js:(\d+):(\d+)/g
+const PRELUDE_FRAME = /^\s*at .*sandbox:prelude.*$\n?/gm
+
+export interface StackMapper {
+  (text: string): string
+}
+
+/**
+ * @example
+ * const mapStack = createStackMapper(compiled.map)
+ * mapStack('TypeError: x\n    at app.js:29:22') // 'TypeError: x\n    at app.ts:6:22'
+ */
+export function createStackMapper(sourceMap: string): StackMapper {
+  let map: TraceMap | undefined
+  return (text) => {
+    if (!text.includes('app.js:') && !text.includes('sandbox:prelude')) return text
+    map ??= new TraceMap(sourceMap)
+    return text
+      .replace(COMPILED_POSITION, (whole, line: string, column: string) => {
+        const original = originalPositionFor(map!, { line: Number(line), column: Number(column) - 1 })
+        return original.line === null ? whole : `${LEARNER_FILENAME}:${original.line}:${original.column + 1}`
+      })
+      .replace(PRELUDE_FRAME, '')
+      .trimEnd()
+  }
+}
