@@ -55,6 +55,13 @@ describe('escape attempts find nothing of the host', () => {
     expect(JSON.parse(body.body).require).toBe('undefined')
   })
 
+  it('cannot hand the host a fake response', async () => {
+    const fake = await run(`return new Proxy(new Response('x', { status: 200 }), { get: (target, key) => key === 'status' ? 999 : Reflect.get(target, key) })`)
+    expect(fake.body.error).toMatchObject({ code: 'app_error' })
+    const badHeader = await run(`return new Proxy(new Response('x'), { get: (target, key) => key === 'headers' ? [['bad header', 'v']] : Reflect.get(target, key) })`)
+    expect(badHeader.body.error).toMatchObject({ code: 'app_error', message: expect.stringContaining('invalid header') })
+  })
+
   it('does not pollute the host with prototype changes', async () => {
     await run(`Object.prototype.polluted = 'yes'; Array.prototype.push = () => 0; JSON.parse = () => ({ hacked: true }); return c.text('done')`)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
@@ -90,9 +97,17 @@ describe('limits stop runaway code with a clear message', () => {
   })
 
   it('stops a memory bomb', async () => {
-    const { body } = await run(`const hoard = []; while (true) hoard.push(new Array(100000).fill('x'))`)
+    const { body } = await run(`const hoard = []; while (true) hoard.push(new Array(100000).fill(1.5))`)
     expect(body.error.code).toBe('limit_exceeded')
     expect(body.error.limit).toBe('memory')
+    await expectBystanderServed()
+  })
+
+  it('refuses array buffers past the memory limit', async () => {
+    // isolated-vm refuses the allocation with a RangeError, which Hono's error handler answers as a 500.
+    const { body } = await run(`const hoard = []; while (true) hoard.push(new Float64Array(1 << 20))`)
+    expect(body.status).toBe(500)
+    expect(body.logs[0].message).toMatch(/^RangeError: Array buffer allocation failed/)
     await expectBystanderServed()
   })
 

@@ -215,9 +215,7 @@ export class Sandbox {
       this.handleRef.apply(undefined, [plain], { arguments: { copy: true }, result: { promise: true, copy: true } }),
     )) as PlainResponse
     if (result.tooLarge) throw new LimitExceeded('output', LIMIT_MESSAGES.output(this.limits))
-    if (result.body.byteLength > this.limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(this.limits))
-    const { status, statusText, headers, body, droppedLogs } = result
-    return { status, statusText, headers, body, droppedLogs }
+    return checkedResponse(result, this.limits)
   }
 
   dispose(): void {
@@ -278,6 +276,8 @@ export class Sandbox {
       if (this.isolate.isDisposed) throw limitError()
       return result
     } catch (error) {
+      // isolated-vm refuses an ArrayBuffer past the limit with an error the app could catch.
+      if ((error as Error)?.message?.includes('Array buffer allocation failed')) this.stop('memory')
       if (this.isolate.isDisposed) throw limitError()
       if (error instanceof LearnerModuleError) throw error
       throw new LearnerModuleError(learnerMessage(error))
@@ -319,4 +319,28 @@ function learnerMessage(error: unknown): string {
   const { name, message, stack } = error as Error
   const where = typeof stack === 'string' ? /\bapp\.js:\d+:\d+/.exec(stack)?.[0] : undefined
   return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}${where ? ` (at ${where})` : ''}`
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/**
+ * The isolate's answer, checked before the host uses it: learner code can replace Response
+ * and hand back anything, and a bad status or header must be the learner's error (4xx), not a
+ * crash of the host's HTTP layer.
+ */
+function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, limits: SandboxLimits): SandboxResponse {
+  const { status, statusText, headers, body, droppedLogs } = result
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new LearnerModuleError(`Your app answered with status ${String(status)}: an HTTP status is a whole number from 200 to 599.`)
+  }
+  if (!(body instanceof Uint8Array) || !Array.isArray(headers)) throw new LearnerModuleError('Your app did not answer with a real Response.')
+  if (body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
+  for (const pair of headers) {
+    const [name, value] = Array.isArray(pair) ? pair : []
+    if (typeof name !== 'string' || typeof value !== 'string' || !HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
+      throw new LearnerModuleError(`Your app set an invalid header: ${JSON.stringify(String(name)).slice(0, 80)}. Header names are letters, digits and - only.`)
+    }
+  }
+  return { status, statusText: typeof statusText === 'string' ? statusText : '', headers, body, droppedLogs: Number(droppedLogs) || 0 }
 }
