@@ -107,9 +107,17 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     }
     const state: Record<string, unknown> = {}
     const results: CheckResult[] = []
+    let timeoutsInARow = 0
     for (const check of exercise.checks) {
       if (signal?.aborted) throw signal.reason ?? new Error('grading was cancelled')
-      results.push(await runCheck(check, { exercise, sessionId: session.id, sessions, state, appUrl, results }))
+      // Each limit costs its full budget (a second of CPU): after two in a row, stop spending.
+      if (timeoutsInARow >= 2) {
+        results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
+        continue
+      }
+      const result = await runCheck(check, { exercise, sessionId: session.id, sessions, state, appUrl, results })
+      timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
+      results.push(result)
     }
     const score = results.reduce((sum, result) => sum + (result.status === 'pass' ? result.weight : 0), 0)
     return {
@@ -125,6 +133,10 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
   } finally {
     await sessions.delete(session.id).catch(() => {})
   }
+}
+
+function skipped(check: CheckDefinition, message: string): CheckResult {
+  return { name: check.name, status: 'skipped', message, weight: check.weight ?? 1, durationMs: 0 }
 }
 
 interface CheckRun {

@@ -1,0 +1,96 @@
+/**
+ * The grader CLI's command line: what it accepts (the usage text) and how it is read. Every
+ * mistake becomes a UsageError whose message says what is wrong and what to type instead;
+ * the CLI prints it with a pointer to --help and exits 2.
+ */
+import { availableParallelism } from 'node:os'
+import { parseArgs } from 'node:util'
+
+export const USAGE = `Usage: npm run grade -- --exercise <id> <path> [options]
+       backend-sandbox-grade --exercise <id> <path> [options]
+
+Grades submissions for one exercise with the same checks learners run in the browser.
+
+<path> is one submission (a .ts file) or a folder of submissions, either
+  one .ts file per student       submissions/alice.ts  -> student "alice"
+  one folder per student         submissions/bob/app.ts -> student "bob"
+  (a folder with several .ts files needs one named app.ts, index.ts or solution.ts)
+
+Options:
+  -e, --exercise <id>     the exercise to grade against, e.g. crud-notes (required)
+      --json <file>       write the results as JSON ("-" for stdout, instead of the report)
+      --junit <file>      write JUnit XML for CI: a test suite per student, a test case per check
+  -c, --concurrency <n>   submissions graded at once (default: ${availableParallelism()}, the core count)
+  -h, --help              show this text
+
+Exit codes: 0 every submission passed, 1 some failed or could not be graded, 2 usage error.
+
+Examples:
+  npm run grade -- --exercise crud-notes exercises/crud-notes/solution.ts
+  npm run grade -- -e crud-notes submissions/ --json results.json --junit junit.xml`
+
+/** A mistake on the command line: the CLI prints the message and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export interface GradeArgs {
+  help: boolean
+  exerciseId: string
+  /** A .ts file or a folder of submissions, as typed. */
+  path: string
+  /** Where to write JSON results; "-" means stdout. */
+  jsonPath: string | undefined
+  junitPath: string | undefined
+  concurrency: number
+}
+
+/**
+ * Reads the grader's arguments; throws UsageError naming the problem.
+ *
+ * @example
+ * parseGradeArgs(['--exercise', 'crud-notes', 'submissions/', '--concurrency', '4'])
+ * // { help: false, exerciseId: 'crud-notes', path: 'submissions/', concurrency: 4, jsonPath: undefined, junitPath: undefined }
+ */
+export function parseGradeArgs(argv: string[]): GradeArgs {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        exercise: { type: 'string', short: 'e' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        concurrency: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    // parseArgs explains well ("Unknown option '--jsn'") but adds advice about "--" we do not want.
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'))
+  }
+  const { values, positionals } = parsed
+  const empty = { exerciseId: '', path: '', jsonPath: undefined, junitPath: undefined, concurrency: availableParallelism() }
+  if (values.help) return { help: true, ...empty }
+
+  if (!values.exercise) throw new UsageError('Missing --exercise <id>: which exercise are these submissions for? (e.g. --exercise crud-notes)')
+  if (positionals.length === 0) throw new UsageError('Missing <path>: give a submission file (.ts) or a folder of submissions.')
+  if (positionals.length > 1) {
+    throw new UsageError(`Expected one <path>, got ${positionals.length}: ${positionals.join(' ')}. To grade several files, put them in one folder.`)
+  }
+  for (const [flag, value] of [['--json', values.json], ['--junit', values.junit]] as const) {
+    if (value === '') throw new UsageError(`${flag} needs a file name, e.g. ${flag} results.${flag === '--json' ? 'json' : 'xml'}`)
+  }
+  if (values.junit === '-') throw new UsageError('--junit needs a file name (only --json can write to stdout with "-").')
+
+  let concurrency = empty.concurrency
+  if (values.concurrency !== undefined) {
+    concurrency = Number(values.concurrency)
+    if (!/^\d+$/.test(values.concurrency) || concurrency < 1) {
+      throw new UsageError(`--concurrency must be a whole number of 1 or more, got "${values.concurrency}".`)
+    }
+  }
+  return { help: false, exerciseId: values.exercise, path: positionals[0]!, jsonPath: values.json, junitPath: values.junit, concurrency }
+}

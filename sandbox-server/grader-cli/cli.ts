@@ -1,0 +1,134 @@
+/**
+ * The grader CLI as a function from arguments to an exit code: read the arguments, load the
+ * exercise, find the submissions, grade them with one session store, then write the terminal
+ * report, JSON and JUnit. 0 when every submission passed, 1 when any did not, 2 for a usage
+ * error. It owns the database pool and session store it creates and always disposes them.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createDbPool } from '../capabilities/db/index.ts'
+import { createSessionStore } from '../sessions/index.ts'
+import { listExercises, loadExercise, UnknownExercise, type Exercise } from '../exercises/index.ts'
+import { ValidationError } from '../validation/index.ts'
+import { USAGE, UsageError, parseGradeArgs, type GradeArgs } from './args.ts'
+import { findSubmissions, type GradeTarget } from './submissions.ts'
+import { gradeBatch } from './grade-batch.ts'
+import { createProgress } from './progress.ts'
+import { paintFor } from './colors.ts'
+import { formatBatchReport, formatSubmissionReport } from './terminal-report.ts'
+import { toJUnitXml } from './junit.ts'
+import { summarize, type BatchResult, type StudentResult } from './results.ts'
+
+export interface GraderStreams {
+  stdout: NodeJS.WriteStream
+  stderr: NodeJS.WriteStream
+}
+
+/** Exit codes, as documented in the usage text. */
+export const EXIT = { passed: 0, notPassed: 1, usage: 2 } as const
+
+/**
+ * Runs the grader; resolves to the process exit code. Throws only for a fault of the grader
+ * itself (e.g. the database pool cannot start), never for a submission.
+ *
+ * @example
+ * process.exitCode = await runGraderCli(['--exercise', 'crud-notes', 'submissions/', '--json', 'results.json'])
+ */
+export async function runGraderCli(argv: string[], { stdout, stderr }: GraderStreams = process): Promise<number> {
+  let args: GradeArgs
+  let exercise: Exercise
+  let target: GradeTarget
+  try {
+    args = parseGradeArgs(argv)
+    if (args.help) {
+      stdout.write(`${USAGE}\n`)
+      return EXIT.passed
+    }
+    ;[exercise, target] = await Promise.all([loadExerciseForCli(args.exerciseId), findSubmissions(args.path)])
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    stderr.write(`${paintFor(stderr).red('error:')} ${error.message}\nRun with --help for usage.\n`)
+    return EXIT.usage
+  }
+
+  const showReport = args.jsonPath !== '-'
+  const db = createDbPool()
+  let outputs: { json: unknown; suites: Parameters<typeof toJUnitXml>[1]; passed: boolean }
+  try {
+    const sessions = await createSessionStore({ db })
+    try {
+      if (target.kind === 'single') {
+        const { student, file } = target.submission
+        const [graded] = await gradeBatch({ exercise, submissions: [target.submission], sessions, concurrency: 1 })
+        const { student: _student, file: _file, ...result } = graded!
+        if (showReport) stdout.write(formatSubmissionReport(result, { title: file, paint: paintFor(stdout) }))
+        outputs = { json: result, suites: [{ name: student, file, result }], passed: result.status === 'pass' }
+      } else {
+        if (target.ignored.length) {
+          const entries = target.ignored.length === 1 ? 'entry that is' : 'entries that are'
+          stderr.write(`Ignored ${target.ignored.length} ${entries} neither a .ts file nor a folder: ${target.ignored.join(', ')}\n`)
+        }
+        const started = performance.now()
+        const progress = createProgress({ stream: stderr, total: target.submissions.length })
+        const students = await gradeBatch({
+          exercise,
+          submissions: target.submissions,
+          sessions,
+          concurrency: args.concurrency,
+          onStart: progress.start,
+          onGraded: progress.finish,
+        })
+        progress.end()
+        const summary = summarize(students)
+        if (showReport) {
+          const width = stdout.isTTY ? stdout.columns : undefined
+          stdout.write(formatBatchReport(students, summary, { paint: paintFor(stdout), width, durationMs: performance.now() - started }))
+        }
+        const json: BatchResult = { version: 3, exerciseId: exercise.id, students, summary }
+        outputs = { json, suites: students.map(toSuite), passed: summary.passed === summary.total }
+      }
+    } finally {
+      await sessions.dispose()
+    }
+  } finally {
+    await db.dispose()
+  }
+
+  try {
+    if (args.jsonPath !== undefined) await writeOutput(args.jsonPath, `${JSON.stringify(outputs.json, null, 2)}\n`, stdout)
+    if (args.junitPath !== undefined) await writeOutput(args.junitPath, toJUnitXml(exercise.id, outputs.suites), stdout)
+  } catch (error) {
+    stderr.write(`${paintFor(stderr).red('error:')} could not write the results: ${(error as Error).message}\n`)
+    return EXIT.usage
+  }
+  return outputs.passed ? EXIT.passed : EXIT.notPassed
+}
+
+function toSuite({ student, file, ...result }: StudentResult) {
+  return { name: student, file, result }
+}
+
+/** loadExercise, with a missing or broken exercise turned into a usage error that lists the real ones. */
+async function loadExerciseForCli(id: string): Promise<Exercise> {
+  try {
+    return await loadExercise(id)
+  } catch (error) {
+    if (error instanceof UnknownExercise) {
+      const ids = await listExercises()
+      throw new UsageError(`${error.message} Exercises: ${ids.join(', ') || '(none found in exercises/)'}.`)
+    }
+    if (error instanceof ValidationError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+/** Writes a results file (making its folder), or to stdout for "-". */
+async function writeOutput(path: string, text: string, stdout: NodeJS.WriteStream) {
+  if (path === '-') {
+    stdout.write(text)
+    return
+  }
+  await mkdir(dirname(resolve(path)), { recursive: true })
+  await writeFile(path, text)
+}

@@ -1,0 +1,62 @@
+/**
+ * The grader CLI's JSON for a batch: every student's SubmissionResult (the one results shape,
+ * see grading/results.ts) with who and which file, and the totals. One file alone is written
+ * as its plain SubmissionResult.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { SubmissionResult } from '../grading/index.ts'
+import type { Exercise } from '../exercises/index.ts'
+
+export const StudentResult = Type.Composite(
+  [
+    Type.Object({
+      student: Type.String({ description: 'the file name without .ts, or the folder name, of this submission' }),
+      file: Type.String({ description: 'the graded file, relative to the folder graded' }),
+    }),
+    SubmissionResult,
+  ],
+  { description: "one student's submission and its result" },
+)
+export type StudentResult = Static<typeof StudentResult>
+
+export const BatchSummary = Type.Object({
+  total: Type.Integer({ description: 'submissions found' }),
+  passed: Type.Integer({ description: 'submissions that passed every check' }),
+  failed: Type.Integer({ description: 'submissions that ran but did not pass every check' }),
+  errors: Type.Integer({ description: 'submissions that could not be graded (compile error, crash on load, unreadable)' }),
+})
+export type BatchSummary = Static<typeof BatchSummary>
+
+export const BatchResult = Type.Object({
+  version: Type.Literal(3),
+  exerciseId: Type.String(),
+  students: Type.Array(StudentResult, { description: 'in the order of the students names' }),
+  summary: BatchSummary,
+})
+export type BatchResult = Static<typeof BatchResult>
+
+/**
+ * Counts passes, failures and errors.
+ *
+ * @example
+ * summarize(students) // { total: 50, passed: 30, failed: 17, errors: 3 }
+ */
+export function summarize(students: Pick<StudentResult, 'status'>[]): BatchSummary {
+  const count = (status: StudentResult['status']) => students.filter((student) => student.status === status).length
+  return { total: students.length, passed: count('pass'), failed: count('fail'), errors: count('error') }
+}
+
+/** The points an exercise is out of (the sum of its check weights). */
+export function maxScoreOf(exercise: Exercise): number {
+  return exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
+}
+
+/**
+ * A result for a submission that could not be graded at all: status error, no attempt counted.
+ *
+ * @example
+ * notGraded(exercise, 'No .ts file in bob/: put the app in bob/app.ts.')
+ */
+export function notGraded(exercise: Exercise, message: string, durationMs = 0): SubmissionResult {
+  return { version: 3, exerciseId: exercise.id, status: 'error', gradable: false, message, score: 0, maxScore: maxScoreOf(exercise), durationMs, tests: [] }
+}

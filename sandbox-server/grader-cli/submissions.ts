@@ -1,0 +1,97 @@
+/**
+ * Finds the submissions a teacher points the grader at: one file, or a folder holding one .ts
+ * file per student or one folder per student. A student whose folder is ambiguous becomes a
+ * submission with a `problem` (graded as an error with that message); it never stops the batch.
+ * Nothing here runs or compiles learner code: it only lists and reads files.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises'
+import { basename, extname, join, relative, resolve } from 'node:path'
+import { UsageError } from './args.ts'
+
+/** When a student's folder holds several .ts files, the first of these present is the app. */
+export const PREFERRED_ENTRY_FILES = ['app.ts', 'index.ts', 'solution.ts']
+/** The most code one submission may hold, as in the browser (the API takes 256 KB bodies). */
+export const MAX_SUBMISSION_BYTES = 256 * 1024
+
+export interface Submission {
+  /** The student's name: the file name without .ts, or the folder name. */
+  student: string
+  /** Where the code is, relative to the folder graded (or as given, for a single file). */
+  file: string
+  /** Absolute path of the code (or of the student's folder when there is a problem). */
+  path: string
+  /** Why this student cannot be graded, e.g. several .ts files and none named app.ts. */
+  problem?: string
+}
+
+export type GradeTarget =
+  | { kind: 'single'; submission: Submission }
+  | { kind: 'batch'; root: string; submissions: Submission[]; /** Entries that are neither .ts files nor folders. */ ignored: string[] }
+
+const isTypeScript = (name: string) => name.endsWith('.ts') && !name.endsWith('.d.ts')
+const isHidden = (name: string) => name.startsWith('.') || name === 'node_modules'
+
+/**
+ * Resolves `path` to one submission or a batch; throws UsageError when it does not exist or
+ * holds no submissions.
+ *
+ * @example
+ * const target = await findSubmissions('submissions/')
+ * if (target.kind === 'batch') console.log(target.submissions.map((s) => s.student)) // ['alice', 'bob']
+ */
+export async function findSubmissions(path: string): Promise<GradeTarget> {
+  const absolute = resolve(path)
+  const info = await stat(absolute).catch(() => undefined)
+  if (!info) throw new UsageError(`${path} does not exist: give a submission file (.ts) or a folder of submissions.`)
+  if (info.isFile()) return { kind: 'single', submission: { student: basename(absolute, extname(absolute)), file: path, path: absolute } }
+  if (!info.isDirectory()) throw new UsageError(`${path} is neither a file nor a folder.`)
+
+  const submissions: Submission[] = []
+  const ignored: string[] = []
+  const entries = (await readdir(absolute, { withFileTypes: true })).filter((entry) => !isHidden(entry.name))
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const entryPath = join(absolute, entry.name)
+    if (entry.isFile() && isTypeScript(entry.name)) {
+      submissions.push({ student: basename(entry.name, '.ts'), file: entry.name, path: entryPath })
+    } else if (entry.isDirectory()) {
+      submissions.push(await studentFolder(entry.name, entryPath, absolute))
+    } else {
+      ignored.push(entry.name)
+    }
+  }
+  if (submissions.length === 0) {
+    throw new UsageError(`${path} holds no submissions: expected one .ts file per student, or one folder per student with a .ts file in it.`)
+  }
+  return { kind: 'batch', root: absolute, submissions: withUniqueNames(submissions), ignored }
+}
+
+/** The one .ts file in a student's folder, or the preferred one of several, or a problem. */
+async function studentFolder(student: string, folder: string, root: string): Promise<Submission> {
+  const files = (await readdir(folder, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && isTypeScript(entry.name))
+    .map((entry) => entry.name)
+    .sort()
+  const chosen = files.length === 1 ? files[0] : PREFERRED_ENTRY_FILES.find((name) => files.includes(name))
+  if (chosen) return { student, file: relative(root, join(folder, chosen)), path: join(folder, chosen) }
+  const problem =
+    files.length === 0
+      ? `No .ts file in ${student}/: put the student's app in ${student}/app.ts.`
+      : `${student}/ holds ${files.length} .ts files (${files.join(', ')}) and none is named ${PREFERRED_ENTRY_FILES.slice(0, -1).join(', ')} or ${PREFERRED_ENTRY_FILES.at(-1)}: rename the app's file to app.ts.`
+  return { student, file: `${student}/`, path: folder, problem }
+}
+
+/** alice.ts beside an alice/ folder: both are kept, named by their paths so no grade overwrites another. */
+function withUniqueNames(submissions: Submission[]): Submission[] {
+  const counts = new Map<string, number>()
+  for (const { student } of submissions) counts.set(student, (counts.get(student) ?? 0) + 1)
+  return submissions.map((submission) => (counts.get(submission.student)! > 1 ? { ...submission, student: submission.file } : submission))
+}
+
+/** A submission's code; throws an Error with a message for the results when it cannot be used. */
+export async function readSubmissionCode(submission: Submission): Promise<string> {
+  const { size } = await stat(submission.path)
+  if (size > MAX_SUBMISSION_BYTES) {
+    throw new Error(`${submission.file} is ${Math.round(size / 1024)} KB; a submission may hold at most ${MAX_SUBMISSION_BYTES / 1024} KB of code.`)
+  }
+  return readFile(submission.path, 'utf8')
+}

@@ -1,0 +1,269 @@
+/**
+ * The grader CLI as teachers and CI run it: a real child process (Node with --no-node-snapshot
+ * and tsx), the real sandbox and real SQLite. One file gets a check-by-check report; a folder of
+ * fifty submissions, hostile ones among them, gets a result for every student, JSON and JUnit.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Value } from '@sinclair/typebox/value'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SubmissionResult } from '../sandbox-server/grading/index.ts'
+import { BatchResult } from '../sandbox-server/grader-cli/index.ts'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const MAIN = join(ROOT, 'sandbox-server/grader-cli/main.ts')
+const LAUNCHER = join(ROOT, 'sandbox-server/grader-cli/launcher.js')
+const SOLUTION = join(ROOT, 'exercises/crud-notes/solution.ts')
+const STARTER = join(ROOT, 'exercises/crud-notes/starter.ts')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+  durationMs: number
+}
+
+/** Runs a Node process to its end (waits for 'close', so its output is complete). */
+function runNode(nodeArgs: string[], { env = process.env }: { env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const started = performance.now()
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...env, NO_COLOR: '1' } })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr, durationMs: performance.now() - started }))
+  })
+}
+
+/** The grader as `npm run grade` runs it. */
+const grade = (...args: string[]) => runNode(['--no-node-snapshot', '--import', 'tsx', MAIN, ...args])
+
+/**
+ * A tiny well-formedness check: tags nest and close, attribute values are quoted and hold no
+ * markup, text holds no raw "<" and only known entities. Returns the problems found.
+ */
+function xmlProblems(xml: string): string[] {
+  const problems: string[] = []
+  const stack: string[] = []
+  const body = xml.replace(/^<\?xml [^?]*\?>\n/, '')
+  const tag = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>/g
+  let last = 0
+  for (const match of body.matchAll(tag)) {
+    const text = body.slice(last, match.index)
+    if (/[<>]/.test(text) || /&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(text)) problems.push(`bad text before offset ${match.index}: ${text.slice(0, 80)}`)
+    last = match.index + match[0].length
+    const [, closing, name, attributes, selfClosing] = match
+    if (/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(attributes!)) problems.push(`bad entity in <${name}${attributes}>`)
+    if (closing) {
+      if (stack.pop() !== name) problems.push(`</${name}> closes the wrong element at offset ${match.index}`)
+    } else if (!selfClosing) stack.push(name!)
+  }
+  if (body.slice(last).trim() !== '') problems.push(`text after the root: ${body.slice(last, last + 80)}`)
+  if (stack.length) problems.push(`unclosed: ${stack.join(', ')}`)
+  return problems
+}
+
+const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0
+
+let workDir: string
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'grader-cli-'))
+})
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true })
+})
+
+describe('grading one file', () => {
+  it('passes the solution: every check marked ✓, exit code 0', async () => {
+    const run = await grade('--exercise', 'crud-notes', SOLUTION)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(count(run.stdout, /^ {2}✓ /gm)).toBe(7)
+    expect(run.stdout).toMatch(/PASS · 7\/7 points/)
+  })
+
+  it('fails the starter with exit code 1: each failing check with its message and hint, JSON and JUnit', async () => {
+    const json = join(workDir, 'single', 'starter.json')
+    const junit = join(workDir, 'single', 'starter.xml')
+    const run = await grade('-e', 'crud-notes', STARTER, '--json', json, '--junit', junit)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('✓ GET /notes lists the notes')
+    expect(run.stdout).toContain('✗ GET /notes/:id answers one note (fail)')
+    expect(run.stdout).toContain('GET /notes/2 returned 501; expected 200 because note 2 exists')
+    expect(run.stdout).toContain("reproduce: curl -i '$APP_URL/notes/2'")
+    expect(run.stdout).toMatch(/hint:\n {8}Each route reads or changes the `notes` table/)
+    expect(run.stdout).toMatch(/FAIL · 1\/7 points · 6 of 7 checks did not pass/)
+
+    const result = JSON.parse(await readFile(json, 'utf8'))
+    expect(Value.Check(SubmissionResult, result), JSON.stringify([...Value.Errors(SubmissionResult, result)][0])).toBe(true)
+    expect(result).toMatchObject({ exerciseId: 'crud-notes', status: 'fail', gradable: true, score: 1, maxScore: 7 })
+
+    const xml = await readFile(junit, 'utf8')
+    expect(xmlProblems(xml)).toEqual([])
+    expect(count(xml, /<testsuite /g)).toBe(1)
+    expect(count(xml, /<testcase /g)).toBe(7)
+    expect(count(xml, /<failure /g)).toBe(6)
+    expect(xml).toMatch(/<testsuite name="starter" tests="7" failures="6" errors="0" skipped="0" time="\d+\.\d{3}"/)
+  })
+
+  it('writes JSON to stdout instead of the report with --json -', async () => {
+    const run = await grade('-e', 'crud-notes', SOLUTION, '--json', '-')
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ version: 3, status: 'pass', score: 7 })
+  })
+})
+
+describe.concurrent('usage errors exit 2 with a helpful message', () => {
+  it.each([
+    ['an unknown exercise', ['--exercise', 'no-such-exercise', SOLUTION], /There is no exercise "no-such-exercise"\. Exercises: crud-notes, token-auth/],
+    ['no exercise', [SOLUTION], /Missing --exercise <id>/],
+    ['no path', ['--exercise', 'crud-notes'], /Missing <path>/],
+    ['a path that does not exist', ['--exercise', 'crud-notes', 'nowhere/alice.ts'], /nowhere\/alice\.ts does not exist/],
+    ['an unknown flag', ['--exercise', 'crud-notes', SOLUTION, '--jsn', 'out.json'], /Unknown option '--jsn'/],
+    ['a bad concurrency', ['--exercise', 'crud-notes', SOLUTION, '--concurrency', 'lots'], /--concurrency must be a whole number of 1 or more/],
+  ])('%s', async (_name, args, message) => {
+    const run = await grade(...args)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(message)
+    expect(run.stderr).toContain('Run with --help for usage.')
+    expect(run.stdout).toBe('')
+  })
+
+  it('--help prints the usage and exits 0', async () => {
+    const run = await grade('--help')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^Usage: npm run grade -- --exercise <id> <path>/)
+    expect(run.stdout).toContain('--junit <file>')
+  })
+})
+
+describe('the backend-sandbox-grade launcher', () => {
+  it('re-runs Node with --no-node-snapshot and tsx when the flag is missing', async () => {
+    const { NODE_OPTIONS: _dropped, ...env } = process.env
+    const run = await runNode([LAUNCHER, '-e', 'crud-notes', SOLUTION, '--json', '-'], { env })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'pass' })
+  })
+
+  it('runs in its own process when the flag is already there, and passes the exit code on', async () => {
+    const run = await runNode(['--no-node-snapshot', LAUNCHER, '-e', 'crud-notes', STARTER, '--json', '-'])
+    expect(run.code).toBe(1)
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'fail' })
+  })
+})
+
+describe('grading a folder of 50 submissions, hostile ones among them', () => {
+  const SOLUTIONS = 23
+  const STARTERS = 20
+  const hostile = {
+    'loops-forever': `import { Hono } from 'hono'\nconst app = new Hono()\napp.all('*', () => { while (true) {} })\nexport default app\n`,
+    'memory-bomb': `import { Hono } from 'hono'\nconst app = new Hono()\napp.all('*', () => { const hoard = []; while (true) hoard.push(new Array(1e5).fill('x')) })\nexport default app\n`,
+    'syntax-error': `import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/notes', (c) => { return c.json([ })\nexport default app\n`,
+  }
+  let marker: string
+  let folder: string
+  let run: Run
+  let batch: BatchResult
+  let xml: string
+  const student = (name: string) => batch.students.find((entry) => entry.student === name)!
+
+  beforeAll(async () => {
+    folder = join(workDir, 'submissions')
+    marker = join(workDir, 'escaped.txt')
+    await mkdir(folder)
+    for (let i = 1; i <= SOLUTIONS; i++) await copyFile(SOLUTION, join(folder, `solved-${String(i).padStart(2, '0')}.ts`))
+    for (let i = 1; i <= STARTERS; i++) await copyFile(STARTER, join(folder, `started-${String(i).padStart(2, '0')}.ts`))
+    for (const [name, code] of Object.entries(hostile)) await writeFile(join(folder, `${name}.ts`), code)
+    await writeFile(
+      join(folder, 'escape-attempt.ts'),
+      `import { Hono } from 'hono'\nconst app = new Hono()\napp.all('*', function (c) {\n` +
+        `  const host = function (this: any) { return this.constructor.constructor('return process')() }.call(c)\n` +
+        `  host.mainModule.require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'escaped')\n` +
+        `  host.exit(1)\n  return c.text('escaped')\n})\nexport default app\n`,
+    )
+    // One folder per student: a single file, the preferred index.ts among several, and an ambiguous one.
+    await mkdir(join(folder, 'in-a-folder'))
+    await copyFile(SOLUTION, join(folder, 'in-a-folder', 'app.ts'))
+    await mkdir(join(folder, 'with-index'))
+    await copyFile(SOLUTION, join(folder, 'with-index', 'index.ts'))
+    await writeFile(join(folder, 'with-index', 'notes.ts'), 'export const unused = 1\n')
+    await mkdir(join(folder, 'ambiguous'))
+    await copyFile(SOLUTION, join(folder, 'ambiguous', 'mine.ts'))
+    await copyFile(STARTER, join(folder, 'ambiguous', 'old.ts'))
+    await writeFile(join(folder, 'README.txt'), 'not a submission\n')
+
+    run = await grade('--exercise', 'crud-notes', folder, '--json', join(workDir, 'batch.json'), '--junit', join(workDir, 'batch.xml'))
+    console.info(`grader CLI: 50 submissions graded in ${(run.durationMs / 1000).toFixed(1)} s (whole process)`)
+    batch = JSON.parse(await readFile(join(workDir, 'batch.json'), 'utf8'))
+    xml = await readFile(join(workDir, 'batch.xml'), 'utf8')
+  }, 120_000)
+
+  it('finishes with exit code 1 and a result for every student', () => {
+    expect(run.code, run.stderr).toBe(1)
+    expect(Value.Check(BatchResult, batch), JSON.stringify([...Value.Errors(BatchResult, batch)][0])).toBe(true)
+    expect(batch.students).toHaveLength(50)
+    expect(batch.summary).toEqual({ total: 50, passed: SOLUTIONS + 2, failed: STARTERS + 3, errors: 2 })
+  })
+
+  it('grades copies of the solution as pass and of the starter as fail', () => {
+    for (const entry of batch.students.filter(({ student }) => student.startsWith('solved-'))) expect(entry).toMatchObject({ status: 'pass', score: 7 })
+    for (const entry of batch.students.filter(({ student }) => student.startsWith('started-'))) expect(entry).toMatchObject({ status: 'fail', score: 1 })
+  })
+
+  it('stops an infinite loop with timeout, and skips the rest after two', () => {
+    const looping = student('loops-forever')
+    expect(looping).toMatchObject({ status: 'fail', gradable: true, score: 0 })
+    expect(looping.tests.map((test) => test.status)).toEqual(['timeout', 'timeout', ...Array(5).fill('skipped')])
+    expect(looping.tests[0]!.message).toMatch(/CPU/)
+  })
+
+  it('stops a memory bomb without losing the batch', () => {
+    const bomb = student('memory-bomb')
+    expect(bomb).toMatchObject({ status: 'fail', gradable: true, score: 0 })
+    expect(new Set(bomb.tests.map((test) => test.status))).toEqual(new Set(['timeout', 'skipped']))
+  })
+
+  it('lets an escape attempt find nothing of the host', () => {
+    const escape = student('escape-attempt')
+    expect(escape).toMatchObject({ status: 'fail', gradable: true, score: 0 })
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it('reports a syntax error as not gradable, with the line', () => {
+    expect(student('syntax-error')).toMatchObject({ status: 'error', gradable: false, message: expect.stringMatching(/does not compile: line 3/) })
+  })
+
+  it('grades one folder per student, and says which file to name when a folder is ambiguous', () => {
+    expect(student('in-a-folder')).toMatchObject({ file: 'in-a-folder/app.ts', status: 'pass' })
+    expect(student('with-index')).toMatchObject({ file: 'with-index/index.ts', status: 'pass' })
+    expect(student('ambiguous')).toMatchObject({ status: 'error', gradable: false, message: expect.stringMatching(/2 \.ts files \(mine\.ts, old\.ts\).*app\.ts/) })
+  })
+
+  it('prints one line per finished student on stderr (not a terminal), then the table on stdout', () => {
+    expect(run.stderr).toContain('Ignored 1 entry that is neither a .ts file nor a folder: README.txt')
+    expect(count(run.stderr, /^\[ ?\d+\/50\] \S+ {2}(pass|fail|error) {2}\d\/7/gm)).toBe(50)
+    for (const { student: name } of batch.students) expect(run.stdout).toMatch(new RegExp(`^${name} `, 'm'))
+    expect(run.stdout).toMatch(/^started-01 +fail +1\/7 +GET \/notes\/:id answers one note; /m)
+    expect(run.stdout).toMatch(/^loops-forever +fail +0\/7 +no check passed \(2 timeout, 5 skipped\)$/m)
+    expect(run.stdout).toContain('50 submissions: 25 passed, 23 failed, 2 could not be graded')
+  })
+
+  it('writes well-formed JUnit: a suite per student, a case per check', () => {
+    expect(xmlProblems(xml)).toEqual([])
+    expect(count(xml, /<testsuite /g)).toBe(50)
+    const cases = batch.students.reduce((sum, entry) => sum + (entry.gradable ? entry.tests.length : 1), 0)
+    expect(count(xml, /<testcase /g)).toBe(cases)
+    const failures = batch.students.flatMap((entry) => entry.tests).filter((test) => test.status === 'fail' || test.status === 'timeout').length
+    expect(count(xml, /<failure /g)).toBe(failures)
+    expect(count(xml, /<error /g)).toBe(2)
+    expect(xml).toContain('<testsuite name="loops-forever" tests="7" failures="2" errors="0" skipped="5"')
+    expect(xml).toMatch(/<failure message="[^"]*&quot;[^"]*" type="fail">/)
+  })
+})
