@@ -233,9 +233,10 @@ function templateFor(exercise: Exercise, sessions: SessionStore): Promise<Uint8A
   if (exercise.seedSql === undefined) return Promise.resolve(undefined)
   let perStore = templates.get(sessions)
   if (!perStore) templates.set(sessions, (perStore = new Map()))
-  let template = perStore.get(exercise.id)
+  // Keyed by folder: two courses may use the same exercise id.
+  let template = perStore.get(exercise.dir)
   if (!template) {
-    const dbId = `template-${exercise.id}`
+    const dbId = `template-${perStore.size}-${exercise.id}`
     template = (async () => {
       await sessions.database.open(dbId, { seedSql: exercise.seedSql })
       try {
@@ -244,8 +245,8 @@ function templateFor(exercise: Exercise, sessions: SessionStore): Promise<Uint8A
         await sessions.database.close(dbId)
       }
     })()
-    perStore.set(exercise.id, template)
-    template.catch(() => perStore.delete(exercise.id))
+    perStore.set(exercise.dir, template)
+    template.catch(() => perStore.delete(exercise.dir))
   }
   return template
 }

@@ -1,0 +1,176 @@
+/**
+ * Is one exercise ready for learners? Its files are there, checks.ts exports valid checks whose
+ * hints and prerequisites exist, hints.md has 2 or 3 hints, seed.sql loads into a real
+ * database, the solution passes every check and the starter fails at least one, graded by the
+ * same `gradeSubmission` learners meet. Problems name the file and, when known, the line.
+ */
+import { readFile } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import type { DbPool } from '../capabilities/db/index.ts'
+import type { SessionStore } from '../sessions/index.ts'
+import { loadExercise, type Exercise } from '../exercises/index.ts'
+import { gradeSubmission } from '../grading/index.ts'
+import { ValidationError } from '../validation/index.ts'
+import { findSeedProblem } from './seed-sql.ts'
+import type { ContentProblem, LineProblem } from './problems.ts'
+
+export type ExerciseStep = 'files' | 'seed' | 'solution' | 'starter'
+
+export interface CheckExerciseOptions {
+  exercisesDir: string
+  /** Problems name files relative to this folder. */
+  rootDir: string
+  db: DbPool
+  sessions: SessionStore
+  /** Called as each step starts, e.g. to show progress. */
+  onStep?: (step: ExerciseStep) => void
+  signal?: AbortSignal
+}
+
+const REQUIRED_FILES = ['starter.ts', 'solution.ts', 'checks.ts', 'hints.md'] as const
+const WHY_MISSING: Record<(typeof REQUIRED_FILES)[number], string> = {
+  'starter.ts': 'the code learners start from',
+  'solution.ts': 'a solution that passes every check',
+  'checks.ts': 'export default defineChecks([...])',
+  'hints.md': '2 or 3 "## " sections: a nudge, the idea, nearly the answer',
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  })
+}
+
+/** "checks[0].name" from findProblems' "0.name", "default export" from "(root)". */
+function checksField(field: string): string {
+  if (field === '(root)') return 'default export'
+  const [index, ...rest] = field.split('.')
+  return `checks[${index}]${rest.map((part) => `.${part}`).join('')}`
+}
+
+/** The line where a check's name appears in checks.ts, to point at the check. */
+function lineOfCheck(source: string, name: string): number | undefined {
+  const quoted = ["'", '"', '`'].map((quote) => `${quote}${name}${quote}`)
+  const index = [...quoted, name].map((text) => source.indexOf(text)).find((found) => found >= 0)
+  return index === undefined ? undefined : source.slice(0, index).split('\n').length
+}
+
+/** The line a compile error names ("line 3, column 5: ..."), if any. */
+function lineOfCompileError(message: string): number | undefined {
+  const match = /\bline (\d+), column \d+/.exec(message)
+  return match ? Number(match[1]) : undefined
+}
+
+/**
+ * Why checks.ts would not import, at its line when the compiler names one. Under tsx that is
+ * esbuild ("checks.ts:2:35: ERROR: Unexpected ..."), under Vitest oxc ("[PARSE_ERROR] Unexpected
+ * token ... checks.ts:2:36", with colours).
+ */
+function describeImportError(error: Error): LineProblem {
+  const text = error.message.replaceAll(/\x1b\[[0-9;]*m/g, '')
+  const line = /checks\.ts:(\d+):\d+/.exec(text)?.[1]
+  const reason = /(?:ERROR:|\[[A-Z_]+\])[ \t]*(.+)/.exec(text)?.[1] ?? firstLine(text)
+  return { line: line === undefined ? undefined : Number(line), message: `could not be loaded: ${reason.trim()}` }
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n')[0]!.trim()
+}
+
+function checkHints(source: string): LineProblem[] {
+  const sectionLines = source.split('\n').flatMap((line, index) => (line.startsWith('## ') ? [index + 1] : []))
+  const count = sectionLines.length
+  if (count >= 2 && count <= 3) return []
+  const what = `has ${count} "## " section${count === 1 ? '' : 's'}`
+  if (count < 2) return [{ line: sectionLines[0] ?? 1, field: 'hints', message: `${what}; write 2 or 3: a nudge, the idea, nearly the answer` }]
+  return [{ line: sectionLines[3], field: 'hints', message: `${what}; keep 2 or 3 (a nudge, the idea, nearly the answer)` }]
+}
+
+/** Hint indexes, prerequisites and names that the schema cannot see. */
+function checkCheckDefinitions(exercise: Exercise, source: string): LineProblem[] {
+  const problems: LineProblem[] = []
+  exercise.checks.forEach((check, index) => {
+    const line = lineOfCheck(source, check.name)
+    const earlier = exercise.checks.slice(0, index).map((other) => other.name)
+    const duplicate = earlier.indexOf(check.name)
+    if (duplicate >= 0) {
+      problems.push({ line, field: `checks[${index}].name`, message: `"${check.name}" is also the name of checks[${duplicate}]; names must be unique (results and requires use them)` })
+    }
+    if (check.hint !== undefined && check.hint >= exercise.hints.length) {
+      problems.push({
+        line,
+        field: `checks[${index}].hint`,
+        message: `is ${check.hint} but hints.md has ${exercise.hints.length} hint${exercise.hints.length === 1 ? '' : 's'} (0 is the first)`,
+      })
+    }
+    for (const required of check.requires ?? []) {
+      if (earlier.includes(required)) continue
+      problems.push({ line, field: `checks[${index}].requires`, message: `"${required}" is not the name of an earlier check; a check can only wait for checks before it` })
+    }
+  })
+  return problems
+}
+
+/**
+ * Every problem with `exercises/<id>/`, in the order an instructor would fix them.
+ *
+ * @example
+ * const problems = await checkExercise('crud-notes', { exercisesDir, rootDir, db, sessions })
+ */
+export async function checkExercise(id: string, { exercisesDir, rootDir, db, sessions, onStep, signal }: CheckExerciseOptions): Promise<ContentProblem[]> {
+  const dir = join(exercisesDir, id)
+  const pathOf = (file: string) => relative(rootDir, join(dir, file)).split(sep).join('/')
+  const problems: ContentProblem[] = []
+  const report = (file: string, found: LineProblem[]) => problems.push(...found.map((problem): ContentProblem => ({ severity: 'error', file: pathOf(file), ...problem })))
+
+  onStep?.('files')
+  const sources = Object.fromEntries(
+    await Promise.all([...REQUIRED_FILES, 'seed.sql'].map(async (file) => [file, await readOptional(join(dir, file))] as const)),
+  ) as Record<(typeof REQUIRED_FILES)[number] | 'seed.sql', string | undefined>
+  for (const file of REQUIRED_FILES) {
+    if (sources[file] === undefined) report(file, [{ message: `file is missing: ${WHY_MISSING[file]}` }])
+  }
+  if (sources['hints.md'] !== undefined) report('hints.md', checkHints(sources['hints.md']))
+  if (sources['starter.ts'] === undefined || sources['solution.ts'] === undefined || sources['checks.ts'] === undefined) return problems
+
+  let exercise: Exercise
+  try {
+    exercise = await loadExercise(id, exercisesDir)
+  } catch (error) {
+    if (error instanceof ValidationError) report('checks.ts', error.problems.map(({ field, message }) => ({ field: checksField(field), message })))
+    else report('checks.ts', [describeImportError(error as Error)])
+    return problems
+  }
+  report('checks.ts', checkCheckDefinitions(exercise, sources['checks.ts']))
+
+  if (exercise.seedSql !== undefined) {
+    onStep?.('seed')
+    const seedProblem = await findSeedProblem(db, exercise.seedSql)
+    // Grading needs the seeded database; without it every check would fail for the same reason.
+    if (seedProblem) {
+      report('seed.sql', [seedProblem])
+      return problems
+    }
+  }
+
+  onStep?.('solution')
+  const solution = await gradeSubmission({ exercise, code: exercise.solution, sessions, signal })
+  if (!solution.gradable) {
+    report('solution.ts', [{ line: lineOfCompileError(solution.message ?? ''), message: `cannot be graded: ${firstLine(solution.message)}` }])
+  } else {
+    // A skipped check waits for one that failed, which is reported already.
+    for (const test of solution.tests.filter((test) => test.status !== 'pass' && test.status !== 'skipped')) {
+      report('solution.ts', [{ field: `check "${test.name}"`, message: `${test.status}: ${firstLine(test.message)}` }])
+    }
+  }
+
+  onStep?.('starter')
+  const starter = await gradeSubmission({ exercise, code: exercise.starter, sessions, signal })
+  if (!starter.gradable) {
+    report('starter.ts', [{ line: lineOfCompileError(starter.message ?? ''), message: `cannot be graded: ${firstLine(starter.message)}; a starter must compile and load so learners can try it` }])
+  } else if (starter.status === 'pass') {
+    report('starter.ts', [{ message: 'passes every check; a starter must fail at least one so the learner has something to do' }])
+  }
+  return problems
+}
