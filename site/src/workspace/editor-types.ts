@@ -1,0 +1,44 @@
+/**
+ * Declaration files the editor type-checks learner code against: the `sandbox` module
+ * (sandbox-server/capabilities/sandbox.d.ts, the same file `npm test` checks starters with)
+ * and Hono's own declarations, placed under file:///node_modules/ so `import ... from 'hono'`
+ * and 'hono/<subpath>' resolve as they would in a real project.
+ */
+import sandboxTypes from '../../../sandbox-server/capabilities/sandbox.d.ts?raw'
+import honoPackage from '../../../node_modules/hono/package.json'
+
+const honoDeclarations = import.meta.glob<string>('../../../node_modules/hono/dist/types/**/*.d.ts', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+})
+
+export interface TypeLibrary {
+  path: string
+  content: string
+}
+
+/** Hono's d.ts files plus one shim per package export ("hono/cors" -> dist/types/middleware/cors). */
+function honoLibraries(): TypeLibrary[] {
+  const libraries: TypeLibrary[] = []
+  for (const [file, content] of Object.entries(honoDeclarations)) {
+    const inside = file.slice(file.indexOf('node_modules/hono/'))
+    // Skip what learner code cannot use (runtime adapters), to keep the editor quick.
+    if (inside.includes('/adapter/')) continue
+    libraries.push({ path: `file:///${inside}`, content })
+  }
+  const exports = (honoPackage as { exports: Record<string, { types?: string } | string> }).exports
+  for (const [subpath, target] of Object.entries(exports)) {
+    const types = typeof target === 'object' ? target.types : undefined
+    if (!types || !types.endsWith('.d.ts') || types.includes('/adapter/')) continue
+    const name = subpath === '.' ? 'index' : subpath.slice(2)
+    const depth = name.split('/').length - 1
+    const from = `${'../'.repeat(depth) || './'}${types.slice(2, -'.d.ts'.length)}`
+    libraries.push({ path: `file:///node_modules/hono/${name}.d.ts`, content: `export * from '${from}'\n` })
+  }
+  return libraries
+}
+
+export function editorTypeLibraries(): TypeLibrary[] {
+  return [{ path: 'file:///node_modules/@types/sandbox/index.d.ts', content: sandboxTypes }, ...honoLibraries()]
+}

@@ -1,0 +1,95 @@
+/**
+ * Monaco, set up for learner code: TypeScript with the `sandbox` module's types (and Hono's,
+ * see editor-types.ts), compile errors from the server shown as markers, light or dark with the
+ * OS. Imported only when the workspace starts, so reading a lesson never pays for it.
+ *
+ * monaco-editor 0.5x moved the TypeScript options from `monaco.languages.typescript` (now a
+ * deprecated stub) to the top-level `monaco.typescript` namespace.
+ */
+import * as monaco from './monaco'
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker'
+import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker'
+import { editorTypeLibraries } from './editor-types'
+import type { Diagnostic } from './api'
+
+self.MonacoEnvironment = {
+  getWorker: (_workerId, label) => (label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker()),
+}
+
+const ts = monaco.typescript
+ts.typescriptDefaults.setCompilerOptions({
+  target: ts.ScriptTarget.ESNext,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeJs,
+  strict: true,
+  noEmit: true,
+  allowNonTsExtensions: true,
+  lib: ['esnext', 'dom', 'dom.iterable'],
+})
+for (const { path, content } of editorTypeLibraries()) ts.typescriptDefaults.addExtraLib(content, path)
+
+const darkScheme = matchMedia('(prefers-color-scheme: dark)')
+const theme = () => (darkScheme.matches ? 'vs-dark' : 'vs')
+darkScheme.addEventListener('change', () => monaco.editor.setTheme(theme()))
+
+export interface CodeEditorOptions {
+  container: HTMLElement
+  code: string
+  onChange: (code: string) => void
+  /** Ctrl/Cmd+Enter inside the editor. */
+  onSend: () => void
+  tabMovesFocus: boolean
+}
+
+export function createCodeEditor({ container, code, onChange, onSend, tabMovesFocus }: CodeEditorOptions) {
+  const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse('file:///app.ts'))
+  container.replaceChildren()
+  const editor = monaco.editor.create(container, {
+    model,
+    theme: theme(),
+    automaticLayout: true,
+    minimap: { enabled: false },
+    fontSize: 14,
+    scrollBeyondLastLine: false,
+    tabSize: 2,
+    tabFocusMode: tabMovesFocus,
+    ariaLabel: 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.',
+  })
+  model.onDidChangeContent(() => onChange(model.getValue()))
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, onSend)
+
+  return {
+    getCode: () => model.getValue(),
+    /** Replaces the whole text as one undoable edit. */
+    setCode(text: string) {
+      if (text === model.getValue()) return
+      editor.executeEdits('workspace', [{ range: model.getFullModelRange(), text }])
+      editor.pushUndoStop()
+    },
+    /** Shows the server's compile errors on their lines (an empty list clears them). */
+    showDiagnostics(diagnostics: Diagnostic[]) {
+      monaco.editor.setModelMarkers(
+        model,
+        'sandbox',
+        diagnostics.map(({ message, line, column }) => ({
+          severity: monaco.MarkerSeverity.Error,
+          message,
+          startLineNumber: line,
+          startColumn: column,
+          endLineNumber: line,
+          endColumn: model.getLineMaxColumn(Math.min(Math.max(line, 1), model.getLineCount())),
+        })),
+      )
+    },
+    revealLine(line: number, column = 1) {
+      editor.revealLineInCenter(line)
+      editor.setPosition({ lineNumber: line, column })
+      editor.focus()
+    },
+    setTabMovesFocus(on: boolean) {
+      editor.updateOptions({ tabFocusMode: on })
+    },
+  }
+}
+
+export type CodeEditor = ReturnType<typeof createCodeEditor>

@@ -1,0 +1,415 @@
+/**
+ * The exercise workspace, wired to the markup of components/Workspace.astro: code kept in this
+ * browser, a sandbox session, the request console, and the response, database and checks
+ * panels. Monaco loads in parallel; until it is ready the stored code is what gets sent.
+ */
+import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type LogEntry, type SentRequest, type SubmissionResult } from './api'
+import { createSandboxSession } from './session'
+import { exerciseStorage, tabFocusSetting } from './storage'
+import { markLesson } from '../progress'
+import type { CodeEditor } from './editor'
+
+declare global {
+  interface Window {
+    /** Test hook: set and read the editor's text without typing. */
+    __workspace?: { setCode(text: string): void; getCode(): string }
+  }
+}
+
+/** The element with `data-ws="<name>"` inside the workspace. */
+function part<T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string): T {
+  const element = root.querySelector<T>(`[data-ws="${name}"]`)
+  if (!element) throw new Error(`workspace markup has no [data-ws="${name}"]`)
+  return element
+}
+
+/** Builds an element: `h('p', { class: 'muted' }, 'text', child)`. */
+function h(tag: string, attributes: Record<string, string | undefined> = {}, ...children: (Node | string)[]): HTMLElement {
+  const element = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value)
+  element.append(...children)
+  return element
+}
+
+/** A POSIX-shell single-quoted string. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`
+}
+
+/** "Name: value" lines to a headers object; blank lines and lines without ":" are ignored. */
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
+  }
+  return headers
+}
+
+const STATUS_LABELS = { pass: '✓ Passed', fail: '✗ Failed', error: '⚠ Crashed', timeout: '⏱ Limit hit', skipped: '– Skipped' } as const
+
+export async function startWorkspace(root: HTMLElement): Promise<void> {
+  const exerciseId = root.dataset.exercise!
+  const lessonKey = root.dataset.lessonKey!
+  const storage = exerciseStorage(exerciseId)
+  const form = part<HTMLFormElement>(root, 'console')
+  const method = form.elements.namedItem('method') as HTMLSelectElement
+  const path = form.elements.namedItem('path') as HTMLInputElement
+  const headersInput = form.elements.namedItem('headers') as HTMLTextAreaElement
+  const bodyInput = form.elements.namedItem('body') as HTMLTextAreaElement
+  const buttons = {
+    send: part<HTMLButtonElement>(root, 'send'),
+    grade: part<HTMLButtonElement>(root, 'grade'),
+    reset: part<HTMLButtonElement>(root, 'reset'),
+    undoReset: part<HTMLButtonElement>(root, 'undo-reset'),
+    refreshDb: part<HTMLButtonElement>(root, 'refresh-db'),
+    copyCurl: part<HTMLButtonElement>(root, 'copy-curl'),
+    start: part<HTMLButtonElement>(root, 'start'),
+  }
+  buttons.start.hidden = true
+
+  let code = storage.code() ?? ''
+  let editor: CodeEditor | null = null
+  let busy = false
+
+  function setStatus(text: string, kind: 'info' | 'error' = 'info') {
+    const status = part(root, 'status')
+    status.textContent = text
+    status.dataset.kind = kind
+  }
+
+  function showNotice(text: string | null) {
+    const notice = part(root, 'notice')
+    notice.hidden = text === null
+    notice.textContent = text ?? ''
+  }
+
+  function codeChanged(text: string) {
+    code = text
+    storage.saveCode(text)
+  }
+
+  function setCode(text: string) {
+    if (editor) editor.setCode(text) // fires onChange, which saves
+    else codeChanged(text)
+  }
+
+  const session = createSandboxSession({
+    exerciseId,
+    storage,
+    currentCode: () => code,
+    onReplaced: () =>
+      showNotice('Your sandbox session had ended (the server restarted or it sat idle), so you have a new one. Your code is kept; your database was reset to the exercise’s starting data.'),
+    onSession: ({ liveUrl }) => {
+      part(root, 'live-url').textContent = liveUrl
+      updateCurl()
+    },
+  })
+
+  function updateCurl() {
+    const liveUrl = session.current()?.liveUrl
+    if (!liveUrl) return
+    const parts = ['curl', '-i']
+    if (method.value !== 'GET') parts.push('-X', method.value)
+    parts.push(shellQuote(new URL(path.value.replace(/^\/*/, '/'), liveUrl).href))
+    for (const [name, value] of Object.entries(requestHeaders())) parts.push('-H', shellQuote(`${name}: ${value}`))
+    if (bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD') parts.push('-d', shellQuote(bodyInput.value))
+    part(root, 'curl').textContent = parts.join(' ')
+    buttons.copyCurl.disabled = false
+  }
+
+  function requestHeaders(): Record<string, string> {
+    const headers = parseHeaders(headersInput.value)
+    if (bodyInput.value.trim() && !headers['content-type']) headers['content-type'] = 'application/json'
+    return headers
+  }
+
+  function setBusy(on: boolean) {
+    busy = on
+    buttons.send.disabled = on
+    buttons.grade.disabled = on
+    root.dataset.busy = String(on)
+  }
+
+  /** Shows compile errors beside the editor and as markers on their lines. */
+  function showDiagnostics(diagnostics: Diagnostic[]) {
+    editor?.showDiagnostics(diagnostics)
+    const box = part(root, 'diagnostics')
+    box.hidden = diagnostics.length === 0
+    if (diagnostics.length === 0) return box.replaceChildren()
+    const list = h('ul')
+    for (const diagnostic of diagnostics) {
+      const jump = h('button', { type: 'button' }, `line ${diagnostic.line}, column ${diagnostic.column}`)
+      jump.addEventListener('click', () => editor?.revealLine(diagnostic.line, diagnostic.column))
+      list.append(h('li', {}, jump, `: ${diagnostic.message}`))
+    }
+    box.replaceChildren(h('p', {}, h('strong', {}, 'Your code does not compile.'), ' Fix these, then send again:'), list)
+  }
+
+  function logList(logs: LogEntry[]): HTMLElement {
+    const list = h('ul', { class: 'ws-logs', 'aria-label': 'Logs' })
+    for (const entry of logs) {
+      const fields = entry.fields ? ` ${JSON.stringify(entry.fields)}` : ''
+      list.append(h('li', { 'data-level': entry.level }, `[${entry.level}] ${entry.message}${fields}`))
+    }
+    return list
+  }
+
+  /** Turns any failure into what the learner sees; returns false so callers can stop. */
+  function showFailure(error: unknown, target: HTMLElement, what: string): void {
+    if (error instanceof ServerUnreachable) {
+      setStatus(error.message, 'error')
+      target.replaceChildren(h('div', { class: 'ws-error', 'data-error': 'unreachable' }, h('p', {}, error.message)))
+      return
+    }
+    if (!(error instanceof ApiFailure)) throw error
+    if (error.code === 'compile_error') {
+      showDiagnostics((error.body.error?.diagnostics as Diagnostic[]) ?? [])
+      setStatus('Your code does not compile: see the problems under the editor.', 'error')
+      target.replaceChildren(h('div', { class: 'ws-error', 'data-error': 'compile_error' }, h('p', {}, error.message)))
+      return
+    }
+    if (error.code === 'limit_exceeded') {
+      const limit = String(error.body.error?.limit ?? '')
+      const box = h('div', { class: 'ws-error limit', 'data-error': 'limit_exceeded', 'data-limit': limit, role: 'alert' },
+        h('p', {}, h('strong', {}, 'Limit hit. '), error.message),
+        h('p', { class: 'muted' }, 'Your app was stopped and starts fresh on the next request; your database is kept.'))
+      if (error.body.logs?.length) box.append(logList(error.body.logs))
+      target.replaceChildren(box)
+      setStatus(`${what}: a limit was hit.`, 'error')
+      return
+    }
+    target.replaceChildren(h('div', { class: 'ws-error', 'data-error': error.code, role: 'alert' }, h('p', {}, error.message)))
+    setStatus(`${what} failed: ${error.message}`, 'error')
+  }
+
+  function showResponse(response: AppResponse) {
+    const target = part(root, 'response')
+    const headers = Array.isArray(response.headers) ? response.headers : Object.entries(response.headers)
+    const contentType = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? ''
+    let body = response.bodyEncoding === 'base64' ? `(binary, base64) ${response.body}` : response.body
+    if (contentType.includes('json')) {
+      try {
+        body = JSON.stringify(JSON.parse(response.body), null, 2)
+      } catch {
+        // Not valid JSON after all: show it as sent.
+      }
+    }
+    const headerList = h('dl', {})
+    for (const [name, value] of headers) headerList.append(h('dt', {}, name), h('dd', {}, value))
+    const parts: Node[] = [
+      h('p', { class: 'ws-status-line', 'data-ws': 'response-status' }, `${response.status} ${response.statusText}`, h('span', { class: 'muted' }, ` · ${response.durationMs} ms`)),
+      h('details', {}, h('summary', {}, `Headers (${headers.length})`), headerList),
+      body ? h('pre', { 'data-ws': 'response-body' }, body) : h('p', { class: 'muted' }, '(empty body)'),
+    ]
+    if (response.logs.length) parts.push(h('h4', {}, 'Logs'), logList(response.logs))
+    if (response.droppedLogs) parts.push(h('p', { class: 'muted' }, `${response.droppedLogs} more log lines were dropped.`))
+    target.replaceChildren(h('h3', { id: 'response-title' }, 'Response'), ...parts)
+  }
+
+  async function refreshDatabase() {
+    const target = part(root, 'db')
+    try {
+      const pages = await session.run(async (id) => {
+        const { tables } = await sandboxApi.tables(id)
+        return Promise.all(tables.map((table) => sandboxApi.rows(id, table.name)))
+      }, { withCode: false })
+      if (pages.length === 0) return target.replaceChildren(h('p', { class: 'muted' }, 'Your database has no tables yet.'))
+      target.replaceChildren(
+        ...pages.map((page) => {
+          const table = h('table', { 'data-table': page.table })
+          const shown = page.rows.length < page.total ? `, first ${page.rows.length} shown` : ''
+          table.append(h('caption', {}, `${page.table} (${page.total} ${page.total === 1 ? 'row' : 'rows'}${shown})`))
+          table.append(h('thead', {}, h('tr', {}, ...page.columns.map((column) => h('th', { scope: 'col' }, column)))))
+          const body = h('tbody')
+          for (const row of page.rows) {
+            body.append(h('tr', {}, ...row.map((value) =>
+              value === null ? h('td', { class: 'null' }, 'NULL') : h('td', {}, typeof value === 'object' ? JSON.stringify(value) : String(value)))))
+          }
+          table.append(body)
+          return h('div', { class: 'ws-table-wrap' }, table)
+        }),
+      )
+    } catch (error) {
+      showFailure(error, target, 'Reading the database')
+    }
+  }
+
+  async function send() {
+    if (busy) return
+    setBusy(true)
+    setStatus(`Sending ${method.value} ${path.value}…`)
+    const target = part(root, 'response')
+    const request: SentRequest = { method: method.value, path: path.value.replace(/^\/*/, '/'), headers: requestHeaders() }
+    if (bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD') request.body = bodyInput.value
+    try {
+      const response = await session.run((id) => sandboxApi.sendRequest(id, request))
+      showDiagnostics([])
+      showResponse(response)
+      setStatus(`${request.method} ${request.path}: ${response.status}`)
+    } catch (error) {
+      showFailure(error, target, 'The request')
+    } finally {
+      setBusy(false)
+    }
+    await refreshDatabase()
+  }
+
+  function showResults(result: SubmissionResult) {
+    const target = part(root, 'checks')
+    const passed = result.tests.filter((test) => test.status === 'pass').length
+    const summary = result.gradable
+      ? `${passed} of ${result.tests.length} checks pass${result.status === 'pass' ? ': all done!' : '.'}`
+      : `Your code could not be checked: ${result.message ?? 'it does not load'}. No attempt was counted.`
+    const list = h('ol', { class: 'ws-check-list' })
+    let firstProblemOpened = false
+    for (const test of result.tests) {
+      const details = h('details', { 'data-status': test.status })
+      if (test.status !== 'pass' && !firstProblemOpened) {
+        details.setAttribute('open', '')
+        firstProblemOpened = true
+      }
+      details.append(h('summary', {}, h('span', { class: `ws-check-status status-${test.status}` }, STATUS_LABELS[test.status]), ' ', test.name))
+      const body = h('div', { class: 'ws-check-body' })
+      if (test.message) body.append(h('pre', {}, test.message))
+      if (test.output) body.append(h('p', { class: 'muted' }, 'Your app logged:'), h('pre', {}, test.output))
+      if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
+      if (test.hint && test.status !== 'pass') {
+        const hint = h('div', { class: 'ws-hint', hidden: '' })
+        hint.innerText = test.hint
+        const toggle = h('button', { type: 'button', 'aria-expanded': 'false' }, 'Show hint')
+        toggle.addEventListener('click', () => {
+          hint.hidden = !hint.hidden
+          toggle.setAttribute('aria-expanded', String(!hint.hidden))
+          toggle.textContent = hint.hidden ? 'Show hint' : 'Hide hint'
+        })
+        body.append(toggle, hint)
+      }
+      if (body.childElementCount === 0) body.append(h('p', { class: 'muted' }, `Took ${Math.round(test.durationMs)} ms.`))
+      details.append(body)
+      list.append(h('li', {}, details))
+    }
+    target.replaceChildren(h('p', { class: `ws-summary status-${result.status}`, 'data-ws': 'checks-summary', 'data-status': result.status }, summary), list)
+  }
+
+  async function grade() {
+    if (busy) return
+    setBusy(true)
+    setStatus('Running the checks…')
+    const target = part(root, 'checks')
+    try {
+      const result = await session.run((id) => sandboxApi.grade(id))
+      showDiagnostics([])
+      showResults(result)
+      if (result.status === 'pass') markLesson(lessonKey, 'done')
+      setStatus(result.status === 'pass' ? 'Every check passes.' : 'Checks ran: see what to fix below.')
+    } catch (error) {
+      showFailure(error, target, 'Running the checks')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  function resetToStarter() {
+    const starter = session.starter()
+    if (starter === null) return
+    storage.saveCodeBeforeReset(code)
+    setCode(starter)
+    buttons.undoReset.hidden = false
+    setStatus('Your code was reset to the starter. “Undo reset” brings yours back.')
+  }
+
+  function undoReset() {
+    const previous = storage.codeBeforeReset()
+    if (previous === null) return
+    setCode(previous)
+    storage.saveCodeBeforeReset(null)
+    buttons.undoReset.hidden = true
+    setStatus('Your code is back.')
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    void send()
+  })
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault()
+      void send()
+    }
+  })
+  form.addEventListener('input', updateCurl)
+  buttons.grade.addEventListener('click', () => void grade())
+  buttons.refreshDb.addEventListener('click', () => void refreshDatabase())
+  buttons.reset.addEventListener('click', resetToStarter)
+  buttons.undoReset.addEventListener('click', undoReset)
+  buttons.undoReset.hidden = storage.codeBeforeReset() === null
+  buttons.copyCurl.addEventListener('click', async () => {
+    const result = part(root, 'copy-result')
+    try {
+      await navigator.clipboard.writeText(part(root, 'curl').textContent ?? '')
+      result.textContent = 'Copied.'
+    } catch {
+      result.textContent = 'Select the command and copy it.'
+    }
+  })
+  const tabFocus = part<HTMLInputElement>(root, 'tab-focus')
+  tabFocus.checked = tabFocusSetting.get()
+  tabFocus.addEventListener('change', () => {
+    tabFocusSetting.set(tabFocus.checked)
+    editor?.setTabMovesFocus(tabFocus.checked)
+  })
+
+  window.__workspace = { setCode, getCode: () => editor?.getCode() ?? code }
+
+  // Start Monaco's download now; a session (and the starter) is needed before it can show code.
+  setStatus('Starting your sandbox…')
+  const editorModule = import('./editor')
+  if (session.current()) {
+    part(root, 'live-url').textContent = session.current()!.liveUrl
+    updateCurl()
+  }
+  try {
+    if (!storage.code() || !session.starter()) await session.ensure()
+  } catch (error) {
+    showFailure(error, part(root, 'response'), 'Starting the sandbox')
+  }
+  if (!storage.code()) codeChanged(session.starter() ?? '')
+  if (path.value === '/' && exerciseId) path.value = guessPath(code)
+  updateCurl()
+
+  try {
+    const { createCodeEditor } = await editorModule
+    editor = createCodeEditor({
+      container: part(root, 'editor'),
+      code,
+      onChange: codeChanged,
+      onSend: () => void send(),
+      tabMovesFocus: tabFocus.checked,
+    })
+  } catch (error) {
+    setStatus('The editor could not load. Reload the page to try again.', 'error')
+    throw error
+  }
+  buttons.reset.disabled = false
+  buttons.refreshDb.disabled = false
+  buttons.send.disabled = false
+  buttons.grade.disabled = false
+  root.dataset.state = 'ready'
+
+  // Load the code now so the live URL answers curl, and show the starting database.
+  try {
+    await session.run(async () => {})
+    setStatus('Ready. Edit the code, send a request, run the checks.')
+  } catch (error) {
+    showFailure(error, part(root, 'response'), 'Loading your code')
+  }
+  await refreshDatabase()
+}
+
+/** The first route path in the code ("/notes"), a useful default for the console. */
+function guessPath(code: string): string {
+  const match = /app\.(?:get|all)\(\s*['"`](\/[^'"`:]*)/.exec(code)
+  return match?.[1] ?? '/'
+}
