@@ -1,0 +1,51 @@
+import { defineChecks } from '../../sandbox-server/grading/index.ts'
+
+export default defineChecks([
+  {
+    name: 'GET /hello answers 200',
+    async run(t) {
+      const response = await t.request('GET', '/hello')
+      t.expectStatus(response, 200, 'the app has a GET /hello route, so the request succeeded')
+    },
+  },
+  {
+    name: 'GET /hello answers with a JSON content-type',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('GET', '/hello')
+      t.expectStatus(response, 200, 'the app has a GET /hello route')
+      t.expect(
+        response.headers.get('content-type') ?? '(no content-type)',
+        'the Content-Type header should be application/json: it tells the client how to read the body. c.text() sends text/plain; c.json() sends application/json',
+      ).toMatch(/^application\/json/)
+    },
+  },
+  {
+    name: 'GET /hello answers { "message": "Hello, world" }',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('GET', '/hello')
+      t.expectStatus(response, 200, 'the app has a GET /hello route')
+      t.expect(response.json, 'the body should be the JSON object { "message": "Hello, world" }').toEqual({ message: 'Hello, world' })
+    },
+  },
+  {
+    name: 'GET /hello/Ada answers { "message": "Hello, Ada" }',
+    hint: 2,
+    async run(t) {
+      const response = await t.request('GET', '/hello/Ada')
+      t.expectStatus(response, 200, 'a route for /hello/:name should match /hello/Ada (404 means no route matched)')
+      t.expect(response.json, 'the body should greet the name taken from the path').toEqual({ message: 'Hello, Ada' })
+    },
+  },
+  {
+    name: 'GET /hello/:name greets any name, not just Ada',
+    requires: ['GET /hello/Ada answers { "message": "Hello, Ada" }'],
+    hint: 2,
+    async run(t) {
+      const response = await t.request('GET', '/hello/Grace')
+      t.expectStatus(response, 200, 'the /hello/:name route should match every name')
+      t.expect(response.json, 'the message should use the :name part of the path, read with c.req.param("name")').toEqual({ message: 'Hello, Grace' })
+    },
+  },
+])

@@ -1,0 +1,55 @@
+import { defineChecks } from '../../sandbox-server/grading/index.ts'
+
+const login = (username: string, password: string) => ({ json: { username, password } })
+
+export default defineChecks([
+  {
+    name: 'The right password answers 200 and who you are',
+    async run(t) {
+      const response = await t.request('POST', '/login', login('ada', 'correct horse'))
+      t.expectStatus(response, 200, '"correct horse" is ada\'s password')
+      t.expect(response.json, 'the body should name the user who logged in').toEqual({ username: 'ada' })
+    },
+  },
+  {
+    name: 'A wrong password answers 401',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('POST', '/login', login('ada', 'incorrect horse'))
+      t.expectStatus(response, 401, 'the password does not match ada\'s stored hash, so the server cannot tell who is asking')
+      t.expect(response.json, 'the body should be { "error": "..." }').toEqual({ error: t.expect.any(String) })
+    },
+  },
+  {
+    name: "Each user has their own password: grace gets in with hers, not with ada's",
+    hint: 2,
+    async run(t) {
+      const right = await t.request('POST', '/login', login('grace', 'sesame'))
+      t.expectStatus(right, 200, '"sesame" is grace\'s password')
+      t.expect(right.json, 'the body should name grace').toEqual({ username: 'grace' })
+      const wrong = await t.request('POST', '/login', login('grace', 'correct horse'))
+      t.expectStatus(wrong, 401, '"correct horse" is ada\'s password, not grace\'s: compare with the hash of the user who is logging in')
+    },
+  },
+  {
+    name: 'An unknown username answers 401, not 404',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('POST', '/login', login('mallory', 'correct horse'))
+      t.expectStatus(response, 401, 'there is no user mallory; a 404 would tell an attacker which usernames exist, so it is the same 401 as a wrong password')
+    },
+  },
+  {
+    name: 'A wrong password and an unknown user get the same answer',
+    requires: ['A wrong password answers 401', 'An unknown username answers 401, not 404'],
+    hint: 2,
+    async run(t) {
+      const wrongPassword = await t.request('POST', '/login', login('ada', 'guess'))
+      const unknownUser = await t.request('POST', '/login', login('mallory', 'guess'))
+      t.expect(
+        unknownUser.json,
+        'the error for an unknown user should be exactly the error for a wrong password (for example "wrong username or password"), so it gives nothing away',
+      ).toEqual(wrongPassword.json)
+    },
+  },
+])

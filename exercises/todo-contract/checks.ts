@@ -1,0 +1,63 @@
+import { defineChecks } from '../../sandbox-server/grading/index.ts'
+
+export default defineChecks([
+  {
+    name: 'GET /todos answers 200 and an array of { id, title, done }',
+    async run(t) {
+      const response = await t.request('GET', '/todos')
+      t.expectStatus(response, 200, 'listing todos always works')
+      t.expect(response.json, 'the body should be the todos, with done as true or false').toEqual([
+        { id: 1, title: 'Buy milk', done: false },
+        { id: 2, title: 'Learn what an API is', done: true },
+      ])
+    },
+  },
+  {
+    name: 'GET /todos/:id answers one todo',
+    async run(t) {
+      const response = await t.request('GET', '/todos/2')
+      t.expectStatus(response, 200, 'todo 2 exists')
+      t.expect(response.json, 'the body should be that one todo').toEqual({ id: 2, title: 'Learn what an API is', done: true })
+    },
+  },
+  {
+    name: 'GET /todos/:id answers 404 and { error } for an unknown id',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('GET', '/todos/42')
+      t.expectStatus(response, 404, 'there is no todo 42, and the contract says a missing todo is a 404, not a 200 with null')
+      t.expect(response.json, 'the body should be { "error": "..." } so the client can show why').toEqual({ error: t.expect.any(String) })
+    },
+  },
+  {
+    name: 'POST /todos answers 201 and the new todo',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('POST', '/todos', { json: { title: 'Water the plants' } })
+      t.expectStatus(response, 201, 'a todo was created, and 201 Created is how the contract says so')
+      t.expect(response.json, 'the body should be the new todo, not done yet').toEqual({ id: 3, title: 'Water the plants', done: false })
+      t.state.createdId = response.json.id
+    },
+  },
+  {
+    name: 'POST /todos without a title answers 400 and stores nothing',
+    hint: 2,
+    async run(t) {
+      const before = await t.db.get('SELECT count(*) AS n FROM todos')
+      const response = await t.request('POST', '/todos', { json: { title: '' } })
+      t.expectStatus(response, 400, 'a todo needs a title: the client sent bad input, so the answer is 400 Bad Request')
+      t.expect(response.json, 'the body should be { "error": "..." } explaining what is wrong').toEqual({ error: t.expect.any(String) })
+      const after = await t.db.get('SELECT count(*) AS n FROM todos')
+      t.expect(after, 'a rejected todo must not be stored in the todos table').toEqual(before)
+    },
+  },
+  {
+    name: 'A created todo can be fetched at /todos/:id',
+    requires: ['POST /todos answers 201 and the new todo'],
+    async run(t) {
+      const response = await t.request('GET', `/todos/${String(t.state.createdId)}`)
+      t.expectStatus(response, 200, 'the todo was created by the previous check')
+      t.expect(response.json, 'it should be the todo that POST /todos answered').toEqual({ id: 3, title: 'Water the plants', done: false })
+    },
+  },
+])
