@@ -1,0 +1,91 @@
+import { defineChecks } from '../../sandbox-server/grading/index.ts'
+
+const ids = (body: unknown) => (Array.isArray(body) ? body.map((product) => product?.id) : body)
+
+export default defineChecks([
+  {
+    name: 'GET /products lists every product',
+    async run(t) {
+      const response = await t.request('GET', '/products')
+      t.expectStatus(response, 200, 'listing the catalogue always works')
+      t.expect(ids(response.json), 'the body should be the array of all 8 products, in id order').toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    },
+  },
+  {
+    name: 'GET /products?category=books answers only books',
+    async run(t) {
+      const response = await t.request('GET', '/products?category=books')
+      t.expectStatus(response, 200, 'filtering by a category is a normal request')
+      t.expect(ids(response.json), 'only products 2, 4 and 6 are books: read c.req.query("category") and filter').toEqual([2, 4, 6])
+    },
+  },
+  {
+    name: 'GET /products?limit=3 answers the first three',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('GET', '/products?limit=3')
+      t.expectStatus(response, 200, 'a limit of 3 is valid')
+      t.expect(ids(response.json), 'limit=3 should answer products 1, 2 and 3').toEqual([1, 2, 3])
+      const both = await t.request('GET', '/products?category=hardware&limit=2')
+      t.expect(ids(both.json), 'category and limit work together: the first two hardware products are 1 and 3').toEqual([1, 3])
+    },
+  },
+  {
+    name: 'GET /products refuses a limit that is not a positive whole number',
+    hint: 1,
+    async run(t) {
+      for (const limit of ['abc', '0', '-2', '1.5']) {
+        const response = await t.request('GET', `/products?limit=${limit}`)
+        t.expectStatus(response, 400, `"${limit}" is not a whole number of at least 1, so the client made a mistake`)
+      }
+    },
+  },
+  {
+    name: 'GET /products sends X-Total-Count: the matches before the limit',
+    hint: 2,
+    async run(t) {
+      const response = await t.request('GET', '/products?category=books&limit=1')
+      t.expectStatus(response, 200, 'the request is valid')
+      t.expect(ids(response.json), 'limit=1 should answer one book').toEqual([2])
+      t.expect(
+        response.headers.get('x-total-count'),
+        'X-Total-Count should be "3": three books matched, even though only one was sent (c.header("X-Total-Count", ...))',
+      ).toBe('3')
+    },
+  },
+  {
+    name: 'GET /products/:id answers one product',
+    hint: 1,
+    async run(t) {
+      const response = await t.request('GET', '/products/3')
+      t.expectStatus(response, 200, 'product 3 exists')
+      t.expect(response.json, 'the body should be product 3 (remember: the id in the path is the string "3")').toEqual({
+        id: 3,
+        name: 'USB-C hub',
+        category: 'hardware',
+        price: 2900,
+      })
+    },
+  },
+  {
+    name: 'GET /products/:id answers 404 with { error } for a missing product',
+    hint: 1,
+    async run(t) {
+      for (const id of ['999', 'keyboard']) {
+        const response = await t.request('GET', `/products/${id}`)
+        t.expectStatus(response, 404, `there is no product "${id}"`)
+        t.expect(response.json?.error, 'the body should be { error: "..." } saying what was not found').toEqual(t.expect.any(String))
+      }
+    },
+  },
+  {
+    name: 'GET /products/:id lets browsers cache it for a minute',
+    hint: 2,
+    requires: ['GET /products/:id answers one product'],
+    async run(t) {
+      const response = await t.request('GET', '/products/5')
+      t.expectStatus(response, 200, 'product 5 exists')
+      t.expect(response.headers.get('cache-control'), 'the Cache-Control header should be "public, max-age=60"').toBe('public, max-age=60')
+    },
+  },
+])
