@@ -1,0 +1,78 @@
+import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
+
+const PAYMENT = { account: 'acct_ada', amount: 2500, currency: 'EUR' }
+const payments = async (t: CheckContext) => Number((await t.db.get('SELECT count(*) AS n FROM payments'))?.n)
+const withKey = (key: string, json: unknown) => ({ headers: { 'Idempotency-Key': key }, json })
+
+export default defineChecks([
+  {
+    name: 'POST /payments with an Idempotency-Key creates one payment',
+    async run(t) {
+      const response = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
+      t.expectStatus(response, 201, 'this is the first request with this key: the payment is made')
+      t.expect(response.json, 'the body should be the payment').toEqual({ id: t.expect.any(String), ...PAYMENT, created_at: t.expect.any(String) })
+      t.expect(await payments(t), 'the payments table should hold exactly this one payment').toBe(1)
+      t.state.first = response.json
+    },
+  },
+  {
+    name: 'A retry with the same key replays the first answer and charges nothing',
+    weight: 3,
+    hint: 1,
+    requires: ['POST /payments with an Idempotency-Key creates one payment'],
+    async run(t) {
+      for (const wait of [30_000, 5 * 60_000]) {
+        t.clock.advance(wait) // the phone retries a little later, after a timeout
+        const retry = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
+        t.expect(await payments(t), 'a retry must not charge the customer a second time: there should still be 1 payment').toBe(1)
+        t.expectStatus(retry, 201, 'a retry gets the same status as the first answer, so the app cannot tell it apart from the original')
+        t.expect(retry.json, 'a retry gets the same body as the first answer, byte for byte: same id, same created_at').toEqual(t.state.first)
+      }
+    },
+  },
+  {
+    name: 'A new key is a new payment',
+    async run(t) {
+      const before = await payments(t)
+      const response = await t.request('POST', '/payments', withKey('key-second-payment', PAYMENT))
+      t.expectStatus(response, 201, 'a different key means the customer really paid twice, on purpose')
+      t.expect(response.json?.id, 'a new payment gets a new id').not.toBe((t.state.first as { id?: string } | undefined)?.id)
+      t.expect(await payments(t), 'the payments table should hold one more payment').toBe(before + 1)
+    },
+  },
+  {
+    name: 'The same key with a different body answers 422 and changes nothing',
+    weight: 2,
+    hint: 2,
+    requires: ['POST /payments with an Idempotency-Key creates one payment'],
+    async run(t) {
+      const before = await payments(t)
+      const response = await t.request('POST', '/payments', withKey('key-first-try', { ...PAYMENT, amount: 250000 }))
+      t.expect(await payments(t), 'a key that was already used must not create a payment, whatever the body').toBe(before)
+      t.expectStatus(response, 422, 'this key already stands for a payment of 2500, so 250000 under the same key is a client bug, not a retry')
+      t.expect(response.json, 'explain it in { "error": "..." }').toEqual({ error: t.expect.any(String) })
+      const original = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
+      t.expect(original.json, 'the refused request must not overwrite what the key replays').toEqual(t.state.first)
+    },
+  },
+  {
+    name: 'POST /payments without an Idempotency-Key answers 400',
+    hint: 0,
+    async run(t) {
+      const before = await payments(t)
+      const response = await t.request('POST', '/payments', { json: PAYMENT })
+      t.expectStatus(response, 400, 'without a key a retry cannot be recognised, so this API requires one (a header, not part of the body)')
+      t.expect(response.json, 'say what is missing in { "error": "..." }').toEqual({ error: t.expect.any(String) })
+      t.expect(await payments(t), 'a refused request must not create a payment').toBe(before)
+    },
+  },
+  {
+    name: 'An invalid payment answers 400 even with a key',
+    async run(t) {
+      const before = await payments(t)
+      const response = await t.request('POST', '/payments', withKey('key-invalid', { ...PAYMENT, amount: -500 }))
+      t.expectStatus(response, 400, 'a negative amount is never a valid payment')
+      t.expect(await payments(t), 'a refused request must not create a payment').toBe(before)
+    },
+  },
+])
