@@ -1,0 +1,90 @@
+import { defineChecks, type CheckContext, type CheckResponse } from '../../sandbox-server/grading/index.ts'
+
+const VALID = { username: 'ada_l', email: 'ada@example.com', password: 'analytical engine', age: 36 }
+const userCount = async (t: CheckContext) => (await t.db.get('SELECT count(*) AS n FROM users'))?.n
+
+/** The fields a 400 answer names, sorted, after checking the { errors: [{ field, message }] } shape. */
+function namedFields(t: CheckContext, response: CheckResponse): string[] {
+  t.expect(response.json, 'the body should be { "errors": [{ "field": "...", "message": "..." }] }').toEqual({
+    errors: t.expect.any(Array),
+  })
+  const errors = response.json.errors as unknown[]
+  for (const error of errors) {
+    t.expect(error, 'each error should be { field, message } with two strings, the message saying what to fix').toEqual({
+      field: t.expect.any(String),
+      message: t.expect.stringMatching(/\S/),
+    })
+  }
+  return errors.map((error) => (error as { field: string }).field).sort()
+}
+
+/** Sends a form, expects 400 naming exactly `fields`, and that no user was stored. */
+async function expectRejected(t: CheckContext, form: unknown, fields: string[], because: string) {
+  const before = await userCount(t)
+  const response = await t.request('POST', '/signup', { json: form })
+  t.expectStatus(response, 400, because)
+  t.expect(namedFields(t, response), `the errors should name exactly ${fields.map((f) => `"${f}"`).join(' and ')}, once each, and no field that is fine`).toEqual(fields)
+  t.expect(await userCount(t), 'a rejected sign-up must not be stored in the users table').toBe(before)
+}
+
+export default defineChecks([
+  {
+    name: 'A valid sign-up answers 201 and stores the user',
+    async run(t) {
+      const response = await t.request('POST', '/signup', { json: VALID })
+      t.expectStatus(response, 201, 'every field of this form follows the rules')
+      t.expect(response.json, 'the body should be { id, username, email }, never the password').toEqual({
+        id: t.expect.any(Number), username: 'ada_l', email: 'ada@example.com',
+      })
+      const row = await t.db.get('SELECT username, email, age FROM users WHERE username = ?', ['ada_l'])
+      t.expect(row, 'the users table should hold the new user').toEqual({ username: 'ada_l', email: 'ada@example.com', age: 36 })
+    },
+  },
+  {
+    name: 'A too-short username answers 400 naming the username',
+    hint: 1,
+    async run(t) {
+      await expectRejected(t, { ...VALID, username: 'al' }, ['username'], 'a username needs at least 3 characters')
+    },
+  },
+  {
+    name: 'A bad email and a short password are both named',
+    hint: 1,
+    async run(t) {
+      await expectRejected(
+        t, { ...VALID, username: 'grace_h', email: 'grace.example.com', password: 'short' }, ['email', 'password'],
+        '"grace.example.com" has no @ and "short" has fewer than 8 characters: tell the user about both at once, not one per try',
+      )
+    },
+  },
+  {
+    name: 'The age must be a whole number of at least 13',
+    hint: 1,
+    async run(t) {
+      await expectRejected(t, { ...VALID, username: 'kid', age: 12 }, ['age'], 'users must be 13 or older')
+      await expectRejected(t, { ...VALID, username: 'textage', age: '30' }, ['age'], 'age must be a number, and "30" is text')
+      await expectRejected(t, { ...VALID, username: 'halfage', age: 30.5 }, ['age'], 'age must be a whole number')
+    },
+  },
+  {
+    name: 'An empty form names every field, once each',
+    hint: 2,
+    async run(t) {
+      await expectRejected(
+        t, {}, ['age', 'email', 'password', 'username'],
+        'all four fields are missing; TypeBox reports two problems for each (missing, and not the right type), but the user needs one message per field',
+      )
+    },
+  },
+  {
+    name: 'A body that is not JSON answers 400, not 500',
+    hint: 2,
+    async run(t) {
+      const before = await userCount(t)
+      const response = await t.request('POST', '/signup', { body: 'username=ada', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      t.expectStatus(response, 400, 'a body that is not JSON is the client\'s mistake (400), not a crash of the server (500); c.req.json() throws on it')
+      t.expect(response.json, 'the body should still be { "errors": [...] }').toEqual({ errors: t.expect.any(Array) })
+      t.expect(await userCount(t), 'nothing should be stored').toBe(before)
+    },
+  },
+])
