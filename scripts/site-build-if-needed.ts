@@ -1,7 +1,8 @@
 /**
  * Builds the learning site (site/ -> site/dist) when it is missing or older than its sources:
- * site/, lessons/ and the two server files the site reads (the lesson schema and the sandbox
- * module's types). `npm start` and the browser tests call it, so nobody serves a stale site.
+ * site/, lessons/, exercises/ (it publishes their solutions) and the two server files the site
+ * reads (the lesson schema and the sandbox module's types). `npm start` and the browser tests
+ * call it, so nobody serves a stale site.
  *
  * Run: `tsx scripts/site-build-if-needed.ts` (add `--force` to build anyway).
  */
@@ -50,7 +51,7 @@ async function acquireBuildLock(signal?: AbortSignal): Promise<() => void> {
   }
 }
 
-const SOURCES = ['site', 'lessons', 'sandbox-server/content/schemas.ts', 'sandbox-server/capabilities/sandbox.d.ts']
+const SOURCES = ['site', 'lessons', 'exercises', 'sandbox-server/content/schemas.ts', 'sandbox-server/capabilities/sandbox.d.ts']
 const SKIPPED = new Set(['dist', 'node_modules', '.astro', '.build-lock'])
 
 /** The newest modification time of a file or of any file under a folder (0 when missing). */

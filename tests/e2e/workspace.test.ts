@@ -16,7 +16,12 @@ import { startTestServer, type TestServer } from '../support/server.ts'
 declare global {
   interface Window {
     /** The workspace's test hook (site/src/workspace/workspace.ts). */
-    __workspace?: { setCode(text: string): void; getCode(): string }
+    __workspace?: {
+      setCode(text: string): void
+      getCode(): string
+      serverMarkers(): { line: number; column: number; message: string }[]
+      comparison(): { original: string; modified: string } | null
+    }
   }
 }
 
@@ -126,4 +131,104 @@ describe('the exercise workspace', () => {
     expect(pageErrors).toEqual([])
     await page.close()
   }, 120_000)
+})
+
+describe('the exercise workspace, beyond the happy path', () => {
+  it('shows a compile error as a marker on its line and in the list under the editor, with line and column', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    const broken = solution.replace('const app = new Hono()', 'const app = new Hono()\nconst total = ;')
+    const line = broken.split('\n').findIndex((text) => text === 'const total = ;') + 1
+    await page.evaluate((code) => window.__workspace!.setCode(code), broken)
+
+    await send(page, 'GET', '/notes')
+    const diagnostics = page.locator('[data-ws="diagnostics"]')
+    await diagnostics.locator('button', { hasText: `line ${line}, column 15` }).waitFor()
+    expect(await diagnostics.textContent()).toContain('Unexpected ";"')
+    expect(await page.evaluate(() => window.__workspace!.serverMarkers())).toEqual([{ line, column: 15, message: 'Unexpected ";"' }])
+    await page.locator('[data-ws="editor"] .squiggly-error').first().waitFor()
+
+    // The list's entry moves the cursor to the error; fixing the code clears list and markers.
+    await diagnostics.locator('button').click()
+    expect(await page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null)).toBe(true)
+    await page.evaluate((code) => window.__workspace!.setCode(code), solution)
+    await send(page, 'GET', '/notes')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    expect(await diagnostics.isHidden()).toBe(true)
+    expect(await page.evaluate(() => window.__workspace!.serverMarkers())).toEqual([])
+    await page.close()
+  }, 60_000)
+
+  it('offers a solution to compare after a check run, and leaves the learner’s code as it was', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    const compare = page.getByRole('button', { name: 'Compare with a solution' })
+    expect(await compare.isHidden()).toBe(true)
+
+    const mine = `${await page.evaluate(() => window.__workspace!.getCode())}\n// my own note\n`
+    await page.evaluate((code) => window.__workspace!.setCode(code), mine)
+    await page.getByRole('button', { name: 'Run checks' }).click()
+    await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor({ timeout: 30_000 })
+
+    await compare.click()
+    await page.locator('[data-ws="comparison"] .monaco-diff-editor .editor.modified').waitFor()
+    expect(await compare.getAttribute('aria-expanded')).toBe('true')
+    expect(await page.locator('[data-ws="editor"]').isHidden()).toBe(true)
+    expect(await page.evaluate(() => window.__workspace!.comparison())).toEqual({ original: mine, modified: solution })
+    await page.screenshot({ path: join(screenshots, 'workspace-compare.png'), fullPage: true })
+
+    // The diff has focus, so Escape closes it; the editor comes back with the learner's code.
+    await page.keyboard.press('Escape')
+    await page.locator('[data-ws="comparison"]').waitFor({ state: 'hidden' })
+    expect(await page.locator('[data-ws="editor"] .monaco-editor').isVisible()).toBe(true)
+    expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(mine)
+    expect(await page.evaluate(() => window.__workspace!.comparison())).toBeNull()
+
+    // "Back to your code" closes it too, and the button survives a reload (the attempt is kept).
+    await page.reload()
+    await page.locator('#workspace').scrollIntoViewIfNeeded()
+    await page.locator('[data-workspace][data-state="ready"]').waitFor({ timeout: 30_000 })
+    await compare.click()
+    await page.locator('[data-ws="comparison"] .monaco-diff-editor').waitFor()
+    await page.getByRole('button', { name: 'Back to your code' }).click()
+    await page.locator('[data-ws="comparison"]').waitFor({ state: 'hidden' })
+    expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(mine)
+    expect(pageErrors).toEqual([])
+    await page.close()
+  }, 60_000)
+
+  it('works from the keyboard: Tab reaches Send and Run checks with a visible focus ring, Ctrl+Enter sends', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    const active = () => page.evaluate(() => document.activeElement?.getAttribute('data-ws') ?? document.activeElement?.id ?? null)
+    const focusRing = () => page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!)
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) }
+    })
+
+    await page.locator('#ws-path').focus()
+    await page.keyboard.press('Tab')
+    expect(await active()).toBe('send')
+    expect(await focusRing()).toEqual({ style: 'solid', width: 3 })
+
+    let presses = 0
+    while ((await active()) !== 'grade' && presses < 15) {
+      await page.keyboard.press('Tab')
+      presses += 1
+    }
+    expect(await active()).toBe('grade')
+    expect(await focusRing()).toEqual({ style: 'solid', width: 3 })
+
+    // Ctrl+Enter sends from the request form and from the editor.
+    await page.locator('#ws-path').fill('/notes')
+    await page.locator('#ws-path').press('Control+Enter')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    await page.locator('#ws-path').fill('/no-such-route')
+    await page.locator('[data-ws="editor"] .view-lines').click()
+    await page.keyboard.press('Control+Enter')
+    await page.locator('[data-ws="response-status"]', { hasText: '404' }).waitFor()
+    await page.close()
+  }, 60_000)
 })

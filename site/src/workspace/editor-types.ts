@@ -1,13 +1,19 @@
 /**
  * Declaration files the editor type-checks learner code against: the `sandbox` module
  * (sandbox-server/capabilities/sandbox.d.ts, the same file `npm test` checks starters with)
- * and Hono's own declarations, placed under file:///node_modules/ so `import ... from 'hono'`
+ * and Hono's and TypeBox's own declarations, placed under file:///node_modules/ so `import ... from 'hono'`
  * and 'hono/<subpath>' resolve as they would in a real project.
  */
 import sandboxTypes from '../../../sandbox-server/capabilities/sandbox.d.ts?raw'
 import honoPackage from '../../../node_modules/hono/package.json'
 
 const honoDeclarations = import.meta.glob<string>('../../../node_modules/hono/dist/types/**/*.d.ts', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+})
+
+const typeboxDeclarations = import.meta.glob<string>('../../../node_modules/@sinclair/typebox/build/cjs/**/*.d.ts', {
   query: '?raw',
   import: 'default',
   eager: true,
@@ -39,6 +45,19 @@ function honoLibraries(): TypeLibrary[] {
   return libraries
 }
 
+/** TypeBox's CommonJS declarations plus a shim per entry learners may import (value, compiler). */
+function typeboxLibraries(): TypeLibrary[] {
+  const libraries: TypeLibrary[] = Object.entries(typeboxDeclarations).map(([file, content]) => ({
+    path: `file:///${file.slice(file.indexOf('node_modules/@sinclair/typebox/'))}`,
+    content,
+  }))
+  libraries.push({ path: 'file:///node_modules/@sinclair/typebox/index.d.ts', content: "export * from './build/cjs/index'\n" })
+  for (const entry of ['value', 'compiler']) {
+    libraries.push({ path: `file:///node_modules/@sinclair/typebox/${entry}.d.ts`, content: `export * from './build/cjs/${entry}/index'\n` })
+  }
+  return libraries
+}
+
 export function editorTypeLibraries(): TypeLibrary[] {
-  return [{ path: 'file:///node_modules/@types/sandbox/index.d.ts', content: sandboxTypes }, ...honoLibraries()]
+  return [{ path: 'file:///node_modules/@types/sandbox/index.d.ts', content: sandboxTypes }, ...honoLibraries(), ...typeboxLibraries()]
 }

@@ -89,6 +89,44 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
     setTabMovesFocus(on: boolean) {
       editor.updateOptions({ tabFocusMode: on })
     },
+    /**
+     * Shows the learner's code (left) beside `solution` (right) in a diff editor inside
+     * `container`. Both sides are read-only: the left side is the learner's own model, so it
+     * always shows their latest code and nothing here can change it. Escape calls `onEscape`.
+     */
+    openComparison({ container, solution, onEscape }: { container: HTMLElement; solution: string; onEscape: () => void }) {
+      const solutionModel = monaco.editor.createModel(solution, 'typescript', monaco.Uri.parse('file:///solution/app.ts'))
+      container.replaceChildren()
+      const diff = monaco.editor.createDiffEditor(container, {
+        theme: theme(),
+        automaticLayout: true,
+        minimap: { enabled: false },
+        fontSize: 14,
+        scrollBeyondLastLine: false,
+        readOnly: true,
+        originalEditable: false,
+        tabFocusMode: editor.getOption(monaco.editor.EditorOption.tabFocusMode),
+        originalAriaLabel: 'Your code (read-only while comparing). Escape closes the comparison.',
+        modifiedAriaLabel: 'A solution (read-only). Escape closes the comparison.',
+      })
+      diff.setModel({ original: model, modified: solutionModel })
+      for (const side of [diff.getOriginalEditor(), diff.getModifiedEditor()]) side.addCommand(monaco.KeyCode.Escape, onEscape)
+      return {
+        focus: () => diff.getModifiedEditor().focus(),
+        /** The text each side shows (for tests). */
+        texts: () => ({ original: model.getValue(), modified: solutionModel.getValue() }),
+        close() {
+          // Disposing the diff editor leaves its models alone: the learner's stays with the editor.
+          diff.dispose()
+          solutionModel.dispose()
+          container.replaceChildren()
+        },
+      }
+    },
+    /** The server's compile errors currently shown as markers (for tests). */
+    serverMarkers: () =>
+      monaco.editor.getModelMarkers({ resource: model.uri, owner: 'sandbox' }).map(({ startLineNumber, startColumn, message }) => ({ line: startLineNumber, column: startColumn, message })),
+    focus: () => editor.focus(),
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the workspace keeps in this browser, per exercise: the learner's code (so a reload
- * resumes), the code from before the last reset (so a reset can be undone), and the sandbox
- * session to reuse. Storage failures are tolerated: the workspace still works, it just forgets.
+ * resumes), the code from before the last reset (so a reset can be undone), the sandbox
+ * session to reuse, and whether the checks were run once. Storage failures are tolerated: the
+ * workspace still works, it just forgets.
  */
 const PREFIX = 'backend-sandbox'
 
@@ -45,6 +46,9 @@ export function exerciseStorage(exerciseId: string) {
       }
     },
     saveSession: (session: StoredSession | null) => write(key('session'), session && JSON.stringify(session)),
+    /** Whether the learner has run the checks at least once (which unlocks "Compare with a solution"). */
+    attempted: () => read(key('attempted')) === 'true',
+    saveAttempted: () => write(key('attempted'), 'true'),
   }
 }
 

@@ -6,14 +6,24 @@
 import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type LogEntry, type SentRequest, type SubmissionResult } from './api'
 import { createSandboxSession } from './session'
 import { exerciseStorage, tabFocusSetting } from './storage'
+import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
 import type { CodeEditor } from './editor'
 
 declare global {
   interface Window {
-    /** Test hook: set and read the editor's text without typing. */
-    __workspace?: { setCode(text: string): void; getCode(): string }
+    /** Test hook: set and read the editor's text without typing, and see what Monaco shows. */
+    __workspace?: WorkspaceTestHook
   }
+}
+
+export interface WorkspaceTestHook {
+  setCode(text: string): void
+  getCode(): string
+  /** The compile errors from the server shown as editor markers. */
+  serverMarkers(): { line: number; column: number; message: string }[]
+  /** What the two sides of the open comparison show, or null when it is closed. */
+  comparison(): { original: string; modified: string } | null
 }
 
 /** The element with `data-ws="<name>"` inside the workspace. */
@@ -66,11 +76,14 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     refreshDb: part<HTMLButtonElement>(root, 'refresh-db'),
     copyCurl: part<HTMLButtonElement>(root, 'copy-curl'),
     start: part<HTMLButtonElement>(root, 'start'),
+    compare: part<HTMLButtonElement>(root, 'compare'),
+    closeCompare: part<HTMLButtonElement>(root, 'close-compare'),
   }
   buttons.start.hidden = true
 
   let code = storage.code() ?? ''
   let editor: CodeEditor | null = null
+  let comparison: ReturnType<CodeEditor['openComparison']> | null = null
   let busy = false
 
   function setStatus(text: string, kind: 'info' | 'error' = 'info') {
@@ -302,6 +315,10 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       const result = await session.run((id) => sandboxApi.grade(id))
       showDiagnostics([])
       showResults(result)
+      if (result.gradable) {
+        storage.saveAttempted()
+        buttons.compare.hidden = false
+      }
       if (result.status === 'pass') markLesson(lessonKey, 'done')
       setStatus(result.status === 'pass' ? 'Every check passes.' : 'Checks ran: see what to fix below.')
     } catch (error) {
@@ -329,6 +346,40 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     setStatus('Your code is back.')
   }
 
+  /** Opens the diff of the learner's code and the solution; the learner's code is never touched. */
+  async function openComparison() {
+    if (!editor || comparison) return
+    buttons.compare.disabled = true
+    setStatus('Loading a solution…')
+    try {
+      const solution = await loadSolution(exerciseId)
+      part(root, 'editor').hidden = true
+      part(root, 'comparison').hidden = false
+      root.dataset.comparing = 'true'
+      comparison = editor.openComparison({ container: part(root, 'diff'), solution, onEscape: closeComparison })
+      buttons.compare.setAttribute('aria-expanded', 'true')
+      comparison.focus()
+      setStatus('Comparing your code with a solution. “Back to your code” or Escape closes it.')
+    } catch (error) {
+      if (!(error instanceof SolutionUnavailable)) throw error
+      setStatus(error.message, 'error')
+    } finally {
+      buttons.compare.disabled = false
+    }
+  }
+
+  function closeComparison() {
+    if (!comparison) return
+    comparison.close()
+    comparison = null
+    part(root, 'comparison').hidden = true
+    part(root, 'editor').hidden = false
+    root.dataset.comparing = 'false'
+    buttons.compare.setAttribute('aria-expanded', 'false')
+    editor?.focus()
+    setStatus('Back to your code.')
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     void send()
@@ -344,6 +395,10 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   buttons.refreshDb.addEventListener('click', () => void refreshDatabase())
   buttons.reset.addEventListener('click', resetToStarter)
   buttons.undoReset.addEventListener('click', undoReset)
+  buttons.compare.addEventListener('click', () => (comparison ? closeComparison() : void openComparison()))
+  buttons.closeCompare.addEventListener('click', closeComparison)
+  buttons.compare.hidden = !storage.attempted()
+  buttons.compare.disabled = true
   buttons.undoReset.hidden = storage.codeBeforeReset() === null
   buttons.copyCurl.addEventListener('click', async () => {
     const result = part(root, 'copy-result')
@@ -361,7 +416,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     editor?.setTabMovesFocus(tabFocus.checked)
   })
 
-  window.__workspace = { setCode, getCode: () => editor?.getCode() ?? code }
+  window.__workspace = {
+    setCode,
+    getCode: () => editor?.getCode() ?? code,
+    serverMarkers: () => editor?.serverMarkers() ?? [],
+    comparison: () => comparison?.texts() ?? null,
+  }
 
   // Start Monaco's download now; a session (and the starter) is needed before it can show code.
   setStatus('Starting your sandbox…')
@@ -396,6 +456,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   buttons.refreshDb.disabled = false
   buttons.send.disabled = false
   buttons.grade.disabled = false
+  buttons.compare.disabled = false
   root.dataset.state = 'ready'
 
   // Load the code now so the live URL answers curl, and show the starting database.
