@@ -1,0 +1,98 @@
+import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
+
+const PASSWORDS: Record<string, string> = { ada: 'correct horse', grace: 'sesame', linus: 'hunter2' }
+const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
+
+/** Logs in (the starter's POST /login) and answers the token. */
+async function login(t: CheckContext, username: string): Promise<string> {
+  const response = await t.request('POST', '/login', { json: { username, password: PASSWORDS[username] } })
+  t.expectStatus(response, 200, `${username}'s password is right (POST /login came with the starter: keep it working)`)
+  t.expect(response.json?.token, 'POST /login should answer { token }').toEqual(t.expect.any(String))
+  return response.json.token
+}
+
+const article = (t: CheckContext, id: number) => t.db.get('SELECT id, title FROM articles WHERE id = ?', [id])
+
+export default defineChecks([
+  {
+    name: 'A reader with a valid token can list the articles',
+    async run(t) {
+      t.state.linus = await login(t, 'linus')
+      const response = await t.request('GET', '/articles', { headers: bearer(t.state.linus) })
+      t.expectStatus(response, 200, 'linus logged in and readers may read')
+      t.expect(response.json, 'the body should be the articles').toEqual(await t.db.all('SELECT id, title, body FROM articles ORDER BY id'))
+    },
+  },
+  {
+    name: 'No token: 401 with a WWW-Authenticate header',
+    weight: 2,
+    async run(t) {
+      const response = await t.request('GET', '/articles')
+      t.expectStatus(response, 401, 'there is no Authorization header: the server does not know who is asking')
+      t.expect(
+        response.headers.get('www-authenticate'),
+        'a 401 should say how to authenticate, with the header WWW-Authenticate: Bearer (c.header(...) before returning)',
+      ).toMatch(/^Bearer\b/i)
+      const garbage = await t.request('GET', '/articles', { headers: bearer('not-a-token') })
+      t.expectStatus(garbage, 401, '"not-a-token" is not a valid token')
+    },
+  },
+  {
+    name: 'A token whose role was changed to admin is refused with 401',
+    weight: 2,
+    hint: 1,
+    requires: ['A reader with a valid token can list the articles'],
+    async run(t) {
+      const forged = String(t.state.linus).replace(/^linus\.reader\./, 'linus.admin.')
+      const response = await t.request('DELETE', '/articles/3', { headers: bearer(forged) })
+      t.expectStatus(response, 401, 'linus changed "reader" to "admin" in his token, so its signature no longer matches: the token is not valid (and is DELETE /articles/:id behind requireRole at all?)')
+      t.expect(await article(t, 3), 'article 3 must still exist after a forged request').toEqual(t.expect.objectContaining({ id: 3 }))
+    },
+  },
+  {
+    name: 'A reader may not edit: 403, while an editor may',
+    weight: 2,
+    hint: 1,
+    requires: ['A reader with a valid token can list the articles'],
+    async run(t) {
+      const edit = { title: 'Style guide (2nd edition)', body: 'Shorter sentences.' }
+      const refused = await t.request('PUT', '/articles/2', { headers: bearer(t.state.linus), json: edit })
+      t.expectStatus(refused, 403, 'the token is valid, so the server knows it is linus, but a reader may not edit: that is 403 Forbidden, not 401')
+      t.expect(await article(t, 2), 'the refused edit must not change article 2').toEqual({ id: 2, title: 'Style guide' })
+      t.state.grace = await login(t, 'grace')
+      const allowed = await t.request('PUT', '/articles/2', { headers: bearer(t.state.grace), json: edit })
+      t.expectStatus(allowed, 200, 'grace is an editor, and editors may edit')
+      t.expect(await article(t, 2), 'grace\'s edit should be saved').toEqual({ id: 2, title: edit.title })
+    },
+  },
+  {
+    name: 'Only an admin may delete: an editor gets 403, an admin 204',
+    weight: 2,
+    hint: 2,
+    requires: ['A reader may not edit: 403, while an editor may'],
+    async run(t) {
+      const refused = await t.request('DELETE', '/articles/3', { headers: bearer(t.state.grace) })
+      t.expectStatus(refused, 403, 'grace is an editor: she may edit but not delete (protect DELETE with requireRole(\'admin\'))')
+      t.expect(await article(t, 3), 'article 3 must still exist after a refused delete').toEqual(t.expect.objectContaining({ id: 3 }))
+      const ada = await login(t, 'ada')
+      const allowed = await t.request('DELETE', '/articles/3', { headers: bearer(ada) })
+      t.expectStatus(allowed, 204, 'ada is an admin, and admins may delete')
+      t.expect(await article(t, 3), 'article 3 should be gone').toBeUndefined()
+    },
+  },
+  {
+    name: 'An expired token is refused with 401',
+    hint: 1,
+    requires: ['A reader may not edit: 403, while an editor may'],
+    async run(t) {
+      t.clock.advance(16 * 60 * 1000)
+      const response = await t.request('PUT', '/articles/1', {
+        headers: bearer(t.state.grace),
+        json: { title: 'Too late', body: 'This token expired a minute ago.' },
+      })
+      t.expectStatus(response, 401, 'grace\'s token expired one minute ago (the clock was moved 16 minutes on): she must log in again')
+      t.expect(response.headers.get('www-authenticate'), 'every 401 should carry WWW-Authenticate: Bearer').toMatch(/^Bearer\b/i)
+      t.expect(await article(t, 1), 'the expired token must not change article 1').toEqual({ id: 1, title: 'Welcome to the newsroom' })
+    },
+  },
+])

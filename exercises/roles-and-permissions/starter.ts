@@ -1,0 +1,76 @@
+import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { db, crypto, clock } from 'sandbox'
+
+// The newsroom's API. users(id, username, password_hash, role), articles(id, title, body).
+// Roles: 'reader' may read, 'editor' may also edit, 'admin' may also delete.
+type Role = 'admin' | 'editor' | 'reader'
+type User = { username: string; role: Role }
+type Env = { Variables: { user: User } }
+
+const TOKEN_LIFETIME_MS = 15 * 60 * 1000
+const app = new Hono<Env>()
+
+// ---- Tokens (done for you): <username>.<role>.<expiresAt>.<signature> ----
+
+function issueToken(user: User): string {
+  const payload = `${user.username}.${user.role}.${clock.now() + TOKEN_LIFETIME_MS}`
+  return `${payload}.${crypto.sign(payload)}`
+}
+
+/** The user in a token that is correctly signed and not expired, or null. */
+function readToken(token: string): User | null {
+  const [username, role, expiresAt, signature] = token.split('.')
+  if (!username || !role || !expiresAt || !signature) return null
+  if (!crypto.verify(`${username}.${role}.${expiresAt}`, signature)) return null
+  if (Number(expiresAt) <= clock.now()) return null
+  return { username, role: role as Role }
+}
+
+app.post('/login', async (c) => {
+  const { username, password } = await c.req.json().catch(() => ({}))
+  const user = db.get<{ password_hash: string; role: Role }>('SELECT password_hash, role FROM users WHERE username = ?', [
+    String(username),
+  ])
+  if (!user || !crypto.verifyPassword(user.password_hash, String(password))) {
+    return c.json({ error: 'wrong username or password' }, 401)
+  }
+  return c.json({ token: issueToken({ username, role: user.role }) })
+})
+
+// ---- Your part: the guard ----
+
+// requireRole('editor', 'admin') should let a request through only when it carries
+// "Authorization: Bearer <token>" with a valid token (else 401, with a WWW-Authenticate header)
+// whose role is one of those listed (else 403). Put the user in c.set('user', ...) for the route.
+function requireRole(...allowed: Role[]) {
+  return createMiddleware<Env>(async (c, next) => {
+    // TODO: check the token and the role before letting the request through
+    await next()
+  })
+}
+
+// ---- The routes ----
+
+app.get('/articles', requireRole('reader', 'editor', 'admin'), (c) => {
+  return c.json(db.all('SELECT id, title, body FROM articles ORDER BY id'))
+})
+
+app.put('/articles/:id', requireRole('editor', 'admin'), async (c) => {
+  const { title, body } = await c.req.json().catch(() => ({}))
+  if (typeof title !== 'string' || typeof body !== 'string') {
+    return c.json({ error: 'title and body must be text' }, 400)
+  }
+  const { changes } = db.run('UPDATE articles SET title = ?, body = ? WHERE id = ?', [title, body, c.req.param('id')])
+  if (changes === 0) return c.json({ error: 'no such article' }, 404)
+  return c.json({ id: Number(c.req.param('id')), title, body })
+})
+
+// TODO: anyone can delete an article! Only admins should.
+app.delete('/articles/:id', (c) => {
+  const { changes } = db.run('DELETE FROM articles WHERE id = ?', [c.req.param('id')])
+  if (changes === 0) return c.json({ error: 'no such article' }, 404)
+  return c.body(null, 204)
+})
+
+export default app
