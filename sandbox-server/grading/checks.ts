@@ -41,6 +41,11 @@ export interface RequestOptions {
 export interface CheckContext {
   /** Sends a request to the learner's app. */
   request(method: string, path: string, options?: RequestOptions): Promise<CheckResponse>
+  /**
+   * Calls a function the learner's module exports, by name ("notes.create" or "totalOf"), with
+   * copied arguments; resolves to its copied result. For testing a service without HTTP.
+   */
+  call(name: string, ...args: unknown[]): Promise<any>
   /** Trusted reads of the learner's database (SELECT, EXPLAIN QUERY PLAN, read-only PRAGMA). */
   db: {
     all(sql: string, params?: SqlParams): Promise<SqlRow[]>

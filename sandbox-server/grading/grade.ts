@@ -188,6 +188,11 @@ async function runCheck(check: CheckDefinition, { exercise, sessionId, sessions,
       last.response = response
       return response
     },
+    async call(name, ...args) {
+      const { value, logs: lines } = await sessions.call(sessionId, name, args)
+      logs.push(...lines)
+      return value
+    },
     db: {
       all: (sql, params) => sessions.database.query(session.dbId, sql, params),
       get: async (sql, params) => (await sessions.database.query(session.dbId, sql, params))[0],

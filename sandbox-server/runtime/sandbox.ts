@@ -126,8 +126,7 @@ export class Sandbox {
   private constructor(
     private readonly isolate: IsolatedVm.Isolate,
     private readonly context: IsolatedVm.Context,
-    private readonly loadRef: IsolatedVm.Reference,
-    private readonly handleRef: IsolatedVm.Reference,
+    private readonly entries: { load: IsolatedVm.Reference; handle: IsolatedVm.Reference; call: IsolatedVm.Reference },
     limits: SandboxLimits,
     private readonly platform: AbortController,
   ) {
@@ -156,8 +155,9 @@ export class Sandbox {
       await prelude.run(context, { timeout: 5000 })
       const loadRef = (await jail.get('__sandboxLoad', { reference: true })) as IsolatedVm.Reference
       const handleRef = (await jail.get('__sandboxHandle', { reference: true })) as IsolatedVm.Reference
-      await context.eval('delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle')
-      sandbox = new Sandbox(isolate, context, loadRef, handleRef, limits, stopPlatform)
+      const callRef = (await jail.get('__sandboxCall', { reference: true })) as IsolatedVm.Reference
+      await context.eval('delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle; delete globalThis.__sandboxCall')
+      sandbox = new Sandbox(isolate, context, { load: loadRef, handle: handleRef, call: callRef }, limits, stopPlatform)
       watchInBackground(sandbox)
       return sandbox
     } catch (error) {
@@ -199,7 +199,7 @@ export class Sandbox {
       })
       const factory = (await script.run(this.context, { reference: true })) as IsolatedVm.Reference
       try {
-        await this.loadRef.apply(undefined, [factory.derefInto()], { result: { promise: true } })
+        await this.entries.load.apply(undefined, [factory.derefInto()], { result: { promise: true } })
       } catch (error) {
         throw new LearnerModuleError(learnerMessage(error))
       } finally {
@@ -212,10 +212,20 @@ export class Sandbox {
   async handle(request: SandboxRequest): Promise<SandboxResponse> {
     const plain: PlainRequest = { ...request, maxBodyBytes: this.limits.maxResponseBytes }
     const result = (await this.guard(() =>
-      this.handleRef.apply(undefined, [plain], { arguments: { copy: true }, result: { promise: true, copy: true } }),
+      this.entries.handle.apply(undefined, [plain], { arguments: { copy: true }, result: { promise: true, copy: true } }),
     )) as PlainResponse
     if (result.tooLarge) throw new LimitExceeded('output', LIMIT_MESSAGES.output(this.limits))
     return checkedResponse(result, this.limits)
+  }
+
+  /**
+   * Calls a function the learner's module exports (`"notes.create"`), with copied arguments and
+   * a copied result, under the same limits as a request: for checks that test a service alone.
+   */
+  async call(path: string, args: unknown[], clockOffsetMs: number): Promise<unknown> {
+    return this.guard(() =>
+      this.entries.call.apply(undefined, [path, args, clockOffsetMs], { arguments: { copy: true }, result: { promise: true, copy: true } }),
+    )
   }
 
   dispose(): void {

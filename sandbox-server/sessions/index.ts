@@ -311,6 +311,20 @@ export async function createSessionStore({
       }
     },
 
+    /** Calls a function the session's module exports, e.g. "notes.create"; returns its copied result and logs. */
+    async call(id: string, path: string, args: unknown[]): Promise<{ value: unknown; logs: LogEntry[] }> {
+      const session = find(id)
+      session.log.drain()
+      try {
+        const sandbox = await sandboxFor(session)
+        const value = await sandbox.call(path, args, session.clock.offsetMs)
+        return { value, logs: drainLearnerLogs(session).entries }
+      } catch (error) {
+        if (error instanceof LimitExceeded) dropSandbox(session)
+        throw session.compiled ? readable(error, session.compiled.mapStack) : error
+      }
+    },
+
     /** Logs written since the last request (for a failed run, the lines before it stopped). */
     drainLogs(id: string) {
       return drainLearnerLogs(find(id))

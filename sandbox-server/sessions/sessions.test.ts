@@ -40,6 +40,20 @@ describe('sessions', () => {
     await small.dispose()
   })
 
+  it('calls an exported service function directly, with copied arguments and result', async () => {
+    const { id } = await sessions.create()
+    await sessions.setCode(id, `import { Hono } from 'hono'
+export const prices = {
+  rate: 1.2,
+  withTax(amounts: number[]) { console.log('pricing', amounts.length); return amounts.map((amount) => amount * this.rate) },
+}
+export function fails() { throw new RangeError('no such price') }
+export default new Hono()`)
+    expect(await sessions.call(id, 'prices.withTax', [[10, 20]])).toEqual({ value: [12, 24], logs: [expect.objectContaining({ message: 'pricing 2' })] })
+    await expect(sessions.call(id, 'prices.missing', [])).rejects.toThrow(/does not export a function prices\.missing/)
+    await expect(sessions.call(id, 'fails', [])).rejects.toThrow(/RangeError: no such price \(at app\.ts:6:\d+\)/)
+  })
+
   it('keeps the old code when new code does not compile', async () => {
     const { id } = await sessions.create()
     await sessions.setCode(id, counter)

@@ -1,8 +1,9 @@
 /**
  * Inside the isolate: the prelude that runs before any learner code. It installs the web
  * platform and console, makes `Date` follow the session clock, and defines the two functions
- * the host calls: `__sandboxLoad` (run the learner's compiled module, keep its app) and
- * `__sandboxHandle` (one HTTP request through the app). The host takes references to both and
+ * the host calls: `__sandboxLoad` (run the learner's compiled module, keep its app),
+ * `__sandboxHandle` (one HTTP request through the app) and `__sandboxCall` (call a function
+ * the module exports, for checks that test a service alone). The host takes references and
  * deletes the globals, so learner code cannot call or replace them.
  *
  * The libraries learners may import (`hono`, `hono/*`, TypeBox) are handed to
@@ -52,10 +53,12 @@ interface FetchApp {
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>
 }
 let app: FetchApp | undefined
+let learnerExports: Record<string, unknown> = {}
 
 sandboxGlobal.__sandboxLoad = (factory: (require: unknown, module: unknown, exports: unknown) => void) => {
   const module = { exports: {} as Record<string, unknown> }
   factory(requireModule, module, module.exports)
+  learnerExports = module.exports
   const exported = module.exports.default ?? module.exports.app
   if (!exported || typeof (exported as FetchApp).fetch !== 'function') {
     throw new Error('Your code must end with `export default app`, where app is a Hono app (const app = new Hono())')
@@ -75,6 +78,18 @@ export interface PlainRequest {
 export type PlainResponse =
   | { status: number; statusText: string; headers: [string, string][]; body: Uint8Array; tooLarge: false; droppedLogs: number }
   | { tooLarge: true; bytes: number }
+
+/** Calls an exported function by its path, e.g. "notes.create" or "totalOf", with copied arguments. */
+sandboxGlobal.__sandboxCall = async (path: string, args: unknown[], clockOffset: number): Promise<unknown> => {
+  clockOffsetMs = clockOffset
+  reopenConsole()
+  const names = path.split('.')
+  let owner: unknown = learnerExports
+  for (const name of names.slice(0, -1)) owner = (owner as Record<string, unknown> | undefined)?.[name]
+  const fn = (owner as Record<string, unknown> | undefined)?.[names[names.length - 1]!]
+  if (typeof fn !== 'function') throw new Error(`Your module does not export a function ${path}: add \`export\` to it (export const ${names[0]} = ...)`)
+  return await fn.apply(owner, args)
+}
 
 sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainResponse> => {
   if (!app) throw new Error('No app is loaded')
