@@ -1,0 +1,98 @@
+import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
+
+const stock = async (t: CheckContext, sku: string) => Number((await t.db.get('SELECT stock FROM items WHERE sku = ?', [sku]))?.stock)
+/** Calls orderService.place; a rule reported by throwing becomes a failure that says what to return instead. */
+async function placeExpectingRefusal(t: CheckContext, input: unknown, reason: string) {
+  try {
+    return await t.call('orderService.place', input)
+  } catch (error) {
+    const message = (error as Error).message
+    if ((error as Error).name !== 'LearnerModuleError' || message.includes('does not export')) throw error
+    t.fail(`orderService.place(${JSON.stringify(input)}) threw "${message}"; expected it to return { ok: false, reason: "${reason}" }. A broken rule is an ordinary answer: return it as plain data, and let the route choose the status`)
+  }
+}
+const orderCount = async (t: CheckContext) => Number((await t.db.get('SELECT count(*) AS n FROM orders'))?.n)
+
+export default defineChecks([
+  {
+    name: 'ordersRepo.findItem reads an item from the database',
+    async run(t) {
+      const mug = await t.call('ordersRepo.findItem', 'mug')
+      t.expect(mug, 'ordersRepo.findItem("mug") should answer the row from items: { sku, name, price, stock }').toMatchObject({ sku: 'mug', price: 1200, stock: 2 })
+      const missing = await t.call('ordersRepo.findItem', 'unicorn')
+      t.expect(missing ?? undefined, 'ordersRepo.findItem("unicorn") should answer undefined (there is no such row), not throw: deciding what a missing item means is the service\'s job').toBeUndefined()
+    },
+  },
+  {
+    name: 'orderService.place places a valid order and answers plain data',
+    weight: 2,
+    hint: 1,
+    async run(t) {
+      const result = await t.call('orderService.place', { item: 'mug', quantity: 2 })
+      t.expect(result, 'orderService.place({ item: "mug", quantity: 2 }) should answer { ok: true, order: { id, item, quantity, total } } with total 2400 (2 × 1200): plain data, no status code, no Response').toEqual({
+        ok: true,
+        order: { id: t.expect.any(Number), item: 'mug', quantity: 2, total: 2400 },
+      })
+      const row = await t.db.get('SELECT sku, quantity, total FROM orders WHERE id = ?', [result.order.id])
+      t.expect(row, 'the orders table should hold the order the service placed, under the id it answered').toEqual({ sku: 'mug', quantity: 2, total: 2400 })
+      t.expect(await stock(t, 'mug'), 'the two mugs should be taken from stock (2 → 0)').toBe(0)
+    },
+  },
+  {
+    name: 'orderService.place answers { ok: false, reason } for each broken rule and writes nothing',
+    weight: 2,
+    hint: 1,
+    async run(t) {
+      const ordersBefore = await orderCount(t)
+      const teaBefore = await stock(t, 'tea')
+      const cases: [unknown, string, string][] = [
+        [{ item: 'tea', quantity: 0 }, 'invalid_quantity', 'you cannot order 0 of something'],
+        [{ item: 'tea', quantity: 1.5 }, 'invalid_quantity', 'tea is sold in whole packets'],
+        [{ item: 'tea', quantity: '2' }, 'invalid_quantity', 'a quantity is a number, not the text "2"'],
+        [{ item: 'unicorn', quantity: 1 }, 'unknown_item', 'the shop sells no unicorns'],
+        [{ item: 'kettle', quantity: 1 }, 'out_of_stock', 'there are 0 kettles in stock'],
+        [{ item: 'tea', quantity: teaBefore + 1 }, 'out_of_stock', `there are only ${teaBefore} packets of tea`],
+      ]
+      for (const [input, reason, why] of cases) {
+        const result = await placeExpectingRefusal(t, input, reason)
+        t.expect(result, `orderService.place(${JSON.stringify(input)}) should answer { ok: false, reason: "${reason}" } because ${why}. Return the failure as plain data: a thrown error or a class instance does not reach the caller as data`).toEqual({ ok: false, reason })
+      }
+      t.expect(await orderCount(t), 'a refused order must not insert a row into orders').toBe(ordersBefore)
+      t.expect(await stock(t, 'tea'), 'a refused order must not change the stock').toBe(teaBefore)
+    },
+  },
+  {
+    name: 'POST /orders still answers 201 with the order',
+    hint: 2,
+    async run(t) {
+      const teaBefore = await stock(t, 'tea')
+      const response = await t.request('POST', '/orders', { json: { item: 'tea', quantity: 5 } })
+      t.expectStatus(response, 201, 'there are enough packets of tea: the order is placed')
+      t.expect(response.json, 'the body should be the order; 5 or more get 10% off, so the total is 2025 (5 × 450 = 2250, minus 225)').toEqual({ id: t.expect.any(Number), item: 'tea', quantity: 5, total: 2025 })
+      const row = await t.db.get('SELECT sku, quantity, total FROM orders WHERE id = ?', [response.json.id])
+      t.expect(row, 'the orders table should hold the order').toEqual({ sku: 'tea', quantity: 5, total: 2025 })
+      t.expect(await stock(t, 'tea'), 'five packets should be taken from stock').toBe(teaBefore - 5)
+    },
+  },
+  {
+    name: 'POST /orders turns each reason into its status: 400, 404, 409',
+    weight: 2,
+    hint: 2,
+    async run(t) {
+      const before = await orderCount(t)
+      const cases: [unknown, number, string][] = [
+        [{ item: 'tea', quantity: 0 }, 400, 'the service answers invalid_quantity: the client sent something it must fix'],
+        [{ item: 'unicorn', quantity: 1 }, 404, 'the service answers unknown_item: there is no such item'],
+        [{ item: 'kettle', quantity: 1 }, 409, 'the service answers out_of_stock: the request is fine but clashes with the shop\'s current state'],
+      ]
+      for (const [json, status, because] of cases) {
+        const response = await t.request('POST', '/orders', { json })
+        t.expectStatus(response, status, because)
+        t.expect(response.json, 'explain the refusal in { "error": "..." }').toMatchObject({ error: t.expect.any(String) })
+      }
+      const broken = await t.request('POST', '/orders', { body: 'item=tea', headers: { 'content-type': 'text/plain' } })
+      t.expectStatus(broken, 400, 'a body that is not JSON is the route\'s problem to refuse, before the service is called')
+      t.expect(await orderCount(t), 'refused requests must not insert orders').toBe(before)
+    },
+  },
+])
