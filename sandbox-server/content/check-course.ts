@@ -34,7 +34,7 @@ export interface CheckCourseOptions {
  * file's problems by line.
  *
  * @example
- * const problems = await checkCourse({ rootDir: '/tmp/course' })
+ * const problems = await checkCourse({ rootDir: 'path/to/course' })
  * problems.filter((problem) => problem.severity === 'error') // [] when the course is ready
  */
 export async function checkCourse({

@@ -154,7 +154,7 @@ function checkOrder(entry: ContentFile, order: number, problems: ContentProblem[
  * content problems (a missing lessons folder is one).
  *
  * @example
- * const { course, problems } = await readCourse({ rootDir: '/tmp/course' })
+ * const { course, problems } = await readCourse({ rootDir: 'path/to/course' })
  * course.roles[0]?.lessons[0]?.frontmatter.title
  */
 export async function readCourse({
