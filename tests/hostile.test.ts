@@ -159,7 +159,7 @@ describe('limits stop runaway code with a clear message', () => {
 
   it('refuses SQL that would reach the host file system', async () => {
     const id = await server.createApp(
-      app(`app.get('/', (c) => { try { db.run("ATTACH DATABASE '/tmp/escape.db' AS x"); return c.text('attached') } catch (e) { return c.text(e.name + ': ' + e.message) } })`, `import { db } from 'sandbox'`),
+      app(`app.get('/', (c) => { try { db.run("ATTACH DATABASE 'escape.db' AS x"); return c.text('attached') } catch (e) { return c.text(e.name + ': ' + e.message) } })`, `import { db } from 'sandbox'`),
     )
     const response = await server.send(id, { path: '/' })
     expect(response.body.body).toMatch(/^SqlError: /)

@@ -45,13 +45,13 @@ describe('findRefusal', () => {
   })
 
   it.each([
-    ["ATTACH '/tmp/x.db' AS x", /ATTACH is not available/],
+    ["ATTACH 'escape.db' AS x", /ATTACH is not available/],
     ["attach database ':memory:' as x", /ATTACH is not available/],
-    ["/* */ ATTACH '/tmp/x.db' AS x", /ATTACH is not available/],
-    ["EXPLAIN ATTACH '/tmp/x.db' AS x", /ATTACH is not available/],
+    ["/* */ ATTACH 'escape.db' AS x", /ATTACH is not available/],
+    ["EXPLAIN ATTACH 'escape.db' AS x", /ATTACH is not available/],
     ['DETACH x', /DETACH is not available/],
     ['VACUUM', /VACUUM is not available/],
-    ["VACUUM INTO '/tmp/x.db'", /VACUUM is not available/],
+    ["VACUUM INTO 'escape.db'", /VACUUM is not available/],
     ['PRAGMA foreign_keys = OFF', /PRAGMA foreign_keys can only be read/],
     ['PRAGMA foreign_keys(0)', /PRAGMA foreign_keys can only be read/],
     ["PRAGMA 'foreign_keys' = 0", /PRAGMA foreign_keys can only be read/],

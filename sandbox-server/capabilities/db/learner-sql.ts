@@ -130,7 +130,7 @@ class SqlReader {
  * Returns why a learner statement is refused, or undefined when it may be prepared.
  *
  * @example
- * findRefusal('ATTACH DATABASE "/tmp/x.db" AS x') // 'ATTACH is not available in the sandbox: ...'
+ * findRefusal('ATTACH DATABASE "escape.db" AS x') // 'ATTACH is not available in the sandbox: ...'
  * findRefusal('SELECT * FROM users')            // undefined
  */
 export function findRefusal(sql: string): string | undefined {
