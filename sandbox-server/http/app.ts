@@ -97,11 +97,6 @@ function sessionParam(c: Context): string {
   return id
 }
 
-/** Short id for host logs: session ids are capabilities and are never logged in full. */
-export function shortId(id: string): string {
-  return `${id.slice(0, 6)}…`
-}
-
 export function createServerApp({
   sessions,
   liveHostSuffix = '.localhost',

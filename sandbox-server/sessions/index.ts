@@ -262,10 +262,6 @@ export async function createSessionStore({
       return session.ready.disposed ? 'stopped' : 'running'
     },
 
-    has(id: string): boolean {
-      return sessions.has(id)
-    },
-
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
     async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
       const session = find(id)
