@@ -34,7 +34,7 @@ describe('escape attempts find nothing of the host', () => {
     ['Function("return this")()', `const g = Function('return this')(); return c.json({ process: typeof g.process, require: typeof g.require, Buffer: typeof g.Buffer })`],
     ['a constructor chain from a capability result', `const rows = (await import('sandbox').catch(() => null)); return c.json(String(rows?.db?.get?.constructor?.constructor?.('return typeof process')?.()))`],
     ['globalThis.fetch', `return c.json({ fetch: typeof globalThis.fetch, XMLHttpRequest: typeof globalThis.XMLHttpRequest, WebSocket: typeof globalThis.WebSocket })`],
-    ['the internals the prelude used', `return c.json([typeof globalThis.__sandboxDoor, typeof globalThis.__platformHost, typeof globalThis.__sandboxHandle, typeof globalThis.__sandboxLoad])`],
+    ['the internals the prelude used', `return c.json([typeof globalThis.__sandboxDoor, typeof globalThis.__platformHost, typeof globalThis.__sandboxHandle, typeof globalThis.__sandboxLoad, typeof globalThis.__sandboxCall, typeof globalThis.__sandboxTest])`],
   ])('%s', async (_name, body) => {
     const { body: response } = await run(body)
     expect(response.body).not.toMatch(/"(object|function)"/)

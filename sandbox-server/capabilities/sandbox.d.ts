@@ -59,3 +59,82 @@ declare module 'sandbox' {
     error(message: string, fields?: Record<string, unknown>): void
   }
 }
+
+/**
+ * Tests you write yourself, in exercises that ask for them. `expect` is Vitest's own, so these
+ * tests work unchanged in a real project (`import { test, expect } from 'vitest'`). The common
+ * matchers are typed here; every Vitest matcher works.
+ */
+declare module 'sandbox/test' {
+  /** A test: it fails when it throws, or when an `expect` inside it does not hold. */
+  export function test(name: string, fn: () => unknown): void
+  /** Another name for `test`. */
+  export const it: typeof test
+  /** Groups tests under a name, shown as "group > test". */
+  export function describe(name: string, fn: () => void): void
+
+  export interface Assertion<T = unknown> {
+    /** Inverts the matcher: `expect(res.status).not.toBe(500)`. */
+    not: Assertion<T>
+    /** Awaits a promise, then applies the matcher to its value. */
+    resolves: Assertion<Awaited<T>> & PromiseLike<void>
+    /** Awaits a promise expected to reject, then applies the matcher to the error. */
+    rejects: Assertion<unknown> & PromiseLike<void>
+    /** The same value (`===`, with NaN and -0 handled): numbers, strings, booleans. */
+    toBe(expected: unknown): void
+    /** The same content, compared deeply: objects and arrays. */
+    toEqual(expected: unknown): void
+    /** Like toEqual, and also the same types and no extra undefined properties. */
+    toStrictEqual(expected: unknown): void
+    /** Has at least these properties with these values: `toMatchObject({ name: 'Ada' })`. */
+    toMatchObject(expected: object): void
+    /** An array holds the item (`===`), or a string holds the text. */
+    toContain(expected: unknown): void
+    /** An array holds an item equal to this one (compared deeply). */
+    toContainEqual(expected: unknown): void
+    /** `.length` is this number. */
+    toHaveLength(length: number): void
+    /** Has a property at this path (`'user.name'` or `['user', 'name']`), optionally with this value. */
+    toHaveProperty(path: string | string[], value?: unknown): void
+    /** A string matches the regular expression, or contains the text. */
+    toMatch(expected: RegExp | string): void
+    toBeTruthy(): void
+    toBeFalsy(): void
+    toBeDefined(): void
+    toBeUndefined(): void
+    toBeNull(): void
+    toBeNaN(): void
+    toBeGreaterThan(expected: number | bigint): void
+    toBeGreaterThanOrEqual(expected: number | bigint): void
+    toBeLessThan(expected: number | bigint): void
+    toBeLessThanOrEqual(expected: number | bigint): void
+    /** Equal up to `digits` decimal places (default 2): for sums of prices. */
+    toBeCloseTo(expected: number, digits?: number): void
+    /** `typeof value` is this: `toBeTypeOf('string')`. */
+    toBeTypeOf(type: 'string' | 'number' | 'bigint' | 'boolean' | 'symbol' | 'undefined' | 'object' | 'function'): void
+    toBeInstanceOf(constructor: abstract new (...args: never[]) => unknown): void
+    /** The value is one of these. */
+    toBeOneOf(expected: unknown[]): void
+    /** A function throws (optionally with this message or matching this pattern) when called. */
+    toThrow(expected?: string | RegExp): void
+  }
+
+  export interface Expect {
+    <T>(actual: T, message?: string): Assertion<T>
+    /** Matches any value made by this constructor: `expect.any(Number)`, `expect.any(String)`. */
+    any(constructor: unknown): any
+    /** Matches anything except null and undefined. */
+    anything(): any
+    /** Matches an object with at least these properties. */
+    objectContaining(expected: object): any
+    /** Matches an array holding at least these items. */
+    arrayContaining(expected: unknown[]): any
+    /** Matches a string containing this text. */
+    stringContaining(expected: string): any
+    /** Matches a string matching this pattern. */
+    stringMatching(expected: string | RegExp): any
+  }
+
+  /** Vitest's expect: `expect(res.status).toBe(201)`. */
+  export const expect: Expect
+}

@@ -4,6 +4,10 @@
  * `seed.sql` (trusted SQL that sets up the learner's database) and optional `hints.md`
  * (progressive hints, one `## Title` section each: a nudge, then the concept, then nearly the
  * answer). Nothing about a particular exercise lives in code.
+ *
+ * An optional `app.ts` makes a test-writing exercise: it is the app under test, the learner's
+ * starter and solution are files of tests that import it as `./app`, and the checks run those
+ * tests against it and against mutants of it (`testsPass` and `catchesMutant` in grading).
  */
 import { readFile, readdir } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -34,6 +38,8 @@ export interface Exercise {
   starter: string
   solution: string
   seedSql: string | undefined
+  /** The app the learner's tests import as `./app`, in a test-writing exercise. */
+  appUnderTest: string | undefined
   hints: Hint[]
   checks: CheckDefinition[]
 }
@@ -65,8 +71,8 @@ export async function listExercises(dir = EXERCISES_DIR): Promise<string[]> {
 
 async function readExercise(id: string, dir: string): Promise<Exercise> {
   const folder = join(dir, id)
-  const [starter, solution, seedSql, hints] = await Promise.all(
-    ['starter.ts', 'solution.ts', 'seed.sql', 'hints.md'].map((file) => readOptional(join(folder, file))),
+  const [starter, solution, seedSql, hints, appUnderTest] = await Promise.all(
+    ['starter.ts', 'solution.ts', 'seed.sql', 'hints.md', 'app.ts'].map((file) => readOptional(join(folder, file))),
   )
   if (starter === undefined && solution === undefined) throw new UnknownExercise(id)
   const missing = [starter === undefined && 'starter.ts', solution === undefined && 'solution.ts'].filter(Boolean)
@@ -74,7 +80,7 @@ async function readExercise(id: string, dir: string): Promise<Exercise> {
   const module = (await import(pathToFileURL(join(folder, 'checks.ts')).href)) as { default?: unknown }
   const problems = findProblems(ChecksModule, module.default)
   if (problems.length) throw new ValidationError(`exercises/${id}/checks.ts (its default export)`, problems)
-  return { id, dir: folder, starter: starter!, solution: solution!, seedSql, hints: parseHints(hints ?? ''), checks: module.default as CheckDefinition[] }
+  return { id, dir: folder, starter: starter!, solution: solution!, seedSql, appUnderTest, hints: parseHints(hints ?? ''), checks: module.default as CheckDefinition[] }
 }
 
 const loaded = new Map<string, Promise<Exercise>>()

@@ -19,6 +19,15 @@ import { expect } from 'vitest'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { CacheStats } from '../capabilities/cache/index.ts'
 import type { SqlParams, SqlRow, TableInfo } from '../capabilities/db/index.ts'
+import type { TestResult } from '../runtime/prelude/test-library.ts'
+
+export type { TestResult }
+
+/** The learner's own tests, run once against one version of the app under test. */
+export type TestRun =
+  | { tests: TestResult[]; stopped?: undefined }
+  /** The run did not finish: a limit hit, or the module threw while loading. The message says which. */
+  | { tests?: undefined; stopped: string }
 
 export interface CheckResponse {
   status: number
@@ -46,6 +55,12 @@ export interface CheckContext {
    * copied arguments; resolves to its copied result. For testing a service without HTTP.
    */
   call(name: string, ...args: unknown[]): Promise<any>
+  /**
+   * In a test-writing exercise (one with app.ts): runs the learner's tests in a fresh session
+   * against the app under test, or against a mutant of it: `mutate: [find, replace]` replaces
+   * the one occurrence of `find` in app.ts.
+   */
+  runTests(options?: { mutate?: [find: string, replace: string] }): Promise<TestRun>
   /** Trusted reads of the learner's database (SELECT, EXPLAIN QUERY PLAN, read-only PRAGMA). */
   db: {
     all(sql: string, params?: SqlParams): Promise<SqlRow[]>

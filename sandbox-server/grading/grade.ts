@@ -8,7 +8,7 @@ import type { SessionStore, AppResponse } from '../sessions/index.ts'
 import type { Exercise } from '../exercises/index.ts'
 import type { LogEntry } from '../capabilities/index.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
-import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions } from './checks.ts'
+import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
 import type { CheckResult, CheckStatus, SubmissionResult } from './results.ts'
 import { expect } from 'vitest'
 
@@ -97,7 +97,8 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     tests: [],
   })
 
-  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions) })
+  const snapshot = await templateFor(exercise, sessions)
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot, appUnderTest: exercise.appUnderTest })
   try {
     try {
       await sessions.setCode(session.id, code)
@@ -115,7 +116,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
         results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
         continue
       }
-      const result = await runCheck(check, { exercise, sessionId: session.id, sessions, state, appUrl, results })
+      const result = await runCheck(check, { exercise, code, snapshot, sessionId: session.id, sessions, state, appUrl, results })
       timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
@@ -141,6 +142,8 @@ function skipped(check: CheckDefinition, message: string): CheckResult {
 
 interface CheckRun {
   exercise: Exercise
+  code: string
+  snapshot: Uint8Array | undefined
   sessionId: string
   sessions: SessionStore
   state: Record<string, unknown>
@@ -148,7 +151,33 @@ interface CheckRun {
   results: CheckResult[]
 }
 
-async function runCheck(check: CheckDefinition, { exercise, sessionId, sessions, state, appUrl, results }: CheckRun): Promise<CheckResult> {
+/** The app under test with one bug planted: `find` must occur exactly once in it. */
+function mutated(app: string, [find, replace]: [string, string]): string {
+  const at = app.indexOf(find)
+  if (at < 0 || app.indexOf(find, at + 1) >= 0) {
+    throw new Error(`the mutant's text ${JSON.stringify(find)} must occur exactly once in app.ts (found ${at < 0 ? 'none' : 'several'})`)
+  }
+  return app.slice(0, at) + replace + app.slice(at + find.length)
+}
+
+/** The learner's tests against one version of the app under test, in a throwaway session. */
+async function runLearnerTests({ exercise, code, snapshot, sessions }: CheckRun, mutate?: [string, string]): Promise<TestRun> {
+  if (exercise.appUnderTest === undefined) throw new Error('t.runTests needs an app under test: add app.ts to the exercise folder')
+  const appUnderTest = mutate ? mutated(exercise.appUnderTest, mutate) : exercise.appUnderTest
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot, appUnderTest })
+  try {
+    await sessions.setCode(session.id, code)
+    return { tests: (await sessions.runTests(session.id)).tests }
+  } catch (error) {
+    if (error instanceof LimitExceeded || error instanceof LearnerModuleError) return { stopped: error.message }
+    throw error
+  } finally {
+    await sessions.delete(session.id).catch(() => {})
+  }
+}
+
+async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckResult> {
+  const { exercise, sessionId, sessions, state, appUrl, results } = run
   const started = performance.now()
   const weight = check.weight ?? 1
   const hintIndex = Math.min(check.hint ?? 0, exercise.hints.length - 1)
@@ -193,6 +222,7 @@ async function runCheck(check: CheckDefinition, { exercise, sessionId, sessions,
       logs.push(...lines)
       return value
     },
+    runTests: (options = {}) => runLearnerTests(run, options.mutate),
     db: {
       all: (sql, params) => sessions.database.query(session.dbId, sql, params),
       get: async (sql, params) => (await sessions.database.query(session.dbId, sql, params))[0],

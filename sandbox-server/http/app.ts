@@ -175,7 +175,7 @@ export function createServerApp({
     }
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
-    const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql })
+    const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest })
     const created = {
       sessionId: session.id,
       exerciseId: session.exerciseId ?? null,
@@ -205,6 +205,19 @@ export function createServerApp({
     try {
       const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes })
       return c.json(describeResponse(response))
+    } catch (error) {
+      const logs = error instanceof LimitExceeded ? sessions.drainLogs(id).entries : []
+      return errorResponse(c, error, { logs })
+    }
+  })
+
+  // A test-writing exercise: the learner's own tests against the app under test, in this session.
+  api.post('/sessions/:id/tests', async (c) => {
+    const id = sessionParam(c)
+    try {
+      const { tests, logs } = await sessions.runTests(id)
+      const failed = tests.filter((test) => test.status === 'fail').length
+      return c.json({ passed: tests.length - failed, failed, tests, logs })
     } catch (error) {
       const logs = error instanceof LimitExceeded ? sessions.drainLogs(id).entries : []
       return errorResponse(c, error, { logs })

@@ -2,12 +2,17 @@
  * Turns a learner's TypeScript module into CommonJS the isolate can run, with esbuild.
  * Imports are resolved against the allow-list only: anything else (`fs`, `node:child_process`,
  * a relative file) is a compile error that names what is allowed. Nothing is read from disk.
+ *
+ * In a test-writing exercise the learner's file is `app.test.ts` and it imports the app under
+ * test as `./app`, whose source the exercise gives (the real app, or a mutant of it). The
+ * bundle then serves that app, so the request console explores it, and carries the tests.
  */
 import { build, type Message } from 'esbuild'
-import { ALLOWED_MODULES } from './modules.ts'
+import { ALLOWED_MODULES, TEST_MODULE } from './modules.ts'
 import { CompileError, type Diagnostic } from './errors.ts'
 
 export const LEARNER_FILENAME = 'app.ts'
+export const TEST_FILENAME = 'app.test.ts'
 /** Learner sources larger than this are refused before esbuild sees them. */
 export const MAX_SOURCE_BYTES = 200 * 1024
 
@@ -40,17 +45,32 @@ function toDiagnostic(message: Message): Diagnostic {
 export interface CompiledModule {
   /** CommonJS, run as the body of `function (require, module, exports)`. */
   code: string
-  /** Source map from `code` back to the learner's app.ts, for readable stack traces. */
+  /** Source map from `code` back to the learner's app.ts (and app.test.ts), for readable stack traces. */
   map: string
+  /** Whether the module imports `sandbox/test`: the sandbox then loads the test library. */
+  usesTests: boolean
 }
 
-export async function compileLearnerModule(source: string): Promise<CompiledModule> {
+export interface CompileOptions {
+  /** The app under test, for a learner file of tests: `./app` in that file resolves to this source. */
+  appUnderTest?: string
+}
+
+/** The entry of a test-writing exercise: serve the app under test, and run the learner's file for its tests. */
+const TEST_ENTRY = `import app from './app'\nimport './app.test'\nexport default app\n`
+
+export async function compileLearnerModule(source: string, { appUnderTest }: CompileOptions = {}): Promise<CompiledModule> {
   if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) {
     throw new CompileError([{ message: `the file is larger than ${MAX_SOURCE_BYTES / 1024} KB`, line: 1, column: 1 }])
   }
+  const files = new Map(appUnderTest === undefined ? [] : [['./app', appUnderTest], ['./app.ts', appUnderTest], ['./app.test', source]])
+  let usesTests = false
   try {
     const result = await build({
-      stdin: { contents: source, loader: 'ts', sourcefile: LEARNER_FILENAME },
+      stdin:
+        appUnderTest === undefined
+          ? { contents: source, loader: 'ts', sourcefile: LEARNER_FILENAME }
+          : { contents: TEST_ENTRY, loader: 'ts', sourcefile: 'entry.ts' },
       bundle: true,
       write: false,
       format: 'cjs',
@@ -65,23 +85,32 @@ export async function compileLearnerModule(source: string): Promise<CompiledModu
           setup(builder) {
             builder.onResolve({ filter: /.*/ }, ({ path, kind }) => {
               if (kind === 'entry-point') return undefined
-              if (allowed.has(path)) return { path, external: true }
+              if (files.has(path)) return { path: path === './app.test' ? TEST_FILENAME : LEARNER_FILENAME, namespace: 'exercise' }
+              if (allowed.has(path)) {
+                if (path === TEST_MODULE) usesTests = true
+                return { path, external: true }
+              }
               return {
                 errors: [
                   {
                     text:
                       `Cannot import "${path}" in the sandbox. ` +
-                      `You can import: hono, hono/<middleware> (${ALLOWED_MODULES.filter((m) => m.startsWith('hono/')).length} of them, e.g. hono/cors), @sinclair/typebox and sandbox.`,
+                      `You can import: hono, hono/<middleware> (${ALLOWED_MODULES.filter((m) => m.startsWith('hono/')).length} of them, e.g. hono/cors), @sinclair/typebox, sandbox` +
+                      `${appUnderTest === undefined ? '' : ', sandbox/test and ./app (the app under test)'}.`,
                   },
                 ],
               }
             })
+            builder.onLoad({ filter: /.*/, namespace: 'exercise' }, ({ path }) => ({
+              contents: path === TEST_FILENAME ? source : appUnderTest,
+              loader: 'ts',
+            }))
           },
         },
       ],
     })
     const file = (suffix: string) => result.outputFiles.find((output) => output.path.endsWith(suffix))!.text
-    return { code: file('app.js'), map: file('app.js.map') }
+    return { code: file('app.js'), map: file('app.js.map'), usesTests }
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors
     if (errors?.length) throw new CompileError(errors.map(toDiagnostic))

@@ -3,6 +3,8 @@
  * anything else) and the prelude bundle (which carries exactly these into the isolate).
  */
 export const SANDBOX_MODULE = 'sandbox'
+/** `test`, `describe` and Vitest's `expect`, for exercises where the learner writes the tests. */
+export const TEST_MODULE = 'sandbox/test'
 
 /** hono subpaths that make sense for a server in the sandbox (no runtime adapters, no JSX). */
 const HONO_SUBPATHS = [
@@ -19,4 +21,5 @@ export const ALLOWED_MODULES: readonly string[] = [
   '@sinclair/typebox/value',
   '@sinclair/typebox/compiler',
   SANDBOX_MODULE,
+  TEST_MODULE,
 ]

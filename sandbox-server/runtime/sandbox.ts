@@ -13,8 +13,10 @@
  * runs), and every argument and result is copied.
  */
 import { ivm, type IsolatedVm } from './isolated-vm.ts'
-import { buildPrelude } from './prelude/build.ts'
+import { buildPrelude, buildTestLibrary } from './prelude/build.ts'
 import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
+import type { TestResult } from './prelude/test-library.ts'
+import type { CompiledModule } from './compile.ts'
 import { LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
@@ -84,18 +86,25 @@ function watchInBackground(sandbox: Sandbox) {
   }, BACKGROUND_SAMPLE_MS).unref()
 }
 
-let preludeScript: { source: string; cachedData?: IsolatedVm.ExternalCopy<ArrayBuffer> } | undefined
+interface CachedScript {
+  build: () => Promise<string>
+  source?: string
+  cachedData?: IsolatedVm.ExternalCopy<ArrayBuffer>
+}
+const preludeScript: CachedScript = { build: buildPrelude }
+const testLibraryScript: CachedScript = { build: buildTestLibrary }
 
-async function compilePrelude(isolate: IsolatedVm.Isolate): Promise<IsolatedVm.Script> {
-  if (!preludeScript) preludeScript = { source: await buildPrelude() }
-  const { source, cachedData } = preludeScript
+/** Compiles a script built once per process, reusing V8's code cache after the first isolate. */
+async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, filename: string): Promise<IsolatedVm.Script> {
+  script.source ??= await script.build()
+  const { source, cachedData } = script
   // isolated-vm sets `cachedData` on the script it returns when asked to produce it.
-  const script = (await isolate.compileScript(source, {
-    filename: 'sandbox:prelude',
+  const compiled = (await isolate.compileScript(source, {
+    filename,
     ...(cachedData ? { cachedData } : { produceCachedData: true }),
   })) as IsolatedVm.Script & IsolatedVm.CachedDataResult
-  if (!cachedData && script.cachedData) preludeScript.cachedData = script.cachedData
-  return script
+  if (!cachedData && compiled.cachedData) script.cachedData = compiled.cachedData
+  return compiled
 }
 
 const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
@@ -126,7 +135,7 @@ export class Sandbox {
   private constructor(
     private readonly isolate: IsolatedVm.Isolate,
     private readonly context: IsolatedVm.Context,
-    private readonly entries: { load: IsolatedVm.Reference; handle: IsolatedVm.Reference; call: IsolatedVm.Reference },
+    private readonly entries: Record<'load' | 'handle' | 'call' | 'test', IsolatedVm.Reference>,
     limits: SandboxLimits,
     private readonly platform: AbortController,
   ) {
@@ -151,13 +160,14 @@ export class Sandbox {
       })
       await jail.set('__sandboxDoor', door)
       await installPlatform(context, { signal: stopPlatform.signal, onUncaughtError })
-      const prelude = await compilePrelude(isolate)
+      const prelude = await compileCached(isolate, preludeScript, 'sandbox:prelude')
       await prelude.run(context, { timeout: 5000 })
       const loadRef = (await jail.get('__sandboxLoad', { reference: true })) as IsolatedVm.Reference
       const handleRef = (await jail.get('__sandboxHandle', { reference: true })) as IsolatedVm.Reference
       const callRef = (await jail.get('__sandboxCall', { reference: true })) as IsolatedVm.Reference
-      await context.eval('delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle; delete globalThis.__sandboxCall')
-      sandbox = new Sandbox(isolate, context, { load: loadRef, handle: handleRef, call: callRef }, limits, stopPlatform)
+      const testRef = (await jail.get('__sandboxTest', { reference: true })) as IsolatedVm.Reference
+      await context.eval('delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle; delete globalThis.__sandboxCall; delete globalThis.__sandboxTest')
+      sandbox = new Sandbox(isolate, context, { load: loadRef, handle: handleRef, call: callRef, test: testRef }, limits, stopPlatform)
       watchInBackground(sandbox)
       return sandbox
     } catch (error) {
@@ -192,20 +202,35 @@ export class Sandbox {
   }
 
   /** Runs the learner's compiled module (from compileLearnerModule) and keeps its app. */
-  async load(compiledCode: string): Promise<void> {
+  async load({ code, usesTests }: Pick<CompiledModule, 'code' | 'usesTests'>): Promise<void> {
     await this.guard(async () => {
-      const script = await this.isolate.compileScript(`(function (require, module, exports) {${compiledCode}\n})`, {
+      const script = await this.isolate.compileScript(`(function (require, module, exports) {${code}\n})`, {
         filename: 'app.js',
       })
       const factory = (await script.run(this.context, { reference: true })) as IsolatedVm.Reference
+      const testLibrary = usesTests
+        ? ((await (await compileCached(this.isolate, testLibraryScript, 'sandbox:test')).run(this.context, { reference: true })) as IsolatedVm.Reference)
+        : undefined
       try {
-        await this.entries.load.apply(undefined, [factory.derefInto()], { result: { promise: true } })
+        await this.entries.load.apply(undefined, [factory.derefInto(), testLibrary?.derefInto()], { result: { promise: true } })
       } catch (error) {
         throw new LearnerModuleError(learnerMessage(error))
       } finally {
         factory.release()
+        testLibrary?.release()
       }
     })
+  }
+
+  /**
+   * Runs the tests the learner's module registered with `sandbox/test`, under the same limits
+   * as a request. Resolves to one result per test, in order; throws LimitExceeded when a
+   * budget is spent and LearnerModuleError when the module has no tests.
+   */
+  async runTests(clockOffsetMs: number): Promise<TestResult[]> {
+    return (await this.guard(() =>
+      this.entries.test.apply(undefined, [clockOffsetMs], { arguments: { copy: true }, result: { promise: true, copy: true } }),
+    )) as TestResult[]
   }
 
   /** Sends one request through the learner's app. Throws LimitExceeded when a budget is spent. */

@@ -1,6 +1,6 @@
 /**
  * Makes the isolate's stack traces read like the learner's own file: `app.js:29:22` (compiled
- * code) becomes `app.ts:6:22`, and frames inside the sandbox's prelude (Hono, the platform)
+ * code) becomes `app.ts:6:22` (or `app.test.ts:4:5` in a test-writing exercise), and frames inside the sandbox's prelude (Hono, the platform)
  * are dropped, since the learner cannot act on them.
  */
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
@@ -26,7 +26,10 @@ export function createStackMapper(sourceMap: string): StackMapper {
     return text
       .replace(COMPILED_POSITION, (whole, line: string, column: string) => {
         const original = originalPositionFor(map!, { line: Number(line), column: Number(column) - 1 })
-        return original.line === null ? whole : `${LEARNER_FILENAME}:${original.line}:${original.column + 1}`
+        if (original.line === null) return whole
+        // Sources are "app.ts", or "exercise:app.test.ts" and "exercise:app.ts" in a test-writing exercise.
+        const file = original.source?.split(':').pop() || LEARNER_FILENAME
+        return `${file}:${original.line}:${original.column + 1}`
       })
       .replace(PRELUDE_FRAME, '')
       .trimEnd()

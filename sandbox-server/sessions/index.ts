@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
+import type { TestResult } from '../runtime/prelude/test-library.ts'
 import { LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {
@@ -54,6 +55,8 @@ export interface Session {
   readonly crypto: SessionCrypto
   readonly log: LogBuffer
   readonly dbId: string
+  /** In a test-writing exercise, the app the learner's tests import as `./app`. */
+  readonly appUnderTest: string | undefined
   /** Approximate bytes this session holds, refreshed by the sweeper. */
   memoryBytes: number
 }
@@ -61,7 +64,7 @@ export interface Session {
 interface SessionState extends Session {
   /** Where a fresh database comes from: trusted seed SQL, or a database snapshot. */
   seed: { seedSql?: string; snapshot?: Uint8Array }
-  compiled: { code: string; mapStack: StackMapper } | undefined
+  compiled: { code: string; usesTests: boolean; mapStack: StackMapper } | undefined
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
   ready: Sandbox | undefined
@@ -84,6 +87,13 @@ export interface AppRequest {
   body?: Uint8Array | null
   /** The origin the learner's app believes it serves, e.g. http://<id>.localhost:3000 */
   origin?: string
+}
+
+export interface SessionOptions {
+  exerciseId?: string
+  seedSql?: string
+  snapshot?: Uint8Array
+  appUnderTest?: string
 }
 
 export interface SessionStoreOptions {
@@ -159,7 +169,7 @@ export async function createSessionStore({
           session.log.write({ level: 'error', message: `Uncaught error in a ${source}: ${stack ?? message}`, time: session.clock.now() }),
       })
       try {
-        await sandbox.load(compiled.code)
+        await sandbox.load(compiled)
       } catch (error) {
         sandbox.dispose()
         throw error
@@ -224,8 +234,11 @@ export async function createSessionStore({
     /** The database pool, for inspecting a session's tables (by its dbId). */
     database: db,
 
-    /** Creates a session with its own database, from trusted seed SQL or a snapshot when given. */
-    async create({ exerciseId, seedSql, snapshot }: { exerciseId?: string; seedSql?: string; snapshot?: Uint8Array } = {}): Promise<Session> {
+    /**
+     * Creates a session with its own database, from trusted seed SQL or a snapshot when given.
+     * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
+     */
+    async create({ exerciseId, seedSql, snapshot, appUnderTest }: SessionOptions = {}): Promise<Session> {
       const id = randomBytes(16).toString('hex')
       const clock = createClock()
       const session: SessionState = {
@@ -240,6 +253,7 @@ export async function createSessionStore({
         crypto: createCrypto(),
         log: createLogBuffer(),
         dbId: id,
+        appUnderTest,
         memoryBytes: 0,
         seed: snapshot ? { snapshot } : { seedSql },
         compiled: undefined,
@@ -265,8 +279,8 @@ export async function createSessionStore({
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
     async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
       const session = find(id)
-      const { code, map } = await compileLearnerModule(source)
-      const compiled = { code, mapStack: createStackMapper(map) }
+      const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest: session.appUnderTest })
+      const compiled = { code, usesTests, mapStack: createStackMapper(map) }
       const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
       session.compiled = compiled
       session.sandbox = undefined
@@ -315,6 +329,22 @@ export async function createSessionStore({
         const sandbox = await sandboxFor(session)
         const value = await sandbox.call(path, args, session.clock.offsetMs)
         return { value, logs: drainLearnerLogs(session).entries }
+      } catch (error) {
+        if (error instanceof LimitExceeded) dropSandbox(session)
+        throw session.compiled ? readable(error, session.compiled.mapStack) : error
+      }
+    },
+
+    /** Runs the tests the session's code wrote with `sandbox/test`; their failure positions point into app.test.ts. */
+    async runTests(id: string): Promise<{ tests: TestResult[]; logs: LogEntry[] }> {
+      const session = find(id)
+      session.log.drain()
+      try {
+        const sandbox = await sandboxFor(session)
+        const results = await sandbox.runTests(session.clock.offsetMs)
+        const mapStack = session.compiled!.mapStack
+        const tests = results.map((result) => (result.at ? { ...result, at: mapStack(result.at), message: result.message && mapStack(result.message) } : result))
+        return { tests, logs: drainLearnerLogs(session).entries }
       } catch (error) {
         if (error instanceof LimitExceeded) dropSandbox(session)
         throw session.compiled ? readable(error, session.compiled.mapStack) : error

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { ALLOWED_MODULES, SANDBOX_MODULE } from '../modules.ts'
+import { ALLOWED_MODULES, SANDBOX_MODULE, TEST_MODULE } from '../modules.ts'
 
 const preludeDir = fileURLToPath(new URL('.', import.meta.url))
 
@@ -15,7 +15,7 @@ const preludeDir = fileURLToPath(new URL('.', import.meta.url))
  * so an isolate only spends time and heap on the libraries its learner imports.
  */
 function entrySource(): string {
-  const libraries = ALLOWED_MODULES.filter((name) => name !== SANDBOX_MODULE)
+  const libraries = ALLOWED_MODULES.filter((name) => name !== SANDBOX_MODULE && name !== TEST_MODULE)
   return [
     `import { installModules } from './entry.ts'`,
     `installModules({`,
@@ -24,15 +24,13 @@ function entrySource(): string {
   ].join('\n')
 }
 
-let prelude: Promise<string> | undefined
-
-/** The prelude's source, built on first use (~1 s) and kept for the life of the process. */
-export function buildPrelude(): Promise<string> {
-  prelude ??= build({
-    stdin: { contents: entrySource(), resolveDir: preludeDir, sourcefile: 'sandbox-prelude.ts', loader: 'ts' },
+/** One minified script for the isolate from `contents`, resolved from this folder. */
+async function bundle(contents: string, format: 'iife' | 'cjs'): Promise<string> {
+  const result = await build({
+    stdin: { contents, resolveDir: preludeDir, sourcefile: 'sandbox-prelude.ts', loader: 'ts' },
     bundle: true,
     write: false,
-    format: 'iife',
+    format,
     platform: 'neutral',
     mainFields: ['browser', 'module', 'main'],
     conditions: ['worker', 'browser', 'import'],
@@ -40,6 +38,27 @@ export function buildPrelude(): Promise<string> {
     minify: true,
     legalComments: 'none',
     logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.text)
+  })
+  return result.outputFiles[0]!.text
+}
+
+let prelude: Promise<string> | undefined
+
+/** The prelude's source, built on first use (~1 s) and kept for the life of the process. */
+export function buildPrelude(): Promise<string> {
+  prelude ??= bundle(entrySource(), 'iife')
   return prelude
+}
+
+let testLibrary: Promise<string> | undefined
+
+/**
+ * The `sandbox/test` library (test-library.ts) as a script whose value is a function that
+ * evaluates the library and returns its exports: the prelude calls it on the first import.
+ */
+export function buildTestLibrary(): Promise<string> {
+  testLibrary ??= bundle(`export * from './test-library.ts'`, 'cjs').then(
+    (code) => `(function () { var module = { exports: {} }, exports = module.exports;\n${code}\nreturn module.exports })`,
+  )
+  return testLibrary
 }

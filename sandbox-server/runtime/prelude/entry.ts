@@ -1,9 +1,10 @@
 /**
  * Inside the isolate: the prelude that runs before any learner code. It installs the web
- * platform and console, makes `Date` follow the session clock, and defines the two functions
+ * platform and console, makes `Date` follow the session clock, and defines the functions
  * the host calls: `__sandboxLoad` (run the learner's compiled module, keep its app),
- * `__sandboxHandle` (one HTTP request through the app) and `__sandboxCall` (call a function
- * the module exports, for checks that test a service alone). The host takes references and
+ * `__sandboxHandle` (one HTTP request through the app), `__sandboxCall` (call a function
+ * the module exports, for checks that test a service alone) and `__sandboxTest` (run the tests
+ * a learner wrote with `sandbox/test`). The host takes references and
  * deletes the globals, so learner code cannot call or replace them.
  *
  * The libraries learners may import (`hono`, `hono/*`, TypeBox) are handed to
@@ -55,7 +56,24 @@ interface FetchApp {
 let app: FetchApp | undefined
 let learnerExports: Record<string, unknown> = {}
 
-sandboxGlobal.__sandboxLoad = (factory: (require: unknown, module: unknown, exports: unknown) => void) => {
+/** The test library's `runTests`, once the learner's module has imported `sandbox/test`. */
+let runTests: (() => Promise<unknown>) | undefined
+
+/**
+ * Runs the learner's compiled module. `testLibrary`, given when the module imports
+ * `sandbox/test`, evaluates that library (a script of its own, see build.ts).
+ */
+sandboxGlobal.__sandboxLoad = (
+  factory: (require: unknown, module: unknown, exports: unknown) => void,
+  testLibrary?: () => { runTests(): Promise<unknown> } & Record<string, unknown>,
+) => {
+  if (testLibrary) {
+    loaders['sandbox/test'] = () => {
+      const { runTests: run, ...api } = testLibrary()
+      runTests = run
+      return api
+    }
+  }
   const module = { exports: {} as Record<string, unknown> }
   factory(requireModule, module, module.exports)
   learnerExports = module.exports
@@ -89,6 +107,14 @@ sandboxGlobal.__sandboxCall = async (path: string, args: unknown[], clockOffset:
   const fn = (owner as Record<string, unknown> | undefined)?.[names[names.length - 1]!]
   if (typeof fn !== 'function') throw new Error(`Your module does not export a function ${path}: add \`export\` to it (export const ${names[0]} = ...)`)
   return await fn.apply(owner, args)
+}
+
+/** Runs the tests the learner's module registered, in order; see test-library.ts. */
+sandboxGlobal.__sandboxTest = async (clockOffset: number): Promise<unknown> => {
+  clockOffsetMs = clockOffset
+  reopenConsole()
+  if (!runTests) throw new Error("Your file has no tests yet: import { test, expect } from 'sandbox/test' and write one with test('...', async () => { ... })")
+  return await runTests()
 }
 
 sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainResponse> => {

@@ -1,0 +1,100 @@
+/**
+ * Inside the isolate: `sandbox/test`, the module learners write their own tests with. `expect`
+ * is Vitest's own (its matchers on chai, from @vitest/expect), so what learners write here works
+ * unchanged in a real project; `test`, `it` and `describe` only collect, and the host decides
+ * when the tests run (`runTests`, one after another, each failure with its message and line).
+ *
+ * Built as its own script (build.ts) and run only in isolates whose module imports it: most
+ * learner apps never do, and the other isolates should not carry chai.
+ */
+import {
+  ASYMMETRIC_MATCHERS_OBJECT,
+  JestAsymmetricMatchers,
+  JestChaiExpect,
+  JestExtend,
+  chai,
+  customMatchers,
+  getState,
+  setState,
+  type ExpectStatic,
+} from '@vitest/expect'
+
+chai.use(JestExtend)
+chai.use(JestChaiExpect)
+chai.use(JestAsymmetricMatchers)
+
+/** Vitest's `expect` without a test runner around it: the same steps as Vitest's createExpect. */
+function createExpect(): ExpectStatic {
+  const expect = ((value: unknown, message?: string) => {
+    setState({ assertionCalls: getState(expect).assertionCalls + 1 }, expect)
+    return chai.expect(value, message)
+  }) as unknown as ExpectStatic
+  Object.assign(expect, chai.expect)
+  Object.assign(expect, (globalThis as Record<PropertyKey, unknown>)[ASYMMETRIC_MATCHERS_OBJECT])
+  expect.getState = () => getState(expect)
+  expect.setState = (state) => setState(state, expect)
+  expect.setState({ assertionCalls: 0, isExpectingAssertions: false, expectedAssertionsNumber: null, currentTestName: '' })
+  expect.assert = chai.assert
+  expect.extend = (matchers) => (chai.expect as unknown as { extend(e: unknown, m: object): void }).extend(expect, matchers)
+  expect.unreachable = (message?: string) => chai.assert.fail(`expected${message ? ` "${message}" ` : ' '}not to be reached`)
+  expect.extend(customMatchers)
+  return expect
+}
+
+export const expect = createExpect()
+
+export interface TestResult {
+  name: string
+  status: 'pass' | 'fail'
+  /** Why it failed: the assertion's message, e.g. "expected 404 to be 200 // Object.is equality". */
+  message?: string
+  /** Where in the compiled module it failed (`app.js:L:C`); the host maps it to the learner's file. */
+  at?: string
+  durationMs: number
+}
+
+type TestBody = () => unknown
+const collected: { name: string; body: TestBody }[] = []
+const suites: string[] = []
+
+/** Registers a test; it runs when the host asks (Run tests, or grading). */
+export function test(name: string, body: TestBody): void {
+  if (typeof name !== 'string' || typeof body !== 'function') throw new TypeError('test(name, fn) needs a name and a function')
+  collected.push({ name: [...suites, name].join(' > '), body })
+}
+export const it = test
+
+/** Groups tests under a name: "cart > totals > adds VAT". */
+export function describe(name: string, body: () => void): void {
+  suites.push(name)
+  try {
+    body()
+  } finally {
+    suites.pop()
+  }
+}
+
+const COMPILED_POSITION = /\bapp\.js:\d+:\d+/
+
+/** Runs every collected test in order; a test fails when it throws or its promise rejects. */
+export async function runTests(): Promise<TestResult[]> {
+  const results: TestResult[] = []
+  for (const { name, body } of collected) {
+    const started = Date.now()
+    expect.setState({ assertionCalls: 0, currentTestName: name })
+    try {
+      await body()
+      results.push({ name, status: 'pass', durationMs: Date.now() - started })
+    } catch (error) {
+      const { message, stack } = (error ?? {}) as Error
+      results.push({
+        name,
+        status: 'fail',
+        message: typeof message === 'string' ? message : String(error),
+        at: typeof stack === 'string' ? COMPILED_POSITION.exec(stack)?.[0] : undefined,
+        durationMs: Date.now() - started,
+      })
+    }
+  }
+  return results
+}

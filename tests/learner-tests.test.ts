@@ -1,0 +1,116 @@
+/**
+ * Test-writing exercises: the learner's tests are untrusted code, so they run inside the
+ * sandbox, against the exercise's app (`./app`), through the real HTTP API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from './support/server.ts'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startTestServer()
+})
+afterAll(() => server.close())
+
+const EXERCISE = 'write-the-tests'
+
+function testFile(body: string) {
+  return `import { describe, test, expect } from 'sandbox/test'\nimport app from './app'\n${body}\n`
+}
+
+async function runTests(code: string) {
+  const id = await server.createApp(code, EXERCISE)
+  return { id, ...(await server.api('POST', `/sessions/${id}/tests`)) }
+}
+
+describe('learner-written tests', () => {
+  it('runs each test against the app under test, with Vitest messages and the failing line', async () => {
+    const { status, body } = await runTests(
+      testFile(
+        [
+          `describe('GET /users/:id', () => {`,
+          `  test('finds Grace', async () => {`,
+          `    const res = await app.request('/users/1')`,
+          `    expect(await res.json()).toMatchObject({ name: 'Grace Hopper' })`,
+          `  })`,
+          `  test('expects the wrong status', async () => {`,
+          `    const res = await app.request('/users/999')`,
+          `    expect(res.status).toBe(200)`,
+          `  })`,
+          `})`,
+          `test('throws', () => { throw new Error('boom') })`,
+        ].join('\n'),
+      ),
+    )
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ passed: 1, failed: 2 })
+    expect(body.tests.map((test: { name: string; status: string }) => [test.name, test.status])).toEqual([
+      ['GET /users/:id > finds Grace', 'pass'],
+      ['GET /users/:id > expects the wrong status', 'fail'],
+      ['throws', 'fail'],
+    ])
+    expect(body.tests[1]).toMatchObject({ message: 'expected 404 to be 200 // Object.is equality', at: 'app.test.ts:10:24' })
+    expect(body.tests[2]).toMatchObject({ message: 'boom', at: 'app.test.ts:13:30' })
+  })
+
+  it('serves the app under test to the request console', async () => {
+    const id = await server.createApp(testFile(`test('one', () => {})`), EXERCISE)
+    const { body } = await server.send(id, { path: '/users/1' })
+    expect(JSON.parse(body.body)).toEqual({ id: 1, email: 'grace@example.com', name: 'Grace Hopper' })
+  })
+
+  it('says how to start when the file has no tests', async () => {
+    const { status, body } = await runTests(`import app from './app'\nexport const unused = app`)
+    expect(status).toBe(422)
+    expect(body.error.message).toContain("import { test, expect } from 'sandbox/test'")
+  })
+
+  it('stops a test that loops, with the CPU limit', async () => {
+    const { status, body } = await runTests(testFile(`test('spins', () => { while (true) {} })`))
+    expect(status).toBe(422)
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'cpu' })
+  })
+
+  it('keeps the host out of reach from inside a test', async () => {
+    const { body } = await runTests(
+      testFile(`test('looks around', () => { expect([typeof process, typeof (globalThis as any).__sandboxTest, typeof (globalThis as any).__sandboxDoor]).toEqual(['undefined', 'undefined', 'undefined']) })`),
+    )
+    expect(body.tests).toEqual([expect.objectContaining({ status: 'pass' })])
+  })
+
+  it('refuses ./app outside a test-writing exercise', async () => {
+    const created = await server.api('POST', '/sessions', { code: `import app from './app'\nexport default app` })
+    expect(created.status).toBe(422)
+    expect(created.body.error).toMatchObject({ code: 'compile_error', message: expect.stringContaining('Cannot import "./app"') })
+  })
+})
+
+describe('grading learner-written tests against mutants', () => {
+  it('fails a suite that misses bugs, naming each bug it let through', async () => {
+    const suite = testFile(
+      `test('creates a user', async () => {\n` +
+        `  const res = await app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@b.c', name: 'A' }) })\n` +
+        `  expect(res.status).toBe(201)\n` +
+        `})`,
+    )
+    const id = await server.createApp(suite, EXERCISE)
+    const { status, body } = await server.api('POST', `/sessions/${id}/grade`)
+    expect(status).toBe(200)
+    const byName = Object.fromEntries(body.tests.map((test: { name: string; status: string }) => [test.name, test.status]))
+    expect(byName).toMatchObject({
+      'Your tests pass against the real app': 'pass',
+      'Your tests catch the bug: a new user is answered with 200 instead of 201 Created': 'pass',
+      'Your tests catch the bug: a name of only spaces is accepted': 'fail',
+    })
+    const missed = body.tests.find((test: { name: string }) => test.name.endsWith('only spaces is accepted'))
+    expect(missed.message).toBe(
+      'Your one test still passes against a copy of the app where a name of only spaces is accepted. Add a test that sends the request where this bug shows, and expects the right answer.',
+    )
+  })
+
+  it('does not count a suite that fails on the real app', async () => {
+    const id = await server.createApp(testFile(`test('wrong', async () => { expect((await app.request('/users/1')).status).toBe(404) })`), EXERCISE)
+    const { body } = await server.api('POST', `/sessions/${id}/grade`)
+    expect(body.tests[0]).toMatchObject({ status: 'fail', message: expect.stringContaining('✗ wrong (app.test.ts:3:') })
+    expect(body.tests.slice(1).every((test: { status: string }) => test.status === 'skipped')).toBe(true)
+  })
+})
