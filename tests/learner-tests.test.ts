@@ -52,6 +52,27 @@ describe('learner-written tests', () => {
     expect(body.tests[2]).toMatchObject({ message: 'boom', at: 'app.test.ts:13:30' })
   })
 
+  it('starts every run from the exercise’s data, and leaves the learner’s own database alone', async () => {
+    const signUpOnce = testFile(
+      `test('signs up Ada', async () => {\n` +
+        `  const res = await app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada' }) })\n` +
+        `  expect(res.status).toBe(201)\n` +
+        `})`,
+    )
+    const { id, body: first } = await runTests(signUpOnce)
+    const second = await server.api('POST', `/sessions/${id}/tests`)
+    expect([first.passed, second.body.passed]).toEqual([1, 1])
+    const rows = await server.api('GET', `/sessions/${id}/db/users`)
+    expect(rows.body.total).toBe(1)
+  })
+
+  it('refuses to run tests in an exercise without an app under test', async () => {
+    const id = await server.createApp(`import { Hono } from 'hono'\nexport default new Hono()`, 'first-route')
+    const { status, body } = await server.api('POST', `/sessions/${id}/tests`)
+    expect(status).toBe(409)
+    expect(body.error.code).toBe('no_tests_exercise')
+  })
+
   it('serves the app under test to the request console', async () => {
     const id = await server.createApp(testFile(`test('one', () => {})`), EXERCISE)
     const { body } = await server.send(id, { path: '/users/1' })

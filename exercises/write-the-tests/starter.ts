@@ -16,8 +16,9 @@ describe('POST /users', () => {
     expect(user.name).toBe('Ada Lovelace')
   })
 
-  // TODO: this test passes, but it would still pass if the status were wrong, or if the
-  // user were never saved. Check more of the answer, then add one test per rule in app.ts.
+  // TODO: this test passes, but it would also pass if the status
+  // were wrong or the user were never saved. Check more of the
+  // answer, then add one test per rule in app.ts.
 })
 
 describe('GET /users/:id', () => {

@@ -7,6 +7,7 @@
 import type { SessionStore, AppResponse } from '../sessions/index.ts'
 import type { Exercise } from '../exercises/index.ts'
 import type { LogEntry } from '../capabilities/index.ts'
+import type { TestResult } from '../runtime/prelude/test-library.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
 import type { CheckResult, CheckStatus, SubmissionResult } from './results.ts'
@@ -97,8 +98,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     tests: [],
   })
 
-  const snapshot = await templateFor(exercise, sessions)
-  const session = await sessions.create({ exerciseId: exercise.id, snapshot, appUnderTest: exercise.appUnderTest })
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest: exercise.appUnderTest })
   try {
     try {
       await sessions.setCode(session.id, code)
@@ -116,7 +116,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
         results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
         continue
       }
-      const result = await runCheck(check, { exercise, code, snapshot, sessionId: session.id, sessions, state, appUrl, results })
+      const result = await runCheck(check, { exercise, code, sessionId: session.id, sessions, state, appUrl, results })
       timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
@@ -143,7 +143,6 @@ function skipped(check: CheckDefinition, message: string): CheckResult {
 interface CheckRun {
   exercise: Exercise
   code: string
-  snapshot: Uint8Array | undefined
   sessionId: string
   sessions: SessionStore
   state: Record<string, unknown>
@@ -160,19 +159,42 @@ function mutated(app: string, [find, replace]: [string, string]): string {
   return app.slice(0, at) + replace + app.slice(at + find.length)
 }
 
-/** The learner's tests against one version of the app under test, in a throwaway session. */
-async function runLearnerTests({ exercise, code, snapshot, sessions }: CheckRun, mutate?: [string, string]): Promise<TestRun> {
-  if (exercise.appUnderTest === undefined) throw new Error('t.runTests needs an app under test: add app.ts to the exercise folder')
+export interface TestRunOptions {
+  exercise: Exercise
+  /** The learner's file of tests. */
+  code: string
+  sessions: SessionStore
+  /** Plant a bug first: replace the one occurrence of `find` in app.ts. */
+  mutate?: [find: string, replace: string]
+}
+
+/**
+ * Runs a learner's tests against the exercise's app under test (or a mutant of it), in a
+ * throwaway session on a fresh copy of the seeded database, so every run starts from the same
+ * data. Throws CompileError, LearnerModuleError or LimitExceeded as a session does.
+ *
+ * @example
+ * const { tests, logs } = await runLearnerTests({ exercise: await loadExercise('write-the-tests'), code, sessions })
+ */
+export async function runLearnerTests({ exercise, code, sessions, mutate }: TestRunOptions): Promise<{ tests: TestResult[]; logs: LogEntry[] }> {
+  if (exercise.appUnderTest === undefined) throw new Error(`exercise ${exercise.id} has no app under test: add app.ts to its folder`)
   const appUnderTest = mutate ? mutated(exercise.appUnderTest, mutate) : exercise.appUnderTest
-  const session = await sessions.create({ exerciseId: exercise.id, snapshot, appUnderTest })
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest })
   try {
     await sessions.setCode(session.id, code)
-    return { tests: (await sessions.runTests(session.id)).tests }
+    return await sessions.runTests(session.id)
+  } finally {
+    await sessions.delete(session.id).catch(() => {})
+  }
+}
+
+/** For checks: a run that did not finish is a result too (a mutant that loops is caught). */
+async function testRunForCheck({ exercise, code, sessions }: CheckRun, mutate?: [string, string]): Promise<TestRun> {
+  try {
+    return { tests: (await runLearnerTests({ exercise, code, sessions, mutate })).tests }
   } catch (error) {
     if (error instanceof LimitExceeded || error instanceof LearnerModuleError) return { stopped: error.message }
     throw error
-  } finally {
-    await sessions.delete(session.id).catch(() => {})
   }
 }
 
@@ -222,7 +244,7 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
       logs.push(...lines)
       return value
     },
-    runTests: (options = {}) => runLearnerTests(run, options.mutate),
+    runTests: (options = {}) => testRunForCheck(run, options.mutate),
     db: {
       all: (sql, params) => sessions.database.query(session.dbId, sql, params),
       get: async (sql, params) => (await sessions.database.query(session.dbId, sql, params))[0],

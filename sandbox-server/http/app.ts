@@ -9,7 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, type SessionStore, type AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
-import { gradeSubmission } from '../grading/index.ts'
+import { gradeSubmission, runLearnerTests } from '../grading/index.ts'
 import { parseWith } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
@@ -211,17 +211,19 @@ export function createServerApp({
     }
   })
 
-  // A test-writing exercise: the learner's own tests against the app under test, in this session.
+  // A test-writing exercise: the learner's own tests against the real app under test, on a
+  // fresh copy of the exercise's database (every run starts from the same data; the learner's
+  // own database is left as it is).
   api.post('/sessions/:id/tests', async (c) => {
-    const id = sessionParam(c)
-    try {
-      const { tests, logs } = await sessions.runTests(id)
-      const failed = tests.filter((test) => test.status === 'fail').length
-      return c.json({ passed: tests.length - failed, failed, tests, logs })
-    } catch (error) {
-      const logs = error instanceof LimitExceeded ? sessions.drainLogs(id).entries : []
-      return errorResponse(c, error, { logs })
+    const session = sessions.get(sessionParam(c))
+    if (session.source === undefined) throw new NoCodeLoaded()
+    const exercise = session.exerciseId === undefined ? undefined : await loadExercise(session.exerciseId)
+    if (exercise?.appUnderTest === undefined) {
+      throw new ApiError(409, 'no_tests_exercise', 'This exercise is not one where you write tests: send requests or run the checks instead.')
     }
+    const { tests, logs } = await runLearnerTests({ exercise, code: session.source, sessions })
+    const failed = tests.filter((test) => test.status === 'fail').length
+    return c.json({ passed: tests.length - failed, failed, tests, logs })
   })
 
   api.post('/sessions/:id/grade', async (c) => {

@@ -21,6 +21,7 @@ declare global {
       getCode(): string
       serverMarkers(): { line: number; column: number; message: string }[]
       comparison(): { original: string; modified: string } | null
+      shownFile(): string
     }
   }
 }
@@ -29,6 +30,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const screenshots = join(root, 'test-results')
 const solution = readFileSync(join(root, 'exercises/crud-notes/solution.ts'), 'utf8')
+const testsSolution = readFileSync(join(root, 'exercises/write-the-tests/solution.ts'), 'utf8')
 
 /** The site URL of the lesson whose frontmatter says `exercise: <id>`. */
 function lessonPathFor(exerciseId: string): string {
@@ -231,4 +233,47 @@ describe('the exercise workspace, beyond the happy path', () => {
     await page.locator('[data-ws="response-status"]', { hasText: '404' }).waitFor()
     await page.close()
   }, 60_000)
+})
+
+describe('a test-writing exercise', () => {
+  it('runs the learner’s tests against app.ts, shows app.ts read-only, and grades the tests against mutants', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('write-the-tests'))
+    expect(await page.evaluate(() => window.__workspace!.shownFile())).toBe('app.test.ts')
+
+    // The app under test opens read-only in its own tab; the learner's file comes back unchanged.
+    const starter = await page.evaluate(() => window.__workspace!.getCode())
+    await page.getByRole('tab', { name: /app\.ts/ }).click()
+    expect(await page.evaluate(() => window.__workspace!.shownFile())).toBe('app.ts')
+    await page.locator('[data-ws="editor"] .view-lines', { hasText: 'The sign-up API a teammate wrote' }).waitFor()
+    await page.locator('[data-ws="editor"] .view-lines').click()
+    await page.keyboard.type('typed into a read-only file')
+    expect(await page.locator('[data-ws="editor"] .view-lines').textContent()).not.toContain('typed into a read-only file')
+    await page.getByRole('tab', { name: /app\.test\.ts/ }).click()
+    expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(starter)
+
+    // A failing test names itself and its line, and the line button shows it in the editor.
+    const failing = `${starter}\ntest('Grace is missing', async () => {\n  expect((await app.request('/users/1')).status).toBe(404)\n})\n`
+    const line = failing.split('\n').findIndex((text) => text.includes('toBe(404)')) + 1
+    await page.evaluate((code) => window.__workspace!.setCode(code), failing)
+    await page.getByRole('button', { name: 'Run tests' }).click()
+    await page.locator('[data-ws="tests-summary"][data-status="fail"]', { hasText: '1 of 2 tests pass' }).waitFor({ timeout: 30_000 })
+    const failure = page.locator('[data-ws="tests"] li[data-status="fail"]')
+    expect(await failure.textContent()).toContain('expected 200 to be 404')
+    await failure.getByRole('button', { name: `line ${line}` }).click()
+
+    // The solution's tests pass (Ctrl+Shift+Enter from the editor) and catch every mutant.
+    await page.evaluate((code) => window.__workspace!.setCode(code), testsSolution)
+    await page.locator('[data-ws="editor"] .view-lines').click()
+    await page.keyboard.press('Control+Shift+Enter')
+    await page.locator('[data-ws="tests-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
+    await page.getByRole('button', { name: 'Run checks' }).click()
+    await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
+    expect(await page.locator('[data-ws="checks"] details[data-status="pass"]').count()).toBe(6)
+    await page.screenshot({ path: join(screenshots, 'workspace-tests-pass.png'), fullPage: true })
+    expect(pageErrors).toEqual([])
+    await page.close()
+  }, 90_000)
 })

@@ -72,6 +72,23 @@ export interface SubmissionResult {
   tests: CheckResult[]
 }
 
+/** One of the learner's own tests (a test-writing exercise), run against the app under test. */
+export interface LearnerTestResult {
+  name: string
+  status: 'pass' | 'fail'
+  message?: string
+  /** Where it failed, e.g. "app.test.ts:12:5". */
+  at?: string
+  durationMs: number
+}
+
+export interface TestRunResult {
+  passed: number
+  failed: number
+  tests: LearnerTestResult[]
+  logs: LogEntry[]
+}
+
 export interface SentRequest {
   method: string
   path: string
@@ -133,6 +150,7 @@ export const sandboxApi = {
   putCode: (id: string, code: string) => call<{ codeHash: string; logs: LogEntry[] }>('PUT', `${session(id)}/code`, { code }),
   sendRequest: (id: string, request: SentRequest) => call<AppResponse>('POST', `${session(id)}/requests`, request),
   grade: (id: string) => call<SubmissionResult>('POST', `${session(id)}/grade`),
+  runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
   rows: (id: string, table: string, limit = 50) =>
     call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),

@@ -39,10 +39,23 @@ export interface CodeEditorOptions {
   /** Ctrl/Cmd+Enter inside the editor. */
   onSend: () => void
   tabMovesFocus: boolean
+  /**
+   * In a test-writing exercise: the app under test. The learner's file is then app.test.ts and
+   * this one is app.ts beside it, read-only, so `import app from './app'` resolves and completes.
+   */
+  appUnderTest?: string
+  /** Ctrl/Cmd+Shift+Enter inside the editor (run the learner's tests). */
+  onRunTests?: () => void
 }
 
-export function createCodeEditor({ container, code, onChange, onSend, tabMovesFocus }: CodeEditorOptions) {
-  const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse('file:///app.ts'))
+export function createCodeEditor({ container, code, onChange, onSend, tabMovesFocus, appUnderTest, onRunTests }: CodeEditorOptions) {
+  const learnerFile = appUnderTest === undefined ? 'app.ts' : 'app.test.ts'
+  const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${learnerFile}`))
+  const appModel = appUnderTest === undefined ? undefined : monaco.editor.createModel(appUnderTest, 'typescript', monaco.Uri.parse('file:///app.ts'))
+  const learnerLabel =
+    appUnderTest === undefined
+      ? 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.'
+      : 'Your tests, app.test.ts (TypeScript). Ctrl+Shift+Enter runs them; Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.'
   container.replaceChildren()
   const editor = monaco.editor.create(container, {
     model,
@@ -53,10 +66,23 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
     scrollBeyondLastLine: false,
     tabSize: 2,
     tabFocusMode: tabMovesFocus,
-    ariaLabel: 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.',
+    ariaLabel: learnerLabel,
   })
   model.onDidChangeContent(() => onChange(model.getValue()))
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, onSend)
+  if (onRunTests) editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter, onRunTests)
+
+  /** Shows the learner's file, or (in a test-writing exercise) the read-only app under test. */
+  function showFile(file: string) {
+    const showApp = appModel !== undefined && file === 'app.ts'
+    editor.setModel(showApp ? appModel : model)
+    editor.updateOptions({
+      readOnly: showApp,
+      // app.ts is read, not edited: wrap its long comment lines instead of scrolling sideways.
+      wordWrap: showApp ? 'on' : 'off',
+      ariaLabel: showApp ? 'app.ts, the app under test (read-only).' : learnerLabel,
+    })
+  }
 
   return {
     getCode: () => model.getValue(),
@@ -81,7 +107,11 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
         })),
       )
     },
+    showFile,
+    /** The file the editor shows: the learner's, or app.ts in a test-writing exercise. */
+    shownFile: () => (editor.getModel() === model ? learnerFile : 'app.ts'),
     revealLine(line: number, column = 1) {
+      showFile(learnerFile)
       editor.revealLineInCenter(line)
       editor.setPosition({ lineNumber: line, column })
       editor.focus()
@@ -95,7 +125,8 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
      * always shows their latest code and nothing here can change it. Escape calls `onEscape`.
      */
     openComparison({ container, solution, onEscape }: { container: HTMLElement; solution: string; onEscape: () => void }) {
-      const solutionModel = monaco.editor.createModel(solution, 'typescript', monaco.Uri.parse('file:///solution/app.ts'))
+      showFile(learnerFile)
+      const solutionModel = monaco.editor.createModel(solution, 'typescript', monaco.Uri.parse(`file:///solution/${learnerFile}`))
       container.replaceChildren()
       const diff = monaco.editor.createDiffEditor(container, {
         theme: theme(),

@@ -3,7 +3,7 @@
  * browser, a sandbox session, the request console, and the response, database and checks
  * panels. Monaco loads in parallel; until it is ready the stored code is what gets sent.
  */
-import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type LogEntry, type SentRequest, type SubmissionResult } from './api'
+import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type LogEntry, type SentRequest, type SubmissionResult, type TestRunResult } from './api'
 import { createSandboxSession } from './session'
 import { exerciseStorage, tabFocusSetting } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
@@ -24,6 +24,8 @@ export interface WorkspaceTestHook {
   serverMarkers(): { line: number; column: number; message: string }[]
   /** What the two sides of the open comparison show, or null when it is closed. */
   comparison(): { original: string; modified: string } | null
+  /** The file the editor shows: app.ts, or app.test.ts / app.ts in a test-writing exercise. */
+  shownFile(): string
 }
 
 /** The element with `data-ws="<name>"` inside the workspace. */
@@ -80,6 +82,11 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     closeCompare: part<HTMLButtonElement>(root, 'close-compare'),
   }
   buttons.start.hidden = true
+  // A test-writing exercise (Workspace.astro): the app under test, its file tab and Run tests.
+  const appSource = root.querySelector('[data-ws="app-under-test"]')?.textContent
+  const appUnderTest = appSource ? (JSON.parse(appSource) as string) : undefined
+  const runTestsButton = root.querySelector<HTMLButtonElement>('[data-ws="run-tests"]')
+  const fileTabs = [...root.querySelectorAll<HTMLButtonElement>('[data-ws="file-tab"]')]
 
   let code = storage.code() ?? ''
   let editor: CodeEditor | null = null
@@ -142,6 +149,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     busy = on
     buttons.send.disabled = on
     buttons.grade.disabled = on
+    if (runTestsButton) runTestsButton.disabled = on
     root.dataset.busy = String(on)
   }
 
@@ -328,6 +336,57 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     }
   }
 
+  /** "app.test.ts:12:5" as a button that shows that line of the learner's file. */
+  function lineButton(at: string): HTMLElement | string {
+    const [, line, column] = /:(\d+):(\d+)$/.exec(at) ?? []
+    if (!at.startsWith('app.test.ts') || !line) return at
+    const jump = h('button', { type: 'button' }, `line ${line}`)
+    jump.addEventListener('click', () => editor?.revealLine(Number(line), Number(column)))
+    return jump
+  }
+
+  function showTestRun({ passed, failed, tests, logs }: TestRunResult) {
+    const list = h('ul', { class: 'ws-test-list' })
+    for (const test of tests) {
+      const item = h('li', { 'data-status': test.status }, h('span', { class: `ws-check-status status-${test.status}` }, test.status === 'pass' ? '✓ Passed' : '✗ Failed'), ' ', test.name)
+      if (test.status === 'fail') {
+        if (test.at) item.append(' (', lineButton(test.at), ')')
+        item.append(h('pre', {}, test.message ?? 'failed'))
+      }
+      list.append(item)
+    }
+    const summary = tests.length === 0 ? 'You have no tests yet.' : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
+    const parts: Node[] = [h('p', { class: 'ws-summary', 'data-ws': 'tests-summary', 'data-status': failed ? 'fail' : 'pass' }, summary), list]
+    if (logs.length) parts.push(h('h4', {}, 'Logs'), logList(logs))
+    part(root, 'tests').replaceChildren(...parts)
+  }
+
+  async function runTests() {
+    if (busy || !runTestsButton) return
+    setBusy(true)
+    setStatus('Running your tests…')
+    const target = part(root, 'tests')
+    try {
+      const result = await session.run((id) => sandboxApi.runTests(id))
+      showDiagnostics([])
+      showTestRun(result)
+      setStatus(result.failed ? `${result.failed} of your tests fail against the real app.` : 'Your tests pass against the real app.')
+    } catch (error) {
+      showFailure(error, target, 'Running your tests')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  function selectFile(tab: HTMLButtonElement) {
+    for (const each of fileTabs) {
+      const selected = each === tab
+      each.setAttribute('aria-selected', String(selected))
+      each.tabIndex = selected ? 0 : -1
+    }
+    editor?.showFile(tab.dataset.file!)
+  }
+
   function resetToStarter() {
     const starter = session.starter()
     if (starter === null) return
@@ -353,6 +412,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     setStatus('Loading a solution…')
     try {
       const solution = await loadSolution(exerciseId)
+      if (fileTabs[0]) selectFile(fileTabs[0])
       part(root, 'editor').hidden = true
       part(root, 'comparison').hidden = false
       root.dataset.comparing = 'true'
@@ -392,6 +452,18 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   })
   form.addEventListener('input', updateCurl)
   buttons.grade.addEventListener('click', () => void grade())
+  runTestsButton?.addEventListener('click', () => void runTests())
+  for (const [index, tab] of fileTabs.entries()) {
+    tab.tabIndex = index === 0 ? 0 : -1
+    tab.addEventListener('click', () => selectFile(tab))
+    // The tabs pattern: arrow keys move between tabs.
+    tab.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
+      const next = fileTabs[(index + (event.key === 'ArrowRight' ? 1 : fileTabs.length - 1)) % fileTabs.length]!
+      selectFile(next)
+      next.focus()
+    })
+  }
   buttons.refreshDb.addEventListener('click', () => void refreshDatabase())
   buttons.reset.addEventListener('click', resetToStarter)
   buttons.undoReset.addEventListener('click', undoReset)
@@ -421,6 +493,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     getCode: () => editor?.getCode() ?? code,
     serverMarkers: () => editor?.serverMarkers() ?? [],
     comparison: () => comparison?.texts() ?? null,
+    shownFile: () => editor?.shownFile() ?? (appUnderTest === undefined ? 'app.ts' : 'app.test.ts'),
   }
 
   // Start Monaco's download now; a session (and the starter) is needed before it can show code.
@@ -436,7 +509,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     showFailure(error, part(root, 'response'), 'Starting the sandbox')
   }
   if (!storage.code()) codeChanged(session.starter() ?? '')
-  if (path.value === '/' && exerciseId) path.value = guessPath(code)
+  if (path.value === '/' && exerciseId) path.value = guessPath(appUnderTest ?? code)
   updateCurl()
 
   try {
@@ -447,6 +520,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       onChange: codeChanged,
       onSend: () => void send(),
       tabMovesFocus: tabFocus.checked,
+      appUnderTest,
+      onRunTests: appUnderTest === undefined ? undefined : () => void runTests(),
     })
   } catch (error) {
     setStatus('The editor could not load. Reload the page to try again.', 'error')
@@ -456,13 +531,14 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   buttons.refreshDb.disabled = false
   buttons.send.disabled = false
   buttons.grade.disabled = false
+  if (runTestsButton) runTestsButton.disabled = false
   buttons.compare.disabled = false
   root.dataset.state = 'ready'
 
   // Load the code now so the live URL answers curl, and show the starting database.
   try {
     await session.run(async () => {})
-    setStatus('Ready. Edit the code, send a request, run the checks.')
+    setStatus(appUnderTest === undefined ? 'Ready. Edit the code, send a request, run the checks.' : 'Ready. Write tests in app.test.ts, run them, then run the checks.')
   } catch (error) {
     showFailure(error, part(root, 'response'), 'Loading your code')
   }
