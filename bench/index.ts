@@ -122,6 +122,25 @@ try {
   }
   report('grade endpoint, crud-notes (7 checks)', ms(median(grading)), '<= 50 ms median')
 
+  // A test-writing exercise: the learner's 7 tests once against the real app (Run tests), and
+  // grading, which runs them against the real app and 7 mutants, each in a fresh session.
+  const testsSolution = readFileSync(new URL('../exercises/write-the-tests/solution.ts', import.meta.url), 'utf8')
+  const tester = await api('POST', '/sessions', { exerciseId: 'write-the-tests', code: testsSolution })
+  const testRuns: number[] = []
+  const mutantGrading: number[] = []
+  for (let i = 0; i < 20; i++) {
+    let started = performance.now()
+    const run = await api('POST', `/sessions/${tester.body.sessionId}/tests`)
+    if (run.body.failed !== 0 || run.body.passed !== 7) throw new Error(`the tests did not pass: ${JSON.stringify(run.body)}`)
+    testRuns.push(performance.now() - started)
+    started = performance.now()
+    const result = await api('POST', `/sessions/${tester.body.sessionId}/grade`)
+    if (result.body.status !== 'pass') throw new Error(`grading failed: ${JSON.stringify(result.body)}`)
+    mutantGrading.push(performance.now() - started)
+  }
+  report('run a learner’s tests, write-the-tests (7 tests, fresh data)', ms(median(testRuns)), '<= 50 ms median')
+  report('grade learner tests against 7 mutants (8 fresh sessions)', ms(median(mutantGrading)), '<= 300 ms median')
+
   const liveIds = await Promise.all(Array.from({ length: 10 }, () => createApp()))
   const rpsRuns: number[] = []
   for (let run = 0; run < 3; run++) {

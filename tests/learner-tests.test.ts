@@ -48,7 +48,7 @@ describe('learner-written tests', () => {
       ['GET /users/:id > expects the wrong status', 'fail'],
       ['throws', 'fail'],
     ])
-    expect(body.tests[1]).toMatchObject({ message: 'expected 404 to be 200 // Object.is equality', at: 'app.test.ts:10:24' })
+    expect(body.tests[1]).toMatchObject({ message: 'expected 404 to be 200', at: 'app.test.ts:10:24' })
     expect(body.tests[2]).toMatchObject({ message: 'boom', at: 'app.test.ts:13:30' })
   })
 
@@ -79,10 +79,31 @@ describe('learner-written tests', () => {
     expect(JSON.parse(body.body)).toEqual({ id: 1, email: 'grace@example.com', name: 'Grace Hopper' })
   })
 
-  it('says how to start when the file has no tests', async () => {
-    const { status, body } = await runTests(`import app from './app'\nexport const unused = app`)
-    expect(status).toBe(422)
-    expect(body.error.message).toContain("import { test, expect } from 'sandbox/test'")
+  it('answers an empty run for a file without tests, and the check says how to start', async () => {
+    const code = `import app from './app'\nexport const unused = app`
+    const { id, status, body } = await runTests(code)
+    expect([status, body.tests]).toEqual([200, []])
+    const graded = await server.api('POST', `/sessions/${id}/grade`)
+    expect(graded.body.tests[0]).toMatchObject({ status: 'fail', message: expect.stringContaining("import { test, expect } from 'sandbox/test'") })
+  })
+
+  it('runs beforeEach and afterEach around each test, and awaits a forgotten .resolves', async () => {
+    const { body } = await runTests(
+      testFile(
+        [
+          `const seen: string[] = []`,
+          `describe('hooks', () => {`,
+          `  beforeEach(() => { seen.push('before') })`,
+          `  afterEach(() => { seen.push('after') })`,
+          `  test('first', () => { expect(seen).toEqual(['before']) })`,
+          `  test('second', () => { expect(seen).toEqual(['before', 'after', 'before']) })`,
+          `})`,
+          `test('forgot await', () => { expect(Promise.resolve(1)).resolves.toBe(2) })`,
+        ].join('\n'),
+      ).replace('{ describe, test, expect }', '{ describe, test, expect, beforeEach, afterEach }'),
+    )
+    expect(body.tests.map((test: { status: string }) => test.status)).toEqual(['pass', 'pass', 'fail'])
+    expect(body.tests[2].message).toBe('expected 1 to be 2 (this assertion was not awaited: write await before expect(...).resolves or .rejects)')
   })
 
   it('stops a test that loops, with the CPU limit', async () => {

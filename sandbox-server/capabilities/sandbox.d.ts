@@ -72,6 +72,10 @@ declare module 'sandbox/test' {
   export const it: typeof test
   /** Groups tests under a name, shown as "group > test". */
   export function describe(name: string, fn: () => void): void
+  /** Runs before each test in the enclosing describe (or the whole file). */
+  export function beforeEach(fn: () => unknown): void
+  /** Runs after each test in the enclosing describe (or the whole file), even one that failed. */
+  export function afterEach(fn: () => unknown): void
 
   export interface Assertion<T = unknown> {
     /** Inverts the matcher: `expect(res.status).not.toBe(500)`. */

@@ -15,6 +15,9 @@ import { join } from 'node:path'
 import type { CheckDefinition } from '../grading/checks.ts'
 import { ChecksModule } from '../content/schemas.ts'
 import { ValidationError, findProblems } from '../validation/index.ts'
+import { parseHints, type Hint } from './hints.ts'
+
+export { parseHints, type Hint }
 
 export const EXERCISES_DIR = fileURLToPath(new URL('../../exercises/', import.meta.url))
 export const EXERCISE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
@@ -26,11 +29,6 @@ export class UnknownExercise extends Error {
   }
 }
 
-export interface Hint {
-  title: string
-  /** Markdown. */
-  text: string
-}
 
 export interface Exercise {
   id: string
@@ -53,15 +51,6 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-/** Splits hints.md into its `## Title` sections, in order. */
-export function parseHints(markdown: string): Hint[] {
-  const hints: Hint[] = []
-  for (const section of markdown.split(/^## /m).slice(1)) {
-    const [title = '', ...body] = section.split('\n')
-    hints.push({ title: title.trim(), text: body.join('\n').trim() })
-  }
-  return hints
-}
 
 /** The ids of every exercise folder, sorted. */
 export async function listExercises(dir = EXERCISES_DIR): Promise<string[]> {

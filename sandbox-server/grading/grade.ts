@@ -11,9 +11,13 @@ import type { TestResult } from '../runtime/prelude/test-library.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
 import type { CheckResult, CheckStatus, SubmissionResult } from './results.ts'
-import { expect } from 'vitest'
+import { chai, expect } from 'vitest'
 
 const OUTPUT_LIMIT = 500
+const MESSAGE_LIMIT = 2000
+// Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
+// Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
+chai.config.truncateThreshold = 600
 
 export interface GradeOptions {
   exercise: Exercise
@@ -56,7 +60,9 @@ function curlFor({ method, path, options }: SentRequest, appUrl: string): string
 
 function formatOutput(entries: LogEntry[]): string | undefined {
   if (entries.length === 0) return undefined
-  const text = entries.map((entry) => `${entry.level === 'log' ? '' : `[${entry.level}] `}${entry.message}`).join('\n')
+  const line = ({ level, message, fields }: LogEntry) =>
+    `${level === 'log' ? '' : `[${level}] `}${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`
+  const text = entries.map(line).join('\n')
   return text.length > OUTPUT_LIMIT ? `${text.slice(0, OUTPUT_LIMIT)}\n… (output truncated)` : text
 }
 
@@ -71,9 +77,13 @@ function toCheckResponse(response: AppResponse): CheckResponse {
   return { status: response.status, headers: new Headers(response.headers), text, json, logs: response.logs }
 }
 
-/** A check's failure message, prefixed with the request that led to it when it is not already. */
+/**
+ * A check's failure message, prefixed with the request that led to it when it is not already,
+ * without Vitest's notes for programmers (" // Object.is equality") and at most MESSAGE_LIMIT long.
+ */
 function failureMessage(error: unknown, last: SentRequest | undefined): string {
-  const message = (error as Error).message ?? String(error)
+  let message = ((error as Error).message ?? String(error)).replace(/ \/\/ Object\.is equality$/, '')
+  if (message.length > MESSAGE_LIMIT) message = `${message.slice(0, MESSAGE_LIMIT)}… (shortened)`
   if (error instanceof CheckFailure || !last?.response) return message
   return `${last.method} ${last.path}${describeBody(last.options)} returned ${last.response.status}: ${message}`
 }

@@ -31,12 +31,15 @@ export function testsPass({ hint = 0 }: { hint?: number } = {}): CheckDefinition
     async run(t) {
       const run = await t.runTests()
       const tests = run.tests ?? t.fail(`Your tests did not finish against the real app: ${run.stopped}`)
-      if (tests.length === 0) t.fail("You have no tests yet: write one with test('what it checks', async () => { ... }).")
+      if (tests.length === 0) {
+        t.fail("You have no tests yet: import { test, expect } from 'sandbox/test' and write one with test('what it checks', async () => { ... }).")
+      }
       const failing = tests.filter((test) => test.status === 'fail')
       if (failing.length) {
         t.fail(
           `${failing.length} of ${plural(tests.length, 'test')} fail against the real app, which has no bugs: ` +
-            `a test that fails on correct code checks the wrong thing (or has a typo).\n${failing.map(describeTest).join('\n')}`,
+            `a test that fails on correct code checks the wrong thing, has a typo, or reuses data another test already created ` +
+            `(every test shares one database: give each its own, such as its own email).\n${failing.map(describeTest).join('\n')}`,
         )
       }
     },

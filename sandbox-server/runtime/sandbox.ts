@@ -224,8 +224,8 @@ export class Sandbox {
 
   /**
    * Runs the tests the learner's module registered with `sandbox/test`, under the same limits
-   * as a request. Resolves to one result per test, in order; throws LimitExceeded when a
-   * budget is spent and LearnerModuleError when the module has no tests.
+   * as a request. Resolves to one result per test, in order (none when the module has no
+   * tests); throws LimitExceeded when a budget is spent.
    */
   async runTests(clockOffsetMs: number): Promise<TestResult[]> {
     return (await this.guard(() =>

@@ -174,6 +174,12 @@ describe('the exercise workspace, beyond the happy path', () => {
     await page.getByRole('button', { name: 'Run checks' }).click()
     await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor({ timeout: 30_000 })
 
+    // Hints come one at a time, the nudge first, whichever hint the failed check points at.
+    const firstProblem = page.locator('[data-ws="checks"] details[open]')
+    await firstProblem.getByRole('button', { name: 'Show a hint' }).click()
+    await firstProblem.locator('.ws-hint[data-hint="1"]').waitFor()
+    expect(await firstProblem.locator('.ws-hint').count()).toBe(1)
+
     await compare.click()
     await page.locator('[data-ws="comparison"] .monaco-diff-editor .editor.modified').waitFor()
     expect(await compare.getAttribute('aria-expanded')).toBe('true')
@@ -271,7 +277,7 @@ describe('a test-writing exercise', () => {
     await page.locator('[data-ws="tests-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
     await page.getByRole('button', { name: 'Run checks' }).click()
     await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
-    expect(await page.locator('[data-ws="checks"] details[data-status="pass"]').count()).toBe(6)
+    expect(await page.locator('[data-ws="checks"] details[data-status="pass"]').count()).toBe(8)
     await page.screenshot({ path: join(screenshots, 'workspace-tests-pass.png'), fullPage: true })
     expect(pageErrors).toEqual([])
     await page.close()

@@ -113,8 +113,8 @@ sandboxGlobal.__sandboxCall = async (path: string, args: unknown[], clockOffset:
 sandboxGlobal.__sandboxTest = async (clockOffset: number): Promise<unknown> => {
   clockOffsetMs = clockOffset
   reopenConsole()
-  if (!runTests) throw new Error("Your file has no tests yet: import { test, expect } from 'sandbox/test' and write one with test('...', async () => { ... })")
-  return await runTests()
+  // A module that never imported sandbox/test has no tests: an empty run, which checks explain.
+  return runTests ? await runTests() : []
 }
 
 sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainResponse> => {

@@ -22,12 +22,18 @@ import {
 chai.use(JestExtend)
 chai.use(JestChaiExpect)
 chai.use(JestAsymmetricMatchers)
+// Whole values in messages ("expected { id: 1, name: 'Ada' } ..."), not a 40-character cut.
+chai.config.truncateThreshold = 600
+
+/** The test running now: `.resolves` / `.rejects` assertions record their promises on it. */
+let current: { promises?: Promise<unknown>[] } | undefined
 
 /** Vitest's `expect` without a test runner around it: the same steps as Vitest's createExpect. */
 function createExpect(): ExpectStatic {
   const expect = ((value: unknown, message?: string) => {
     setState({ assertionCalls: getState(expect).assertionCalls + 1 }, expect)
-    return chai.expect(value, message)
+    const assertion = chai.expect(value, message)
+    return current ? (assertion as unknown as { withTest(test: object): Chai.Assertion }).withTest(current) : assertion
   }) as unknown as ExpectStatic
   Object.assign(expect, chai.expect)
   Object.assign(expect, (globalThis as Record<PropertyKey, unknown>)[ASYMMETRIC_MATCHERS_OBJECT])
@@ -46,7 +52,7 @@ export const expect = createExpect()
 export interface TestResult {
   name: string
   status: 'pass' | 'fail'
-  /** Why it failed: the assertion's message, e.g. "expected 404 to be 200 // Object.is equality". */
+  /** Why it failed: the assertion's message, e.g. "expected 404 to be 200". */
   message?: string
   /** Where in the compiled module it failed (`app.js:L:C`); the host maps it to the learner's file. */
   at?: string
@@ -54,23 +60,57 @@ export interface TestResult {
 }
 
 type TestBody = () => unknown
-const collected: { name: string; body: TestBody }[] = []
-const suites: string[] = []
+interface Suite {
+  name: string
+  beforeEach: TestBody[]
+  afterEach: TestBody[]
+}
+/** The describe blocks open while the module runs; the first is the file itself. */
+const suites: Suite[] = [{ name: '', beforeEach: [], afterEach: [] }]
+const collected: { name: string; body: TestBody; suites: Suite[] }[] = []
 
 /** Registers a test; it runs when the host asks (Run tests, or grading). */
 export function test(name: string, body: TestBody): void {
   if (typeof name !== 'string' || typeof body !== 'function') throw new TypeError('test(name, fn) needs a name and a function')
-  collected.push({ name: [...suites, name].join(' > '), body })
+  collected.push({ name: suites.slice(1).map((suite) => suite.name).concat(name).join(' > '), body, suites: [...suites] })
 }
 export const it = test
 
 /** Groups tests under a name: "cart > totals > adds VAT". */
 export function describe(name: string, body: () => void): void {
-  suites.push(name)
+  suites.push({ name, beforeEach: [], afterEach: [] })
   try {
     body()
   } finally {
     suites.pop()
+  }
+}
+
+/** Runs before each test of the enclosing describe (or of the file). */
+export function beforeEach(hook: TestBody): void {
+  suites.at(-1)!.beforeEach.push(hook)
+}
+
+/** Runs after each test of the enclosing describe (or of the file), even a failed one. */
+export function afterEach(hook: TestBody): void {
+  suites.at(-1)!.afterEach.push(hook)
+}
+
+/** Runs one test with its hooks; a `.resolves` the test forgot to await is awaited here, as Vitest does. */
+async function runOne({ body, suites: open }: (typeof collected)[number]): Promise<void> {
+  current = {}
+  try {
+    for (const suite of open) for (const hook of suite.beforeEach) await hook()
+    await body()
+    if (current.promises?.length) {
+      await Promise.all(current.promises).catch((error: Error) => {
+        error.message += ' (this assertion was not awaited: write await before expect(...).resolves or .rejects)'
+        throw error
+      })
+    }
+  } finally {
+    current = undefined
+    for (const suite of [...open].reverse()) for (const hook of suite.afterEach) await hook()
   }
 }
 
@@ -79,18 +119,19 @@ const COMPILED_POSITION = /\bapp\.js:\d+:\d+/
 /** Runs every collected test in order; a test fails when it throws or its promise rejects. */
 export async function runTests(): Promise<TestResult[]> {
   const results: TestResult[] = []
-  for (const { name, body } of collected) {
+  for (const entry of collected) {
+    const { name } = entry
     const started = Date.now()
     expect.setState({ assertionCalls: 0, currentTestName: name })
     try {
-      await body()
+      await runOne(entry)
       results.push({ name, status: 'pass', durationMs: Date.now() - started })
     } catch (error) {
       const { message, stack } = (error ?? {}) as Error
       results.push({
         name,
         status: 'fail',
-        message: typeof message === 'string' ? message : String(error),
+        message: typeof message === 'string' ? message.replace(' // Object.is equality', '') : String(error),
         at: typeof stack === 'string' ? COMPILED_POSITION.exec(stack)?.[0] : undefined,
         durationMs: Date.now() - started,
       })

@@ -87,6 +87,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   const appUnderTest = appSource ? (JSON.parse(appSource) as string) : undefined
   const runTestsButton = root.querySelector<HTMLButtonElement>('[data-ws="run-tests"]')
   const fileTabs = [...root.querySelectorAll<HTMLButtonElement>('[data-ws="file-tab"]')]
+  const hints = JSON.parse(part(root, 'hints').textContent || '[]') as { title: string; text: string; html?: string }[]
 
   let code = storage.code() ?? ''
   let editor: CodeEditor | null = null
@@ -277,6 +278,36 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     await refreshDatabase()
   }
 
+  /**
+   * The hints for a check that did not pass, one at a time: the exercise's hints in order (a
+   * nudge first) up to the one the check points at, so the first click never gives the answer.
+   */
+  function hintReveal(checkHint: string): HTMLElement {
+    const upTo = hints.findIndex((hint) => hint.text === checkHint)
+    const offered = upTo >= 0 ? hints.slice(0, upTo + 1) : [{ title: 'Hint', text: checkHint, html: undefined }]
+    const box = h('div', { class: 'ws-hints' })
+    const button = h('button', { type: 'button' })
+    let shown = 0
+    const label = () => {
+      button.textContent = shown === 0 ? 'Show a hint' : `Show the next hint (${shown + 1} of ${offered.length})`
+      button.hidden = shown >= offered.length
+    }
+    button.addEventListener('click', () => {
+      const { title, text, html } = offered[shown]!
+      const body = h('div')
+      // html is the site's own hints.md rendered at build time (Workspace.astro), never learner input.
+      if (html) body.innerHTML = html
+      else body.textContent = text
+      box.insertBefore(h('div', { class: 'ws-hint', 'data-hint': String(shown + 1) }, h('h4', {}, title), body), button)
+      shown += 1
+      label()
+      if (!button.hidden) button.focus()
+    })
+    label()
+    box.append(button)
+    return box
+  }
+
   function showResults(result: SubmissionResult) {
     const target = part(root, 'checks')
     const passed = result.tests.filter((test) => test.status === 'pass').length
@@ -296,17 +327,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       if (test.message) body.append(h('pre', {}, test.message))
       if (test.output) body.append(h('p', { class: 'muted' }, 'Your app logged:'), h('pre', {}, test.output))
       if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
-      if (test.hint && test.status !== 'pass') {
-        const hint = h('div', { class: 'ws-hint', hidden: '' })
-        hint.innerText = test.hint
-        const toggle = h('button', { type: 'button', 'aria-expanded': 'false' }, 'Show hint')
-        toggle.addEventListener('click', () => {
-          hint.hidden = !hint.hidden
-          toggle.setAttribute('aria-expanded', String(!hint.hidden))
-          toggle.textContent = hint.hidden ? 'Show hint' : 'Hide hint'
-        })
-        body.append(toggle, hint)
-      }
+      if (test.hint && test.status !== 'pass') body.append(hintReveal(test.hint))
       if (body.childElementCount === 0) body.append(h('p', { class: 'muted' }, `Took ${Math.round(test.durationMs)} ms.`))
       details.append(body)
       list.append(h('li', {}, details))
@@ -355,7 +376,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       }
       list.append(item)
     }
-    const summary = tests.length === 0 ? 'You have no tests yet.' : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
+    const summary = tests.length === 0 ? "You have no tests yet: import { test, expect } from 'sandbox/test' and write one." : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
     const parts: Node[] = [h('p', { class: 'ws-summary', 'data-ws': 'tests-summary', 'data-status': failed ? 'fail' : 'pass' }, summary), list]
     if (logs.length) parts.push(h('h4', {}, 'Logs'), logList(logs))
     part(root, 'tests').replaceChildren(...parts)
