@@ -18,6 +18,7 @@ const preflight = (origin: string, method: string, headers?: string) => ({
 export default defineChecks([
   {
     name: 'A GET from https://app.example.com may be read, with its cookie',
+    hint: 1,
     async run(t) {
       const response = await t.request('GET', '/projects', { headers: { Origin: APP } })
       t.expectStatus(response, 200, 'listing projects works')

@@ -13,12 +13,26 @@ async function placeExpectingRefusal(t: CheckContext, input: unknown, reason: st
 }
 const orderCount = async (t: CheckContext) => Number((await t.db.get('SELECT count(*) AS n FROM orders'))?.n)
 
+/** True for data an object literal makes; false for undefined, errors, arrays and the like. */
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value))
+const show = (value: unknown) => (value instanceof Error ? `an error, "${value.message}"` : value === undefined ? 'undefined' : JSON.stringify(value))
+/** The fields of `actual` that differ from `expected`, each with both values; `exact` also reports extra fields. */
+const wrongFields = (actual: Record<string, unknown>, expected: Record<string, unknown>, exact: boolean) => [
+  ...Object.entries(expected)
+    .filter(([field, value]) => actual[field] !== value)
+    .map(([field, value]) => (field in actual ? `${field} was ${show(actual[field])}, expected ${show(value)}` : `${field} is missing (expected ${show(value)})`)),
+  ...(exact ? Object.keys(actual).filter((field) => !(field in expected)).map((field) => `${field} should not be there (it was ${show(actual[field])})`) : []),
+]
+
 export default defineChecks([
   {
     name: 'ordersRepo.findItem reads an item from the database',
     async run(t) {
       const mug = await t.call('ordersRepo.findItem', 'mug')
-      t.expect(mug, 'ordersRepo.findItem("mug") should answer the row from items: { sku, name, price, stock }').toMatchObject({ sku: 'mug', price: 1200, stock: 2 })
+      if (!isPlainObject(mug)) t.fail(`ordersRepo.findItem("mug") answered ${show(mug)}; it should answer the row from items: { sku, name, price, stock }`)
+      const wrong = wrongFields(mug, { sku: 'mug', name: 'Stoneware mug', price: 1200, stock: 2 }, false)
+      if (wrong.length > 0) t.fail(`ordersRepo.findItem("mug") should answer the row from items, { sku, name, price, stock }, but ${wrong.join('; ')}. Select every column it needs`)
       const missing = await t.call('ordersRepo.findItem', 'unicorn')
       t.expect(missing ?? undefined, 'ordersRepo.findItem("unicorn") should answer undefined (there is no such row), not throw: deciding what a missing item means is the service\'s job').toBeUndefined()
     },
@@ -55,7 +69,12 @@ export default defineChecks([
       ]
       for (const [input, reason, why] of cases) {
         const result = await placeExpectingRefusal(t, input, reason)
-        t.expect(result, `orderService.place(${JSON.stringify(input)}) should answer { ok: false, reason: "${reason}" } because ${why}. Return the failure as plain data: a thrown error or a class instance does not reach the caller as data`).toEqual({ ok: false, reason })
+        const call = `orderService.place(${JSON.stringify(input)})`
+        if (!isPlainObject(result)) {
+          t.fail(`${call} answered ${show(result)}; expected { ok: false, reason: "${reason}" } because ${why}. Return the failure as plain data: a thrown error or a class instance does not reach the caller as data`)
+        }
+        const wrong = wrongFields(result, { ok: false, reason }, true)
+        if (wrong.length > 0) t.fail(`${call} should answer { ok: false, reason: "${reason}" } because ${why}, but ${wrong.join('; ')}`)
       }
       t.expect(await orderCount(t), 'a refused order must not insert a row into orders').toBe(ordersBefore)
       t.expect(await stock(t, 'tea'), 'a refused order must not change the stock').toBe(teaBefore)

@@ -26,7 +26,7 @@ app.post('/orders', async (c) => {
     return c.json({ error: 'quantity must be a whole number of at least 1' }, 400)
   }
   const row = typeof item === 'string'
-    ? db.get<{ sku: string; price: number; stock: number }>('SELECT sku, price, stock FROM items WHERE sku = ?', [item])
+    ? db.get<{ sku: string; name: string; price: number; stock: number }>('SELECT sku, name, price, stock FROM items WHERE sku = ?', [item])
     : undefined
   if (!row) return c.json({ error: `there is no item ${JSON.stringify(item)}` }, 404)
   if (row.stock < quantity) return c.json({ error: `only ${row.stock} left in stock` }, 409)

@@ -7,7 +7,7 @@ const expectMoney = (t: CheckContext, response: CheckResponse, expected: Money, 
   t.expectStatus(response, 200, 'the cart is valid')
   for (const field of ['subtotal', 'discount', 'shipping', 'total'] as const) {
     const cents = expected[field]
-    t.expect(response.json?.[field], `${because}; so ${field} should be ${cents} (${(cents / 100).toFixed(2)})`).toBe(cents)
+    t.expect(response.json?.[field], `${because}, so the ${field} should be ${cents} (${(cents / 100).toFixed(2)}).`).toBe(cents)
   }
 }
 
