@@ -45,6 +45,17 @@ async function pollUntilDone(t: CheckContext, jobId: string) {
   )
 }
 
+/** Expects a finished job's answer to hold the report for `year`, parsed from its JSON text. */
+async function expectReportFor(t: CheckContext, job: any, year: number, message: string) {
+  if (typeof job?.result === 'string') {
+    t.fail(
+      `GET /jobs/:id answered a result that is a string (${job.result.slice(0, 30)}...), not an object: ` +
+        'parse the stored JSON with JSON.parse(job.result) before answering.',
+    )
+  }
+  t.expect(job, message).toEqual({ status: 'done', result: await expectedReport(t, year) })
+}
+
 export default defineChecks([
   {
     name: 'POST /reports answers 202 Accepted with a jobId and a Location header',
@@ -69,10 +80,7 @@ export default defineChecks([
     requires: ['The job is stored in the jobs table'],
     async run(t) {
       const job = await pollUntilDone(t, String(t.state.jobId))
-      t.expect(job, 'a done job should answer { status: "done", result: <the report for 2024> }').toEqual({
-        status: 'done',
-        result: await expectedReport(t, 2024),
-      })
+      await expectReportFor(t, job, 2024, 'a done job should answer { status: "done", result: <the report for 2024> }')
     },
   },
   {
@@ -110,14 +118,8 @@ export default defineChecks([
       const first = await startReport(t, 2023)
       const second = await startReport(t, 2025)
       t.expect(second, 'each POST /reports should create a new job with a new id').not.toBe(first)
-      t.expect(await pollUntilDone(t, first), `job ${first} should hold the report for 2023`).toEqual({
-        status: 'done',
-        result: await expectedReport(t, 2023),
-      })
-      t.expect(await pollUntilDone(t, second), `job ${second} should hold the report for 2025`).toEqual({
-        status: 'done',
-        result: await expectedReport(t, 2025),
-      })
+      await expectReportFor(t, await pollUntilDone(t, first), 2023, `job ${first} should hold the report for 2023`)
+      await expectReportFor(t, await pollUntilDone(t, second), 2025, `job ${second} should hold the report for 2025`)
     },
   },
 ])

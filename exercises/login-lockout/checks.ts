@@ -40,7 +40,7 @@ export default defineChecks([
   {
     name: 'A locked answer says how many seconds to wait (Retry-After)',
     requires: [LOCKED],
-    hint: 2,
+    hint: 1,
     async run(t) {
       const response = await login(t, 'grace', 'sesame')
       t.expectStatus(response, 423, 'grace is still locked')
@@ -72,7 +72,30 @@ export default defineChecks([
     },
   },
   {
+    name: 'After the lock ends, the user gets three fresh tries',
+    requires: ['The lock lasts 15 minutes, then the right password works again'],
+    hint: 1,
+    async run(t) {
+      for (const attempt of [1, 2, 3]) {
+        const response = await login(t, 'grace', `guess ${attempt}`)
+        t.expectStatus(response, 401, `wrong password number ${attempt} for grace since her last successful login`)
+      }
+      t.clock.advance(15 * MINUTE + 1000)
+      for (const attempt of [1, 2, 3]) {
+        const response = await login(t, 'grace', `late guess ${attempt}`)
+        t.expectStatus(
+          response,
+          401,
+          `grace's second lock is over, and this is only her wrong password number ${attempt} since it ended: when you lock the account, set failed_attempts back to 0, so after the lock she gets three fresh tries`,
+        )
+      }
+      const right = await login(t, 'grace', 'sesame')
+      t.expectStatus(right, 423, 'grace made three wrong passwords in a row since her lock ended, so she is locked again (does the count start again at 0 when you lock?)')
+    },
+  },
+  {
     name: 'A successful login resets the count of failures',
+    requires: [LOCKED],
     hint: 2,
     async run(t) {
       const first = await login(t, 'ada', 'correct horse')

@@ -61,7 +61,7 @@ export default defineChecks([
   },
   {
     name: 'Invalid page or pageSize values answer 400',
-    hint: 2,
+    hint: 1,
     async run(t) {
       const cases: [string, string][] = [
         ['page=0', 'pages start at 1'],

@@ -1,4 +1,4 @@
-import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
+import { defineChecks, type CheckContext, type CheckResponse } from '../../sandbox-server/grading/index.ts'
 
 const PASSWORDS: Record<string, string> = { ada: 'correct horse', grace: 'sesame', linus: 'hunter2' }
 const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
@@ -9,6 +9,15 @@ async function login(t: CheckContext, username: string): Promise<string> {
   t.expectStatus(response, 200, `${username}'s password is right (POST /login came with the starter: keep it working)`)
   t.expect(response.json?.token, 'POST /login should answer { token }').toEqual(t.expect.any(String))
   return response.json.token
+}
+
+/** Fails with a teaching message when a 401 comes without `WWW-Authenticate: Bearer`. */
+function expectBearerChallenge(t: CheckContext, response: CheckResponse, sent: string) {
+  const challenge = response.headers.get('www-authenticate')
+  if (challenge === null) {
+    t.fail(`${sent} answered 401 but without a WWW-Authenticate header: set it with c.header('WWW-Authenticate', 'Bearer') before returning`)
+  }
+  t.expect(challenge, 'a 401 should say how to authenticate, with the header WWW-Authenticate: Bearer').toMatch(/^Bearer\b/i)
 }
 
 const article = (t: CheckContext, id: number) => t.db.get('SELECT id, title FROM articles WHERE id = ?', [id])
@@ -26,13 +35,11 @@ export default defineChecks([
   {
     name: 'No token: 401 with a WWW-Authenticate header',
     weight: 2,
+    hint: 1,
     async run(t) {
       const response = await t.request('GET', '/articles')
       t.expectStatus(response, 401, 'there is no Authorization header: the server does not know who is asking')
-      t.expect(
-        response.headers.get('www-authenticate'),
-        'a 401 should say how to authenticate, with the header WWW-Authenticate: Bearer (c.header(...) before returning)',
-      ).toMatch(/^Bearer\b/i)
+      expectBearerChallenge(t, response, 'GET /articles without a token')
       const garbage = await t.request('GET', '/articles', { headers: bearer('not-a-token') })
       t.expectStatus(garbage, 401, '"not-a-token" is not a valid token')
     },
@@ -91,7 +98,7 @@ export default defineChecks([
         json: { title: 'Too late', body: 'This token expired a minute ago.' },
       })
       t.expectStatus(response, 401, 'grace\'s token expired one minute ago (the clock was moved 16 minutes on): she must log in again')
-      t.expect(response.headers.get('www-authenticate'), 'every 401 should carry WWW-Authenticate: Bearer').toMatch(/^Bearer\b/i)
+      expectBearerChallenge(t, response, 'PUT /articles/1 with an expired token')
       t.expect(await article(t, 1), 'the expired token must not change article 1').toEqual({ id: 1, title: 'Welcome to the newsroom' })
     },
   },

@@ -44,9 +44,14 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const before = await t.db.get('SELECT count(*) AS n FROM todos')
-      const response = await t.request('POST', '/todos', { json: { title: '' } })
-      t.expectStatus(response, 400, 'a todo needs a title: the client sent bad input, so the answer is 400 Bad Request')
-      t.expect(response.json, 'the body should be { "error": "..." } explaining what is wrong').toEqual({ error: t.expect.any(String) })
+      for (const [title, because] of [
+        ['', 'a todo needs a title: the client sent bad input, so the answer is 400 Bad Request'],
+        ['   ', 'a title of only spaces is blank too (trim it before you check it)'],
+      ]) {
+        const response = await t.request('POST', '/todos', { json: { title } })
+        t.expectStatus(response, 400, because)
+        t.expect(response.json, 'the body should be { "error": "..." } explaining what is wrong').toEqual({ error: t.expect.any(String) })
+      }
       const after = await t.db.get('SELECT count(*) AS n FROM todos')
       t.expect(after, 'a rejected todo must not be stored in the todos table').toEqual(before)
     },

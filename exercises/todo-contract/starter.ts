@@ -5,7 +5,8 @@ import { db } from 'sandbox'
 //   GET  /todos      -> 200  [{ id, title, done }, ...]
 //   GET  /todos/:id  -> 200  { id, title, done }      or 404 { error } for an unknown id
 //   POST /todos      -> 201  { id, title, done: false } from { "title": "..." },
-//                       or 400 { error } when the title is missing or empty (and nothing is stored)
+//                       or 400 { error } when the title is missing, empty or only spaces
+//                       (and nothing is stored)
 // `done` is a boolean in JSON; the table stores it as 0 or 1:
 //   todos(id INTEGER PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0)
 const app = new Hono()
