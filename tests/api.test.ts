@@ -101,6 +101,16 @@ export default app`)
     expect(broken.body.error).toMatchObject({ code: 'app_error', message: "TypeError: Cannot read properties of null (reading 'boom') (at app.ts:3:6)" })
   })
 
+  it('words errors with the names the learner wrote, not the bundler’s', async () => {
+    const id = await server.createApp(`import { Hono } from 'hono'
+import { cache } from 'sandbox'
+const app = new Hono()
+app.get('/', (c) => c.json((cache as any).remove('x')))
+export default app`)
+    const { body } = await server.send(id, { path: '/' })
+    expect(body.logs[0].message).toMatch(/^TypeError: cache\.remove is not a function\n/)
+  })
+
   it('resets the database to its seed while keeping the code', async () => {
     const id = await server.createApp(notesApp)
     await server.send(id, { method: 'POST', path: '/notes', body: { body: 'x' } })

@@ -82,7 +82,10 @@ function toCheckResponse(response: AppResponse): CheckResponse {
  * without Vitest's notes for programmers (" // Object.is equality") and at most MESSAGE_LIMIT long.
  */
 function failureMessage(error: unknown, last: SentRequest | undefined): string {
-  let message = ((error as Error).message ?? String(error)).replace(/ \/\/ Object\.is equality$/, '')
+  let message = ((error as Error).message ?? String(error))
+    .replace(/ \/\/ Object\.is equality$/, '')
+    // Vitest prints toBe(0) as "+0" (it tells +0 from -0); learners wrote 0.
+    .replace(/(^|[\s([{,])\+0(?=$|[\s)\]},])/g, '$10')
   if (message.length > MESSAGE_LIMIT) message = `${message.slice(0, MESSAGE_LIMIT)}… (shortened)`
   if (error instanceof CheckFailure || !last?.response) return message
   return `${last.method} ${last.path}${describeBody(last.options)} returned ${last.response.status}: ${message}`

@@ -17,6 +17,7 @@ import { buildPrelude, buildTestLibrary } from './prelude/build.ts'
 import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
 import type { TestResult } from './prelude/test-library.ts'
 import type { CompiledModule } from './compile.ts'
+import { learnerNames } from './stack.ts'
 import { LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
@@ -351,7 +352,8 @@ export class Sandbox {
  * host frames.
  */
 function learnerMessage(error: unknown): string {
-  const { name, message, stack } = error as Error
+  const { name, stack } = error as Error
+  const message = learnerNames((error as Error)?.message)
   const where = typeof stack === 'string' ? /\bapp\.js:\d+:\d+/.exec(stack)?.[0] : undefined
   return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}${where ? ` (at ${where})` : ''}`
 }

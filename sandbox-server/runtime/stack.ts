@@ -9,6 +9,14 @@ import { LEARNER_FILENAME } from './compile.ts'
 const COMPILED_POSITION = /\bapp\.js:(\d+):(\d+)/g
 const PRELUDE_FRAME = /^\s*at .*sandbox:prelude.*$\n?/gm
 
+/**
+ * The names the learner wrote, not the bundler's: esbuild turns `cache.remove(...)` into
+ * `import_sandbox.cache.remove(...)`, and that is how V8 words the TypeError.
+ */
+export function learnerNames<T>(text: T): T {
+  return (typeof text === 'string' ? text.replace(/\(0, import_[\w$]+\.([\w$]+)\)/g, '$1').replace(/\bimport_[\w$]+\./g, '') : text) as T
+}
+
 export interface StackMapper {
   (text: string): string
 }
@@ -20,7 +28,8 @@ export interface StackMapper {
  */
 export function createStackMapper(sourceMap: string): StackMapper {
   let map: TraceMap | undefined
-  return (text) => {
+  return (raw) => {
+    const text = learnerNames(raw)
     if (!text.includes('app.js:') && !text.includes('sandbox:prelude')) return text
     map ??= new TraceMap(sourceMap)
     return text

@@ -22,6 +22,7 @@ declare global {
       serverMarkers(): { line: number; column: number; message: string }[]
       comparison(): { original: string; modified: string } | null
       shownFile(): string
+      typeMarkers(): { line: number; message: string }[]
     }
   }
 }
@@ -260,6 +261,14 @@ describe('a test-writing exercise', () => {
     await page.getByRole('tab', { name: /app\.test\.ts/ }).click()
     expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(starter)
 
+    // The editor resolves './app' and 'sandbox/test': a planted type error is the only problem it reports.
+    const typeError = `${starter}\nconst wrong: number = 'not a number'\n`
+    await page.evaluate((code) => window.__workspace!.setCode(code), typeError)
+    await page.waitForFunction(() => window.__workspace!.typeMarkers().length > 0, undefined, { timeout: 30_000 })
+    const markers = await page.evaluate(() => window.__workspace!.typeMarkers())
+    expect(markers).toContainEqual({ line: typeError.split('\n').length - 1, message: "Type 'string' is not assignable to type 'number'." })
+    expect(markers.filter((marker) => marker.line !== typeError.split('\n').length - 1)).toEqual([])
+
     // A failing test names itself and its line, and the line button shows it in the editor.
     const failing = `${starter}\ntest('Grace is missing', async () => {\n  expect((await app.request('/users/1')).status).toBe(404)\n})\n`
     const line = failing.split('\n').findIndex((text) => text.includes('toBe(404)')) + 1
@@ -279,6 +288,11 @@ describe('a test-writing exercise', () => {
     await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
     expect(await page.locator('[data-ws="checks"] details[data-status="pass"]').count()).toBe(8)
     await page.screenshot({ path: join(screenshots, 'workspace-tests-pass.png'), fullPage: true })
+
+    // Editing the code marks both results as out of date until they run again.
+    await page.evaluate((code) => window.__workspace!.setCode(`${code}\n// one more line\n`), testsSolution)
+    await page.locator('[data-ws="checks-stale"]').waitFor()
+    await page.locator('[data-ws="tests-stale"]').waitFor()
     expect(pageErrors).toEqual([])
     await page.close()
   }, 90_000)

@@ -27,6 +27,8 @@ ts.typescriptDefaults.setCompilerOptions({
   lib: ['esnext', 'dom', 'dom.iterable'],
 })
 for (const { path, content } of editorTypeLibraries()) ts.typescriptDefaults.addExtraLib(content, path)
+// Every model, not only the one on screen, so app.test.ts resolves `import app from './app'`.
+ts.typescriptDefaults.setEagerModelSync(true)
 
 const darkScheme = matchMedia('(prefers-color-scheme: dark)')
 const theme = () => (darkScheme.matches ? 'vs-dark' : 'vs')
@@ -66,6 +68,8 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
     scrollBeyondLastLine: false,
     tabSize: 2,
     tabFocusMode: tabMovesFocus,
+    // Lessons are read on laptops and phones: wrap long lines instead of hiding them.
+    wordWrap: 'on',
     ariaLabel: learnerLabel,
   })
   model.onDidChangeContent(() => onChange(model.getValue()))
@@ -78,8 +82,6 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
     editor.setModel(showApp ? appModel : model)
     editor.updateOptions({
       readOnly: showApp,
-      // app.ts is read, not edited: wrap its long comment lines instead of scrolling sideways.
-      wordWrap: showApp ? 'on' : 'off',
       ariaLabel: showApp ? 'app.ts, the app under test (read-only).' : learnerLabel,
     })
   }
@@ -154,6 +156,9 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
         },
       }
     },
+    /** The editor's own TypeScript diagnostics on the learner's file (for tests). */
+    typeMarkers: () =>
+      monaco.editor.getModelMarkers({ resource: model.uri }).filter((marker) => marker.owner !== 'sandbox').map(({ startLineNumber, message }) => ({ line: startLineNumber, message })),
     /** The server's compile errors currently shown as markers (for tests). */
     serverMarkers: () =>
       monaco.editor.getModelMarkers({ resource: model.uri, owner: 'sandbox' }).map(({ startLineNumber, startColumn, message }) => ({ line: startLineNumber, column: startColumn, message })),

@@ -26,6 +26,8 @@ export interface WorkspaceTestHook {
   comparison(): { original: string; modified: string } | null
   /** The file the editor shows: app.ts, or app.test.ts / app.ts in a test-writing exercise. */
   shownFile(): string
+  /** The editor's TypeScript diagnostics on the learner's file. */
+  typeMarkers(): { line: number; message: string }[]
 }
 
 /** The element with `data-ws="<name>"` inside the workspace. */
@@ -81,6 +83,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     compare: part<HTMLButtonElement>(root, 'compare'),
     closeCompare: part<HTMLButtonElement>(root, 'close-compare'),
   }
+  // Opened with the button: the editor takes the focus the button had.
+  const openedByButton = document.activeElement === buttons.start
   buttons.start.hidden = true
   // A test-writing exercise (Workspace.astro): the app under test, its file tab and Run tests.
   const appSource = root.querySelector('[data-ws="app-under-test"]')?.textContent
@@ -109,6 +113,17 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   function codeChanged(text: string) {
     code = text
     storage.saveCode(text)
+    markResultsStale()
+  }
+
+  /** Results shown for older code stay readable, dimmed, under a note saying they are out of date. */
+  function markResultsStale() {
+    for (const name of ['checks', 'tests']) {
+      const panel = root.querySelector<HTMLElement>(`[data-ws="${name}"]`)
+      if (!panel || panel.dataset.stale === 'true' || !panel.querySelector('[data-status]')) continue
+      panel.dataset.stale = 'true'
+      panel.prepend(h('p', { class: 'ws-stale', 'data-ws': `${name}-stale` }, 'Your code changed since this run: run again to see where it stands.'))
+    }
   }
 
   function setCode(text: string) {
@@ -142,7 +157,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function requestHeaders(): Record<string, string> {
     const headers = parseHeaders(headersInput.value)
-    if (bodyInput.value.trim() && !headers['content-type']) headers['content-type'] = 'application/json'
+    const sendsBody = bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD'
+    if (sendsBody && !headers['content-type']) headers['content-type'] = 'application/json'
     return headers
   }
 
@@ -332,6 +348,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       details.append(body)
       list.append(h('li', {}, details))
     }
+    target.dataset.stale = 'false'
     target.replaceChildren(h('p', { class: `ws-summary status-${result.status}`, 'data-ws': 'checks-summary', 'data-status': result.status }, summary), list)
   }
 
@@ -379,6 +396,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     const summary = tests.length === 0 ? "You have no tests yet: import { test, expect } from 'sandbox/test' and write one." : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
     const parts: Node[] = [h('p', { class: 'ws-summary', 'data-ws': 'tests-summary', 'data-status': failed ? 'fail' : 'pass' }, summary), list]
     if (logs.length) parts.push(h('h4', {}, 'Logs'), logList(logs))
+    part(root, 'tests').dataset.stale = 'false'
     part(root, 'tests').replaceChildren(...parts)
   }
 
@@ -515,6 +533,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     serverMarkers: () => editor?.serverMarkers() ?? [],
     comparison: () => comparison?.texts() ?? null,
     shownFile: () => editor?.shownFile() ?? (appUnderTest === undefined ? 'app.ts' : 'app.test.ts'),
+    typeMarkers: () => editor?.typeMarkers() ?? [],
   }
 
   // Start Monaco's download now; a session (and the starter) is needed before it can show code.
@@ -548,6 +567,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     setStatus('The editor could not load. Reload the page to try again.', 'error')
     throw error
   }
+  if (openedByButton) editor.focus()
   buttons.reset.disabled = false
   buttons.refreshDb.disabled = false
   buttons.send.disabled = false
