@@ -293,6 +293,19 @@ describe('lessons:new', () => {
     expect((await checkCourse({ rootDir: root, sessions })).map(formatProblem)).toEqual([])
   })
 
+  it('scaffolds a test-writing exercise whose tests are graded against mutants, green as it stands', async () => {
+    const root = await createCourse({})
+    const { created } = await scaffoldLesson({ role: '09-debugging-detective', slug: 'test-the-doubler', rootDir: root, tests: true })
+    expect(created.filter((file) => file.startsWith('exercises/'))).toEqual([
+      'exercises/test-the-doubler/app.ts',
+      'exercises/test-the-doubler/starter.ts',
+      'exercises/test-the-doubler/solution.ts',
+      'exercises/test-the-doubler/checks.ts',
+      'exercises/test-the-doubler/hints.md',
+    ])
+    expect((await checkCourse({ rootDir: root, sessions })).map(formatProblem)).toEqual([])
+  })
+
   it('refuses to overwrite or to guess', async () => {
     const root = await createCourse({ 'lessons/03-database-whisperer/role.md': role('Database whisperer', 3) })
     await scaffoldLesson({ role: 'database-whisperer', slug: 'taken', rootDir: root })

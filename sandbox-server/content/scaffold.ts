@@ -2,7 +2,9 @@
  * `npm run lessons:new -- <role> <slug>`: a new lesson folder and its exercise from the files in
  * `template/`, numbered after the role's last lesson. The template passes `lessons:check` as it
  * stands (its starter fails the template check, its solution passes), so an instructor starts
- * from something green and changes one piece at a time. It never overwrites anything.
+ * from something green and changes one piece at a time. It never overwrites anything. With
+ * `--tests` the exercise is a test-writing one (template/tests/): app.ts under test, and checks
+ * that grade the learner's tests against mutants of it.
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
@@ -14,6 +16,8 @@ import { NUMBERED_FOLDER, PROJECT_ROOT } from './lessons.ts'
 const TEMPLATE_DIR = fileURLToPath(new URL('./template/', import.meta.url))
 const GRADING_MODULE = fileURLToPath(new URL('../grading/index.ts', import.meta.url))
 const EXERCISE_FILES = ['starter.ts', 'solution.ts', 'checks.ts', 'hints.md', 'seed.sql'] as const
+/** A test-writing exercise (`--tests`): the learner writes tests for app.ts; see template/tests/. */
+const TEST_EXERCISE_FILES = ['app.ts', 'starter.ts', 'solution.ts', 'checks.ts', 'hints.md'] as const
 
 /** The request cannot be carried out as asked; the message says why and what to do. */
 export class ScaffoldRefused extends Error {
@@ -31,6 +35,8 @@ export interface ScaffoldOptions {
   lessonsDir?: string
   /** Default: `<rootDir>/exercises`. */
   exercisesDir?: string
+  /** A test-writing exercise: the learner writes the tests, graded against mutants of app.ts. */
+  tests?: boolean
 }
 
 export interface ScaffoldResult {
@@ -99,6 +105,7 @@ export async function scaffoldLesson({
   rootDir = PROJECT_ROOT,
   lessonsDir = join(rootDir, 'lessons'),
   exercisesDir = join(rootDir, 'exercises'),
+  tests = false,
 }: ScaffoldOptions): Promise<ScaffoldResult> {
   if (!new RegExp(SLUG_PATTERN).test(slug) || !EXERCISE_ID_PATTERN.test(slug)) {
     throw new ScaffoldRefused(`"${slug}" is not a slug: use lowercase words joined by dashes (at most 64 characters), e.g. "joins-without-tears"`)
@@ -135,6 +142,8 @@ export async function scaffoldLesson({
 
   await mkdir(exerciseDir, { recursive: true })
   const gradingModule = relative(exerciseDir, GRADING_MODULE).split(sep).join('/')
-  for (const file of EXERCISE_FILES) await write(join(exerciseDir, file), await fillTemplate(file, { gradingModule }))
+  for (const file of tests ? TEST_EXERCISE_FILES : EXERCISE_FILES) {
+    await write(join(exerciseDir, file), await fillTemplate(tests ? `tests/${file}` : file, { gradingModule }))
+  }
   return { created, lessonFile, exerciseDir }
 }
