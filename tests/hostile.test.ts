@@ -103,11 +103,14 @@ describe('limits stop runaway code with a clear message', () => {
     await expectBystanderServed()
   })
 
-  it('refuses array buffers past the memory limit', async () => {
-    // isolated-vm refuses the allocation with a RangeError, which Hono's error handler answers as a 500.
-    const { body } = await run(`const hoard = []; while (true) hoard.push(new Float64Array(1 << 20))`)
-    expect(body.status).toBe(500)
-    expect(body.logs[0].message).toMatch(/^RangeError: Array buffer allocation failed/)
+  it.each([
+    ['a hoard of typed arrays', `const hoard = []; while (true) hoard.push(new Float64Array(1 << 20))`],
+    ['a response too big to encode', `return c.text('x'.repeat(50_000_000))`],
+  ])('reports array buffers past the memory limit as the memory limit: %s', async (_name, body) => {
+    // isolated-vm refuses the allocation with a RangeError; Hono's error handler would answer a bare 500.
+    const { body: response } = await run(body)
+    expect(response.error).toMatchObject({ code: 'limit_exceeded', limit: 'memory' })
+    expect(response.error.message).toMatch(/more than 64 MB of memory/)
     await expectBystanderServed()
   })
 

@@ -108,6 +108,9 @@ async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, 
   return compiled
 }
 
+/** V8's words when isolated-vm refuses an ArrayBuffer past the isolate's memory limit. */
+const BUFFER_REFUSED = 'Array buffer allocation failed'
+
 const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
   cpu: ({ cpuMs }) => `Your code ran longer than ${cpuMs / 1000} s of CPU time: look for an infinite loop, or a loop that does far more work than needed.`,
   memory: ({ memoryMb }) => `Your code used more than ${memoryMb} MB of memory: look for an array or string that keeps growing.`,
@@ -127,6 +130,8 @@ export class Sandbox {
   private hostMs = 0
   private hostCallStartedAt: number | undefined
   private stoppedBy: LimitExceeded | undefined
+  /** An ArrayBuffer was refused for memory during the current run (see callCapability). */
+  private bufferRefused = false
   private activeRuns = 0
   private lastHeapBytes = 0
   private backgroundCpuMs = 0
@@ -307,18 +312,20 @@ export class Sandbox {
     this.activeRuns++
     try {
       const result = await work()
+      if (this.bufferRefused) this.stop('memory')
       // A run can finish just after spending its budget (a slow host call, then a quick return).
       if (!this.isolate.isDisposed && usedCpu() >= cpuMs) this.stop('cpu')
       if (this.isolate.isDisposed) throw limitError()
       return result
     } catch (error) {
       // isolated-vm refuses an ArrayBuffer past the limit with an error the app could catch.
-      if ((error as Error)?.message?.includes('Array buffer allocation failed')) this.stop('memory')
+      if (this.bufferRefused || (error as Error)?.message?.includes(BUFFER_REFUSED)) this.stop('memory')
       if (this.isolate.isDisposed) throw limitError()
       if (error instanceof LearnerModuleError) throw error
       throw new LearnerModuleError(learnerMessage(error))
     } finally {
       this.activeRuns--
+      this.bufferRefused = false
       clearTimeout(timer)
     }
   }
@@ -328,6 +335,9 @@ export class Sandbox {
     const started = performance.now()
     this.hostCallStartedAt = started
     try {
+      // Hono answers a refused ArrayBuffer with a 500 and logs it: that is the memory limit, so
+      // end the run as one (stopping here, inside the isolate's call, is not safe).
+      if (capability === 'log' && typeof args?.[1] === 'string' && args[1].includes(BUFFER_REFUSED)) this.bufferRefused = true
       const fn = Object.hasOwn(capabilities, capability) ? capabilities[capability]![method] : undefined
       if (typeof fn !== 'function' || !Object.hasOwn(capabilities[capability]!, method)) {
         return { err: { name: 'TypeError', message: `sandbox.${capability}.${method} does not exist` } }
