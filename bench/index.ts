@@ -50,7 +50,12 @@ const send = (id: string, path: string) => api('POST', `/sessions/${id}/requests
 /** RSS of the server process and of its SQLite child processes, in bytes. */
 function rssOf(pid: number): { server: number; children: number } {
   const rss = (one: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${one}/status`, 'utf8'))![1]) * 1024
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString().trim().split(/\s+/).filter(Boolean).map(Number)
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
+    .toString()
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
   return { server: rss(pid), children: children.reduce((sum, one) => sum + rss(one), 0) }
 }
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`
@@ -180,7 +185,6 @@ try {
   }
   report('infinite loop stopped after', ms(median(loopStops)), '<= 1,100 ms median')
   report('p99 of another learner while a loop runs', ms(percentile(bystanderLatency, 99)), '<= 20 ms')
-
 } finally {
   server.kill('SIGTERM')
 }

@@ -39,7 +39,10 @@ const server = serve({ fetch: app.fetch, port }, (info) => {
 
 function shutdown() {
   server.close()
-  void sessions.dispose().then(() => db.dispose()).finally(() => process.exit(0))
+  void sessions
+    .dispose()
+    .then(() => db.dispose())
+    .finally(() => process.exit(0))
 }
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)

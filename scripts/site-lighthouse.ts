@@ -23,7 +23,12 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium'
 const runs = Number(process.env.RUNS ?? 3)
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'] as const
-const metrics = { 'first-contentful-paint': 'FCP', 'largest-contentful-paint': 'LCP', 'total-blocking-time': 'TBT', 'cumulative-layout-shift': 'CLS' } as const
+const metrics = {
+  'first-contentful-paint': 'FCP',
+  'largest-contentful-paint': 'LCP',
+  'total-blocking-time': 'TBT',
+  'cumulative-layout-shift': 'CLS',
+} as const
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -52,8 +57,12 @@ async function startServer(port: number): Promise<ChildProcess> {
 /** The site path of the first lesson (in folder order) that has an exercise. */
 function firstExerciseLesson(): string {
   const lessonsDir = join(root, 'lessons')
-  for (const role of readdirSync(lessonsDir).filter((name) => /^\d+-/.test(name)).sort()) {
-    for (const lesson of readdirSync(join(lessonsDir, role)).filter((name) => /^\d+-/.test(name)).sort()) {
+  for (const role of readdirSync(lessonsDir)
+    .filter((name) => /^\d+-/.test(name))
+    .sort()) {
+    for (const lesson of readdirSync(join(lessonsDir, role))
+      .filter((name) => /^\d+-/.test(name))
+      .sort()) {
       const file = join(lessonsDir, role, lesson, 'lesson.md')
       if (existsSync(file) && /^exercise:\s*\S/m.test(readFileSync(file, 'utf8'))) {
         return `/roles/${role.replace(/^\d+-/, '')}/${lesson.replace(/^\d+-/, '')}/`
@@ -117,7 +126,12 @@ try {
     const measured: Record<string, number[]> = Object.fromEntries(Object.keys(metrics).map((name) => [name, []]))
     const problems = new Map<string, string>()
     for (let run = 0; run < runs; run += 1) {
-      const result = await lighthouse(`http://127.0.0.1:${port}${path}`, { port: chrome.port, logLevel: 'error', output: 'json', onlyCategories: [...categories] })
+      const result = await lighthouse(`http://127.0.0.1:${port}${path}`, {
+        port: chrome.port,
+        logLevel: 'error',
+        output: 'json',
+        onlyCategories: [...categories],
+      })
       if (!result) throw new Error(`Lighthouse returned nothing for ${path}`)
       const { lhr } = result
       if (lhr.runtimeError) throw new Error(`Lighthouse could not audit ${path}: ${lhr.runtimeError.message}`)
@@ -126,7 +140,8 @@ try {
       for (const name of categories) {
         for (const ref of lhr.categories[name]?.auditRefs ?? []) {
           const audit = lhr.audits[ref.id]
-          if (ref.weight > 0 && audit && audit.score !== null && audit.score < 0.9) problems.set(ref.id, `${name}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`)
+          if (ref.weight > 0 && audit && audit.score !== null && audit.score < 0.9)
+            problems.set(ref.id, `${name}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`)
         }
       }
     }
@@ -134,12 +149,17 @@ try {
     for (const name of categories) console.log(`  ${name.padEnd(15)} ${median(scores[name]!)}   runs: ${scores[name]!.join(', ')}`)
     console.log(
       `  ${Object.entries(metrics)
-        .map(([id, label]) => `${label} ${id === 'cumulative-layout-shift' ? median(measured[id]!).toFixed(3) : `${Math.round(median(measured[id]!))} ms`}`)
+        .map(
+          ([id, label]) =>
+            `${label} ${id === 'cumulative-layout-shift' ? median(measured[id]!).toFixed(3) : `${Math.round(median(measured[id]!))} ms`}`,
+        )
         .join(' · ')}`,
     )
     for (const problem of problems.values()) console.log(`  to look at: ${problem}`)
     const js = initialScriptBytes(path)
-    console.log(`  JavaScript before the workspace loads: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KB, ${(js.gzip / 1024).toFixed(1)} KB gzipped`)
+    console.log(
+      `  JavaScript before the workspace loads: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KB, ${(js.gzip / 1024).toFixed(1)} KB gzipped`,
+    )
   }
 } finally {
   chrome.kill()

@@ -62,10 +62,17 @@ describe('routing and CRUD through the API', () => {
     for (const body of ['a', 'b', 'c']) await server.send(id, { method: 'POST', path: '/notes', body: { body } })
     const tables = await server.api('GET', `/sessions/${id}/db`)
     expect(tables.body.tables).toEqual([
-      expect.objectContaining({ name: 'notes', rowCount: 3, columns: expect.arrayContaining([expect.objectContaining({ name: 'body', type: 'TEXT' })]) }),
+      expect.objectContaining({
+        name: 'notes',
+        rowCount: 3,
+        columns: expect.arrayContaining([expect.objectContaining({ name: 'body', type: 'TEXT' })]),
+      }),
     ])
     const page = await server.api('GET', `/sessions/${id}/db/notes?limit=2&offset=1`)
-    expect(page.body.rows).toEqual([[2, 'b'], [3, 'c']])
+    expect(page.body.rows).toEqual([
+      [2, 'b'],
+      [3, 'c'],
+    ])
     expect(page.body.total).toBe(3)
     expect((await server.api('GET', `/sessions/${id}/db/nope`)).status).toBe(404)
   })
@@ -97,8 +104,11 @@ export default app`)
     expect(body.logs[0].message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'name'\)\n\s+at .*app\.ts:6:\d+\)?$/)
 
     const created = await server.api('POST', '/sessions', {})
-    const broken = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code: "const a = 1\n\nnull.boom()\nexport default a" })
-    expect(broken.body.error).toMatchObject({ code: 'app_error', message: "TypeError: Cannot read properties of null (reading 'boom') (at app.ts:3:6)" })
+    const broken = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code: 'const a = 1\n\nnull.boom()\nexport default a' })
+    expect(broken.body.error).toMatchObject({
+      code: 'app_error',
+      message: "TypeError: Cannot read properties of null (reading 'boom') (at app.ts:3:6)",
+    })
   })
 
   it('words errors with the names the learner wrote, not the bundler’s', async () => {
@@ -284,7 +294,9 @@ describe('bad input gets a clear 4xx', () => {
 
   it('returns compile errors with line and column', async () => {
     const created = await server.api('POST', '/sessions', {})
-    const response = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code: "import { Hono } from 'hono'\nconst app = new Hono(\nexport default app" })
+    const response = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, {
+      code: "import { Hono } from 'hono'\nconst app = new Hono(\nexport default app",
+    })
     expect(response.status).toBe(422)
     expect(response.body.error.code).toBe('compile_error')
     expect(response.body.error.diagnostics[0]).toMatchObject({ line: 3, column: 1 })

@@ -11,7 +11,15 @@ import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDbPool } from '../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore } from '../sandbox-server/sessions/index.ts'
-import { InvalidCourse, formatProblem, formatReport, loadCourse, parseFrontmatter, readCourse, LessonFrontmatter } from '../sandbox-server/content/index.ts'
+import {
+  InvalidCourse,
+  formatProblem,
+  formatReport,
+  loadCourse,
+  parseFrontmatter,
+  readCourse,
+  LessonFrontmatter,
+} from '../sandbox-server/content/index.ts'
 import { checkCourse } from '../sandbox-server/content/check-course.ts'
 import { findSeedProblem } from '../sandbox-server/content/seed-sql.ts'
 import { ScaffoldRefused, scaffoldLesson } from '../sandbox-server/content/scaffold.ts'
@@ -40,14 +48,20 @@ async function createCourse(files: Record<string, string>): Promise<string> {
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`
 
-const role = (title: string, order: number) => lines('---', `title: ${title}`, 'summary: What this role does.', `order: ${order}`, '---', '', 'An introduction.')
+const role = (title: string, order: number) =>
+  lines('---', `title: ${title}`, 'summary: What this role does.', `order: ${order}`, '---', '', 'An introduction.')
 
 const lesson = (fields: Record<string, string>) =>
   lines(
     '---',
-    ...Object.entries({ title: 'A lesson', role: 'invisible-logic-builder', summary: 'One sentence.', objectives: '\n  - Do one thing', minutes: '10', ...fields }).map(
-      ([key, value]) => `${key}: ${value}`.replace(': \n', ':\n'),
-    ),
+    ...Object.entries({
+      title: 'A lesson',
+      role: 'invisible-logic-builder',
+      summary: 'One sentence.',
+      objectives: '\n  - Do one thing',
+      minutes: '10',
+      ...fields,
+    }).map(([key, value]) => `${key}: ${value}`.replace(': \n', ':\n')),
     '---',
     '',
     'The text of the lesson.',
@@ -55,7 +69,12 @@ const lesson = (fields: Record<string, string>) =>
 
 /** A one-route exercise: GET /ping answers { pong: true }. */
 const PING = {
-  starter: lines("import { Hono } from 'hono'", 'const app = new Hono()', "app.get('/ping', (c) => c.json({ error: 'not implemented yet' }, 501))", 'export default app'),
+  starter: lines(
+    "import { Hono } from 'hono'",
+    'const app = new Hono()',
+    "app.get('/ping', (c) => c.json({ error: 'not implemented yet' }, 501))",
+    'export default app',
+  ),
   solution: lines("import { Hono } from 'hono'", 'const app = new Hono()', "app.get('/ping', (c) => c.json({ pong: true }))", 'export default app'),
   checks: lines(
     'export default [',
@@ -90,7 +109,12 @@ describe('the real course', () => {
     expect(folders).toEqual([...folders].sort())
     expect(folders).toEqual(expect.arrayContaining(['03-database-whisperer', '05-guardian-of-security']))
     const whisperer = course.roles.find((role) => role.slug === 'database-whisperer')
-    expect(whisperer).toMatchObject({ slug: 'database-whisperer', number: 3, path: 'lessons/03-database-whisperer/role.md', frontmatter: { order: 3 } })
+    expect(whisperer).toMatchObject({
+      slug: 'database-whisperer',
+      number: 3,
+      path: 'lessons/03-database-whisperer/role.md',
+      frontmatter: { order: 3 },
+    })
     expect(whisperer!.lessons[0]).toMatchObject({
       slug: 'rows-in-rows-out',
       path: 'lessons/03-database-whisperer/01-rows-in-rows-out/lesson.md',
@@ -110,7 +134,16 @@ describe('frontmatter', () => {
   })
 
   it('names a missing field at the opening line and an unknown one at its own line', () => {
-    const source = lines('---', 'title: A lesson', 'role: invisible-logic-builder', 'summary: One sentence.', 'objectives: [Do one thing]', 'minutes: 5', 'level: easy', '---')
+    const source = lines(
+      '---',
+      'title: A lesson',
+      'role: invisible-logic-builder',
+      'summary: One sentence.',
+      'objectives: [Do one thing]',
+      'minutes: 5',
+      'level: easy',
+      '---',
+    )
     expect(parseFrontmatter(source, LessonFrontmatter).problems).toEqual([
       { line: 1, field: 'order', message: 'Expected required property (position within the role)' },
       { line: 7, field: 'level', message: 'Unexpected property' },
@@ -121,7 +154,9 @@ describe('frontmatter', () => {
     expect(parseFrontmatter('# Just a heading\n', LessonFrontmatter).problems).toEqual([
       { line: 1, field: 'frontmatter', message: 'the file must start with a "---" line, then the YAML fields, then another "---" line' },
     ])
-    expect(parseFrontmatter('---\ntitle: x\n', LessonFrontmatter).problems).toEqual([{ line: 1, field: 'frontmatter', message: 'no closing "---" line after the YAML fields' }])
+    expect(parseFrontmatter('---\ntitle: x\n', LessonFrontmatter).problems).toEqual([
+      { line: 1, field: 'frontmatter', message: 'no closing "---" line after the YAML fields' },
+    ])
     expect(parseFrontmatter('---\n---\nText\n', LessonFrontmatter).problems).toEqual([
       { line: 1, field: 'frontmatter', message: 'is empty; expected the fields title, role, summary, objectives, minutes and order' },
     ])
@@ -149,11 +184,20 @@ describe('a course with planted mistakes', async () => {
     ...pingExercise('passing-starter', { 'starter.ts': PING.solution }),
     ...pingExercise('failing-solution', { 'solution.ts': PING.starter.replace('501', '418') }),
     ...pingExercise('bad-seed', {
-      'seed.sql': lines('CREATE TABLE items (', '  id INTEGER PRIMARY KEY,', '  name TEXT NOT NULL', ');', "INSERT INTO itemz (name) VALUES ('first');"),
+      'seed.sql': lines(
+        'CREATE TABLE items (',
+        '  id INTEGER PRIMARY KEY,',
+        '  name TEXT NOT NULL',
+        ');',
+        "INSERT INTO itemz (name) VALUES ('first');",
+      ),
     }),
     ...pingExercise('bad-hints', {
       'hints.md': lines('## The only hint', 'Answer JSON.'),
-      'checks.ts': PING.checks.replace("name: 'GET /ping answers pong',", "name: 'GET /ping answers pong',\n    hint: 2,\n    requires: ['a check that is not there'],"),
+      'checks.ts': PING.checks.replace(
+        "name: 'GET /ping answers pong',",
+        "name: 'GET /ping answers pong',\n    hint: 2,\n    requires: ['a check that is not there'],",
+      ),
     }),
     ...pingExercise('bad-checks', { 'checks.ts': lines('export default [{ title: "GET /ping answers pong", run() {} }]') }),
     ...pingExercise('broken-checks', { 'checks.ts': lines('export default [', "  { name: 'GET /ping', run(t) { t.request( } },", ']') }),
@@ -208,13 +252,20 @@ describe('a course with planted mistakes', async () => {
     const error = await loadCourse({ rootDir: root }).catch((error: unknown) => error)
     expect(error).toBeInstanceOf(InvalidCourse)
     expect((error as InvalidCourse).problems).toHaveLength(8)
-    expect((error as InvalidCourse).message).toMatch(/^The course has 8 problems \(run npm run lessons:check\):\nlessons\/02-invisible-logic-builder\/01-bad-type\/lesson\.md:7: minutes:/)
+    expect((error as InvalidCourse).message).toMatch(
+      /^The course has 8 problems \(run npm run lessons:check\):\nlessons\/02-invisible-logic-builder\/01-bad-type\/lesson\.md:7: minutes:/,
+    )
   })
 
   it('still reads the parts that are fine', async () => {
     const { course } = await readCourse({ rootDir: root })
     expect(course.roles.map((role) => role.folder)).toEqual(['02-invisible-logic-builder'])
-    expect(course.roles[0]!.lessons.map((lesson) => lesson.folder)).toEqual(['02-unknown-exercise', '04-wrong-role', '05-passing-starter', '06-failing-solution'])
+    expect(course.roles[0]!.lessons.map((lesson) => lesson.folder)).toEqual([
+      '02-unknown-exercise',
+      '04-wrong-role',
+      '05-passing-starter',
+      '06-failing-solution',
+    ])
   })
 })
 
@@ -241,7 +292,14 @@ describe('numbering', () => {
 
 describe('seed.sql problems', () => {
   it('are found on the line of the offending token', async () => {
-    const seed = lines('CREATE TABLE notes (', '  id INTEGER PRIMARY KEY,', '  body TEXT NOT NULL', ');', 'INSERT INTO notes (body)', "  VALEUS ('one');")
+    const seed = lines(
+      'CREATE TABLE notes (',
+      '  id INTEGER PRIMARY KEY,',
+      '  body TEXT NOT NULL',
+      ');',
+      'INSERT INTO notes (body)',
+      "  VALEUS ('one');",
+    )
     expect(await findSeedProblem(db, seed)).toEqual({ line: 6, field: 'sql', message: 'near "VALEUS": syntax error (SQLITE_ERROR)' })
   })
 
@@ -263,7 +321,9 @@ describe('docs/writing-a-lesson.md', () => {
     const root = await createCourse({
       'lessons/04-api-engineer/role.md': role('API engineer', 4),
       'lessons/04-api-engineer/01-short-links/lesson.md': block('And the lesson that opens it'),
-      ...Object.fromEntries(['seed.sql', 'starter.ts', 'solution.ts', 'checks.ts', 'hints.md'].map((file) => [`exercises/short-links/${file}`, block(`\n\`${file}\`\n`)])),
+      ...Object.fromEntries(
+        ['seed.sql', 'starter.ts', 'solution.ts', 'checks.ts', 'hints.md'].map((file) => [`exercises/short-links/${file}`, block(`\n\`${file}\`\n`)]),
+      ),
     })
     // From a temporary folder the grading module is further away than from exercises/ here.
     const checks = join(root, 'exercises/short-links/checks.ts')
@@ -309,13 +369,29 @@ describe('lessons:new', () => {
   it('refuses to overwrite or to guess', async () => {
     const root = await createCourse({ 'lessons/03-database-whisperer/role.md': role('Database whisperer', 3) })
     await scaffoldLesson({ role: 'database-whisperer', slug: 'taken', rootDir: root })
-    const refusal = (options: { role: string; slug: string }) => scaffoldLesson({ ...options, rootDir: root }).then(() => 'scaffolded', (error: Error) => (error instanceof ScaffoldRefused ? error.message : error))
-    expect(await refusal({ role: 'database-whisperer', slug: 'taken' })).toBe('a lesson "taken" already exists: lessons/03-database-whisperer/01-taken')
+    const refusal = (options: { role: string; slug: string }) =>
+      scaffoldLesson({ ...options, rootDir: root }).then(
+        () => 'scaffolded',
+        (error: Error) => (error instanceof ScaffoldRefused ? error.message : error),
+      )
+    expect(await refusal({ role: 'database-whisperer', slug: 'taken' })).toBe(
+      'a lesson "taken" already exists: lessons/03-database-whisperer/01-taken',
+    )
     await mkdir(join(root, 'exercises/used-elsewhere'))
-    expect(await refusal({ role: 'database-whisperer', slug: 'used-elsewhere' })).toBe('exercises/used-elsewhere already exists; pick another slug (nothing was overwritten)')
-    expect(await refusal({ role: 'api-engineer', slug: 'routes' })).toBe('there is no role "api-engineer" (found: 03-database-whisperer); to start a new role give its number, e.g. "04-api-engineer"')
-    expect(await refusal({ role: '04-database-whisperer', slug: 'routes' })).toBe('the role "database-whisperer" is 03-database-whisperer: give "03-database-whisperer" or just "database-whisperer"')
-    expect(await refusal({ role: '03-api-engineer', slug: 'routes' })).toBe('the number 03 belongs to 03-database-whisperer; pick a free number for "api-engineer"')
-    expect(await refusal({ role: 'database-whisperer', slug: 'Bad Slug' })).toBe('"Bad Slug" is not a slug: use lowercase words joined by dashes (at most 64 characters), e.g. "joins-without-tears"')
+    expect(await refusal({ role: 'database-whisperer', slug: 'used-elsewhere' })).toBe(
+      'exercises/used-elsewhere already exists; pick another slug (nothing was overwritten)',
+    )
+    expect(await refusal({ role: 'api-engineer', slug: 'routes' })).toBe(
+      'there is no role "api-engineer" (found: 03-database-whisperer); to start a new role give its number, e.g. "04-api-engineer"',
+    )
+    expect(await refusal({ role: '04-database-whisperer', slug: 'routes' })).toBe(
+      'the role "database-whisperer" is 03-database-whisperer: give "03-database-whisperer" or just "database-whisperer"',
+    )
+    expect(await refusal({ role: '03-api-engineer', slug: 'routes' })).toBe(
+      'the number 03 belongs to 03-database-whisperer; pick a free number for "api-engineer"',
+    )
+    expect(await refusal({ role: 'database-whisperer', slug: 'Bad Slug' })).toBe(
+      '"Bad Slug" is not a slug: use lowercase words joined by dashes (at most 64 characters), e.g. "joins-without-tears"',
+    )
   })
 })

@@ -56,7 +56,8 @@ function xmlProblems(xml: string): string[] {
   let last = 0
   for (const match of body.matchAll(tag)) {
     const text = body.slice(last, match.index)
-    if (/[<>]/.test(text) || /&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(text)) problems.push(`bad text before offset ${match.index}: ${text.slice(0, 80)}`)
+    if (/[<>]/.test(text) || /&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(text))
+      problems.push(`bad text before offset ${match.index}: ${text.slice(0, 80)}`)
     last = match.index + match[0].length
     const [, closing, name, attributes, selfClosing] = match
     if (/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(attributes!)) problems.push(`bad entity in <${name}${attributes}>`)
@@ -121,7 +122,11 @@ describe('grading one file', () => {
 
 describe.concurrent('usage errors exit 2 with a helpful message', () => {
   it.each([
-    ['an unknown exercise', ['--exercise', 'no-such-exercise', SOLUTION], /There is no exercise "no-such-exercise"\. Exercises: .*crud-notes.*, token-auth/],
+    [
+      'an unknown exercise',
+      ['--exercise', 'no-such-exercise', SOLUTION],
+      /There is no exercise "no-such-exercise"\. Exercises: .*crud-notes.*, token-auth/,
+    ],
     ['no exercise', [SOLUTION], /Missing --exercise <id>/],
     ['no path', ['--exercise', 'crud-notes'], /Missing <path>/],
     ['a path that does not exist', ['--exercise', 'crud-notes', 'nowhere/alice.ts'], /nowhere\/alice\.ts does not exist/],
@@ -213,8 +218,10 @@ describe('grading a folder of 50 submissions, hostile ones among them', () => {
   })
 
   it('grades copies of the solution as pass and of the starter as fail', () => {
-    for (const entry of batch.students.filter(({ student }) => student.startsWith('solved-'))) expect(entry).toMatchObject({ status: 'pass', score: 7 })
-    for (const entry of batch.students.filter(({ student }) => student.startsWith('started-'))) expect(entry).toMatchObject({ status: 'fail', score: 1 })
+    for (const entry of batch.students.filter(({ student }) => student.startsWith('solved-')))
+      expect(entry).toMatchObject({ status: 'pass', score: 7 })
+    for (const entry of batch.students.filter(({ student }) => student.startsWith('started-')))
+      expect(entry).toMatchObject({ status: 'fail', score: 1 })
   })
 
   it('stops an infinite loop with timeout, and skips the rest after two', () => {
@@ -243,7 +250,11 @@ describe('grading a folder of 50 submissions, hostile ones among them', () => {
   it('grades one folder per student, and says which file to name when a folder is ambiguous', () => {
     expect(student('in-a-folder')).toMatchObject({ file: 'in-a-folder/app.ts', status: 'pass' })
     expect(student('with-index')).toMatchObject({ file: 'with-index/index.ts', status: 'pass' })
-    expect(student('ambiguous')).toMatchObject({ status: 'error', gradable: false, message: expect.stringMatching(/2 \.ts files \(mine\.ts, old\.ts\).*app\.ts/) })
+    expect(student('ambiguous')).toMatchObject({
+      status: 'error',
+      gradable: false,
+      message: expect.stringMatching(/2 \.ts files \(mine\.ts, old\.ts\).*app\.ts/),
+    })
   })
 
   it('prints one line per finished student on stderr (not a terminal), then the table on stdout', () => {

@@ -31,10 +31,22 @@ async function expectBystanderServed() {
 describe('escape attempts find nothing of the host', () => {
   it.each([
     ['the Function constructor via this.constructor', `return c.json(String(this?.constructor?.constructor?.('return typeof process')?.()))`],
-    ['Function("return this")()', `const g = Function('return this')(); return c.json({ process: typeof g.process, require: typeof g.require, Buffer: typeof g.Buffer })`],
-    ['a constructor chain from a capability result', `const rows = (await import('sandbox').catch(() => null)); return c.json(String(rows?.db?.get?.constructor?.constructor?.('return typeof process')?.()))`],
-    ['globalThis.fetch', `return c.json({ fetch: typeof globalThis.fetch, XMLHttpRequest: typeof globalThis.XMLHttpRequest, WebSocket: typeof globalThis.WebSocket })`],
-    ['the internals the prelude used', `return c.json([typeof globalThis.__sandboxDoor, typeof globalThis.__platformHost, typeof globalThis.__sandboxHandle, typeof globalThis.__sandboxLoad, typeof globalThis.__sandboxCall, typeof globalThis.__sandboxTest])`],
+    [
+      'Function("return this")()',
+      `const g = Function('return this')(); return c.json({ process: typeof g.process, require: typeof g.require, Buffer: typeof g.Buffer })`,
+    ],
+    [
+      'a constructor chain from a capability result',
+      `const rows = (await import('sandbox').catch(() => null)); return c.json(String(rows?.db?.get?.constructor?.constructor?.('return typeof process')?.()))`,
+    ],
+    [
+      'globalThis.fetch',
+      `return c.json({ fetch: typeof globalThis.fetch, XMLHttpRequest: typeof globalThis.XMLHttpRequest, WebSocket: typeof globalThis.WebSocket })`,
+    ],
+    [
+      'the internals the prelude used',
+      `return c.json([typeof globalThis.__sandboxDoor, typeof globalThis.__platformHost, typeof globalThis.__sandboxHandle, typeof globalThis.__sandboxLoad, typeof globalThis.__sandboxCall, typeof globalThis.__sandboxTest])`,
+    ],
   ])('%s', async (_name, body) => {
     const { body: response } = await run(body)
     expect(response.body).not.toMatch(/"(object|function)"/)
@@ -43,7 +55,11 @@ describe('escape attempts find nothing of the host', () => {
 
   it('cannot import fs or use require', async () => {
     const created = await server.api('POST', '/sessions', {})
-    for (const code of ["import fs from 'node:fs'\nfs.readFileSync('/etc/passwd')\nexport default 1", "const fs = require('fs')\nexport default fs", "export default () => import('fs')"]) {
+    for (const code of [
+      "import fs from 'node:fs'\nfs.readFileSync('/etc/passwd')\nexport default 1",
+      "const fs = require('fs')\nexport default fs",
+      "export default () => import('fs')",
+    ]) {
       const response = await server.api('PUT', `/sessions/${created.body.sessionId}/code`, { code })
       expect(response.status).toBe(422)
       expect(response.body.error.message).toMatch(/Cannot import "(node:)?fs" in the sandbox/)
@@ -56,9 +72,13 @@ describe('escape attempts find nothing of the host', () => {
   })
 
   it('cannot hand the host a fake response', async () => {
-    const fake = await run(`return new Proxy(new Response('x', { status: 200 }), { get: (target, key) => key === 'status' ? 999 : Reflect.get(target, key) })`)
+    const fake = await run(
+      `return new Proxy(new Response('x', { status: 200 }), { get: (target, key) => key === 'status' ? 999 : Reflect.get(target, key) })`,
+    )
     expect(fake.body.error).toMatchObject({ code: 'app_error' })
-    const badHeader = await run(`return new Proxy(new Response('x'), { get: (target, key) => key === 'headers' ? [['bad header', 'v']] : Reflect.get(target, key) })`)
+    const badHeader = await run(
+      `return new Proxy(new Response('x'), { get: (target, key) => key === 'headers' ? [['bad header', 'v']] : Reflect.get(target, key) })`,
+    )
     expect(badHeader.body.error).toMatchObject({ code: 'app_error', message: expect.stringContaining('invalid header') })
   })
 
@@ -134,7 +154,9 @@ describe('limits stop runaway code with a clear message', () => {
   })
 
   it('stops a loop in a timer that runs between requests, and says so', async () => {
-    const id = await server.createApp(app(`app.get('/start', (c) => { setTimeout(() => { while (true) {} }, 0); return c.text('started') })\napp.get('/', (c) => c.text('ok'))`))
+    const id = await server.createApp(
+      app(`app.get('/start', (c) => { setTimeout(() => { while (true) {} }, 0); return c.text('started') })\napp.get('/', (c) => c.text('ok'))`),
+    )
     expect((await server.send(id, { path: '/start' })).body.body).toBe('started')
     await expectBystanderServed()
     await vi.waitFor(() => expect(server.sessions.appState(id)).toBe('stopped'), { timeout: 5000, interval: 50 })
@@ -144,14 +166,23 @@ describe('limits stop runaway code with a clear message', () => {
   })
 
   it('logs errors thrown where the app could not catch them', async () => {
-    const id = await server.createApp(app(`app.get('/', async (c) => { setTimeout(() => { throw new Error('late failure') }, 0); await new Promise((r) => setTimeout(r, 20)); return c.text('ok') })`))
+    const id = await server.createApp(
+      app(
+        `app.get('/', async (c) => { setTimeout(() => { throw new Error('late failure') }, 0); await new Promise((r) => setTimeout(r, 20)); return c.text('ok') })`,
+      ),
+    )
     const response = await server.send(id, { path: '/' })
-    expect(response.body.logs.map((entry: { message: string }) => entry.message)).toContainEqual(expect.stringMatching(/^Uncaught error in a timer: Error: late failure/))
+    expect(response.body.logs.map((entry: { message: string }) => entry.message)).toContainEqual(
+      expect.stringMatching(/^Uncaught error in a timer: Error: late failure/),
+    )
   })
 
   it('stops a runaway SQL query without freezing the server', async () => {
     const id = await server.createApp(
-      app(`app.get('/', (c) => c.json(db.get('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n')))`, `import { db } from 'sandbox'`),
+      app(
+        `app.get('/', (c) => c.json(db.get('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n')))`,
+        `import { db } from 'sandbox'`,
+      ),
     )
     const pending = server.send(id, { path: '/' })
     await expectBystanderServed()
@@ -162,7 +193,10 @@ describe('limits stop runaway code with a clear message', () => {
 
   it('refuses SQL that would reach the host file system', async () => {
     const id = await server.createApp(
-      app(`app.get('/', (c) => { try { db.run("ATTACH DATABASE 'escape.db' AS x"); return c.text('attached') } catch (e) { return c.text(e.name + ': ' + e.message) } })`, `import { db } from 'sandbox'`),
+      app(
+        `app.get('/', (c) => { try { db.run("ATTACH DATABASE 'escape.db' AS x"); return c.text('attached') } catch (e) { return c.text(e.name + ': ' + e.message) } })`,
+        `import { db } from 'sandbox'`,
+      ),
     )
     const response = await server.send(id, { path: '/' })
     expect(response.body.body).toMatch(/^SqlError: /)

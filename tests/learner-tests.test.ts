@@ -114,7 +114,9 @@ describe('learner-written tests', () => {
 
   it('keeps the host out of reach from inside a test', async () => {
     const { body } = await runTests(
-      testFile(`test('looks around', () => { expect([typeof process, typeof (globalThis as any).__sandboxTest, typeof (globalThis as any).__sandboxDoor]).toEqual(['undefined', 'undefined', 'undefined']) })`),
+      testFile(
+        `test('looks around', () => { expect([typeof process, typeof (globalThis as any).__sandboxTest, typeof (globalThis as any).__sandboxDoor]).toEqual(['undefined', 'undefined', 'undefined']) })`,
+      ),
     )
     expect(body.tests).toEqual([expect.objectContaining({ status: 'pass' })])
   })

@@ -69,7 +69,9 @@ export default defineChecks([
     requires: ['POST /reports answers 202 Accepted with a jobId and a Location header'],
     async run(t) {
       const row = await t.db.get('SELECT year, status FROM jobs WHERE id = ?', [String(t.state.jobId)])
-      t.expect(row, `the jobs table should hold a row with id ${String(t.state.jobId)} (the jobId you answered) and year 2024`).toMatchObject({ year: 2024 })
+      t.expect(row, `the jobs table should hold a row with id ${String(t.state.jobId)} (the jobId you answered) and year 2024`).toMatchObject({
+        year: 2024,
+      })
       t.expect(STATUSES, 'its status should be "queued" (or already "running" or "done")').toContain(row?.status)
     },
   },

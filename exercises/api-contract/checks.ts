@@ -25,7 +25,8 @@ const KEYWORDS = ['minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'ex
 function toTypeBox(t: CheckContext, doc: Json, schema: Json, where: string, depth = 0): TSchema {
   if (depth > 32) t.fail(`${where}: the schema refers to itself too deeply`)
   if (schema === true) return Type.Any()
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) t.fail(`${where} should be a JSON Schema object, not ${JSON.stringify(schema)}`)
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    t.fail(`${where} should be a JSON Schema object, not ${JSON.stringify(schema)}`)
   const next = (inner: Json, at: string) => toTypeBox(t, doc, inner, at, depth + 1)
   if (typeof schema.$ref === 'string') {
     const match = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)
@@ -49,7 +50,14 @@ function toTypeBox(t: CheckContext, doc: Json, schema: Json, where: string, dept
         properties[name] = required.includes(name) ? converted : Type.Optional(converted)
       }
       const extra = schema.additionalProperties
-      return Type.Object(properties, extra === false ? { additionalProperties: false } : typeof extra === 'object' ? { additionalProperties: next(extra, `${where}.additionalProperties`) } : {})
+      return Type.Object(
+        properties,
+        extra === false
+          ? { additionalProperties: false }
+          : typeof extra === 'object'
+            ? { additionalProperties: next(extra, `${where}.additionalProperties`) }
+            : {},
+      )
     }
     case 'array':
       return Type.Array(schema.items === undefined ? Type.Any() : next(schema.items, `${where}.items`), options)
@@ -100,7 +108,9 @@ export default defineChecks([
     async run(t) {
       const doc = await contract(t)
       t.expect(String(doc.openapi), 'the "openapi" field should say which version of OpenAPI this is, "3.1.0"').toMatch(/^3\.1\.\d+$/)
-      t.expect(doc.info, 'the document needs info.title and info.version').toEqual(t.expect.objectContaining({ title: t.expect.any(String), version: t.expect.any(String) }))
+      t.expect(doc.info, 'the document needs info.title and info.version').toEqual(
+        t.expect.objectContaining({ title: t.expect.any(String), version: t.expect.any(String) }),
+      )
       t.expect(typeof doc.paths, 'the document needs a "paths" object').toBe('object')
     },
   },
@@ -160,9 +170,10 @@ export default defineChecks([
       sameSchema(t, doc, responseSchema(t, doc, 'get', '/tasks/{id}', 200), 'Task', 'the 200 answer of GET /tasks/{id}')
       sameSchema(t, doc, responseSchema(t, doc, 'get', '/tasks/{id}', 404), 'Error', 'the 404 answer of GET /tasks/{id}')
       const parameters: Json[] = doc.paths['/tasks/{id}'].get.parameters ?? []
-      t.expect(parameters, 'GET /tasks/{id} should document its path parameter: { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }').toContainEqual(
-        t.expect.objectContaining({ name: 'id', in: 'path', required: true }),
-      )
+      t.expect(
+        parameters,
+        'GET /tasks/{id} should document its path parameter: { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }',
+      ).toContainEqual(t.expect.objectContaining({ name: 'id', in: 'path', required: true }))
     },
   },
   {
@@ -176,12 +187,22 @@ export default defineChecks([
         t.expectStatus(response, status, because)
         const schema = toTypeBox(t, doc, responseSchema(t, doc, method.toLowerCase(), docPath, status), `${method} ${docPath} ${status}`)
         const problem = mismatch(schema, response.json)
-        if (problem) t.fail(`${method} ${path} answered ${JSON.stringify(response.json)}, which breaks the documented ${status} schema (${problem}): the frontend's generated client would reject it`)
+        if (problem)
+          t.fail(
+            `${method} ${path} answered ${JSON.stringify(response.json)}, which breaks the documented ${status} schema (${problem}): the frontend's generated client would reject it`,
+          )
         return response.json
       }
       await check('GET', '/tasks', '/tasks', 200, 'listing tasks always works')
-      const created = await check('POST', '/tasks', '/tasks', 201, '{ "title": "Write the release notes" } is a valid NewTask', { title: 'Write the release notes' })
-      t.expect(created, 'a new task without a priority gets "normal" and is not done').toEqual({ id: t.expect.any(Number), title: 'Write the release notes', priority: 'normal', done: false })
+      const created = await check('POST', '/tasks', '/tasks', 201, '{ "title": "Write the release notes" } is a valid NewTask', {
+        title: 'Write the release notes',
+      })
+      t.expect(created, 'a new task without a priority gets "normal" and is not done').toEqual({
+        id: t.expect.any(Number),
+        title: 'Write the release notes',
+        priority: 'normal',
+        done: false,
+      })
       await check('POST', '/tasks', '/tasks', 201, 'a title of exactly 100 characters is allowed', { title: 'x'.repeat(100), priority: 'low' })
       await check('GET', `/tasks/${created.id}`, '/tasks/{id}', 200, 'the task was just created')
       await check('GET', '/tasks/9999', '/tasks/{id}', 404, 'there is no task 9999')
@@ -208,7 +229,10 @@ export default defineChecks([
         const response = await t.request('POST', '/tasks', { json })
         t.expectStatus(response, 400, because)
         const problem = mismatch(errorSchema, response.json)
-        if (problem) t.fail(`POST /tasks with ${JSON.stringify(json)} answered ${JSON.stringify(response.json)}, which breaks the documented 400 schema (${problem})`)
+        if (problem)
+          t.fail(
+            `POST /tasks with ${JSON.stringify(json)} answered ${JSON.stringify(response.json)}, which breaks the documented 400 schema (${problem})`,
+          )
         t.expect(await t.db.get('SELECT count(*) AS n FROM tasks'), 'a refused task must not be stored').toEqual(before)
       }
     },

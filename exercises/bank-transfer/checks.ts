@@ -37,7 +37,10 @@ export default defineChecks([
     name: 'An unknown account answers 404 and changes nothing',
     hint: 1,
     async run(t) {
-      for (const [from, to] of [[1, 999], [999, 1]]) {
+      for (const [from, to] of [
+        [1, 999],
+        [999, 1],
+      ]) {
         const before = await balances(t)
         const transfers = await transferCount(t)
         const response = await t.request('POST', '/transfers', { json: { from, to, amount: 1000 } })

@@ -14,8 +14,7 @@ async function countCache(t: CheckContext, action: () => Promise<unknown>) {
   return { hits: after.hits - before.hits, misses: after.misses - before.misses }
 }
 
-const productIn = (body: any, id: number) =>
-  Array.isArray(body?.products) ? body.products.find((product: any) => product?.id === id) : undefined
+const productIn = (body: any, id: number) => (Array.isArray(body?.products) ? body.products.find((product: any) => product?.id === id) : undefined)
 
 export default defineChecks([
   {
@@ -23,9 +22,7 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', '/reports/sales')
       t.expectStatus(response, 200, 'the report always exists')
-      t.expect(response.json?.products, 'products should be the totals of every product, best-selling first').toEqual(
-        await t.db.all(REPORT_SQL),
-      )
+      t.expect(response.json?.products, 'products should be the totals of every product, best-selling first').toEqual(await t.db.all(REPORT_SQL))
       t.expect(response.json?.generatedAt, 'generatedAt should say when the report was computed').toEqual(t.expect.any(String))
     },
   },

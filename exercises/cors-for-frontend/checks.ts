@@ -7,7 +7,10 @@ const APP = 'https://app.example.com'
 
 /** A comma-separated header as a lowercase list: "GET, Post" -> ["get", "post"]. */
 const list = (response: CheckResponse, name: string) =>
-  (response.headers.get(name) ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)
+  (response.headers.get(name) ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean)
 
 const preflight = (origin: string, method: string, headers?: string) => ({
   Origin: origin,
@@ -24,11 +27,19 @@ export default defineChecks([
       t.expectStatus(response, 200, 'listing projects works')
       const allowOrigin = response.headers.get('access-control-allow-origin')
       if (allowOrigin === '*') {
-        t.fail(`GET /projects answered Access-Control-Allow-Origin: *. The app sends its login cookie (credentials: 'include'), and browsers refuse "*" with credentials: name the origin, ${APP}`)
+        t.fail(
+          `GET /projects answered Access-Control-Allow-Origin: *. The app sends its login cookie (credentials: 'include'), and browsers refuse "*" with credentials: name the origin, ${APP}`,
+        )
       }
       t.expect(allowOrigin, `Access-Control-Allow-Origin should be exactly ${APP}`).toBe(APP)
-      t.expect(response.headers.get('access-control-allow-credentials'), 'Access-Control-Allow-Credentials should be "true", or the browser hides answers to requests that carry the cookie').toBe('true')
-      t.expect(list(response, 'vary'), 'the answer depends on the Origin header, so it should say Vary: Origin (caches must not hand one origin\'s answer to another)').toContain('origin')
+      t.expect(
+        response.headers.get('access-control-allow-credentials'),
+        'Access-Control-Allow-Credentials should be "true", or the browser hides answers to requests that carry the cookie',
+      ).toBe('true')
+      t.expect(
+        list(response, 'vary'),
+        "the answer depends on the Origin header, so it should say Vary: Origin (caches must not hand one origin's answer to another)",
+      ).toContain('origin')
     },
   },
   {
@@ -37,7 +48,10 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', '/projects', { headers: { Origin: APP } })
       t.expectStatus(response, 200, 'listing projects works')
-      t.expect(list(response, 'access-control-expose-headers'), 'the app shows "3 projects" from X-Total-Count, but JavaScript on another origin may only read headers listed in Access-Control-Expose-Headers').toContain('x-total-count')
+      t.expect(
+        list(response, 'access-control-expose-headers'),
+        'the app shows "3 projects" from X-Total-Count, but JavaScript on another origin may only read headers listed in Access-Control-Expose-Headers',
+      ).toContain('x-total-count')
     },
   },
   {
@@ -46,7 +60,11 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('OPTIONS', '/projects/1', { headers: preflight(APP, 'PATCH', 'content-type, authorization') })
-      t.expectStatus(response, 204, 'a preflight (OPTIONS with Access-Control-Request-Method) is answered by the CORS middleware with 204 and headers only')
+      t.expectStatus(
+        response,
+        204,
+        'a preflight (OPTIONS with Access-Control-Request-Method) is answered by the CORS middleware with 204 and headers only',
+      )
       t.expect(response.headers.get('access-control-allow-origin'), `the preflight should allow exactly ${APP}`).toBe(APP)
       t.expect(response.headers.get('access-control-allow-credentials'), 'the preflight should allow credentials too').toBe('true')
       const methods = list(response, 'access-control-allow-methods')
@@ -57,12 +75,16 @@ export default defineChecks([
       for (const header of ['content-type', 'authorization']) {
         t.expect(headers, `Access-Control-Allow-Headers should list ${header}, which the app sends`).toContain(header)
       }
-      t.expect(response.headers.get('access-control-max-age'), 'Access-Control-Max-Age: 600 lets the browser skip the preflight for 10 minutes').toBe('600')
+      t.expect(response.headers.get('access-control-max-age'), 'Access-Control-Max-Age: 600 lets the browser skip the preflight for 10 minutes').toBe(
+        '600',
+      )
 
       const remove = await t.request('OPTIONS', '/projects/1', { headers: preflight(APP, 'DELETE') })
       t.expectStatus(remove, 204, 'a preflight only asks for permission')
       const row = await t.db.get('SELECT name FROM projects WHERE id = 1')
-      t.expect(row, 'a preflight for DELETE must not delete anything: the browser sends the real DELETE only after it').toEqual({ name: 'Website relaunch' })
+      t.expect(row, 'a preflight for DELETE must not delete anything: the browser sends the real DELETE only after it').toEqual({
+        name: 'Website relaunch',
+      })
     },
   },
   {
@@ -97,8 +119,14 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('OPTIONS', '/projects/1', { headers: preflight(APP, 'PUT', 'x-admin-override') })
       t.expectStatus(response, 204, 'the preflight itself is still answered')
-      t.expect(list(response, 'access-control-allow-methods'), 'the API has no PUT route, so the preflight should not offer PUT (list the methods instead of the defaults)').not.toContain('put')
-      t.expect(list(response, 'access-control-allow-headers'), 'the app never sends X-Admin-Override; list the allowed headers instead of echoing whatever is asked').not.toContain('x-admin-override')
+      t.expect(
+        list(response, 'access-control-allow-methods'),
+        'the API has no PUT route, so the preflight should not offer PUT (list the methods instead of the defaults)',
+      ).not.toContain('put')
+      t.expect(
+        list(response, 'access-control-allow-headers'),
+        'the app never sends X-Admin-Override; list the allowed headers instead of echoing whatever is asked',
+      ).not.toContain('x-admin-override')
     },
   },
 ])

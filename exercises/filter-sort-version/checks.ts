@@ -18,7 +18,10 @@ function expectProblem(t: CheckContext, response: CheckResponse, because: string
     t.fail(`400 is right, but its Content-Type is ${contentType}: an error answer should be application/problem+json (RFC 9457)`)
   }
   t.expect(response.json, 'the body should be { type, title, status: 400, detail }').toMatchObject({
-    type: t.expect.stringMatching(/\S/), title: t.expect.stringMatching(/\S/), status: 400, detail: t.expect.stringMatching(/\S/),
+    type: t.expect.stringMatching(/\S/),
+    title: t.expect.stringMatching(/\S/),
+    status: 400,
+    detail: t.expect.stringMatching(/\S/),
   })
 }
 
@@ -30,16 +33,24 @@ export default defineChecks([
       t.expectStatus(response, 200, 'listing books always works')
       t.expect(response.json, 'the body should be the 7 books in the v1 shape, ordered by id').toHaveLength(7)
       t.expect(response.json[0], 'each book should be { id, title, author, year }: v1 clients rely on exactly these fields').toEqual({
-        id: 1, title: 'The Left Hand of Darkness', author: 'Ursula K. Le Guin', year: 1969,
+        id: 1,
+        title: 'The Left Hand of Darkness',
+        author: 'Ursula K. Le Guin',
+        year: 1969,
       })
     },
   },
   {
-    name: '?author= keeps only that author\'s books',
+    name: "?author= keeps only that author's books",
     async run(t) {
       const response = await t.request('GET', `/v1/books?author=${LE_GUIN}`)
       t.expectStatus(response, 200, 'filtering by an author is a normal list request')
-      expectTitles(t, response, ['The Left Hand of Darkness', 'A Wizard of Earthsea', 'The Dispossessed'], '?author=Ursula K. Le Guin should answer only her three books, ordered by id')
+      expectTitles(
+        t,
+        response,
+        ['The Left Hand of Darkness', 'A Wizard of Earthsea', 'The Dispossessed'],
+        '?author=Ursula K. Le Guin should answer only her three books, ordered by id',
+      )
     },
   },
   {
@@ -48,10 +59,20 @@ export default defineChecks([
     async run(t) {
       const byYear = await t.request('GET', '/v1/books?sort=year')
       t.expectStatus(byYear, 200, 'year is a field clients may sort by')
-      expectTitles(t, byYear, ['Dune', 'A Wizard of Earthsea', 'The Left Hand of Darkness', 'The Dispossessed', 'Kindred', 'Neuromancer', 'Parable of the Sower'], '?sort=year should answer the oldest first: Dune (1965) to Parable of the Sower (1993)')
+      expectTitles(
+        t,
+        byYear,
+        ['Dune', 'A Wizard of Earthsea', 'The Left Hand of Darkness', 'The Dispossessed', 'Kindred', 'Neuromancer', 'Parable of the Sower'],
+        '?sort=year should answer the oldest first: Dune (1965) to Parable of the Sower (1993)',
+      )
       const byTitle = await t.request('GET', '/v1/books?sort=-title')
       t.expectStatus(byTitle, 200, 'title is a field clients may sort by, and "-" asks for descending order')
-      expectTitles(t, byTitle, ['The Left Hand of Darkness', 'The Dispossessed', 'Parable of the Sower', 'Neuromancer', 'Kindred', 'Dune', 'A Wizard of Earthsea'], '?sort=-title should answer the titles from Z to A: "-title" means title, descending (in SQL, ORDER BY title DESC)')
+      expectTitles(
+        t,
+        byTitle,
+        ['The Left Hand of Darkness', 'The Dispossessed', 'Parable of the Sower', 'Neuromancer', 'Kindred', 'Dune', 'A Wizard of Earthsea'],
+        '?sort=-title should answer the titles from Z to A: "-title" means title, descending (in SQL, ORDER BY title DESC)',
+      )
     },
   },
   {
@@ -60,7 +81,12 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', `/v1/books?author=${LE_GUIN}&sort=-year`)
       t.expectStatus(response, 200, 'author and sort can be combined')
-      expectTitles(t, response, ['The Dispossessed', 'The Left Hand of Darkness', 'A Wizard of Earthsea'], '?author=Ursula K. Le Guin&sort=-year should answer her books, newest first')
+      expectTitles(
+        t,
+        response,
+        ['The Dispossessed', 'The Left Hand of Darkness', 'A Wizard of Earthsea'],
+        '?author=Ursula K. Le Guin&sort=-year should answer her books, newest first',
+      )
     },
   },
   {
@@ -68,7 +94,7 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('GET', '/v1/books?sort=price')
-      expectProblem(t, response, 'books have no price: a sort field that is not on the allow-list is the client\'s mistake, not a server crash')
+      expectProblem(t, response, "books have no price: a sort field that is not on the allow-list is the client's mistake, not a server crash")
       for (const field of ['title', 'author', 'year']) {
         t.expect(String(response.json.detail), `the detail should tell the client which fields it can sort by, including "${field}"`).toContain(field)
       }
@@ -87,7 +113,11 @@ export default defineChecks([
       ]
       for (const attack of attacks) {
         const response = await t.request('GET', `/v1/books?sort=${encodeURIComponent(attack)}`)
-        expectProblem(t, response, `"${attack}" is not one of the sortable fields; pasted into ORDER BY it would let any client run their own SQL and read data it should not (a blind SQL injection)`)
+        expectProblem(
+          t,
+          response,
+          `"${attack}" is not one of the sortable fields; pasted into ORDER BY it would let any client run their own SQL and read data it should not (a blind SQL injection)`,
+        )
       }
       const count = await t.db.get('SELECT count(*) AS n FROM books')
       t.expect(count, 'the books table should still hold its 7 books').toEqual({ n: 7 })
@@ -111,7 +141,10 @@ export default defineChecks([
       const v1 = await t.request('GET', '/v1/books?sort=-year')
       t.expectStatus(v1, 200, 'v1 must keep working for the clients that already use it')
       t.expect(v1.json[0], 'v1 still answers a plain array of { id, title, author, year }: adding v2 must not change v1').toEqual({
-        id: 6, title: 'Parable of the Sower', author: 'Octavia E. Butler', year: 1993,
+        id: 6,
+        title: 'Parable of the Sower',
+        author: 'Octavia E. Butler',
+        year: 1993,
       })
     },
   },

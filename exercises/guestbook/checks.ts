@@ -8,10 +8,9 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', '/entries')
       t.expectStatus(response, 200, 'listing the guestbook always works')
-      t.expect(
-        response.json,
-        'the body should be the rows of the entries table; the table already holds one entry, from Ada',
-      ).toEqual([{ id: 1, name: 'Ada', message: 'Lovely little site!' }])
+      t.expect(response.json, 'the body should be the rows of the entries table; the table already holds one entry, from Ada').toEqual([
+        { id: 1, name: 'Ada', message: 'Lovely little site!' },
+      ])
     },
   },
   {

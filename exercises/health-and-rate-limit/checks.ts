@@ -27,7 +27,11 @@ export default defineChecks([
       const drain = await t.request('PUT', '/admin/draining', { json: { draining: true } })
       t.expectStatus(drain, 200, 'operators drain the instance before a deploy')
       const ready = await t.request('GET', '/ready')
-      t.expectStatus(ready, 503, 'the settings table says draining = 1: the load balancer must stop sending users here (read it from the database in /ready)')
+      t.expectStatus(
+        ready,
+        503,
+        'the settings table says draining = 1: the load balancer must stop sending users here (read it from the database in /ready)',
+      )
       const health = await t.request('GET', '/health')
       t.expectStatus(health, 200, 'a draining instance is not broken: if /health failed too, the orchestrator would kill it mid-request')
       await t.request('PUT', '/admin/draining', { json: { draining: false } })
@@ -60,7 +64,11 @@ export default defineChecks([
     requires: ['A client gets 5 requests a minute, then 429 with Retry-After'],
     async run(t) {
       const response = await t.request('GET', '/quotes', from(BOB))
-      t.expectStatus(response, 200, `client ${BOB} has not sent anything yet: one busy client must not lock everybody out (count per X-Forwarded-For)`)
+      t.expectStatus(
+        response,
+        200,
+        `client ${BOB} has not sent anything yet: one busy client must not lock everybody out (count per X-Forwarded-For)`,
+      )
     },
   },
   {
@@ -69,7 +77,11 @@ export default defineChecks([
     requires: ['A client gets 5 requests a minute, then 429 with Retry-After'],
     async run(t) {
       const response = await t.request('GET', '/quotes', from(`192.0.2.99, ${ADA}`))
-      t.expectStatus(response, 429, `the client wrote "192.0.2.99" itself and our proxy appended the real address, ${ADA}, which is over its limit: trust only the last entry`)
+      t.expectStatus(
+        response,
+        429,
+        `the client wrote "192.0.2.99" itself and our proxy appended the real address, ${ADA}, which is over its limit: trust only the last entry`,
+      )
     },
   },
   {
@@ -78,7 +90,11 @@ export default defineChecks([
     async run(t) {
       for (const path of ['/health', '/ready', '/health', '/ready']) {
         const response = await t.request('GET', path, from(ADA))
-        t.expectStatus(response, 200, `probes arrive every few seconds; limiting ${path} would make a healthy instance look dead (limit only /quotes)`)
+        t.expectStatus(
+          response,
+          200,
+          `probes arrive every few seconds; limiting ${path} would make a healthy instance look dead (limit only /quotes)`,
+        )
       }
     },
   },
@@ -90,7 +106,11 @@ export default defineChecks([
       const seconds = Number(t.state.retryAfter)
       t.clock.advance(seconds * 1000)
       const response = await t.request('GET', '/quotes', from(ADA))
-      t.expectStatus(response, 200, `the clock moved ${seconds} s forward, as Retry-After promised, so a new minute has begun for ${ADA} (round the seconds left up with Math.ceil: rounded down, the window is not over yet)`)
+      t.expectStatus(
+        response,
+        200,
+        `the clock moved ${seconds} s forward, as Retry-After promised, so a new minute has begun for ${ADA} (round the seconds left up with Math.ceil: rounded down, the window is not over yet)`,
+      )
     },
   },
 ])

@@ -26,7 +26,10 @@ app.get('/ready', (c) => {
 // The proxy appends the address it saw to X-Forwarded-For, so the last entry is the one we can
 // trust; anything before it was written by the client (or by proxies we do not know).
 function clientOf(c: Context): string {
-  const hops = (c.req.header('X-Forwarded-For') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean)
+  const hops = (c.req.header('X-Forwarded-For') ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean)
   return hops.at(-1) ?? 'unknown'
 }
 

@@ -6,7 +6,8 @@ const withKey = (key: string, json: unknown) => ({ headers: { 'Idempotency-Key':
 
 /** The fields of a replayed body that differ from the first answer, each with both values. */
 const differences = (body: unknown, first: unknown): string[] => {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [`the body was ${JSON.stringify(body)}, not an object like the first answer`]
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return [`the body was ${JSON.stringify(body)}, not an object like the first answer`]
   const got = body as Record<string, unknown>
   const want = (first ?? {}) as Record<string, unknown>
   return [...new Set([...Object.keys(want), ...Object.keys(got)])]
@@ -35,14 +36,19 @@ export default defineChecks([
     hint: 1,
     requires: ['POST /payments with an Idempotency-Key creates one payment'],
     async run(t) {
-      for (const [wait, when] of [[30_000, 'half a minute'], [5 * 60_000, 'five more minutes']] as const) {
+      for (const [wait, when] of [
+        [30_000, 'half a minute'],
+        [5 * 60_000, 'five more minutes'],
+      ] as const) {
         t.clock.advance(wait) // the phone retries a little later, after a timeout
         const retry = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
         t.expect(await payments(t), 'a retry must not charge the customer a second time: there should still be 1 payment').toBe(1)
         t.expectStatus(retry, 201, 'a retry gets the same status as the first answer, so the app cannot tell it apart from the original')
         const changed = differences(retry.json, t.state.first)
         if (changed.length > 0) {
-          t.fail(`The retry with the same key ${when} later answered a different body: ${changed.join('; ')}. A retry gets the first answer byte for byte: replay the stored response instead of building a new one`)
+          t.fail(
+            `The retry with the same key ${when} later answered a different body: ${changed.join('; ')}. A retry gets the first answer byte for byte: replay the stored response instead of building a new one`,
+          )
         }
       }
     },

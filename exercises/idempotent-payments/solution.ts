@@ -27,16 +27,25 @@ app.post('/payments', async (c) => {
   const outcome = db.transaction(() => {
     const seen = db.get<StoredKey>('SELECT request, status, response FROM idempotency_keys WHERE key = ?', [key])
     if (seen) {
-      if (seen.request !== request) return { replay: false, status: 422, body: { error: 'this Idempotency-Key was used for a different payment' } } as const
+      if (seen.request !== request)
+        return { replay: false, status: 422, body: { error: 'this Idempotency-Key was used for a different payment' } } as const
       return { replay: true, status: seen.status, body: JSON.parse(seen.response) } as const
     }
     const createdAt = new Date(clock.now()).toISOString()
     const payment = { id: `pay_${crypto.randomToken(9)}`, account, amount, currency, created_at: createdAt }
     db.run('INSERT INTO payments (id, account, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)', [
-      payment.id, payment.account, payment.amount, payment.currency, payment.created_at,
+      payment.id,
+      payment.account,
+      payment.amount,
+      payment.currency,
+      payment.created_at,
     ])
     db.run('INSERT INTO idempotency_keys (key, request, status, response, created_at) VALUES (?, ?, ?, ?, ?)', [
-      key, request, 201, JSON.stringify(payment), createdAt,
+      key,
+      request,
+      201,
+      JSON.stringify(payment),
+      createdAt,
     ])
     return { replay: false, status: 201, body: payment } as const
   })

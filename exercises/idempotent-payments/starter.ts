@@ -35,7 +35,11 @@ app.post('/payments', async (c) => {
     created_at: new Date(clock.now()).toISOString(),
   }
   db.run('INSERT INTO payments (id, account, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)', [
-    payment.id, payment.account, payment.amount, payment.currency, payment.created_at,
+    payment.id,
+    payment.account,
+    payment.amount,
+    payment.currency,
+    payment.created_at,
   ])
   return c.json(payment, 201)
 })

@@ -8,7 +8,9 @@ async function placeExpectingRefusal(t: CheckContext, input: unknown, reason: st
   } catch (error) {
     const message = (error as Error).message
     if ((error as Error).name !== 'LearnerModuleError' || message.includes('does not export')) throw error
-    t.fail(`orderService.place(${JSON.stringify(input)}) threw "${message}"; expected it to return { ok: false, reason: "${reason}" }. A broken rule is an ordinary answer: return it as plain data, and let the route choose the status`)
+    t.fail(
+      `orderService.place(${JSON.stringify(input)}) threw "${message}"; expected it to return { ok: false, reason: "${reason}" }. A broken rule is an ordinary answer: return it as plain data, and let the route choose the status`,
+    )
   }
 }
 const orderCount = async (t: CheckContext) => Number((await t.db.get('SELECT count(*) AS n FROM orders'))?.n)
@@ -21,8 +23,14 @@ const show = (value: unknown) => (value instanceof Error ? `an error, "${value.m
 const wrongFields = (actual: Record<string, unknown>, expected: Record<string, unknown>, exact: boolean) => [
   ...Object.entries(expected)
     .filter(([field, value]) => actual[field] !== value)
-    .map(([field, value]) => (field in actual ? `${field} was ${show(actual[field])}, expected ${show(value)}` : `${field} is missing (expected ${show(value)})`)),
-  ...(exact ? Object.keys(actual).filter((field) => !(field in expected)).map((field) => `${field} should not be there (it was ${show(actual[field])})`) : []),
+    .map(([field, value]) =>
+      field in actual ? `${field} was ${show(actual[field])}, expected ${show(value)}` : `${field} is missing (expected ${show(value)})`,
+    ),
+  ...(exact
+    ? Object.keys(actual)
+        .filter((field) => !(field in expected))
+        .map((field) => `${field} should not be there (it was ${show(actual[field])})`)
+    : []),
 ]
 
 export default defineChecks([
@@ -30,11 +38,18 @@ export default defineChecks([
     name: 'ordersRepo.findItem reads an item from the database',
     async run(t) {
       const mug = await t.call('ordersRepo.findItem', 'mug')
-      if (!isPlainObject(mug)) t.fail(`ordersRepo.findItem("mug") answered ${show(mug)}; it should answer the row from items: { sku, name, price, stock }`)
+      if (!isPlainObject(mug))
+        t.fail(`ordersRepo.findItem("mug") answered ${show(mug)}; it should answer the row from items: { sku, name, price, stock }`)
       const wrong = wrongFields(mug, { sku: 'mug', name: 'Stoneware mug', price: 1200, stock: 2 }, false)
-      if (wrong.length > 0) t.fail(`ordersRepo.findItem("mug") should answer the row from items, { sku, name, price, stock }, but ${wrong.join('; ')}. Select every column it needs`)
+      if (wrong.length > 0)
+        t.fail(
+          `ordersRepo.findItem("mug") should answer the row from items, { sku, name, price, stock }, but ${wrong.join('; ')}. Select every column it needs`,
+        )
       const missing = await t.call('ordersRepo.findItem', 'unicorn')
-      t.expect(missing ?? undefined, 'ordersRepo.findItem("unicorn") should answer undefined (there is no such row), not throw: deciding what a missing item means is the service\'s job').toBeUndefined()
+      t.expect(
+        missing ?? undefined,
+        'ordersRepo.findItem("unicorn") should answer undefined (there is no such row), not throw: deciding what a missing item means is the service\'s job',
+      ).toBeUndefined()
     },
   },
   {
@@ -43,12 +58,19 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const result = await t.call('orderService.place', { item: 'mug', quantity: 2 })
-      t.expect(result, 'orderService.place({ item: "mug", quantity: 2 }) should answer { ok: true, order: { id, item, quantity, total } } with total 2400 (2 × 1200): plain data, no status code, no Response').toEqual({
+      t.expect(
+        result,
+        'orderService.place({ item: "mug", quantity: 2 }) should answer { ok: true, order: { id, item, quantity, total } } with total 2400 (2 × 1200): plain data, no status code, no Response',
+      ).toEqual({
         ok: true,
         order: { id: t.expect.any(Number), item: 'mug', quantity: 2, total: 2400 },
       })
       const row = await t.db.get('SELECT sku, quantity, total FROM orders WHERE id = ?', [result.order.id])
-      t.expect(row, 'the orders table should hold the order the service placed, under the id it answered').toEqual({ sku: 'mug', quantity: 2, total: 2400 })
+      t.expect(row, 'the orders table should hold the order the service placed, under the id it answered').toEqual({
+        sku: 'mug',
+        quantity: 2,
+        total: 2400,
+      })
       t.expect(await stock(t, 'mug'), 'the two mugs should be taken from stock (2 → 0)').toBe(0)
     },
   },
@@ -71,7 +93,9 @@ export default defineChecks([
         const result = await placeExpectingRefusal(t, input, reason)
         const call = `orderService.place(${JSON.stringify(input)})`
         if (!isPlainObject(result)) {
-          t.fail(`${call} answered ${show(result)}; expected { ok: false, reason: "${reason}" } because ${why}. Return the failure as plain data: a thrown error or a class instance does not reach the caller as data`)
+          t.fail(
+            `${call} answered ${show(result)}; expected { ok: false, reason: "${reason}" } because ${why}. Return the failure as plain data: a thrown error or a class instance does not reach the caller as data`,
+          )
         }
         const wrong = wrongFields(result, { ok: false, reason }, true)
         if (wrong.length > 0) t.fail(`${call} should answer { ok: false, reason: "${reason}" } because ${why}, but ${wrong.join('; ')}`)
@@ -87,7 +111,12 @@ export default defineChecks([
       const teaBefore = await stock(t, 'tea')
       const response = await t.request('POST', '/orders', { json: { item: 'tea', quantity: 5 } })
       t.expectStatus(response, 201, 'there are enough packets of tea: the order is placed')
-      t.expect(response.json, 'the body should be the order; 5 or more get 10% off, so the total is 2025 (5 × 450 = 2250, minus 225)').toEqual({ id: t.expect.any(Number), item: 'tea', quantity: 5, total: 2025 })
+      t.expect(response.json, 'the body should be the order; 5 or more get 10% off, so the total is 2025 (5 × 450 = 2250, minus 225)').toEqual({
+        id: t.expect.any(Number),
+        item: 'tea',
+        quantity: 5,
+        total: 2025,
+      })
       const row = await t.db.get('SELECT sku, quantity, total FROM orders WHERE id = ?', [response.json.id])
       t.expect(row, 'the orders table should hold the order').toEqual({ sku: 'tea', quantity: 5, total: 2025 })
       t.expect(await stock(t, 'tea'), 'five packets should be taken from stock').toBe(teaBefore - 5)
@@ -102,7 +131,7 @@ export default defineChecks([
       const cases: [unknown, number, string][] = [
         [{ item: 'tea', quantity: 0 }, 400, 'the service answers invalid_quantity: the client sent something it must fix'],
         [{ item: 'unicorn', quantity: 1 }, 404, 'the service answers unknown_item: there is no such item'],
-        [{ item: 'kettle', quantity: 1 }, 409, 'the service answers out_of_stock: the request is fine but clashes with the shop\'s current state'],
+        [{ item: 'kettle', quantity: 1 }, 409, "the service answers out_of_stock: the request is fine but clashes with the shop's current state"],
       ]
       for (const [json, status, because] of cases) {
         const response = await t.request('POST', '/orders', { json })
@@ -110,7 +139,7 @@ export default defineChecks([
         t.expect(response.json, 'explain the refusal in { "error": "..." }').toMatchObject({ error: t.expect.any(String) })
       }
       const broken = await t.request('POST', '/orders', { body: 'item=tea', headers: { 'content-type': 'text/plain' } })
-      t.expectStatus(broken, 400, 'a body that is not JSON is the route\'s problem to refuse, before the service is called')
+      t.expectStatus(broken, 400, "a body that is not JSON is the route's problem to refuse, before the service is called")
       t.expect(await orderCount(t), 'refused requests must not insert orders').toBe(before)
     },
   },

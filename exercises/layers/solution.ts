@@ -3,9 +3,7 @@ import { db, clock, log } from 'sandbox'
 
 type Item = { sku: string; name: string; price: number; stock: number }
 type Order = { id: number; item: string; quantity: number; total: number }
-export type PlaceResult =
-  | { ok: true; order: Order }
-  | { ok: false; reason: 'invalid_quantity' | 'unknown_item' | 'out_of_stock' }
+export type PlaceResult = { ok: true; order: Order } | { ok: false; reason: 'invalid_quantity' | 'unknown_item' | 'out_of_stock' }
 
 // Data access: the only layer that knows SQL and table names.
 export const ordersRepo = {
@@ -17,7 +15,10 @@ export const ordersRepo = {
     return db.transaction(() => {
       db.run('UPDATE items SET stock = stock - ? WHERE sku = ?', [quantity, sku])
       return db.run('INSERT INTO orders (sku, quantity, total, created_at) VALUES (?, ?, ?, ?)', [
-        sku, quantity, total, new Date(clock.now()).toISOString(),
+        sku,
+        quantity,
+        total,
+        new Date(clock.now()).toISOString(),
       ]).lastInsertRowid
     })
   },

@@ -25,9 +25,10 @@ app.post('/orders', async (c) => {
   if (!Number.isInteger(quantity) || quantity < 1) {
     return c.json({ error: 'quantity must be a whole number of at least 1' }, 400)
   }
-  const row = typeof item === 'string'
-    ? db.get<{ sku: string; name: string; price: number; stock: number }>('SELECT sku, name, price, stock FROM items WHERE sku = ?', [item])
-    : undefined
+  const row =
+    typeof item === 'string'
+      ? db.get<{ sku: string; name: string; price: number; stock: number }>('SELECT sku, name, price, stock FROM items WHERE sku = ?', [item])
+      : undefined
   if (!row) return c.json({ error: `there is no item ${JSON.stringify(item)}` }, 404)
   if (row.stock < quantity) return c.json({ error: `only ${row.stock} left in stock` }, 409)
 
@@ -38,7 +39,10 @@ app.post('/orders', async (c) => {
   const id = db.transaction(() => {
     db.run('UPDATE items SET stock = stock - ? WHERE sku = ?', [quantity, row.sku])
     return db.run('INSERT INTO orders (sku, quantity, total, created_at) VALUES (?, ?, ?, ?)', [
-      row.sku, quantity, total, new Date(clock.now()).toISOString(),
+      row.sku,
+      quantity,
+      total,
+      new Date(clock.now()).toISOString(),
     ]).lastInsertRowid
   })
   log.info('order placed', { id, item: row.sku, quantity, total })

@@ -1,7 +1,6 @@
 import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
 
-const login = (t: CheckContext, username: string, password: string) =>
-  t.request('POST', '/login', { json: { username, password } })
+const login = (t: CheckContext, username: string, password: string) => t.request('POST', '/login', { json: { username, password } })
 const MINUTE = 60_000
 const LOCKED = 'After three wrong passwords the account is locked, even for the right one'
 
@@ -18,7 +17,7 @@ export default defineChecks([
     name: 'A wrong password answers 401',
     async run(t) {
       const response = await login(t, 'ada', 'wrong horse')
-      t.expectStatus(response, 401, 'this is not ada\'s password, and she has only one failure so far: far from a lock')
+      t.expectStatus(response, 401, "this is not ada's password, and she has only one failure so far: far from a lock")
     },
   },
   {
@@ -31,7 +30,11 @@ export default defineChecks([
         t.expectStatus(response, 401, `wrong password number ${attempt} for grace is still an ordinary 401; the lock starts after the third`)
       }
       const right = await login(t, 'grace', 'sesame')
-      t.expectStatus(right, 423, 'grace had three wrong passwords in a row, so her account is locked for 15 minutes: even the right password must be refused, or a guesser would simply keep going until one works; 423 Locked says the account is locked')
+      t.expectStatus(
+        right,
+        423,
+        'grace had three wrong passwords in a row, so her account is locked for 15 minutes: even the right password must be refused, or a guesser would simply keep going until one works; 423 Locked says the account is locked',
+      )
       t.expect(right.json, 'the body should be { "error": "..." } saying the account is locked').toEqual({ error: t.expect.any(String) })
       const wrong = await login(t, 'grace', 'guess 4')
       t.expectStatus(wrong, 423, 'the account is locked, whatever password is sent')
@@ -45,9 +48,12 @@ export default defineChecks([
       const response = await login(t, 'grace', 'sesame')
       t.expectStatus(response, 423, 'grace is still locked')
       const retryAfter = response.headers.get('retry-after')
-      if (retryAfter === null) return t.fail('the 423 answer should have a Retry-After header with the seconds left, so the app can say "try again in 15 minutes"')
-      t.expect(/^\d+$/.test(retryAfter) && Number(retryAfter) >= 1 && Number(retryAfter) <= 900,
-        `Retry-After should be a whole number of seconds between 1 and 900 (15 minutes), not "${retryAfter}"`).toBe(true)
+      if (retryAfter === null)
+        return t.fail('the 423 answer should have a Retry-After header with the seconds left, so the app can say "try again in 15 minutes"')
+      t.expect(
+        /^\d+$/.test(retryAfter) && Number(retryAfter) >= 1 && Number(retryAfter) <= 900,
+        `Retry-After should be a whole number of seconds between 1 and 900 (15 minutes), not "${retryAfter}"`,
+      ).toBe(true)
     },
   },
   {
@@ -55,7 +61,7 @@ export default defineChecks([
     requires: [LOCKED],
     async run(t) {
       const response = await login(t, 'ada', 'correct horse')
-      t.expectStatus(response, 200, 'only grace is locked; one user\'s failures must not lock anyone else out')
+      t.expectStatus(response, 200, "only grace is locked; one user's failures must not lock anyone else out")
     },
   },
   {
@@ -90,7 +96,11 @@ export default defineChecks([
         )
       }
       const right = await login(t, 'grace', 'sesame')
-      t.expectStatus(right, 423, 'grace made three wrong passwords in a row since her lock ended, so she is locked again (does the count start again at 0 when you lock?)')
+      t.expectStatus(
+        right,
+        423,
+        'grace made three wrong passwords in a row since her lock ended, so she is locked again (does the count start again at 0 when you lock?)',
+      )
     },
   },
   {
@@ -106,7 +116,11 @@ export default defineChecks([
           t.expectStatus(wrong, 401, `ada typed a wrong password, number ${attempt} since her last successful login`)
         }
         const right = await login(t, 'ada', 'correct horse')
-        t.expectStatus(right, 200, 'since her last successful login ada made only two mistakes, not three: a success must set failed_attempts back to 0, or old mistakes add up to a lock')
+        t.expectStatus(
+          right,
+          200,
+          'since her last successful login ada made only two mistakes, not three: a success must set failed_attempts back to 0, or old mistakes add up to a lock',
+        )
       }
       const row = await t.db.get('SELECT failed_attempts FROM users WHERE username = ?', ['ada'])
       t.expect(row, 'after a successful login, failed_attempts should be 0').toEqual({ failed_attempts: 0 })

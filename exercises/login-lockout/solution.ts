@@ -10,10 +10,7 @@ type User = { id: number; username: string; password_hash: string; failed_attemp
 
 app.post('/login', async (c) => {
   const { username, password } = await c.req.json()
-  const user = db.get<User>(
-    'SELECT id, username, password_hash, failed_attempts, locked_until FROM users WHERE username = ?',
-    [username],
-  )
+  const user = db.get<User>('SELECT id, username, password_hash, failed_attempts, locked_until FROM users WHERE username = ?', [username])
   if (!user) return c.json({ error: 'wrong username or password' }, 401)
 
   // A locked account is refused before the password is even looked at.

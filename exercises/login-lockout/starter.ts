@@ -20,10 +20,7 @@ type User = { username: string; password_hash: string; failed_attempts: number; 
 
 app.post('/login', async (c) => {
   const { username, password } = await c.req.json()
-  const user = db.get<User>(
-    'SELECT username, password_hash, failed_attempts, locked_until FROM users WHERE username = ?',
-    [username],
-  )
+  const user = db.get<User>('SELECT username, password_hash, failed_attempts, locked_until FROM users WHERE username = ?', [username])
   if (!user) return c.json({ error: 'wrong username or password' }, 401)
 
   // TODO: if the account is locked right now, answer 423 here, before looking at the password.

@@ -13,7 +13,11 @@ const expectMoney = (t: CheckContext, response: CheckResponse, expected: Money, 
 
 const STEPS = ['quote requested', 'line priced', 'line priced', 'line priced', 'subtotal', 'discount applied', 'shipping', 'total']
 
-const TICKET_CART = [{ sku: 'TEE', qty: 1 }, { sku: 'MUG', qty: 1 }, { sku: 'PIN', qty: 2 }]
+const TICKET_CART = [
+  { sku: 'TEE', qty: 1 },
+  { sku: 'MUG', qty: 1 },
+  { sku: 'PIN', qty: 2 },
+]
 
 export default defineChecks([
   {
@@ -35,8 +39,21 @@ export default defineChecks([
   {
     name: 'A percent code takes its percentage off',
     async run(t) {
-      const response = await t.request('POST', '/quote', { json: { items: [{ sku: 'TEE', qty: 2 }, { sku: 'CAP', qty: 1 }], code: 'WELCOME10' } })
-      expectMoney(t, response, { subtotal: 5500, discount: 550, shipping: 499, total: 5449 }, '55.00 minus 10% is 49.50, under 50.00, so shipping is 4.99')
+      const response = await t.request('POST', '/quote', {
+        json: {
+          items: [
+            { sku: 'TEE', qty: 2 },
+            { sku: 'CAP', qty: 1 },
+          ],
+          code: 'WELCOME10',
+        },
+      })
+      expectMoney(
+        t,
+        response,
+        { subtotal: 5500, discount: 550, shipping: 499, total: 5449 },
+        '55.00 minus 10% is 49.50, under 50.00, so shipping is 4.99',
+      )
     },
   },
   {
@@ -45,7 +62,12 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('POST', '/quote', { json: { items: TICKET_CART, code: 'SAVE5' } })
-      expectMoney(t, response, { subtotal: 3800, discount: 500, shipping: 499, total: 3799 }, 'SAVE5 is 5.00 off, so 38.00 - 5.00 + 4.99 shipping = 37.99 (compare with the "discount applied" log line)')
+      expectMoney(
+        t,
+        response,
+        { subtotal: 3800, discount: 500, shipping: 499, total: 3799 },
+        'SAVE5 is 5.00 off, so 38.00 - 5.00 + 4.99 shipping = 37.99 (compare with the "discount applied" log line)',
+      )
     },
   },
   {
@@ -54,10 +76,28 @@ export default defineChecks([
     requires: ['Ticket #1042: SAVE5 on a 38.00 order costs 37.99'],
     async run(t) {
       const spring = await t.request('POST', '/quote', { json: { items: [{ sku: 'MUG', qty: 1 }], code: 'SPRING3' } })
-      expectMoney(t, spring, { subtotal: 1200, discount: 300, shipping: 499, total: 1399 }, 'SPRING3 is 3.00 off: 12.00 - 3.00 + 4.99 shipping = 13.99 (the fix must work for every amount code, not only SAVE5)')
+      expectMoney(
+        t,
+        spring,
+        { subtotal: 1200, discount: 300, shipping: 499, total: 1399 },
+        'SPRING3 is 3.00 off: 12.00 - 3.00 + 4.99 shipping = 13.99 (the fix must work for every amount code, not only SAVE5)',
+      )
       const pin = await t.request('POST', '/quote', { json: { items: [{ sku: 'PIN', qty: 1 }], code: 'SAVE5' } })
-      expectMoney(t, pin, { subtotal: 300, discount: 300, shipping: 499, total: 499 }, 'SAVE5 on a 3.00 pin takes only 3.00 off (a discount never goes below zero), so the customer pays the 4.99 shipping')
-      const free = await t.request('POST', '/quote', { json: { items: [{ sku: 'TEE', qty: 2 }, { sku: 'CAP', qty: 1 }], code: 'SAVE5' } })
+      expectMoney(
+        t,
+        pin,
+        { subtotal: 300, discount: 300, shipping: 499, total: 499 },
+        'SAVE5 on a 3.00 pin takes only 3.00 off (a discount never goes below zero), so the customer pays the 4.99 shipping',
+      )
+      const free = await t.request('POST', '/quote', {
+        json: {
+          items: [
+            { sku: 'TEE', qty: 2 },
+            { sku: 'CAP', qty: 1 },
+          ],
+          code: 'SAVE5',
+        },
+      })
       expectMoney(t, free, { subtotal: 5500, discount: 500, shipping: 0, total: 5000 }, '55.00 - 5.00 is exactly 50.00, which ships free')
     },
   },
@@ -88,7 +128,10 @@ export default defineChecks([
         t.fail(`The log lines should be, in order: ${STEPS.join(' > ')}. They were: ${steps.join(' > ')}`)
       }
       const discount = lines.find((entry) => entry.message === 'discount applied')
-      t.expect(discount?.fields, 'the "discount applied" line should carry { code, kind, value, discount } with the corrected discount').toMatchObject({
+      t.expect(
+        discount?.fields,
+        'the "discount applied" line should carry { code, kind, value, discount } with the corrected discount',
+      ).toMatchObject({
         code: 'SAVE5',
         kind: 'amount',
         value: 500,

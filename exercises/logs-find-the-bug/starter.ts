@@ -32,8 +32,11 @@ function discountFor(code: DiscountCode, subtotal: number): number {
 }
 
 const isItem = (item: unknown): item is Item =>
-  typeof item === 'object' && item !== null &&
-  typeof (item as Item).sku === 'string' && Number.isInteger((item as Item).qty) && (item as Item).qty > 0
+  typeof item === 'object' &&
+  item !== null &&
+  typeof (item as Item).sku === 'string' &&
+  Number.isInteger((item as Item).qty) &&
+  (item as Item).qty > 0
 
 app.post('/quote', async (c) => {
   const body = await c.req.json().catch(() => null)

@@ -4,7 +4,8 @@ import { defineChecks, type CheckContext, type CheckResponse } from '../../sandb
 /** Fails, saying what came back, unless the body is exactly { error: { status, message } }. */
 function expectErrorBody(t: CheckContext, response: CheckResponse, sent: string, error: { status: number; message: string }, how: string) {
   const wanted = JSON.stringify({ error })
-  if (response.json === undefined) t.fail(`${sent} answered plain text (${response.text.slice(0, 200)}), not JSON: the body should be ${wanted} (${how})`)
+  if (response.json === undefined)
+    t.fail(`${sent} answered plain text (${response.text.slice(0, 200)}), not JSON: the body should be ${wanted} (${how})`)
   if (!isDeepStrictEqual(response.json, { error })) t.fail(`${sent} answered ${JSON.stringify(response.json)}; the body should be ${wanted} (${how})`)
 }
 
@@ -59,7 +60,9 @@ export default defineChecks([
       const response = await t.request('GET', '/api/v1/recipes/3/steps')
       t.expectStatus(response, 500, 'the steps of recipe 3 are broken JSON, so JSON.parse throws: that is a bug on the server')
       expectErrorBody(t, response, 'GET /api/v1/recipes/3/steps', { status: 500, message: 'Internal Server Error' }, 'app.onError')
-      t.expect(response.text, 'the answer must not reveal the real error (it talks about JSON): that is for your logs').not.toMatch(/JSON|SyntaxError|position/i)
+      t.expect(response.text, 'the answer must not reveal the real error (it talks about JSON): that is for your logs').not.toMatch(
+        /JSON|SyntaxError|position/i,
+      )
     },
   },
   {

@@ -17,10 +17,10 @@ app.get('/articles', (c) => {
   if (pageSize === null) return c.json({ error: 'pageSize must be a whole number from 1 to 100' }, 400)
 
   const { total } = db.get<{ total: number }>('SELECT count(*) AS total FROM articles')!
-  const items = db.all(
-    'SELECT id, title, published_at FROM articles ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?',
-    [pageSize, (page - 1) * pageSize],
-  )
+  const items = db.all('SELECT id, title, published_at FROM articles ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?', [
+    pageSize,
+    (page - 1) * pageSize,
+  ])
   return c.json({ page, pageSize, total, totalPages: Math.ceil(total / pageSize), items })
 })
 

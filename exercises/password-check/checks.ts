@@ -16,7 +16,7 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('POST', '/login', login('ada', 'incorrect horse'))
-      t.expectStatus(response, 401, 'the password does not match ada\'s stored hash, so the server cannot tell who is asking')
+      t.expectStatus(response, 401, "the password does not match ada's stored hash, so the server cannot tell who is asking")
       t.expect(response.json, 'the body should be { "error": "..." }').toEqual({ error: t.expect.any(String) })
     },
   },
@@ -36,7 +36,11 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('POST', '/login', login('mallory', 'correct horse'))
-      t.expectStatus(response, 401, 'there is no user mallory; a 404 would tell an attacker which usernames exist, so it is the same 401 as a wrong password')
+      t.expectStatus(
+        response,
+        401,
+        'there is no user mallory; a 404 would tell an attacker which usernames exist, so it is the same 401 as a wrong password',
+      )
     },
   },
   {

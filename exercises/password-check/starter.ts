@@ -9,10 +9,7 @@ const app = new Hono()
 
 app.post('/login', async (c) => {
   const { username, password } = await c.req.json()
-  const user = db.get<{ username: string; password_hash: string }>(
-    'SELECT username, password_hash FROM users WHERE username = ?',
-    [username],
-  )
+  const user = db.get<{ username: string; password_hash: string }>('SELECT username, password_hash FROM users WHERE username = ?', [username])
   if (!user) {
     // This tells a stranger which usernames exist. Should it?
     return c.json({ error: `there is no user called ${username}` }, 404)

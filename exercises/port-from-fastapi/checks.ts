@@ -29,9 +29,10 @@ export default defineChecks([
       t.expect(one.json?.top, 'with ?top=1 the list should hold only the most common word').toEqual([{ word: 'the', count: 2 }])
       const ten = await t.request('POST', '/word-count?top=10', { json: { text: TEXT } })
       t.expectStatus(ten, 200, 'top=10 is between 1 and 10')
-      t.expect(ten.json?.top?.map((entry: { word: string }) => entry.word), 'with ?top=10 all 6 different words come back, most common first').toEqual([
-        'the', 'end', "it's", 'and', "that's", 'that',
-      ])
+      t.expect(
+        ten.json?.top?.map((entry: { word: string }) => entry.word),
+        'with ?top=10 all 6 different words come back, most common first',
+      ).toEqual(['the', 'end', "it's", 'and', "that's", 'that'])
     },
   },
   {

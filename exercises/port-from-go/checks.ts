@@ -28,8 +28,14 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('PUT', '/settings/timezone', { json: { value: 'Europe/Paris' } })
-      t.expectStatus(response, 201, 'there was no "timezone" setting, so the UPDATE changed no row and the Go handler inserted it and wrote 201 Created')
-      t.expect(response.headers.get('location'), 'Go sets Location: /settings/timezone before WriteHeader(201); your answer needs it too').toBe('/settings/timezone')
+      t.expectStatus(
+        response,
+        201,
+        'there was no "timezone" setting, so the UPDATE changed no row and the Go handler inserted it and wrote 201 Created',
+      )
+      t.expect(response.headers.get('location'), 'Go sets Location: /settings/timezone before WriteHeader(201); your answer needs it too').toBe(
+        '/settings/timezone',
+      )
       t.expect(response.json, 'the body should be the new setting').toEqual({ key: 'timezone', value: 'Europe/Paris' })
       const row = await t.db.get('SELECT value FROM settings WHERE key = ?', ['timezone'])
       t.expect(row, 'the settings table should hold the new setting').toEqual({ value: 'Europe/Paris' })
@@ -74,7 +80,11 @@ export default defineChecks([
     async run(t) {
       for (const method of ['POST', 'PATCH']) {
         const response = await t.request(method, '/settings/theme', { json: { value: 'blue' } })
-        t.expectStatus(response, 405, `the Go switch has no case for ${method}, so the default case answers 405 Method Not Allowed (Hono's own answer would be a 404)`)
+        t.expectStatus(
+          response,
+          405,
+          `the Go switch has no case for ${method}, so the default case answers 405 Method Not Allowed (Hono's own answer would be a 404)`,
+        )
         t.expect(response.headers.get('allow'), 'a 405 must say which methods do work: Allow: GET, PUT, DELETE').toBe('GET, PUT, DELETE')
         t.expect(response.json, 'the body should be { error: "method not allowed" }').toEqual({ error: 'method not allowed' })
       }

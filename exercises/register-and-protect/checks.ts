@@ -22,7 +22,9 @@ export default defineChecks([
     async run(t) {
       const row = await t.db.get('SELECT password_hash FROM users WHERE username = ?', ['ada'])
       const stored = String(row?.password_hash)
-      t.expect(stored, 'users.password_hash holds the password itself: anyone with a copy of the database can log in as ada').not.toContain(ADA.password)
+      t.expect(stored, 'users.password_hash holds the password itself: anyone with a copy of the database can log in as ada').not.toContain(
+        ADA.password,
+      )
       t.expect(stored, 'users.password_hash should be crypto.hashPassword(password), a string starting with $argon2id$').toMatch(/^\$argon2id\$/)
     },
   },
@@ -67,7 +69,7 @@ export default defineChecks([
       const row = await t.db.get('SELECT phone FROM users WHERE username = ?', ['ada'])
       t.expect(
         digits(row?.phone),
-        'users.phone should be crypto.encrypt(phone): the digits of ada\'s phone number must not be readable in the database',
+        "users.phone should be crypto.encrypt(phone): the digits of ada's phone number must not be readable in the database",
       ).not.toContain(digits(ADA.phone))
     },
   },

@@ -37,9 +37,7 @@ app.post('/login', async (c) => {
 
 app.get('/me', (c) => {
   const token = (c.req.header('authorization') ?? '').replace(/^Bearer /, '')
-  const user = db.get<User>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token = ?', [
-    token,
-  ])
+  const user = db.get<User>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token = ?', [token])
   if (!user) return c.json({ error: 'log in first' }, 401)
   return c.json({ username: user.username, phone: crypto.decrypt(user.phone) })
 })

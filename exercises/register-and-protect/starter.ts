@@ -26,11 +26,7 @@ app.post('/register', async (c) => {
     return c.json({ error: 'that username is taken' }, 409)
   }
   // TODO: the "hash" is the password itself, and the phone number is stored as typed.
-  const { lastInsertRowid } = db.run('INSERT INTO users (username, password_hash, phone) VALUES (?, ?, ?)', [
-    username,
-    password,
-    phone,
-  ])
+  const { lastInsertRowid } = db.run('INSERT INTO users (username, password_hash, phone) VALUES (?, ?, ?)', [username, password, phone])
   return c.json({ id: lastInsertRowid, username }, 201)
 })
 
@@ -38,10 +34,7 @@ app.post('/register', async (c) => {
 app.post('/login', async (c) => {
   const { username, password } = await c.req.json().catch(() => ({}))
   // TODO: once passwords are hashed, this comparison can never match again.
-  const user = db.get<User>('SELECT * FROM users WHERE username = ? AND password_hash = ?', [
-    String(username),
-    String(password),
-  ])
+  const user = db.get<User>('SELECT * FROM users WHERE username = ? AND password_hash = ?', [String(username), String(password)])
   if (!user) return c.json({ error: 'wrong username or password' }, 401)
   const token = crypto.randomToken()
   db.run('INSERT INTO sessions (token, user_id) VALUES (?, ?)', [token, user.id])
@@ -51,9 +44,7 @@ app.post('/login', async (c) => {
 // "Authorization: Bearer <token>" -> 200 { username, phone }, or 401.
 app.get('/me', (c) => {
   const token = (c.req.header('authorization') ?? '').replace(/^Bearer /, '')
-  const user = db.get<User>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token = ?', [
-    token,
-  ])
+  const user = db.get<User>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token = ?', [token])
   if (!user) return c.json({ error: 'log in first' }, 401)
   // TODO: once the phone is encrypted, decrypt it here.
   return c.json({ username: user.username, phone: user.phone })

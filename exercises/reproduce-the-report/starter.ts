@@ -24,10 +24,10 @@ app.get('/bookings', (c) => {
   }
   if (from > to) return c.json({ error: 'from must not be after to' }, 400)
 
-  const rows = db.all<BookingRow>(
-    'SELECT id, room, guest, starts_at FROM bookings WHERE starts_at >= ? AND starts_at <= ? ORDER BY starts_at',
-    [from, to],
-  )
+  const rows = db.all<BookingRow>('SELECT id, room, guest, starts_at FROM bookings WHERE starts_at >= ? AND starts_at <= ? ORDER BY starts_at', [
+    from,
+    to,
+  ])
   log.info('bookings listed', { from, to, found: rows.length })
   return c.json(rows.map((row) => ({ id: row.id, room: row.room, guest: row.guest, startsAt: row.starts_at })))
 })

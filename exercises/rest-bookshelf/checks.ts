@@ -7,9 +7,14 @@ function expectProblem(t: CheckContext, response: CheckResponse, status: number,
   t.expectStatus(response, status, because)
   const contentType = response.headers.get('content-type') ?? '(none)'
   if (!contentType.startsWith('application/problem+json')) {
-    t.fail(`${response.status} is right, but its Content-Type is ${contentType}: an error answer should be application/problem+json, so clients know the body is a problem details object (RFC 9457)`)
+    t.fail(
+      `${response.status} is right, but its Content-Type is ${contentType}: an error answer should be application/problem+json, so clients know the body is a problem details object (RFC 9457)`,
+    )
   }
-  t.expect(response.json, `the body should be { type, title, status, detail } with status ${status}, the same number as the HTTP status`).toMatchObject({
+  t.expect(
+    response.json,
+    `the body should be { type, title, status, detail } with status ${status}, the same number as the HTTP status`,
+  ).toMatchObject({
     type: t.expect.stringMatching(/\S/),
     title: t.expect.stringMatching(/\S/),
     status,
@@ -58,7 +63,12 @@ export default defineChecks([
     async run(t) {
       const before = await bookCount(t)
       const response = await t.request('POST', '/books', { json: { isbn: '9780441013593', title: 'Dune (again)', author: 'Frank Herbert' } })
-      expectProblem(t, response, 409, 'ISBN 9780441013593 (Dune) is already on the shelf: the request is well formed but conflicts with what is stored, which is 409 Conflict, not a 500 crash')
+      expectProblem(
+        t,
+        response,
+        409,
+        'ISBN 9780441013593 (Dune) is already on the shelf: the request is well formed but conflicts with what is stored, which is 409 Conflict, not a 500 crash',
+      )
       t.expect(await bookCount(t), 'nothing should be stored').toBe(before)
     },
   },
@@ -92,7 +102,7 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('DELETE', '/books/999')
-      expectProblem(t, response, 404, 'there is no book 999 to delete; answering success would hide a client\'s mistake, such as a wrong id')
+      expectProblem(t, response, 404, "there is no book 999 to delete; answering success would hide a client's mistake, such as a wrong id")
     },
   },
 ])

@@ -7,15 +7,10 @@ type Book = { id: number; isbn: string; title: string; author: string }
 
 /** Every error looks the same (RFC 9457): clients read `status` and `title`, people read `detail`. */
 function problem(c: Context, status: 400 | 404 | 409, slug: string, title: string, detail: string) {
-  return c.json(
-    { type: `https://bookshelf.example/problems/${slug}`, title, status, detail },
-    status,
-    { 'Content-Type': 'application/problem+json' },
-  )
+  return c.json({ type: `https://bookshelf.example/problems/${slug}`, title, status, detail }, status, { 'Content-Type': 'application/problem+json' })
 }
 
-const notFound = (c: Context) =>
-  problem(c, 404, 'not-found', 'Book not found', `There is no book with id ${c.req.param('id')}.`)
+const notFound = (c: Context) => problem(c, 404, 'not-found', 'Book not found', `There is no book with id ${c.req.param('id')}.`)
 
 app.get('/books', (c) => {
   return c.json(db.all<Book>('SELECT id, isbn, title, author FROM books ORDER BY id'))

@@ -52,7 +52,11 @@ export default defineChecks([
     async run(t) {
       const forged = String(t.state.linus).replace(/^linus\.reader\./, 'linus.admin.')
       const response = await t.request('DELETE', '/articles/3', { headers: bearer(forged) })
-      t.expectStatus(response, 401, 'linus changed "reader" to "admin" in his token, so its signature no longer matches: the token is not valid (and is DELETE /articles/:id behind requireRole at all?)')
+      t.expectStatus(
+        response,
+        401,
+        'linus changed "reader" to "admin" in his token, so its signature no longer matches: the token is not valid (and is DELETE /articles/:id behind requireRole at all?)',
+      )
       t.expect(await article(t, 3), 'article 3 must still exist after a forged request').toEqual(t.expect.objectContaining({ id: 3 }))
     },
   },
@@ -69,7 +73,7 @@ export default defineChecks([
       t.state.grace = await login(t, 'grace')
       const allowed = await t.request('PUT', '/articles/2', { headers: bearer(t.state.grace), json: edit })
       t.expectStatus(allowed, 200, 'grace is an editor, and editors may edit')
-      t.expect(await article(t, 2), 'grace\'s edit should be saved').toEqual({ id: 2, title: edit.title })
+      t.expect(await article(t, 2), "grace's edit should be saved").toEqual({ id: 2, title: edit.title })
     },
   },
   {
@@ -79,7 +83,7 @@ export default defineChecks([
     requires: ['A reader may not edit: 403, while an editor may'],
     async run(t) {
       const refused = await t.request('DELETE', '/articles/3', { headers: bearer(t.state.grace) })
-      t.expectStatus(refused, 403, 'grace is an editor: she may edit but not delete (protect DELETE with requireRole(\'admin\'))')
+      t.expectStatus(refused, 403, "grace is an editor: she may edit but not delete (protect DELETE with requireRole('admin'))")
       t.expect(await article(t, 3), 'article 3 must still exist after a refused delete').toEqual(t.expect.objectContaining({ id: 3 }))
       const ada = await login(t, 'ada')
       const allowed = await t.request('DELETE', '/articles/3', { headers: bearer(ada) })
@@ -97,7 +101,7 @@ export default defineChecks([
         headers: bearer(t.state.grace),
         json: { title: 'Too late', body: 'This token expired a minute ago.' },
       })
-      t.expectStatus(response, 401, 'grace\'s token expired one minute ago (the clock was moved 16 minutes on): she must log in again')
+      t.expectStatus(response, 401, "grace's token expired one minute ago (the clock was moved 16 minutes on): she must log in again")
       expectBearerChallenge(t, response, 'PUT /articles/1 with an expired token')
       t.expect(await article(t, 1), 'the expired token must not change article 1').toEqual({ id: 1, title: 'Welcome to the newsroom' })
     },

@@ -29,9 +29,7 @@ function readToken(token: string): User | null {
 
 app.post('/login', async (c) => {
   const { username, password } = await c.req.json().catch(() => ({}))
-  const user = db.get<{ password_hash: string; role: Role }>('SELECT password_hash, role FROM users WHERE username = ?', [
-    String(username),
-  ])
+  const user = db.get<{ password_hash: string; role: Role }>('SELECT password_hash, role FROM users WHERE username = ?', [String(username)])
   if (!user || !crypto.verifyPassword(user.password_hash, String(password))) {
     return c.json({ error: 'wrong username or password' }, 401)
   }

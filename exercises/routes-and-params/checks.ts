@@ -7,7 +7,11 @@ export default defineChecks([
     name: 'GET /products lists every product',
     async run(t) {
       const response = await t.request('GET', '/products')
-      t.expectStatus(response, 200, "there is no ?limit, and without ?limit you answer every match (check limit only when c.req.query('limit') is not undefined)")
+      t.expectStatus(
+        response,
+        200,
+        "there is no ?limit, and without ?limit you answer every match (check limit only when c.req.query('limit') is not undefined)",
+      )
       t.expect(ids(response.json), 'without ?limit, answer every match: the array of all 8 products, in id order').toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     },
   },

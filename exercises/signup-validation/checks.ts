@@ -40,7 +40,9 @@ export default defineChecks([
       const response = await t.request('POST', '/signup', { json: VALID })
       t.expectStatus(response, 201, 'every field of this form follows the rules')
       t.expect(response.json, 'the body should be { id, username, email }, never the password').toEqual({
-        id: t.expect.any(Number), username: 'ada_l', email: 'ada@example.com',
+        id: t.expect.any(Number),
+        username: 'ada_l',
+        email: 'ada@example.com',
       })
       const row = await t.db.get('SELECT username, email, age FROM users WHERE username = ?', ['ada_l'])
       t.expect(row, 'the users table should hold the new user').toEqual({ username: 'ada_l', email: 'ada@example.com', age: 36 })
@@ -58,7 +60,9 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       await expectRejected(
-        t, { ...VALID, username: 'grace_h', email: 'grace.example.com', password: 'short' }, ['email', 'password'],
+        t,
+        { ...VALID, username: 'grace_h', email: 'grace.example.com', password: 'short' },
+        ['email', 'password'],
         '"grace.example.com" has no @ and "short" has fewer than 8 characters: tell the user about both at once, not one per try',
       )
     },
@@ -77,7 +81,9 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       await expectRejected(
-        t, {}, ['age', 'email', 'password', 'username'],
+        t,
+        {},
+        ['age', 'email', 'password', 'username'],
         'all four fields are missing; TypeBox reports two problems for each (missing, and not the right type), but the user needs one message per field',
       )
     },
@@ -88,7 +94,11 @@ export default defineChecks([
     async run(t) {
       const before = await userCount(t)
       const response = await t.request('POST', '/signup', { body: 'username=ada', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
-      t.expectStatus(response, 400, 'a body that is not JSON is the client\'s mistake (400), not a crash of the server (500); c.req.json() throws on it')
+      t.expectStatus(
+        response,
+        400,
+        "a body that is not JSON is the client's mistake (400), not a crash of the server (500); c.req.json() throws on it",
+      )
       t.expect(response.json, 'the body should still be { "errors": [...] }').toEqual({ errors: t.expect.any(Array) })
       t.expect(await userCount(t), 'nothing should be stored').toBe(before)
     },

@@ -8,7 +8,9 @@ const app = new Hono()
 // Each rule carries the sentence a person filling in the form should read when it is broken.
 const SignUp = Type.Object({
   username: Type.String({
-    minLength: 3, maxLength: 20, pattern: '^[a-z0-9_]+$',
+    minLength: 3,
+    maxLength: 20,
+    pattern: '^[a-z0-9_]+$',
     errorMessage: 'username must be 3 to 20 characters: lowercase letters, digits or _',
   }),
   email: Type.String({
@@ -36,10 +38,12 @@ app.post('/signup', async (c) => {
     return c.json({ errors: fieldErrors(body) }, 400)
   }
   const { username, email, password, age }: SignUp = body
-  const { lastInsertRowid } = db.run(
-    'INSERT INTO users (username, email, password_hash, age) VALUES (?, ?, ?, ?)',
-    [username, email, crypto.hashPassword(password), age],
-  )
+  const { lastInsertRowid } = db.run('INSERT INTO users (username, email, password_hash, age) VALUES (?, ?, ?, ?)', [
+    username,
+    email,
+    crypto.hashPassword(password),
+    age,
+  ])
   return c.json({ id: lastInsertRowid, username, email }, 201)
 })
 

@@ -28,10 +28,12 @@ app.post('/signup', async (c) => {
     return c.json({ errors: [] }, 400)
   }
   const { username, email, password, age } = body as SignUp & { email: string; password: string; age: number }
-  const { lastInsertRowid } = db.run(
-    'INSERT INTO users (username, email, password_hash, age) VALUES (?, ?, ?, ?)',
-    [username, email, crypto.hashPassword(password), age],
-  )
+  const { lastInsertRowid } = db.run('INSERT INTO users (username, email, password_hash, age) VALUES (?, ?, ?, ?)', [
+    username,
+    email,
+    crypto.hashPassword(password),
+    age,
+  ])
   return c.json({ id: lastInsertRowid, username, email }, 201)
 })
 

@@ -35,7 +35,7 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('GET', search("' OR '1'='1"))
-      t.expectStatus(response, 200, "the input is just a strange name, and a search for a name answers a list")
+      t.expectStatus(response, 200, 'the input is just a strange name, and a search for a name answers a list')
       const count = Array.isArray(response.json) ? response.json.length : response.json
       t.expect(
         count,
@@ -60,9 +60,7 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', search("D'Arcy"))
       t.expectStatus(response, 200, "D'Arcy is a real user; a quote in a name must not break the SQL")
-      t.expect(response.json, "the body should list D'Arcy Thompson").toEqual([
-        { id: 6, name: "D'Arcy", surname: 'Thompson', city: 'Dundee' },
-      ])
+      t.expect(response.json, "the body should list D'Arcy Thompson").toEqual([{ id: 6, name: "D'Arcy", surname: 'Thompson', city: 'Dundee' }])
     },
   },
 ])

@@ -13,7 +13,7 @@ export default defineChecks([
   }),
   catchesMutant({
     bug: 'the Location header of a new user is missing',
-    mutate: ['c.header(\'Location\', `/users/${id}`)', ''],
+    mutate: ["c.header('Location', `/users/${id}`)", ''],
   }),
   catchesMutant({
     bug: 'an email without @ is accepted',

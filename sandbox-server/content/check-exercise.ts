@@ -95,7 +95,11 @@ function checkCheckDefinitions(exercise: Exercise, source: string): LineProblem[
     const earlier = exercise.checks.slice(0, index).map((other) => other.name)
     const duplicate = earlier.indexOf(check.name)
     if (duplicate >= 0) {
-      problems.push({ line, field: `checks[${index}].name`, message: `"${check.name}" is also the name of checks[${duplicate}]; names must be unique (results and requires use them)` })
+      problems.push({
+        line,
+        field: `checks[${index}].name`,
+        message: `"${check.name}" is also the name of checks[${duplicate}]; names must be unique (results and requires use them)`,
+      })
     }
     if (check.hint !== undefined && check.hint >= exercise.hints.length) {
       problems.push({
@@ -106,7 +110,11 @@ function checkCheckDefinitions(exercise: Exercise, source: string): LineProblem[
     }
     for (const required of check.requires ?? []) {
       if (earlier.includes(required)) continue
-      problems.push({ line, field: `checks[${index}].requires`, message: `"${required}" is not the name of an earlier check; a check can only wait for checks before it` })
+      problems.push({
+        line,
+        field: `checks[${index}].requires`,
+        message: `"${required}" is not the name of an earlier check; a check can only wait for checks before it`,
+      })
     }
   })
   return problems
@@ -118,11 +126,15 @@ function checkCheckDefinitions(exercise: Exercise, source: string): LineProblem[
  * @example
  * const problems = await checkExercise('crud-notes', { exercisesDir, rootDir, db, sessions })
  */
-export async function checkExercise(id: string, { exercisesDir, rootDir, db, sessions, onStep, signal }: CheckExerciseOptions): Promise<ContentProblem[]> {
+export async function checkExercise(
+  id: string,
+  { exercisesDir, rootDir, db, sessions, onStep, signal }: CheckExerciseOptions,
+): Promise<ContentProblem[]> {
   const dir = join(exercisesDir, id)
   const pathOf = (file: string) => relative(rootDir, join(dir, file)).split(sep).join('/')
   const problems: ContentProblem[] = []
-  const report = (file: string, found: LineProblem[]) => problems.push(...found.map((problem): ContentProblem => ({ severity: 'error', file: pathOf(file), ...problem })))
+  const report = (file: string, found: LineProblem[]) =>
+    problems.push(...found.map((problem): ContentProblem => ({ severity: 'error', file: pathOf(file), ...problem })))
 
   onStep?.('files')
   const sources = Object.fromEntries(
@@ -138,7 +150,11 @@ export async function checkExercise(id: string, { exercisesDir, rootDir, db, ses
   try {
     exercise = await loadExercise(id, exercisesDir)
   } catch (error) {
-    if (error instanceof ValidationError) report('checks.ts', error.problems.map(({ field, message }) => ({ field: checksField(field), message })))
+    if (error instanceof ValidationError)
+      report(
+        'checks.ts',
+        error.problems.map(({ field, message }) => ({ field: checksField(field), message })),
+      )
     else report('checks.ts', [describeImportError(error as Error)])
     return problems
   }
@@ -168,7 +184,12 @@ export async function checkExercise(id: string, { exercisesDir, rootDir, db, ses
   onStep?.('starter')
   const starter = await gradeSubmission({ exercise, code: exercise.starter, sessions, signal })
   if (!starter.gradable) {
-    report('starter.ts', [{ line: lineOfCompileError(starter.message ?? ''), message: `cannot be graded: ${firstLine(starter.message)}; a starter must compile and load so learners can try it` }])
+    report('starter.ts', [
+      {
+        line: lineOfCompileError(starter.message ?? ''),
+        message: `cannot be graded: ${firstLine(starter.message)}; a starter must compile and load so learners can try it`,
+      },
+    ])
   } else if (starter.status === 'pass') {
     report('starter.ts', [{ message: 'passes every check; a starter must fail at least one so the learner has something to do' }])
   }

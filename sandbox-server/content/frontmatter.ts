@@ -71,7 +71,14 @@ function listFields(names: string[]): string {
  */
 export function parseFrontmatter<S extends TSchema>(source: string, schema: S): ParsedFrontmatter<Static<S>> {
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/)
-  const fail = (problem: LineProblem): ParsedFrontmatter<Static<S>> => ({ data: undefined, raw: undefined, body: '', bodyLine: 1, keyLines: {}, problems: [problem] })
+  const fail = (problem: LineProblem): ParsedFrontmatter<Static<S>> => ({
+    data: undefined,
+    raw: undefined,
+    body: '',
+    bodyLine: 1,
+    keyLines: {},
+    problems: [problem],
+  })
   if (!FENCE.test(lines[0] ?? '')) {
     return fail({ line: 1, field: 'frontmatter', message: 'the file must start with a "---" line, then the YAML fields, then another "---" line' })
   }
@@ -91,7 +98,14 @@ export function parseFrontmatter<S extends TSchema>(source: string, schema: S): 
     const advice = YAML_ADVICE[yamlError.code]
     const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (advice ? `; ${advice}` : '')
     const line = Math.min((yamlError.linePos?.[0].line ?? 1) + 1, closing + 1)
-    return { data: undefined, raw: undefined, body, bodyLine, keyLines: {}, problems: [{ line, field: 'frontmatter', message: `YAML syntax error: ${message}` }] }
+    return {
+      data: undefined,
+      raw: undefined,
+      body,
+      bodyLine,
+      keyLines: {},
+      problems: [{ line, field: 'frontmatter', message: `YAML syntax error: ${message}` }],
+    }
   }
 
   const keyLines: Record<string, number> = {}
@@ -106,7 +120,14 @@ export function parseFrontmatter<S extends TSchema>(source: string, schema: S): 
 
   if (data === null || data === undefined) {
     const required = (schema as { required?: string[] }).required ?? []
-    return { data: undefined, raw: data, body, bodyLine, keyLines, problems: [{ line: 1, field: 'frontmatter', message: `is empty; expected the fields ${listFields(required)}` }] }
+    return {
+      data: undefined,
+      raw: data,
+      body,
+      bodyLine,
+      keyLines,
+      problems: [{ line: 1, field: 'frontmatter', message: `is empty; expected the fields ${listFields(required)}` }],
+    }
   }
   const problems = findProblems(schema, data).map(({ field, message }): LineProblem => {
     if (field === '(root)') return { line: 2, field: 'frontmatter', message: `${message}: write one "key: value" per line` }

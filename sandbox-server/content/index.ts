@@ -12,4 +12,14 @@ export { formatProblem, formatReport, countProblems, type ContentProblem, type P
 
 // Reading
 export { parseFrontmatter, type ParsedFrontmatter } from './frontmatter.ts'
-export { readCourse, loadCourse, InvalidCourse, PROJECT_ROOT, type Course, type CourseReading, type Role, type Lesson, type CourseDirs } from './lessons.ts'
+export {
+  readCourse,
+  loadCourse,
+  InvalidCourse,
+  PROJECT_ROOT,
+  type Course,
+  type CourseReading,
+  type Role,
+  type Lesson,
+  type CourseDirs,
+} from './lessons.ts'

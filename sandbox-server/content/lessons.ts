@@ -86,7 +86,9 @@ export interface CourseReading {
 export class InvalidCourse extends Error {
   override name = 'InvalidCourse'
   constructor(readonly problems: ContentProblem[]) {
-    super(`The course has ${problems.length} problem${problems.length === 1 ? '' : 's'} (run npm run lessons:check):\n${problems.map(formatProblem).join('\n')}`)
+    super(
+      `The course has ${problems.length} problem${problems.length === 1 ? '' : 's'} (run npm run lessons:check):\n${problems.map(formatProblem).join('\n')}`,
+    )
   }
 }
 
@@ -113,7 +115,12 @@ async function subFolders(dir: string) {
 }
 
 function badFolderName(path: string, example: string): ContentProblem {
-  return { severity: 'error', file: path, field: 'folder name', message: `expected two digits, a dash and a slug of lowercase words, e.g. "${example}"` }
+  return {
+    severity: 'error',
+    file: path,
+    field: 'folder name',
+    message: `expected two digits, a dash and a slug of lowercase words, e.g. "${example}"`,
+  }
 }
 
 /**
@@ -185,19 +192,46 @@ export async function readCourse({
       continue
     }
     const sameNumber = roleByNumber.get(roleFolder.number)
-    if (sameNumber) problems.push({ severity: 'error', file: rolePath, field: 'folder name', message: `${roleFolder.folder.slice(0, 2)} is also the number of ${sameNumber}; each role needs its own number` })
+    if (sameNumber)
+      problems.push({
+        severity: 'error',
+        file: rolePath,
+        field: 'folder name',
+        message: `${roleFolder.folder.slice(0, 2)} is also the number of ${sameNumber}; each role needs its own number`,
+      })
     const sameSlug = roleBySlug.get(roleFolder.slug)
-    if (sameSlug) problems.push({ severity: 'error', file: rolePath, field: 'folder name', message: `the role "${roleFolder.slug}" is also ${sameSlug}; role names must be unique` })
+    if (sameSlug)
+      problems.push({
+        severity: 'error',
+        file: rolePath,
+        field: 'folder name',
+        message: `the role "${roleFolder.slug}" is also ${sameSlug}; role names must be unique`,
+      })
     roleByNumber.set(roleFolder.number, rolePath)
     roleBySlug.set(roleFolder.slug, rolePath)
 
     const file = join(roleFolder.dir, 'role.md')
     const rolePathMd = displayPath(file)
-    const parsed = await readContentFile(file, rolePathMd, (source) => parseFrontmatter(source, RoleFrontmatter), 'every role folder needs a role.md with title, summary and order', problems)
+    const parsed = await readContentFile(
+      file,
+      rolePathMd,
+      (source) => parseFrontmatter(source, RoleFrontmatter),
+      'every role folder needs a role.md with title, summary and order',
+      problems,
+    )
     if (parsed) reading.found.roles++
     const lessons = await readLessons(roleFolder, context)
     if (!parsed?.data) continue
-    const role: Role = { ...roleFolder, file, path: rolePathMd, keyLines: parsed.keyLines, bodyLine: parsed.bodyLine, frontmatter: parsed.data, intro: parsed.body.trim(), lessons }
+    const role: Role = {
+      ...roleFolder,
+      file,
+      path: rolePathMd,
+      keyLines: parsed.keyLines,
+      bodyLine: parsed.bodyLine,
+      frontmatter: parsed.data,
+      intro: parsed.body.trim(),
+      lessons,
+    }
     checkOrder(role, role.frontmatter.order, problems)
     reading.course.roles.push(role)
   }
@@ -213,7 +247,10 @@ interface ReadContext {
   exerciseIds: string[]
 }
 
-async function readLessons(roleFolder: { folder: string; slug: string; dir: string }, { displayPath, reading, lessonBySlug, exerciseIds }: ReadContext): Promise<Lesson[]> {
+async function readLessons(
+  roleFolder: { folder: string; slug: string; dir: string },
+  { displayPath, reading, lessonBySlug, exerciseIds }: ReadContext,
+): Promise<Lesson[]> {
   const { problems } = reading
   const lessons: Lesson[] = []
   const lessonByNumber = new Map<number, string>()
@@ -224,20 +261,46 @@ async function readLessons(roleFolder: { folder: string; slug: string; dir: stri
       continue
     }
     const sameNumber = lessonByNumber.get(lessonFolder.number)
-    if (sameNumber) problems.push({ severity: 'error', file: lessonPath, field: 'folder name', message: `${lessonFolder.folder.slice(0, 2)} is also the number of ${sameNumber}; each lesson in a role needs its own number` })
+    if (sameNumber)
+      problems.push({
+        severity: 'error',
+        file: lessonPath,
+        field: 'folder name',
+        message: `${lessonFolder.folder.slice(0, 2)} is also the number of ${sameNumber}; each lesson in a role needs its own number`,
+      })
     const sameSlug = lessonBySlug.get(lessonFolder.slug)
-    if (sameSlug) problems.push({ severity: 'error', file: lessonPath, field: 'folder name', message: `the lesson slug "${lessonFolder.slug}" is also used by ${sameSlug}; lesson slugs must be unique in the course` })
+    if (sameSlug)
+      problems.push({
+        severity: 'error',
+        file: lessonPath,
+        field: 'folder name',
+        message: `the lesson slug "${lessonFolder.slug}" is also used by ${sameSlug}; lesson slugs must be unique in the course`,
+      })
     lessonByNumber.set(lessonFolder.number, lessonPath)
     lessonBySlug.set(lessonFolder.slug, lessonPath)
 
     const file = join(lessonFolder.dir, 'lesson.md')
     const path = displayPath(file)
-    const parsed = await readContentFile(file, path, (source) => parseFrontmatter(source, LessonFrontmatter), 'every lesson folder needs a lesson.md (npm run lessons:new makes one)', problems)
+    const parsed = await readContentFile(
+      file,
+      path,
+      (source) => parseFrontmatter(source, LessonFrontmatter),
+      'every lesson folder needs a lesson.md (npm run lessons:new makes one)',
+      problems,
+    )
     if (parsed) reading.found.lessons++
     const named = (parsed?.raw as { exercise?: unknown } | null | undefined)?.exercise
     if (typeof named === 'string') reading.referencedExercises.add(named)
     if (!parsed?.data) continue
-    const lesson: Lesson = { ...lessonFolder, file, path, keyLines: parsed.keyLines, bodyLine: parsed.bodyLine, frontmatter: parsed.data, body: parsed.body.trim() }
+    const lesson: Lesson = {
+      ...lessonFolder,
+      file,
+      path,
+      keyLines: parsed.keyLines,
+      bodyLine: parsed.bodyLine,
+      frontmatter: parsed.data,
+      body: parsed.body.trim(),
+    }
     if (lesson.frontmatter.role !== roleFolder.slug) {
       problems.push({
         severity: 'error',
@@ -258,7 +321,14 @@ async function readLessons(roleFolder: { folder: string; slug: string; dir: stri
         message: `there is no exercise "${exercise}" (no folder exercises/${exercise}/; found: ${exerciseIds.join(', ') || 'none'})`,
       })
     }
-    if (lesson.body === '') problems.push({ severity: 'warning', file: path, line: lesson.bodyLine, field: 'text', message: 'the lesson has no text after its frontmatter' })
+    if (lesson.body === '')
+      problems.push({
+        severity: 'warning',
+        file: path,
+        line: lesson.bodyLine,
+        field: 'text',
+        message: 'the lesson has no text after its frontmatter',
+      })
     lessons.push(lesson)
   }
   return lessons

@@ -63,9 +63,7 @@ export function formatReport(problems: ContentProblem[]): string {
     const group = groupOf(problem.file)
     groups.set(group, [...(groups.get(group) ?? []), problem])
   }
-  return [...groups]
-    .map(([group, members]) => [`${group} (${countProblems(members)})`, ...members.map(formatProblem)].join('\n'))
-    .join('\n\n')
+  return [...groups].map(([group, members]) => [`${group} (${countProblems(members)})`, ...members.map(formatProblem)].join('\n')).join('\n\n')
 }
 
 /** Orders each file's problems by line, keeping files in the order they were first seen. */
@@ -75,10 +73,7 @@ export function sortProblems(problems: ContentProblem[]): ContentProblem[] {
   return problems
     .map((problem, index) => ({ problem, index }))
     .sort(
-      (a, b) =>
-        fileOrder.get(a.problem.file)! - fileOrder.get(b.problem.file)! ||
-        (a.problem.line ?? 0) - (b.problem.line ?? 0) ||
-        a.index - b.index,
+      (a, b) => fileOrder.get(a.problem.file)! - fileOrder.get(b.problem.file)! || (a.problem.line ?? 0) - (b.problem.line ?? 0) || a.index - b.index,
     )
     .map(({ problem }) => problem)
 }

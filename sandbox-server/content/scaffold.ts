@@ -118,7 +118,10 @@ export async function scaffoldLesson({
     if (clash) throw new ScaffoldRefused(`a lesson "${slug}" already exists: ${relative(rootDir, clash.dir).split(sep).join('/')}`)
   }
   const exerciseDir = join(exercisesDir, slug)
-  const exists = await readdir(exerciseDir).then(() => true, () => false)
+  const exists = await readdir(exerciseDir).then(
+    () => true,
+    () => false,
+  )
   if (exists) throw new ScaffoldRefused(`exercises/${slug} already exists; pick another slug (nothing was overwritten)`)
 
   const lessons = roleFolder.isNew ? [] : await numberedFolders(roleFolder.dir)
@@ -134,11 +137,17 @@ export async function scaffoldLesson({
   }
   if (roleFolder.isNew) {
     await mkdir(roleFolder.dir, { recursive: true })
-    await write(join(roleFolder.dir, 'role.md'), await fillTemplate('role.md', { title: titleFromSlug(roleFolder.slug), order: String(roleFolder.number) }))
+    await write(
+      join(roleFolder.dir, 'role.md'),
+      await fillTemplate('role.md', { title: titleFromSlug(roleFolder.slug), order: String(roleFolder.number) }),
+    )
   }
   await mkdir(lessonDir)
   const lessonFile = join(lessonDir, 'lesson.md')
-  await write(lessonFile, await fillTemplate('lesson.md', { title: titleFromSlug(slug), role: roleFolder.slug, exercise: slug, order: String(order) }))
+  await write(
+    lessonFile,
+    await fillTemplate('lesson.md', { title: titleFromSlug(slug), role: roleFolder.slug, exercise: slug, order: String(order) }),
+  )
 
   await mkdir(exerciseDir, { recursive: true })
   const gradingModule = relative(exerciseDir, GRADING_MODULE).split(sep).join('/')

@@ -29,7 +29,6 @@ export class UnknownExercise extends Error {
   }
 }
 
-
 export interface Exercise {
   id: string
   dir: string
@@ -51,11 +50,13 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-
 /** The ids of every exercise folder, sorted. */
 export async function listExercises(dir = EXERCISES_DIR): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  return entries.filter((entry) => entry.isDirectory() && EXERCISE_ID_PATTERN.test(entry.name)).map((entry) => entry.name).sort()
+  return entries
+    .filter((entry) => entry.isDirectory() && EXERCISE_ID_PATTERN.test(entry.name))
+    .map((entry) => entry.name)
+    .sort()
 }
 
 async function readExercise(id: string, dir: string): Promise<Exercise> {
@@ -65,11 +66,24 @@ async function readExercise(id: string, dir: string): Promise<Exercise> {
   )
   if (starter === undefined && solution === undefined) throw new UnknownExercise(id)
   const missing = [starter === undefined && 'starter.ts', solution === undefined && 'solution.ts'].filter(Boolean)
-  if (missing.length) throw new ValidationError(`exercises/${id}`, missing.map((file) => ({ field: String(file), message: 'file is missing' })))
+  if (missing.length)
+    throw new ValidationError(
+      `exercises/${id}`,
+      missing.map((file) => ({ field: String(file), message: 'file is missing' })),
+    )
   const module = (await import(pathToFileURL(join(folder, 'checks.ts')).href)) as { default?: unknown }
   const problems = findProblems(ChecksModule, module.default)
   if (problems.length) throw new ValidationError(`exercises/${id}/checks.ts (its default export)`, problems)
-  return { id, dir: folder, starter: starter!, solution: solution!, seedSql, appUnderTest, hints: parseHints(hints ?? ''), checks: module.default as CheckDefinition[] }
+  return {
+    id,
+    dir: folder,
+    starter: starter!,
+    solution: solution!,
+    seedSql,
+    appUnderTest,
+    hints: parseHints(hints ?? ''),
+    checks: module.default as CheckDefinition[],
+  }
 }
 
 const loaded = new Map<string, Promise<Exercise>>()

@@ -80,7 +80,10 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
   if (positionals.length > 1) {
     throw new UsageError(`Expected one <path>, got ${positionals.length}: ${positionals.join(' ')}. To grade several files, put them in one folder.`)
   }
-  for (const [flag, value] of [['--json', values.json], ['--junit', values.junit]] as const) {
+  for (const [flag, value] of [
+    ['--json', values.json],
+    ['--junit', values.junit],
+  ] as const) {
     if (value === '') throw new UsageError(`${flag} needs a file name, e.g. ${flag} results.${flag === '--json' ? 'json' : 'xml'}`)
   }
   if (values.junit === '-') throw new UsageError('--junit needs a file name (only --json can write to stdout with "-").')

@@ -58,7 +58,9 @@ describe('toJUnitXml', () => {
   })
 
   it('reports a submission that could not be graded as one error case', () => {
-    const xml = toJUnitXml('crud-notes', [{ name: 'bob', result: result([], { status: 'error', gradable: false, message: 'Your code does not compile' }) }])
+    const xml = toJUnitXml('crud-notes', [
+      { name: 'bob', result: result([], { status: 'error', gradable: false, message: 'Your code does not compile' }) },
+    ])
     expect(xml).toContain('<testsuite name="bob" tests="1" failures="0" errors="1" skipped="0" time="2.500">')
     expect(xml).toContain('<error message="Your code does not compile" type="not gradable">Your code does not compile</error>')
   })

@@ -17,9 +17,13 @@ if (hasFlag) {
   register()
   await import(entry.href)
 } else {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', import.meta.resolve('tsx'), fileURLToPath(entry), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    ['--no-node-snapshot', '--import', import.meta.resolve('tsx'), fileURLToPath(entry), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  )
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
   child.on('error', (error) => {

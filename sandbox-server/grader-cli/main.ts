@@ -8,6 +8,8 @@ import { runGraderCli } from './cli.ts'
 try {
   process.exitCode = await runGraderCli(process.argv.slice(2))
 } catch (error) {
-  process.stderr.write(`The grader failed (this is a bug or a broken install, not a submission's fault):\n${(error as Error)?.stack ?? String(error)}\n`)
+  process.stderr.write(
+    `The grader failed (this is a bug or a broken install, not a submission's fault):\n${(error as Error)?.stack ?? String(error)}\n`,
+  )
   process.exitCode = 1
 }

@@ -38,7 +38,9 @@ export function createProgress({ stream, total }: { stream: NodeJS.WriteStream; 
       finish(result) {
         done++
         const why = result.gradable ? '' : `  ${(result.message ?? '').split('\n')[0]}`
-        stream.write(`[${String(done).padStart(width)}/${total}] ${result.student}  ${result.status}  ${result.score}/${result.maxScore}  ${formatSeconds(result.durationMs)}${why}\n`)
+        stream.write(
+          `[${String(done).padStart(width)}/${total}] ${result.student}  ${result.status}  ${result.score}/${result.maxScore}  ${formatSeconds(result.durationMs)}${why}\n`,
+        )
       },
       end() {},
     }

@@ -58,5 +58,15 @@ export function maxScoreOf(exercise: Exercise): number {
  * notGraded(exercise, 'No .ts file in bob/: put the app in bob/app.ts.')
  */
 export function notGraded(exercise: Exercise, message: string, durationMs = 0): SubmissionResult {
-  return { version: 3, exerciseId: exercise.id, status: 'error', gradable: false, message, score: 0, maxScore: maxScoreOf(exercise), durationMs, tests: [] }
+  return {
+    version: 3,
+    exerciseId: exercise.id,
+    status: 'error',
+    gradable: false,
+    message,
+    score: 0,
+    maxScore: maxScoreOf(exercise),
+    durationMs,
+    tests: [],
+  }
 }

@@ -10,7 +10,11 @@ import type { BatchSummary, StudentResult } from './results.ts'
 const INDENT = '      '
 
 function indent(text: string, prefix = INDENT): string {
-  return text.replace(/\n$/, '').split('\n').map((line) => `${prefix}${line}`).join('\n')
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n')
 }
 
 export function formatSeconds(ms: number): string {
@@ -59,9 +63,7 @@ function whatWentWrong(student: StudentResult): string {
     const counts = statuses.map((status) => `${notPassed.filter((check) => check.status === status).length} ${status}`)
     return `no check passed (${counts.join(', ')})`
   }
-  return notPassed
-    .map((check) => (check.status === 'fail' ? check.name : `${check.name} (${check.status})`))
-    .join('; ')
+  return notPassed.map((check) => (check.status === 'fail' ? check.name : `${check.name} (${check.status})`)).join('; ')
 }
 
 function truncate(text: string, width: number): string {

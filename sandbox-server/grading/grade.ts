@@ -111,7 +111,11 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     tests: [],
   })
 
-  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest: exercise.appUnderTest })
+  const session = await sessions.create({
+    exerciseId: exercise.id,
+    snapshot: await templateFor(exercise, sessions),
+    appUnderTest: exercise.appUnderTest,
+  })
   try {
     try {
       await sessions.setCode(session.id, code)

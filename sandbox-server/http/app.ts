@@ -35,8 +35,7 @@ const DATABASE_PAGE_MAX = 200
 function tooLarge(maxBytes: number) {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: (c) =>
-      errorResponse(c, new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)),
+    onError: (c) => errorResponse(c, new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)),
   })
 }
 

@@ -26,9 +26,7 @@ export const SendRequestBody = Type.Object(
       { description: `one of ${HTTP_METHODS.join(', ')}` },
     ),
     path: Type.String({ pattern: '^/', maxLength: 2048, description: 'a path starting with "/", e.g. "/users/1?verbose=true"' }),
-    headers: Type.Optional(
-      Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 8192 }), { description: 'header names to values' }),
-    ),
+    headers: Type.Optional(Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 8192 }), { description: 'header names to values' })),
     body: Type.Optional(Type.String({ description: 'the request body as text, e.g. JSON' })),
   },
   { additionalProperties: false },

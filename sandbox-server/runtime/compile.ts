@@ -63,7 +63,15 @@ export async function compileLearnerModule(source: string, { appUnderTest }: Com
   if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) {
     throw new CompileError([{ message: `the file is larger than ${MAX_SOURCE_BYTES / 1024} KB`, line: 1, column: 1 }])
   }
-  const files = new Map(appUnderTest === undefined ? [] : [['./app', appUnderTest], ['./app.ts', appUnderTest], ['./app.test', source]])
+  const files = new Map(
+    appUnderTest === undefined
+      ? []
+      : [
+          ['./app', appUnderTest],
+          ['./app.ts', appUnderTest],
+          ['./app.test', source],
+        ],
+  )
   let usesTests = false
   try {
     const result = await build({

@@ -8,9 +8,30 @@ export const TEST_MODULE = 'sandbox/test'
 
 /** hono subpaths that make sense for a server in the sandbox (no runtime adapters, no JSX). */
 const HONO_SUBPATHS = [
-  'accepts', 'basic-auth', 'bearer-auth', 'body-limit', 'combine', 'cookie', 'cors', 'csrf', 'etag',
-  'factory', 'html', 'http-exception', 'jwt', 'language', 'logger', 'method-override', 'powered-by',
-  'pretty-json', 'request-id', 'secure-headers', 'streaming', 'timeout', 'timing', 'trailing-slash',
+  'accepts',
+  'basic-auth',
+  'bearer-auth',
+  'body-limit',
+  'combine',
+  'cookie',
+  'cors',
+  'csrf',
+  'etag',
+  'factory',
+  'html',
+  'http-exception',
+  'jwt',
+  'language',
+  'logger',
+  'method-override',
+  'powered-by',
+  'pretty-json',
+  'request-id',
+  'secure-headers',
+  'streaming',
+  'timeout',
+  'timing',
+  'trailing-slash',
   'validator',
 ]
 

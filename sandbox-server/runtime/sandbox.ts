@@ -112,10 +112,13 @@ async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, 
 const BUFFER_REFUSED = 'Array buffer allocation failed'
 
 const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
-  cpu: ({ cpuMs }) => `Your code ran longer than ${cpuMs / 1000} s of CPU time: look for an infinite loop, or a loop that does far more work than needed.`,
+  cpu: ({ cpuMs }) =>
+    `Your code ran longer than ${cpuMs / 1000} s of CPU time: look for an infinite loop, or a loop that does far more work than needed.`,
   memory: ({ memoryMb }) => `Your code used more than ${memoryMb} MB of memory: look for an array or string that keeps growing.`,
-  wall: ({ wallMs }) => `Your handler did not answer within ${wallMs / 1000} s: look for a promise that never resolves, or a missing return of c.json(...) / c.text(...).`,
-  output: ({ maxResponseBytes }) => `Your response body is larger than ${Math.round(maxResponseBytes / 1024)} KB: send less data, for example one page of rows.`,
+  wall: ({ wallMs }) =>
+    `Your handler did not answer within ${wallMs / 1000} s: look for a promise that never resolves, or a missing return of c.json(...) / c.text(...).`,
+  output: ({ maxResponseBytes }) =>
+    `Your response body is larger than ${Math.round(maxResponseBytes / 1024)} KB: send less data, for example one page of rows.`,
 }
 
 /**
@@ -172,7 +175,9 @@ export class Sandbox {
       const handleRef = (await jail.get('__sandboxHandle', { reference: true })) as IsolatedVm.Reference
       const callRef = (await jail.get('__sandboxCall', { reference: true })) as IsolatedVm.Reference
       const testRef = (await jail.get('__sandboxTest', { reference: true })) as IsolatedVm.Reference
-      await context.eval('delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle; delete globalThis.__sandboxCall; delete globalThis.__sandboxTest')
+      await context.eval(
+        'delete globalThis.__sandboxLoad; delete globalThis.__sandboxHandle; delete globalThis.__sandboxCall; delete globalThis.__sandboxTest',
+      )
       sandbox = new Sandbox(isolate, context, { load: loadRef, handle: handleRef, call: callRef, test: testRef }, limits, stopPlatform)
       watchInBackground(sandbox)
       return sandbox
@@ -215,7 +220,9 @@ export class Sandbox {
       })
       const factory = (await script.run(this.context, { reference: true })) as IsolatedVm.Reference
       const testLibrary = usesTests
-        ? ((await (await compileCached(this.isolate, testLibraryScript, 'sandbox:test')).run(this.context, { reference: true })) as IsolatedVm.Reference)
+        ? ((await (
+            await compileCached(this.isolate, testLibraryScript, 'sandbox:test')
+          ).run(this.context, { reference: true })) as IsolatedVm.Reference)
         : undefined
       try {
         await this.entries.load.apply(undefined, [factory.derefInto(), testLibrary?.derefInto()], { result: { promise: true } })
@@ -274,7 +281,10 @@ export class Sandbox {
     if (this.activeRuns > 0) return
     this.backgroundCpuMs = Math.max(0, this.backgroundCpuMs + spent - BACKGROUND_ALLOWANCE_MS)
     if (this.backgroundCpuMs >= this.limits.cpuMs) {
-      this.stop('cpu', `Code running between requests (a timer or an unawaited promise) used more than ${this.limits.cpuMs / 1000} s of CPU time: look for a setInterval or a loop that never ends.`)
+      this.stop(
+        'cpu',
+        `Code running between requests (a timer or an unawaited promise) used more than ${this.limits.cpuMs / 1000} s of CPU time: look for a setInterval or a loop that never ends.`,
+      )
     }
   }
 
@@ -386,7 +396,9 @@ function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, li
   for (const pair of headers) {
     const [name, value] = Array.isArray(pair) ? pair : []
     if (typeof name !== 'string' || typeof value !== 'string' || !HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
-      throw new LearnerModuleError(`Your app set an invalid header: ${JSON.stringify(String(name)).slice(0, 80)}. Header names are letters, digits and - only.`)
+      throw new LearnerModuleError(
+        `Your app set an invalid header: ${JSON.stringify(String(name)).slice(0, 80)}. Header names are letters, digits and - only.`,
+      )
     }
   }
   return { status, statusText: typeof statusText === 'string' ? statusText : '', headers, body, droppedLogs: Number(droppedLogs) || 0 }

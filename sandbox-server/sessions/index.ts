@@ -148,7 +148,10 @@ export async function createSessionStore({
     const pending = session.sandbox
     session.sandbox = undefined
     session.ready = undefined
-    pending?.then((sandbox) => sandbox.dispose(), () => {})
+    pending?.then(
+      (sandbox) => sandbox.dispose(),
+      () => {},
+    )
   }
 
   /** The session's warm sandbox, or a new one when there is none or a limit stopped it. */
@@ -293,7 +296,10 @@ export async function createSessionStore({
         session.log.drain()
         throw readable(error, compiled.mapStack)
       }
-      previous.sandbox?.then((sandbox) => sandbox.dispose(), () => {})
+      previous.sandbox?.then(
+        (sandbox) => sandbox.dispose(),
+        () => {},
+      )
       session.source = source
       session.codeHash = hashCode(source)
       return { codeHash: session.codeHash, logs: drainLearnerLogs(session).entries }
@@ -343,7 +349,9 @@ export async function createSessionStore({
         const sandbox = await sandboxFor(session)
         const results = await sandbox.runTests(session.clock.offsetMs)
         const mapStack = session.compiled!.mapStack
-        const tests = results.map((result) => (result.at ? { ...result, at: mapStack(result.at), message: result.message && mapStack(result.message) } : result))
+        const tests = results.map((result) =>
+          result.at ? { ...result, at: mapStack(result.at), message: result.message && mapStack(result.message) } : result,
+        )
         return { tests, logs: drainLearnerLogs(session).entries }
       } catch (error) {
         if (error instanceof LimitExceeded) dropSandbox(session)

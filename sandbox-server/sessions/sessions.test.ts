@@ -17,8 +17,7 @@ const app = new Hono()
 app.get('/', (c) => { db.run('INSERT INTO visits VALUES (1)'); return c.json(db.get('SELECT count(*) AS n FROM visits')) })
 export default app`
 
-const visits = async (id: string) =>
-  JSON.parse(new TextDecoder().decode((await sessions.request(id, { method: 'GET', path: '/' })).body)).n
+const visits = async (id: string) => JSON.parse(new TextDecoder().decode((await sessions.request(id, { method: 'GET', path: '/' })).body)).n
 
 describe('sessions', () => {
   it('puts an idle app to sleep and wakes it with its data kept', async () => {
@@ -42,14 +41,20 @@ describe('sessions', () => {
 
   it('calls an exported service function directly, with copied arguments and result', async () => {
     const { id } = await sessions.create()
-    await sessions.setCode(id, `import { Hono } from 'hono'
+    await sessions.setCode(
+      id,
+      `import { Hono } from 'hono'
 export const prices = {
   rate: 1.2,
   withTax(amounts: number[]) { console.log('pricing', amounts.length); return amounts.map((amount) => amount * this.rate) },
 }
 export function fails() { throw new RangeError('no such price') }
-export default new Hono()`)
-    expect(await sessions.call(id, 'prices.withTax', [[10, 20]])).toEqual({ value: [12, 24], logs: [expect.objectContaining({ message: 'pricing 2' })] })
+export default new Hono()`,
+    )
+    expect(await sessions.call(id, 'prices.withTax', [[10, 20]])).toEqual({
+      value: [12, 24],
+      logs: [expect.objectContaining({ message: 'pricing 2' })],
+    })
     await expect(sessions.call(id, 'prices.missing', [])).rejects.toThrow(/does not export a function prices\.missing/)
     await expect(sessions.call(id, 'fails', [])).rejects.toThrow(/RangeError: no such price \(at app\.ts:6:\d+\)/)
   })

@@ -61,7 +61,15 @@ beforeAll(async () => {
   server = await startTestServer({ app: { site: async (c) => (await files(c, async () => {})) ?? undefined } })
   browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   })
   mkdirSync(screenshots, { recursive: true })
 }, 300_000)
@@ -212,10 +220,11 @@ describe('the exercise workspace, beyond the happy path', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await openWorkspace(page, lessonPathFor('crud-notes'))
     const active = () => page.evaluate(() => document.activeElement?.getAttribute('data-ws') ?? document.activeElement?.id ?? null)
-    const focusRing = () => page.evaluate(() => {
-      const style = getComputedStyle(document.activeElement!)
-      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) }
-    })
+    const focusRing = () =>
+      page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement!)
+        return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) }
+      })
 
     await page.locator('#ws-path').focus()
     await page.keyboard.press('Tab')

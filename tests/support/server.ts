@@ -25,7 +25,10 @@ export interface TestServer {
   /** Creates a session and loads `code`; returns its id. */
   createApp(code: string, exerciseId?: string): Promise<string>
   /** Sends a request to a session's app through the API. */
-  send(id: string, request: { method?: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: any }>
+  send(
+    id: string,
+    request: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<{ status: number; body: any }>
   close(): Promise<void>
 }
 
@@ -35,7 +38,12 @@ export interface RawResponse {
   text: string
 }
 
-function rawRequest(port: number, method: string, path: string, { headers = {}, body }: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  { headers = {}, body }: { headers?: Record<string, string>; body?: string | Buffer } = {},
+) {
   return new Promise<RawResponse>((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (response) => {
       const chunks: Buffer[] = []
@@ -47,9 +55,7 @@ function rawRequest(port: number, method: string, path: string, { headers = {}, 
   })
 }
 
-export async function startTestServer(
-  options: { store?: Partial<SessionStoreOptions>; app?: Partial<ServerAppOptions> } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: { store?: Partial<SessionStoreOptions>; app?: Partial<ServerAppOptions> } = {}): Promise<TestServer> {
   const db = createDbPool()
   const sessions = await createSessionStore({ db, ...options.store })
   const app = createServerApp({ sessions, sessionsPerMinute: 10_000, ...options.app })

@@ -70,9 +70,7 @@ function openDatabase({ dbId, seedSql, bytes: snapshot, maxPageCount }) {
     throw new RequestError('sql', 'a database with this id is already open', 'SANDBOX_ALREADY_OPEN')
   }
   // better-sqlite3 only takes a Buffer for deserialization; this is a view, not a copy.
-  const db = snapshot
-    ? new Database(Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength))
-    : new Database(':memory:')
+  const db = snapshot ? new Database(Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength)) : new Database(':memory:')
   try {
     db.pragma('foreign_keys = ON')
     // The default temp store is a file; in memory, and capped like main, TEMP tables can
@@ -122,9 +120,7 @@ function prepareCached(entry, sql) {
  */
 function toResultValue(value) {
   if (typeof value === 'bigint') {
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : value
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value
   }
   if (Buffer.isBuffer(value)) return toUint8Array(value)
   return value
@@ -158,8 +154,7 @@ function convertRow(row, budget) {
   if (budget.bytes > config.maxResultBytes) {
     throw new RequestError(
       'sql',
-      `the result is larger than the sandbox limit of ${formatBytes(config.maxResultBytes)}: ` +
-        'select fewer rows or columns',
+      `the result is larger than the sandbox limit of ${formatBytes(config.maxResultBytes)}: ` + 'select fewer rows or columns',
       'SANDBOX_RESULT_TOO_LARGE',
     )
   }
@@ -248,7 +243,12 @@ function listTables(db) {
         notNull: column.not_null === 1,
         primaryKey: column.pk > 0,
       })),
-      rowCount: Number(db.prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`).pluck().get()),
+      rowCount: Number(
+        db
+          .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
+          .pluck()
+          .get(),
+      ),
     }
   })
 }
@@ -258,9 +258,7 @@ function listTables(db) {
  * @param {Extract<DbRequest, { op: 'rows' }>} request
  */
 function pageOfRows(db, { table, limit, offset }) {
-  const exists = db
-    .prepare("SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?")
-    .get(table)
+  const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?").get(table)
   if (!exists) throw new RequestError('sql', `no such table: ${table}`, 'SQLITE_ERROR')
   const quoted = quoteIdentifier(table)
   const statement = db.prepare(`SELECT * FROM ${quoted} LIMIT ? OFFSET ?`).raw(true).safeIntegers(true)
@@ -342,8 +340,7 @@ function toWireError(error, request) {
     return {
       kind: 'sql',
       message:
-        `database is full: it reached the sandbox limit of ${formatBytes(pages * pageSize)} ` +
-        `(${pages} pages); delete rows or store less data`,
+        `database is full: it reached the sandbox limit of ${formatBytes(pages * pageSize)} ` + `(${pages} pages); delete rows or store less data`,
       code,
     }
   }

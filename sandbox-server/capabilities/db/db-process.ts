@@ -73,9 +73,7 @@ export class DbProcess {
   private pumping = false
   private nextId = 0
   private queue: QueuedRequest[] = []
-  private inFlight:
-    | { request: QueuedRequest; id: number; timer: NodeJS.Timeout; incoming?: Uint8Array }
-    | undefined
+  private inFlight: { request: QueuedRequest; id: number; timer: NodeJS.Timeout; incoming?: Uint8Array } | undefined
   private exited: Promise<void> = Promise.resolve()
 
   constructor(

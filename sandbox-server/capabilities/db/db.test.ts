@@ -8,15 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import {
-  DatabaseCrashedError,
-  DbPoolDisposedError,
-  SqlError,
-  SqlTimeoutError,
-  UnknownDatabaseError,
-  createDbPool,
-  type DbPool,
-} from './index.ts'
+import { DatabaseCrashedError, DbPoolDisposedError, SqlError, SqlTimeoutError, UnknownDatabaseError, createDbPool, type DbPool } from './index.ts'
 
 const SEED = `
   CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);
@@ -207,9 +199,7 @@ describe('database pool', () => {
     it('fails an all() that would return more rows than the limit', async () => {
       const id = newId('rows-limit')
       await pool.open(id)
-      const error = await rejection(
-        pool.all(id, 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 6000) SELECT x FROM c'),
-      )
+      const error = await rejection(pool.all(id, 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 6000) SELECT x FROM c'))
       expect(error.message).toMatch(/more than 5000 rows .*add a LIMIT/)
       expect(await pool.all(id, 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 5000) SELECT x FROM c')).toHaveLength(5000)
     })
@@ -296,7 +286,10 @@ describe('database pool', () => {
         const id = newId('full')
         await small.open(id, { seedSql: 'CREATE TABLE blobs (b BLOB)' })
         const error = await rejection(
-          small.run(id, 'INSERT INTO blobs SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1000) SELECT x FROM c)'),
+          small.run(
+            id,
+            'INSERT INTO blobs SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1000) SELECT x FROM c)',
+          ),
         )
         expect(error).toBeInstanceOf(SqlError)
         expect((error as SqlError).code).toBe('SQLITE_FULL')
@@ -305,7 +298,10 @@ describe('database pool', () => {
 
         await small.run(id, 'CREATE TEMP TABLE scratch (b BLOB)')
         const temp = await rejection(
-          small.run(id, 'INSERT INTO scratch SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1000) SELECT x FROM c)'),
+          small.run(
+            id,
+            'INSERT INTO scratch SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1000) SELECT x FROM c)',
+          ),
         )
         expect(temp.message).toMatch(/^database is full/)
       } finally {
@@ -445,17 +441,11 @@ describe('database pool', () => {
       const seeded = newId('copy-seeded')
       await pool.open(seeded, { snapshot: bytes, seedSql: "INSERT INTO users (name) VALUES ('Seeded')" })
       expect(await pool.get(seeded, 'SELECT count(*) AS n FROM users')).toEqual({ n: 4 })
-      expect(await pool.all(copy, 'SELECT name FROM users ORDER BY id')).toEqual([
-        { name: 'Ada' },
-        { name: 'Grace' },
-        { name: 'Snapshotted' },
-      ])
+      expect(await pool.all(copy, 'SELECT name FROM users ORDER BY id')).toEqual([{ name: 'Ada' }, { name: 'Grace' }, { name: 'Snapshotted' }])
       await pool.run(copy, 'DELETE FROM posts')
       expect(await pool.get(original, 'SELECT count(*) AS n FROM posts')).toEqual({ n: 2 })
       // Limits and foreign keys hold on a restored database too.
-      expect((await rejection(pool.run(copy, 'INSERT INTO posts (user_id, title) VALUES (99, ?)', ['x']))).message).toMatch(
-        /FOREIGN KEY/,
-      )
+      expect((await rejection(pool.run(copy, 'INSERT INTO posts (user_id, title) VALUES (99, ?)', ['x']))).message).toMatch(/FOREIGN KEY/)
     })
 
     it('moves a snapshot over 1 MiB intact, both ways', async () => {
@@ -561,4 +551,3 @@ describe('database pool', () => {
     expect(await rejection(shortLived.get(id, 'SELECT 1'))).toBeInstanceOf(DbPoolDisposedError)
   })
 })
-

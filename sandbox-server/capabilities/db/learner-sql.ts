@@ -16,22 +16,30 @@ import { SqlError } from './errors.ts'
 import type { WireParams, WireValue } from './protocol.ts'
 
 /** PRAGMAs a learner may run: they only describe the schema. */
-export const READ_ONLY_PRAGMAS: readonly string[] = [
-  'table_info',
-  'table_xinfo',
-  'index_list',
-  'index_info',
-  'foreign_key_list',
-  'foreign_keys',
-]
+export const READ_ONLY_PRAGMAS: readonly string[] = ['table_info', 'table_xinfo', 'index_list', 'index_info', 'foreign_key_list', 'foreign_keys']
 
 /** PRAGMAs that are read-only only without a value (`PRAGMA foreign_keys`, not `= OFF`). */
 const VALUE_FREE_PRAGMAS = new Set(['foreign_keys'])
 
 const ALLOWED_STATEMENTS = new Set([
-  'SELECT', 'VALUES', 'WITH', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE',
-  'CREATE', 'DROP', 'ALTER', 'BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
-  'ANALYZE', 'REINDEX',
+  'SELECT',
+  'VALUES',
+  'WITH',
+  'INSERT',
+  'REPLACE',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'BEGIN',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+  'ANALYZE',
+  'REINDEX',
 ])
 
 const REFUSED_STATEMENTS: Record<string, string> = {
@@ -149,14 +157,18 @@ export function findRefusal(sql: string): string | undefined {
     }
   }
   if (!keyword) {
-    return `this does not start like an SQL statement (near "${sql.slice(reader.position, reader.position + 12)}"); ` +
+    return (
+      `this does not start like an SQL statement (near "${sql.slice(reader.position, reader.position + 12)}"); ` +
       'a statement starts with a keyword such as SELECT, INSERT, UPDATE, DELETE or CREATE'
+    )
   }
   if (Object.hasOwn(REFUSED_STATEMENTS, keyword)) return REFUSED_STATEMENTS[keyword]
   if (keyword === 'PRAGMA') return findPragmaRefusal(reader)
   if (ALLOWED_STATEMENTS.has(keyword)) return undefined
-  return `"${keyword}" does not start an SQL statement SQLite knows (syntax error?); ` +
+  return (
+    `"${keyword}" does not start an SQL statement SQLite knows (syntax error?); ` +
     'a statement starts with a keyword such as SELECT, INSERT, UPDATE, DELETE or CREATE'
+  )
 }
 
 function findPragmaRefusal(reader: SqlReader): string | undefined {
@@ -217,21 +229,19 @@ export function normalizeParams(params: unknown): WireParams | undefined {
 }
 
 function checkValue(value: unknown, label: string): void {
-  if (
-    value === null ||
-    typeof value === 'number' ||
-    typeof value === 'bigint' ||
-    typeof value === 'string' ||
-    value instanceof Uint8Array
-  ) {
+  if (value === null || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || value instanceof Uint8Array) {
     return
   }
   const advice =
-    typeof value === 'boolean' ? ' (use 1 or 0)'
-    : value instanceof Date ? ' (use date.toISOString())'
-    : value === undefined ? ' (use null for NULL)'
-    : typeof value === 'object' ? ' (use JSON.stringify for JSON)'
-    : ''
+    typeof value === 'boolean'
+      ? ' (use 1 or 0)'
+      : value instanceof Date
+        ? ' (use date.toISOString())'
+        : value === undefined
+          ? ' (use null for NULL)'
+          : typeof value === 'object'
+            ? ' (use JSON.stringify for JSON)'
+            : ''
   throw new SqlError(
     `${label} is ${describe(value)}${advice}; SQL values can be null, a number, a bigint, a string or a Uint8Array`,
     'SANDBOX_BAD_PARAMETER',

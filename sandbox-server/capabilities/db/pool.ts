@@ -86,13 +86,7 @@ class ProcessDbPool implements DbPool {
   private readonly snapshotIntervalMs: number
   private disposed = false
 
-  constructor({
-    processes = 2,
-    statementTimeoutMs = 1000,
-    maxPageCount = 4096,
-    maxRows = 5000,
-    snapshotIntervalMs = 100,
-  }: DbPoolOptions) {
+  constructor({ processes = 2, statementTimeoutMs = 1000, maxPageCount = 4096, maxRows = 5000, snapshotIntervalMs = 100 }: DbPoolOptions) {
     this.statementTimeoutMs = statementTimeoutMs
     this.maxPageCount = maxPageCount
     this.maxRows = maxRows
@@ -117,9 +111,7 @@ class ProcessDbPool implements DbPool {
     if (typeof dbId !== 'string' || dbId === '') throw new TypeError('dbId must be a non-empty string')
     if (this.records.has(dbId)) throw new Error('a database with this id is already open')
     // Least loaded child; ties go to the first.
-    const slot = this.slots.reduce((best, candidate) =>
-      candidate.databases.size < best.databases.size ? candidate : best,
-    )
+    const slot = this.slots.reduce((best, candidate) => (candidate.databases.size < best.databases.size ? candidate : best))
     const record: DatabaseRecord = {
       id: dbId,
       slot,
@@ -182,11 +174,7 @@ class ProcessDbPool implements DbPool {
   }
 
   async tables(dbId: string): Promise<TableInfo[]> {
-    const reply = await this.send(
-      this.find(dbId),
-      { op: 'tables', dbId },
-      { ...this.statementDeadline('listing the tables'), risky: true },
-    )
+    const reply = await this.send(this.find(dbId), { op: 'tables', dbId }, { ...this.statementDeadline('listing the tables'), risky: true })
     return reply.result as TableInfo[]
   }
 
@@ -206,11 +194,7 @@ class ProcessDbPool implements DbPool {
   async query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]> {
     const record = this.find(dbId)
     const wireParams = normalizeParams(params)
-    const reply = await this.send(
-      record,
-      { op: 'query', dbId, sql: String(sql), params: wireParams },
-      { ...this.statementDeadline(), risky: true },
-    )
+    const reply = await this.send(record, { op: 'query', dbId, sql: String(sql), params: wireParams }, { ...this.statementDeadline(), risky: true })
     return reply.result as SqlRow[]
   }
 
@@ -227,10 +211,7 @@ class ProcessDbPool implements DbPool {
     )
     const snapshot = reply.bytes
     if (!snapshot) {
-      throw new SqlError(
-        'the database is inside a transaction: commit or roll back before taking a snapshot',
-        'SANDBOX_IN_TRANSACTION',
-      )
+      throw new SqlError('the database is inside a transaction: commit or roll back before taking a snapshot', 'SANDBOX_IN_TRANSACTION')
     }
     return snapshot
   }
@@ -274,11 +255,7 @@ class ProcessDbPool implements DbPool {
     return this.send(record, { op, dbId, sql, params: wireParams }, { ...this.statementDeadline(), risky: true })
   }
 
-  private send(
-    record: DatabaseRecord,
-    payload: DbRequestPayload,
-    options: Omit<RequestOptions, 'onReply'>,
-  ): Promise<DbOkReply> {
+  private send(record: DatabaseRecord, payload: DbRequestPayload, options: Omit<RequestOptions, 'onReply'>): Promise<DbOkReply> {
     return record.slot.process.request(payload, { ...options, onReply: (reply) => this.noteReply(record, reply) })
   }
 
@@ -306,8 +283,7 @@ class ProcessDbPool implements DbPool {
     const timeoutMs = Math.max(TRUSTED_TIMEOUT_MS, this.statementTimeoutMs)
     return {
       timeoutMs,
-      timeoutError: () =>
-        new SqlTimeoutError(timeoutMs, `${what} took longer than ${formatDuration(timeoutMs)} and was stopped${RESTORED}`),
+      timeoutError: () => new SqlTimeoutError(timeoutMs, `${what} took longer than ${formatDuration(timeoutMs)} and was stopped${RESTORED}`),
     }
   }
 
@@ -339,10 +315,13 @@ class ProcessDbPool implements DbPool {
     // Copying a snapshot costs the event loop ~1.5 ms a MiB (measured), so a larger database
     // is snapshotted less often: the interval grows by one snapshotIntervalMs per MiB.
     const mebibytes = (record.snapshot?.byteLength ?? 0) / (1024 * 1024)
-    record.flushTimer = setTimeout(() => {
-      record.flushTimer = undefined
-      if (record.dirty && !record.inTransaction) this.queueSnapshot(record, false)
-    }, this.snapshotIntervalMs * Math.max(1, mebibytes))
+    record.flushTimer = setTimeout(
+      () => {
+        record.flushTimer = undefined
+        if (record.dirty && !record.inTransaction) this.queueSnapshot(record, false)
+      },
+      this.snapshotIntervalMs * Math.max(1, mebibytes),
+    )
     // Pending snapshots alone must not keep the host process alive.
     record.flushTimer.unref()
   }
@@ -350,12 +329,7 @@ class ProcessDbPool implements DbPool {
   /** The beforeRisky hook: see the snapshot policy in the header. */
   private snapshotOthersBefore(slot: Slot, dbId: string): void {
     for (const record of slot.databases) {
-      if (
-        record.id !== dbId &&
-        record.dirty &&
-        !record.inTransaction &&
-        (record.snapshot?.byteLength ?? 0) <= SWITCH_SNAPSHOT_MAX_BYTES
-      ) {
+      if (record.id !== dbId && record.dirty && !record.inTransaction && (record.snapshot?.byteLength ?? 0) <= SWITCH_SNAPSHOT_MAX_BYTES) {
         this.queueSnapshot(record, true)
       }
     }

@@ -16,16 +16,7 @@ import { TextDecoder, TextEncoder } from './text-encoding.ts'
 /** What a body is made of before anyone reads it. */
 export type BodySource = { bytes: Uint8Array } | { stream: ReadableStream<Uint8Array> }
 
-export type BodyInit =
-  | string
-  | ArrayBuffer
-  | ArrayBufferView
-  | Blob
-  | FormData
-  | URLSearchParams
-  | ReadableStream<Uint8Array>
-  | null
-  | undefined
+export type BodyInit = string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array> | null | undefined
 
 const encoder = new TextEncoder()
 

@@ -62,16 +62,7 @@ export interface PlainAlgorithm {
   [parameter: string]: PlainValue
 }
 
-export type PlainValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | Uint8Array
-  | PlainAlgorithm
-  | PlainKey
-  | PlainValue[]
+export type PlainValue = string | number | boolean | null | undefined | Uint8Array | PlainAlgorithm | PlainKey | PlainValue[]
 
 /** A JSON Web Key as plain data. */
 export type PlainJwk = Record<string, string | boolean | string[] | undefined>

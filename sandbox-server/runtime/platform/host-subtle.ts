@@ -8,16 +8,7 @@
  * This module must never throw: every failure becomes `{ ok: false, name, message }`.
  */
 import { webcrypto } from 'node:crypto'
-import type {
-  KeyFormat,
-  PlainAlgorithm,
-  PlainJwk,
-  PlainKey,
-  PlainValue,
-  SubtleOutcome,
-  SubtleRequest,
-  SubtleResult,
-} from './contract.ts'
+import type { KeyFormat, PlainAlgorithm, PlainJwk, PlainKey, PlainValue, SubtleOutcome, SubtleRequest, SubtleResult } from './contract.ts'
 
 type NativeKey = webcrypto.CryptoKey
 type NativeAlgorithm = Record<string, unknown> & { name: string }
@@ -68,12 +59,7 @@ async function perform(request: SubtleRequest, limits: SubtleLimits): Promise<Su
       return bytesOf(await subtle[request.op](algorithm, key, bytes(request.data)))
     }
     case 'verify':
-      return subtle.verify(
-        await nativeAlgorithm(request.algorithm),
-        await reviveKey(request.key),
-        bytes(request.signature),
-        bytes(request.data),
-      )
+      return subtle.verify(await nativeAlgorithm(request.algorithm), await reviveKey(request.key), bytes(request.signature), bytes(request.data))
     case 'generateKey': {
       const algorithm = await nativeAlgorithm(request.algorithm)
       const modulus = Number(algorithm.modulusLength)
@@ -157,7 +143,7 @@ async function importPlainKey(request: Extract<SubtleRequest, { op: 'importKey' 
 /** A host key as plain data: the isolate keeps this and sends it back with each use. */
 async function describeKey(key: NativeKey, extractable: boolean, rawKeyDerivationBytes?: Uint8Array): Promise<PlainKey> {
   const keyFormat: KeyFormat = key.type === 'secret' ? 'raw' : key.type === 'private' ? 'pkcs8' : 'spki'
-  const keyData = rawKeyDerivationBytes ? rawKeyDerivationBytes.slice() : bytesOf(await subtle.exportKey(keyFormat, key) as ArrayBuffer)
+  const keyData = rawKeyDerivationBytes ? rawKeyDerivationBytes.slice() : bytesOf((await subtle.exportKey(keyFormat, key)) as ArrayBuffer)
   return {
     type: key.type,
     extractable,

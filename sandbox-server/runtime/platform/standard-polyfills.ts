@@ -13,11 +13,27 @@
  */
 /** Legacy numeric codes of the DOMException names that have one. */
 const LEGACY_CODES: Record<string, number> = {
-  IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
-  NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11,
-  SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14, InvalidAccessError: 15,
-  TypeMismatchError: 17, SecurityError: 18, NetworkError: 19, AbortError: 20, URLMismatchError: 21,
-  QuotaExceededError: 22, TimeoutError: 23, InvalidNodeTypeError: 24, DataCloneError: 25,
+  IndexSizeError: 1,
+  HierarchyRequestError: 3,
+  WrongDocumentError: 4,
+  InvalidCharacterError: 5,
+  NoModificationAllowedError: 7,
+  NotFoundError: 8,
+  NotSupportedError: 9,
+  InvalidStateError: 11,
+  SyntaxError: 12,
+  InvalidModificationError: 13,
+  NamespaceError: 14,
+  InvalidAccessError: 15,
+  TypeMismatchError: 17,
+  SecurityError: 18,
+  NetworkError: 19,
+  AbortError: 20,
+  URLMismatchError: 21,
+  QuotaExceededError: 22,
+  TimeoutError: 23,
+  InvalidNodeTypeError: 24,
+  DataCloneError: 25,
 }
 
 const DOMExceptionPolyfill = class DOMException extends Error {
@@ -34,7 +50,11 @@ const DOMExceptionPolyfill = class DOMException extends Error {
 for (const [name, code] of Object.entries(LEGACY_CODES)) {
   // e.g. DOMException.ABORT_ERR
 
-  const constant = name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() + '_ERR'
+  const constant =
+    name
+      .replace(/Error$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toUpperCase() + '_ERR'
   Object.defineProperty(DOMExceptionPolyfill, constant, { value: code, enumerable: true })
   Object.defineProperty(DOMExceptionPolyfill.prototype, constant, { value: code, enumerable: true })
 }

@@ -97,4 +97,3 @@ export function clearTimeout(id?: number): void {
 export function clearInterval(id?: number): void {
   clear(id)
 }
-

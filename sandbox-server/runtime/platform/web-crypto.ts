@@ -8,16 +8,7 @@
  * never let a host error (with a host stack) reach learner code: errors are rebuilt from a name
  * and a message.
  */
-import type {
-  KeyFormat,
-  PlainAlgorithm,
-  PlainJwk,
-  PlainKey,
-  PlainValue,
-  PlatformHost,
-  SubtleRequest,
-  SubtleResult,
-} from './contract.ts'
+import type { KeyFormat, PlainAlgorithm, PlainJwk, PlainKey, PlainValue, PlatformHost, SubtleRequest, SubtleResult } from './contract.ts'
 
 type CryptoHost = Pick<PlatformHost, 'randomBytes' | 'subtle'>
 
@@ -155,10 +146,7 @@ export class SubtleCrypto {
 
   async importKey(format: unknown, keyData: unknown, algorithm: unknown, extractable: unknown, usages: unknown): Promise<CryptoKey> {
     const keyFormat = toFormat(format)
-    const data =
-      keyFormat === 'jwk'
-        ? (toPlain(keyData) as PlainJwk)
-        : copyBytes(keyData, 'keyData')
+    const data = keyFormat === 'jwk' ? (toPlain(keyData) as PlainJwk) : copyBytes(keyData, 'keyData')
     const request = {
       op: 'importKey' as const,
       format: keyFormat,
@@ -271,17 +259,7 @@ export class SubtleCrypto {
   }
 }
 
-const INTEGER_ARRAYS = [
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  BigInt64Array,
-  BigUint64Array,
-]
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array]
 
 const subtle = Object.create(SubtleCrypto.prototype) as SubtleCrypto
 

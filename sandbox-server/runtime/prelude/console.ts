@@ -15,14 +15,16 @@ function formatValue(value: unknown, depth = 0): string {
   if (value instanceof Set) return `Set(${value.size}) ${formatValue([...value], depth + 1)}`
   try {
     const seen = new WeakSet<object>()
-    return JSON.stringify(value, (_key, inner) => {
-      if (typeof inner === 'bigint') return `${inner}n`
-      if (typeof inner === 'object' && inner !== null) {
-        if (seen.has(inner)) return '[Circular]'
-        seen.add(inner)
-      }
-      return inner
-    }) ?? String(value)
+    return (
+      JSON.stringify(value, (_key, inner) => {
+        if (typeof inner === 'bigint') return `${inner}n`
+        if (typeof inner === 'object' && inner !== null) {
+          if (seen.has(inner)) return '[Circular]'
+          seen.add(inner)
+        }
+        return inner
+      }) ?? String(value)
+    )
   } catch {
     return String(value)
   }

@@ -105,7 +105,8 @@ sandboxGlobal.__sandboxCall = async (path: string, args: unknown[], clockOffset:
   let owner: unknown = learnerExports
   for (const name of names.slice(0, -1)) owner = (owner as Record<string, unknown> | undefined)?.[name]
   const fn = (owner as Record<string, unknown> | undefined)?.[names[names.length - 1]!]
-  if (typeof fn !== 'function') throw new Error(`Your module does not export a function ${path}: add \`export\` to it (export const ${names[0]} = ...)`)
+  if (typeof fn !== 'function')
+    throw new Error(`Your module does not export a function ${path}: add \`export\` to it (export const ${names[0]} = ...)`)
   return await fn.apply(owner, args)
 }
 
@@ -129,7 +130,9 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
   })
   const response = await app.fetch(request, {}, { waitUntil() {}, passThroughOnException() {}, props: {} })
   if (!(response instanceof Response)) {
-    throw new Error(`Your app returned ${response === undefined ? 'nothing' : typeof response} instead of a Response: did a handler forget to return c.json(...) or c.text(...)?`)
+    throw new Error(
+      `Your app returned ${response === undefined ? 'nothing' : typeof response} instead of a Response: did a handler forget to return c.json(...) or c.text(...)?`,
+    )
   }
   // The platform types its streams with web-streams-polyfill; the DOM lib types Response.body.
   const stream = response.body as unknown as Parameters<typeof readAll>[0] | null

@@ -72,7 +72,15 @@ const collected: { name: string; body: TestBody; suites: Suite[] }[] = []
 /** Registers a test; it runs when the host asks (Run tests, or grading). */
 export function test(name: string, body: TestBody): void {
   if (typeof name !== 'string' || typeof body !== 'function') throw new TypeError('test(name, fn) needs a name and a function')
-  collected.push({ name: suites.slice(1).map((suite) => suite.name).concat(name).join(' > '), body, suites: [...suites] })
+  collected.push({
+    name: suites
+      .slice(1)
+      .map((suite) => suite.name)
+      .concat(name)
+      .join(' > '),
+    body,
+    suites: [...suites],
+  })
 }
 export const it = test
 
@@ -132,7 +140,10 @@ export async function runTests(): Promise<TestResult[]> {
         name,
         status: 'fail',
         // Without Vitest's notes for programmers: " // Object.is equality", and 0 shown as "+0".
-        message: typeof message === 'string' ? message.replace(' // Object.is equality', '').replace(/(^|[\s([{,])\+0(?=$|[\s)\]},])/g, '$10') : String(error),
+        message:
+          typeof message === 'string'
+            ? message.replace(' // Object.is equality', '').replace(/(^|[\s([{,])\+0(?=$|[\s)\]},])/g, '$10')
+            : String(error),
         at: typeof stack === 'string' ? COMPILED_POSITION.exec(stack)?.[0] : undefined,
         durationMs: Date.now() - started,
       })

@@ -152,6 +152,5 @@ export const sandboxApi = {
   grade: (id: string) => call<SubmissionResult>('POST', `${session(id)}/grade`),
   runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
-  rows: (id: string, table: string, limit = 50) =>
-    call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),
+  rows: (id: string, table: string, limit = 50) => call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),
 }

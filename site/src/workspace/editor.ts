@@ -158,10 +158,15 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
     },
     /** The editor's own TypeScript diagnostics on the learner's file (for tests). */
     typeMarkers: () =>
-      monaco.editor.getModelMarkers({ resource: model.uri }).filter((marker) => marker.owner !== 'sandbox').map(({ startLineNumber, message }) => ({ line: startLineNumber, message })),
+      monaco.editor
+        .getModelMarkers({ resource: model.uri })
+        .filter((marker) => marker.owner !== 'sandbox')
+        .map(({ startLineNumber, message }) => ({ line: startLineNumber, message })),
     /** The server's compile errors currently shown as markers (for tests). */
     serverMarkers: () =>
-      monaco.editor.getModelMarkers({ resource: model.uri, owner: 'sandbox' }).map(({ startLineNumber, startColumn, message }) => ({ line: startLineNumber, column: startColumn, message })),
+      monaco.editor
+        .getModelMarkers({ resource: model.uri, owner: 'sandbox' })
+        .map(({ startLineNumber, startColumn, message }) => ({ line: startLineNumber, column: startColumn, message })),
     focus: () => editor.focus(),
   }
 }

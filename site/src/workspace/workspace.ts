@@ -3,7 +3,17 @@
  * browser, a sandbox session, the request console, and the response, database and checks
  * panels. Monaco loads in parallel; until it is ready the stored code is what gets sent.
  */
-import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type LogEntry, type SentRequest, type SubmissionResult, type TestRunResult } from './api'
+import {
+  ApiFailure,
+  ServerUnreachable,
+  sandboxApi,
+  type AppResponse,
+  type Diagnostic,
+  type LogEntry,
+  type SentRequest,
+  type SubmissionResult,
+  type TestRunResult,
+} from './api'
 import { createSandboxSession } from './session'
 import { exerciseStorage, tabFocusSetting } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
@@ -127,7 +137,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   function setCode(text: string) {
-    if (editor) editor.setCode(text) // fires onChange, which saves
+    if (editor)
+      editor.setCode(text) // fires onChange, which saves
     else codeChanged(text)
   }
 
@@ -136,7 +147,9 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     storage,
     currentCode: () => code,
     onReplaced: () =>
-      showNotice('Your sandbox session had ended (the server restarted or it sat idle), so you have a new one. Your code is kept; your database was reset to the exercise’s starting data.'),
+      showNotice(
+        'Your sandbox session had ended (the server restarted or it sat idle), so you have a new one. Your code is kept; your database was reset to the exercise’s starting data.',
+      ),
     onSession: ({ liveUrl }) => {
       part(root, 'live-url').textContent = liveUrl
       updateCurl()
@@ -210,9 +223,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     }
     if (error.code === 'limit_exceeded') {
       const limit = String(error.body.error?.limit ?? '')
-      const box = h('div', { class: 'ws-error limit', 'data-error': 'limit_exceeded', 'data-limit': limit, role: 'alert' },
+      const box = h(
+        'div',
+        { class: 'ws-error limit', 'data-error': 'limit_exceeded', 'data-limit': limit, role: 'alert' },
         h('p', {}, h('strong', {}, 'Limit hit. '), error.message),
-        h('p', { class: 'muted' }, 'Your app was stopped and starts fresh on the next request; your database is kept.'))
+        h('p', { class: 'muted' }, 'Your app was stopped and starts fresh on the next request; your database is kept.'),
+      )
       if (error.body.logs?.length) box.append(logList(error.body.logs))
       target.replaceChildren(box)
       setStatus(`${what}: a limit was hit.`, 'error')
@@ -237,7 +253,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     const headerList = h('dl', {})
     for (const [name, value] of headers) headerList.append(h('dt', {}, name), h('dd', {}, value))
     const parts: Node[] = [
-      h('p', { class: 'ws-status-line', 'data-ws': 'response-status' }, `${response.status} ${response.statusText}`, h('span', { class: 'muted' }, ` · ${response.durationMs} ms`)),
+      h(
+        'p',
+        { class: 'ws-status-line', 'data-ws': 'response-status' },
+        `${response.status} ${response.statusText}`,
+        h('span', { class: 'muted' }, ` · ${response.durationMs} ms`),
+      ),
       h('details', {}, h('summary', {}, `Headers (${headers.length})`), headerList),
       body ? h('pre', { 'data-ws': 'response-body' }, body) : h('p', { class: 'muted' }, '(empty body)'),
     ]
@@ -249,10 +270,13 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   async function refreshDatabase() {
     const target = part(root, 'db')
     try {
-      const pages = await session.run(async (id) => {
-        const { tables } = await sandboxApi.tables(id)
-        return Promise.all(tables.map((table) => sandboxApi.rows(id, table.name)))
-      }, { withCode: false })
+      const pages = await session.run(
+        async (id) => {
+          const { tables } = await sandboxApi.tables(id)
+          return Promise.all(tables.map((table) => sandboxApi.rows(id, table.name)))
+        },
+        { withCode: false },
+      )
       if (pages.length === 0) return target.replaceChildren(h('p', { class: 'muted' }, 'Your database has no tables yet.'))
       target.replaceChildren(
         ...pages.map((page) => {
@@ -262,8 +286,17 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
           table.append(h('thead', {}, h('tr', {}, ...page.columns.map((column) => h('th', { scope: 'col' }, column)))))
           const body = h('tbody')
           for (const row of page.rows) {
-            body.append(h('tr', {}, ...row.map((value) =>
-              value === null ? h('td', { class: 'null' }, 'NULL') : h('td', {}, typeof value === 'object' ? JSON.stringify(value) : String(value)))))
+            body.append(
+              h(
+                'tr',
+                {},
+                ...row.map((value) =>
+                  value === null
+                    ? h('td', { class: 'null' }, 'NULL')
+                    : h('td', {}, typeof value === 'object' ? JSON.stringify(value) : String(value)),
+                ),
+              ),
+            )
           }
           table.append(body)
           return h('div', { class: 'ws-table-wrap' }, table)
@@ -349,7 +382,10 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       list.append(h('li', {}, details))
     }
     target.dataset.stale = 'false'
-    target.replaceChildren(h('p', { class: `ws-summary status-${result.status}`, 'data-ws': 'checks-summary', 'data-status': result.status }, summary), list)
+    target.replaceChildren(
+      h('p', { class: `ws-summary status-${result.status}`, 'data-ws': 'checks-summary', 'data-status': result.status }, summary),
+      list,
+    )
   }
 
   async function grade() {
@@ -386,14 +422,23 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   function showTestRun({ passed, failed, tests, logs }: TestRunResult) {
     const list = h('ul', { class: 'ws-test-list' })
     for (const test of tests) {
-      const item = h('li', { 'data-status': test.status }, h('span', { class: `ws-check-status status-${test.status}` }, test.status === 'pass' ? '✓ Passed' : '✗ Failed'), ' ', test.name)
+      const item = h(
+        'li',
+        { 'data-status': test.status },
+        h('span', { class: `ws-check-status status-${test.status}` }, test.status === 'pass' ? '✓ Passed' : '✗ Failed'),
+        ' ',
+        test.name,
+      )
       if (test.status === 'fail') {
         if (test.at) item.append(' (', lineButton(test.at), ')')
         item.append(h('pre', {}, test.message ?? 'failed'))
       }
       list.append(item)
     }
-    const summary = tests.length === 0 ? "You have no tests yet: import { test, expect } from 'sandbox/test' and write one." : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
+    const summary =
+      tests.length === 0
+        ? "You have no tests yet: import { test, expect } from 'sandbox/test' and write one."
+        : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
     const parts: Node[] = [h('p', { class: 'ws-summary', 'data-ws': 'tests-summary', 'data-status': failed ? 'fail' : 'pass' }, summary), list]
     if (logs.length) parts.push(h('h4', {}, 'Logs'), logList(logs))
     part(root, 'tests').dataset.stale = 'false'
@@ -579,7 +624,11 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   // Load the code now so the live URL answers curl, and show the starting database.
   try {
     await session.run(async () => {})
-    setStatus(appUnderTest === undefined ? 'Ready. Edit the code, send a request, run the checks.' : 'Ready. Write tests in app.test.ts, run them, then run the checks.')
+    setStatus(
+      appUnderTest === undefined
+        ? 'Ready. Edit the code, send a request, run the checks.'
+        : 'Ready. Write tests in app.test.ts, run them, then run the checks.',
+    )
   } catch (error) {
     showFailure(error, part(root, 'response'), 'Loading your code')
   }

@@ -62,9 +62,7 @@ function basicsApp() {
   })
   app.get('/redirect', (c) => c.redirect('/'))
   app.get('/redirect-permanent', (c) => c.redirect('https://example.com/elsewhere', 301))
-  app.get('/posts/:id', (c) =>
-    c.json({ id: c.req.param('id'), page: c.req.query('page') ?? null, tags: c.req.queries('tag') ?? [] }),
-  )
+  app.get('/posts/:id', (c) => c.json({ id: c.req.param('id'), page: c.req.query('page') ?? null, tags: c.req.queries('tag') ?? [] }))
   app.post('/posts', async (c) => c.json({ received: await c.req.json() }, 201))
   app.put('/echo', async (c) => c.text(await c.req.text(), 200, { 'Content-Type': c.req.header('Content-Type') ?? 'none' }))
   app.get('/headers', (c) => {
@@ -154,7 +152,10 @@ function authApp() {
     const token = await sign({ sub: 'ec-user' }, EC_PRIVATE_PEM, 'ES256')
     const payload = await verify(token, EC_PUBLIC_PEM, 'ES256')
     const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA')
-    const rejected = await verify(tampered, EC_PUBLIC_PEM, 'ES256').then(() => false, () => true)
+    const rejected = await verify(tampered, EC_PUBLIC_PEM, 'ES256').then(
+      () => false,
+      () => true,
+    )
     return c.json({ parts: token.split('.').length, payload, rejected })
   })
 
@@ -216,7 +217,9 @@ function helpersApp() {
       for (let id = 0; id < 3; id++) await stream.writeSSE({ data: `tick ${id}`, event: 'time-update', id: String(id) })
     }),
   )
-  app.post('/limited', bodyLimit({ maxSize: 16, onError: (c) => c.text('overflow :(', 413) }), async (c) => c.text(`got ${(await c.req.text()).length}`))
+  app.post('/limited', bodyLimit({ maxSize: 16, onError: (c) => c.text('overflow :(', 413) }), async (c) =>
+    c.text(`got ${(await c.req.text()).length}`),
+  )
   app.use('/csrf/*', csrf({ origin: 'https://allowed.example' }))
   app.post('/csrf/form', (c) => c.text('accepted'))
   app.use('/pretty/*', prettyJSON())
@@ -231,11 +234,12 @@ function helpersApp() {
   app.get('/timed/x', (c) => c.text('timed'))
   app.get('/page', (c) => {
     const name = '<script>alert(1)</script>'
-    return c.html(html`<!doctype html><p>Hello, ${name}!</p>`)
+    return c.html(
+      html`<!doctype html>
+        <p>Hello, ${name}!</p>`,
+    )
   })
-  app.get('/accepts', (c) =>
-    c.text(accepts(c, { header: 'Accept-Language', supports: ['en', 'ja', 'zh'], default: 'en' })),
-  )
+  app.get('/accepts', (c) => c.text(accepts(c, { header: 'Accept-Language', supports: ['en', 'ja', 'zh'], default: 'en' })))
   return app
 }
 

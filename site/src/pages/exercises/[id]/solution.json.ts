@@ -9,9 +9,10 @@ import { loadCourse, lessonsInOrder } from '../../../course'
 
 /** exercises/<id>/solution.ts as text, by id; read lazily so only used exercises are loaded. */
 const solutionFiles = Object.fromEntries(
-  Object.entries(import.meta.glob<string>('../../../../../exercises/*/solution.ts', { query: '?raw', import: 'default' })).map(
-    ([path, load]) => [path.split('/').at(-2)!, load],
-  ),
+  Object.entries(import.meta.glob<string>('../../../../../exercises/*/solution.ts', { query: '?raw', import: 'default' })).map(([path, load]) => [
+    path.split('/').at(-2)!,
+    load,
+  ]),
 )
 
 export const getStaticPaths = (async () => {
