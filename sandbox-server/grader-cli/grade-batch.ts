@@ -6,9 +6,9 @@
  */
 import { availableParallelism } from 'node:os'
 import type { Exercise } from '../exercises/index.ts'
-import { gradeSubmission } from '../grading/index.ts'
+import { gradeSubmission, notGraded } from '../grading/index.ts'
 import type { SessionStore } from '../sessions/index.ts'
-import { notGraded, type StudentResult } from './results.ts'
+import type { StudentResult } from './results.ts'
 import { readSubmissionCode, type Submission } from './submissions.ts'
 
 /**

@@ -5,7 +5,6 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { SubmissionResult } from '../grading/index.ts'
-import type { Exercise } from '../exercises/index.ts'
 
 export const StudentResult = Type.Composite(
   [
@@ -44,29 +43,4 @@ export type BatchResult = Static<typeof BatchResult>
 export function summarize(students: Pick<StudentResult, 'status'>[]): BatchSummary {
   const count = (status: StudentResult['status']) => students.filter((student) => student.status === status).length
   return { total: students.length, passed: count('pass'), failed: count('fail'), errors: count('error') }
-}
-
-/** The points an exercise is out of (the sum of its check weights). */
-export function maxScoreOf(exercise: Exercise): number {
-  return exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
-}
-
-/**
- * A result for a submission that could not be graded at all: status error, no attempt counted.
- *
- * @example
- * notGraded(exercise, 'No .ts file in bob/: put the app in bob/app.ts.')
- */
-export function notGraded(exercise: Exercise, message: string, durationMs = 0): SubmissionResult {
-  return {
-    version: 3,
-    exerciseId: exercise.id,
-    status: 'error',
-    gradable: false,
-    message,
-    score: 0,
-    maxScore: maxScoreOf(exercise),
-    durationMs,
-    tests: [],
-  }
 }

@@ -10,7 +10,7 @@ import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/prelude/test-library.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
-import type { CheckResult, CheckStatus, SubmissionResult } from './results.ts'
+import { maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 import { chai, expect } from 'vitest'
 
 const OUTPUT_LIMIT = 500
@@ -98,18 +98,8 @@ function failureMessage(error: unknown, last: SentRequest | undefined): string {
  */
 export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP_URL', signal }: GradeOptions): Promise<SubmissionResult> {
   const started = performance.now()
-  const maxScore = exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
-  const ungradable = (message: string): SubmissionResult => ({
-    version: 3,
-    exerciseId: exercise.id,
-    status: 'error',
-    gradable: false,
-    message,
-    score: 0,
-    maxScore,
-    durationMs: performance.now() - started,
-    tests: [],
-  })
+  const maxScore = maxScoreOf(exercise)
+  const ungradable = (message: string) => notGraded(exercise, message, performance.now() - started)
 
   const session = await sessions.create({
     exerciseId: exercise.id,

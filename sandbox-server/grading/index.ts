@@ -11,4 +11,4 @@ export {
 } from './checks.ts'
 export { testsPass, catchesMutant, type Mutant } from './test-checks.ts'
 export { gradeSubmission, runLearnerTests, type GradeOptions, type TestRunOptions } from './grade.ts'
-export { CheckResult, CheckStatus, SubmissionResult } from './results.ts'
+export { CheckResult, CheckStatus, SubmissionResult, maxScoreOf, notGraded } from './results.ts'

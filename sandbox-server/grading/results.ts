@@ -4,6 +4,7 @@
  * learners need here: hints, timings, partial credit and a curl line to reproduce a failure.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import type { Exercise } from '../exercises/index.ts'
 
 export const CheckStatus = Type.Union(
   [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('skipped')],
@@ -37,3 +38,28 @@ export const SubmissionResult = Type.Object({
   tests: Type.Array(CheckResult),
 })
 export type SubmissionResult = Static<typeof SubmissionResult>
+
+/** The points an exercise is out of (the sum of its check weights). */
+export function maxScoreOf(exercise: Exercise): number {
+  return exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
+}
+
+/**
+ * A result for a submission that could not be graded at all: status error, no attempt counted.
+ *
+ * @example
+ * notGraded(exercise, 'No .ts file in bob/: put the app in bob/app.ts.')
+ */
+export function notGraded(exercise: Exercise, message: string, durationMs = 0): SubmissionResult {
+  return {
+    version: 3,
+    exerciseId: exercise.id,
+    status: 'error',
+    gradable: false,
+    message,
+    score: 0,
+    maxScore: maxScoreOf(exercise),
+    durationMs,
+    tests: [],
+  }
+}
