@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
-import { NoCodeLoaded, type SessionStore, type AppResponse } from '../sessions/index.ts'
+import { NoCodeLoaded, UnknownSession, type SessionStore, type AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { gradeSubmission, runLearnerTests } from '../grading/index.ts'
 import { parseWith } from '../validation/index.ts'
@@ -92,7 +92,8 @@ function createRateLimiter(perMinute: number) {
 /** The session id from a route parameter; a malformed id is simply unknown. */
 function sessionParam(c: Context): string {
   const id = c.req.param('id') ?? ''
-  if (!SESSION_ID_PATTERN.test(id)) throw new ApiError(404, 'unknown_session', 'No such session: it may have expired or the server restarted.')
+  // A malformed id is just another session that does not exist: the same 404 and advice.
+  if (!SESSION_ID_PATTERN.test(id)) throw new UnknownSession()
   return id
 }
 
