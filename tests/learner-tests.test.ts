@@ -121,6 +121,12 @@ describe('learner-written tests', () => {
     expect(body.tests).toEqual([expect.objectContaining({ status: 'pass' })])
   })
 
+  it('refuses results that tampered built-ins garbled, with a 4xx and no crash', async () => {
+    const { status, body } = await runTests(testFile(`test('breaks the clock', () => { (Date as any).now = () => 'soon' })`))
+    expect(status).toBe(422)
+    expect(body.error).toMatchObject({ code: 'app_error', message: expect.stringContaining('results came back garbled') })
+  })
+
   it('refuses ./app outside a test-writing exercise', async () => {
     const created = await server.api('POST', '/sessions', { code: `import app from './app'\nexport default app` })
     expect(created.status).toBe(422)

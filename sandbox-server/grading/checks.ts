@@ -19,7 +19,7 @@ import { expect } from 'vitest'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { CacheStats } from '../capabilities/cache/index.ts'
 import type { SqlParams, SqlRow, TableInfo } from '../capabilities/db/index.ts'
-import type { TestResult } from '../runtime/prelude/test-library.ts'
+import type { TestResult } from '../runtime/test-result.ts'
 
 export type { TestResult }
 

@@ -7,7 +7,7 @@
 import type { SessionStore, AppResponse } from '../sessions/index.ts'
 import type { Exercise } from '../exercises/index.ts'
 import type { LogEntry } from '../capabilities/index.ts'
-import type { TestResult } from '../runtime/prelude/test-library.ts'
+import type { TestResult } from '../runtime/test-result.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
 import { maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'

@@ -15,7 +15,8 @@
 import { ivm, type IsolatedVm } from './isolated-vm.ts'
 import { buildPrelude, buildTestLibrary } from './prelude/build.ts'
 import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
-import type { TestResult } from './prelude/test-library.ts'
+import { Value } from '@sinclair/typebox/value'
+import { TestResults, type TestResult } from './test-result.ts'
 import type { CompiledModule } from './compile.ts'
 import { learnerNames } from './stack.ts'
 import { LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
@@ -241,9 +242,16 @@ export class Sandbox {
    * tests); throws LimitExceeded when a budget is spent.
    */
   async runTests(clockOffsetMs: number): Promise<TestResult[]> {
-    return (await this.guard(() =>
+    const results = await this.guard(() =>
       this.entries.test.apply(undefined, [clockOffsetMs], { arguments: { copy: true }, result: { promise: true, copy: true } }),
-    )) as TestResult[]
+    )
+    // Built inside the isolate, where learner code can change built-ins: check before use.
+    if (!Value.Check(TestResults, results)) {
+      throw new LearnerModuleError(
+        'Your tests ran, but their results came back garbled: does your code replace built-in objects such as Array or Date?',
+      )
+    }
+    return results
   }
 
   /** Sends one request through the learner's app. Throws LimitExceeded when a budget is spent. */

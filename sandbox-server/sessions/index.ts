@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
-import type { TestResult } from '../runtime/prelude/test-library.ts'
+import type { TestResult } from '../runtime/test-result.ts'
 import { LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {

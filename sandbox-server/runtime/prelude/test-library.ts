@@ -18,6 +18,7 @@ import {
   setState,
   type ExpectStatic,
 } from '@vitest/expect'
+import type { TestResult } from '../test-result.ts'
 
 chai.use(JestExtend)
 chai.use(JestChaiExpect)
@@ -48,16 +49,6 @@ function createExpect(): ExpectStatic {
 }
 
 export const expect = createExpect()
-
-export interface TestResult {
-  name: string
-  status: 'pass' | 'fail'
-  /** Why it failed: the assertion's message, e.g. "expected 404 to be 200". */
-  message?: string
-  /** Where in the compiled module it failed (`app.js:L:C`); the host maps it to the learner's file. */
-  at?: string
-  durationMs: number
-}
 
 type TestBody = () => unknown
 interface Suite {
