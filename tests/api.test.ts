@@ -285,6 +285,20 @@ describe('bad input gets a clear 4xx', () => {
     expect(JSON.parse(response.text).error.code).toBe('body_too_large')
   })
 
+  it('limits chunked bodies too, and reads small ones whichever way they come', async () => {
+    const chunked = { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }
+    const huge = await server.raw('POST', '/api/sessions', { headers: chunked, body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }) })
+    expect([huge.status, JSON.parse(huge.text).error.code]).toEqual([413, 'body_too_large'])
+    const declared = (body: string) => ({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })
+    const body = JSON.stringify({ exerciseId: 'first-route' })
+    for (const headers of [chunked, declared(body)]) {
+      const created = await server.raw('POST', '/api/sessions', { headers, body })
+      expect([created.status, JSON.parse(created.text).exerciseId]).toEqual([201, 'first-route'])
+    }
+    const lying = await server.raw('POST', '/api/sessions', { headers: { ...declared(body), 'content-length': String(300 * 1024) }, body })
+    expect(lying.status).toBe(413)
+  })
+
   it('answers unknown sessions and exercises with 404', async () => {
     expect((await server.api('GET', `/sessions/${'0'.repeat(32)}/db`)).body.error.code).toBe('unknown_session')
     expect((await server.api('GET', '/sessions/not-an-id/db')).status).toBe(404)

@@ -3,7 +3,8 @@
  * URLs, and the built site. Every body is size-limited and validated; every failure is one
  * JSON error shape (errors.ts).
  */
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import type { IncomingMessage } from 'node:http'
 import { bodyLimit } from 'hono/body-limit'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
@@ -32,17 +33,55 @@ export interface ServerAppOptions {
 
 const DATABASE_PAGE_MAX = 200
 
+function bodyTooLarge(maxBytes: number) {
+  return new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)
+}
+
 function tooLarge(maxBytes: number) {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) => errorResponse(c, new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)),
-  })
+  return bodyLimit({ maxSize: maxBytes, onError: (c) => errorResponse(c, bodyTooLarge(maxBytes)) })
+}
+
+/** A body whose size the headers state, so it can be refused before it is read. */
+function declaredLength(c: Context): number | undefined {
+  const length = c.req.header('content-length')
+  return length === undefined || c.req.header('transfer-encoding') !== undefined ? undefined : Number(length)
+}
+
+/**
+ * The API's body limit. A body with a Content-Length is checked from the header alone and left
+ * unread, so readJson can take it straight from Node's request: building the web Request that
+ * Hono's bodyLimit reads costs ~0.15 ms a call (measured). A chunked body goes through bodyLimit.
+ */
+function apiBodyLimit(maxBytes: number): MiddlewareHandler {
+  const chunked = tooLarge(maxBytes)
+  return async function apiBodyLimit(c, next) {
+    const length = declaredLength(c)
+    if (length === undefined) return chunked(c, next)
+    if (length > maxBytes) return errorResponse(c, bodyTooLarge(maxBytes))
+    await next()
+  }
+}
+
+/** The body as text: straight from Node's request when its length is declared, else through Hono. */
+async function readBodyText(c: Context): Promise<string> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const length = declaredLength(c)
+  if (!incoming || length === undefined || incoming.readableDidRead) return c.req.text()
+  const chunks: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    bytes += chunk.length
+    // A client that sends more than it declared gets no further than what it declared.
+    if (bytes > length) throw new ApiError(400, 'invalid_body', 'The request body is longer than its Content-Length.')
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 async function readJson<S extends TSchema>(c: Context, schema: S): Promise<Static<S>> {
+  const text = await readBodyText(c)
   let value: unknown
   try {
-    const text = await c.req.text()
     value = text === '' ? {} : JSON.parse(text)
   } catch {
     throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.')
@@ -163,7 +202,7 @@ export function createServerApp({
   app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
 
   const api = new Hono()
-  api.use('*', tooLarge(maxApiBodyBytes))
+  api.use('*', apiBodyLimit(maxApiBodyBytes))
 
   api.get('/health', (c) => c.json({ ok: true, sessions: sessions.size }))
 
