@@ -87,6 +87,33 @@ describe('learner-written tests', () => {
     expect(graded.body.tests[0]).toMatchObject({ status: 'fail', message: expect.stringContaining("import { test, expect } from 'sandbox/test'") })
   })
 
+  it('runs beforeAll once per describe, and fails its tests with the hook’s error when it throws', async () => {
+    const { body } = await runTests(
+      testFile(
+        [
+          `let users = 0`,
+          `describe('with Ada', () => {`,
+          `  beforeAll(async () => {`,
+          `    await app.request('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada' }) })`,
+          `    users++`,
+          `  })`,
+          `  test('Ada is user 2', async () => { expect((await (await app.request('/users/2')).json()).name).toBe('Ada') })`,
+          `  test('she was created once', () => { expect(users).toBe(1) })`,
+          `})`,
+          `describe('broken setup', () => {`,
+          `  beforeAll(() => { throw new Error('no database') })`,
+          `  test('never really runs', () => {})`,
+          `})`,
+        ].join('\n'),
+      ).replace('{ describe, test, expect }', '{ describe, test, expect, beforeAll }'),
+    )
+    expect(body.tests.map((test: { status: string; message?: string }) => [test.status, test.message])).toEqual([
+      ['pass', undefined],
+      ['pass', undefined],
+      ['fail', 'no database'],
+    ])
+  })
+
   it('runs beforeEach and afterEach around each test, and awaits a forgotten .resolves', async () => {
     const { body } = await runTests(
       testFile(

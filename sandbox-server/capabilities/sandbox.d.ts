@@ -76,6 +76,10 @@ declare module 'sandbox/test' {
   export function beforeEach(fn: () => unknown): void
   /** Runs after each test in the enclosing describe (or the whole file), even one that failed. */
   export function afterEach(fn: () => unknown): void
+  /** Runs once, before the first test in the enclosing describe (or the whole file). */
+  export function beforeAll(fn: () => unknown): void
+  /** Runs once, after the last test in the enclosing describe (or the whole file). */
+  export function afterAll(fn: () => unknown): void
 
   export interface Assertion<T = unknown> {
     /** Inverts the matcher: `expect(res.status).not.toBe(500)`. */

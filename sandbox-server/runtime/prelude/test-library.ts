@@ -53,11 +53,16 @@ export const expect = createExpect()
 type TestBody = () => unknown
 interface Suite {
   name: string
+  beforeAll: TestBody[]
   beforeEach: TestBody[]
   afterEach: TestBody[]
+  afterAll: TestBody[]
+  /** Set when its first test starts: the beforeAll hooks' outcome, shared by its tests. */
+  started?: Promise<void>
 }
+const newSuite = (name: string): Suite => ({ name, beforeAll: [], beforeEach: [], afterEach: [], afterAll: [] })
 /** The describe blocks open while the module runs; the first is the file itself. */
-const suites: Suite[] = [{ name: '', beforeEach: [], afterEach: [] }]
+const suites: Suite[] = [newSuite('')]
 const collected: { name: string; body: TestBody; suites: Suite[] }[] = []
 
 /** Registers a test; it runs when the host asks (Run tests, or grading). */
@@ -77,7 +82,7 @@ export const it = test
 
 /** Groups tests under a name: "cart > totals > adds VAT". */
 export function describe(name: string, body: () => void): void {
-  suites.push({ name, beforeEach: [], afterEach: [] })
+  suites.push(newSuite(name))
   try {
     body()
   } finally {
@@ -95,8 +100,27 @@ export function afterEach(hook: TestBody): void {
   suites.at(-1)!.afterEach.push(hook)
 }
 
+/** Runs once, before the first test of the enclosing describe (or of the file). */
+export function beforeAll(hook: TestBody): void {
+  suites.at(-1)!.beforeAll.push(hook)
+}
+
+/** Runs once, after every test of the enclosing describe (or of the file) has run. */
+export function afterAll(hook: TestBody): void {
+  suites.at(-1)!.afterAll.push(hook)
+}
+
+/** Runs a suite's beforeAll hooks once; a failure there fails each of its tests with that error. */
+function startSuite(suite: Suite): Promise<void> {
+  suite.started ??= (async () => {
+    for (const hook of suite.beforeAll) await hook()
+  })()
+  return suite.started
+}
+
 /** Runs one test with its hooks; a `.resolves` the test forgot to await is awaited here, as Vitest does. */
 async function runOne({ body, suites: open }: (typeof collected)[number]): Promise<void> {
+  for (const suite of open) await startSuite(suite)
   current = {}
   try {
     for (const suite of open) for (const hook of suite.beforeEach) await hook()
@@ -140,5 +164,12 @@ export async function runTests(): Promise<TestResult[]> {
       })
     }
   }
+  // afterAll hooks, innermost suites first, for the suites that ran; their errors only cost themselves.
+  const ran = [...new Set(collected.flatMap((entry) => entry.suites))].filter((suite) => suite.started).reverse()
+  for (const suite of ran)
+    for (const hook of suite.afterAll)
+      await Promise.resolve()
+        .then(hook)
+        .catch(() => {})
   return results
 }
