@@ -4,11 +4,10 @@
  * database, the solution passes every check and the starter fails at least one, graded by the
  * same `gradeSubmission` learners meet. Problems name the file and, when known, the line.
  */
-import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import type { DbPool } from '../capabilities/db/index.ts'
 import type { SessionStore } from '../sessions/index.ts'
-import { loadExercise, type Exercise } from '../exercises/index.ts'
+import { loadExercise, readOptional, type Exercise } from '../exercises/index.ts'
 import { gradeSubmission } from '../grading/index.ts'
 import { ValidationError } from '../validation/index.ts'
 import { findSeedProblem } from './seed-sql.ts'
@@ -33,13 +32,6 @@ const WHY_MISSING: Record<(typeof REQUIRED_FILES)[number], string> = {
   'solution.ts': 'a solution that passes every check',
   'checks.ts': 'export default defineChecks([...])',
   'hints.md': '2 or 3 "## " sections: a nudge, the idea, nearly the answer',
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined
-    throw error
-  })
 }
 
 /** "checks[0].name" from findProblems' "0.name", "default export" from "(root)". */

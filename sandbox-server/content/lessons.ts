@@ -9,10 +9,10 @@
  * validator. `loadCourse` is strict: it returns the course or throws InvalidCourse, for the
  * server and the site. Nothing here knows about a particular lesson.
  */
-import { readFile, readdir } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { listExercises } from '../exercises/index.ts'
+import { listExercises, readOptional } from '../exercises/index.ts'
 import { LessonFrontmatter, RoleFrontmatter } from './schemas.ts'
 import { parseFrontmatter, type ParsedFrontmatter } from './frontmatter.ts'
 import { formatProblem, sortProblems, type ContentProblem } from './problems.ts'
@@ -89,15 +89,6 @@ export class InvalidCourse extends Error {
     super(
       `The course has ${problems.length} problem${problems.length === 1 ? '' : 's'} (run npm run lessons:check):\n${problems.map(formatProblem).join('\n')}`,
     )
-  }
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
   }
 }
 
@@ -191,24 +182,20 @@ export async function readCourse({
       problems.push(badFolderName(rolePath, '03-database-whisperer'))
       continue
     }
-    const sameNumber = roleByNumber.get(roleFolder.number)
-    if (sameNumber)
-      problems.push({
-        severity: 'error',
-        file: rolePath,
-        field: 'folder name',
-        message: `${roleFolder.folder.slice(0, 2)} is also the number of ${sameNumber}; each role needs its own number`,
-      })
-    const sameSlug = roleBySlug.get(roleFolder.slug)
-    if (sameSlug)
-      problems.push({
-        severity: 'error',
-        file: rolePath,
-        field: 'folder name',
-        message: `the role "${roleFolder.slug}" is also ${sameSlug}; role names must be unique`,
-      })
-    roleByNumber.set(roleFolder.number, rolePath)
-    roleBySlug.set(roleFolder.slug, rolePath)
+    claimFolder(
+      roleByNumber,
+      roleFolder.number,
+      rolePath,
+      problems,
+      (other) => `${roleFolder.folder.slice(0, 2)} is also the number of ${other}; each role needs its own number`,
+    )
+    claimFolder(
+      roleBySlug,
+      roleFolder.slug,
+      rolePath,
+      problems,
+      (other) => `the role "${roleFolder.slug}" is also ${other}; role names must be unique`,
+    )
 
     const file = join(roleFolder.dir, 'role.md')
     const rolePathMd = displayPath(file)
@@ -239,6 +226,16 @@ export async function readCourse({
   return reading
 }
 
+/**
+ * Records that the folder at `path` uses `key` (its number or slug); when an earlier folder
+ * already did, reports the clash on this one, naming the last folder that used it.
+ */
+function claimFolder<K>(seen: Map<K, string>, key: K, path: string, problems: ContentProblem[], clash: (other: string) => string): void {
+  const other = seen.get(key)
+  if (other) problems.push({ severity: 'error', file: path, field: 'folder name', message: clash(other) })
+  seen.set(key, path)
+}
+
 interface ReadContext {
   displayPath: (file: string) => string
   reading: CourseReading
@@ -260,24 +257,20 @@ async function readLessons(
       problems.push(badFolderName(lessonPath, '01-your-first-route'))
       continue
     }
-    const sameNumber = lessonByNumber.get(lessonFolder.number)
-    if (sameNumber)
-      problems.push({
-        severity: 'error',
-        file: lessonPath,
-        field: 'folder name',
-        message: `${lessonFolder.folder.slice(0, 2)} is also the number of ${sameNumber}; each lesson in a role needs its own number`,
-      })
-    const sameSlug = lessonBySlug.get(lessonFolder.slug)
-    if (sameSlug)
-      problems.push({
-        severity: 'error',
-        file: lessonPath,
-        field: 'folder name',
-        message: `the lesson slug "${lessonFolder.slug}" is also used by ${sameSlug}; lesson slugs must be unique in the course`,
-      })
-    lessonByNumber.set(lessonFolder.number, lessonPath)
-    lessonBySlug.set(lessonFolder.slug, lessonPath)
+    claimFolder(
+      lessonByNumber,
+      lessonFolder.number,
+      lessonPath,
+      problems,
+      (other) => `${lessonFolder.folder.slice(0, 2)} is also the number of ${other}; each lesson in a role needs its own number`,
+    )
+    claimFolder(
+      lessonBySlug,
+      lessonFolder.slug,
+      lessonPath,
+      problems,
+      (other) => `the lesson slug "${lessonFolder.slug}" is also used by ${other}; lesson slugs must be unique in the course`,
+    )
 
     const file = join(lessonFolder.dir, 'lesson.md')
     const path = displayPath(file)

@@ -41,7 +41,8 @@ export interface Exercise {
   checks: CheckDefinition[]
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist (optional exercise and lesson files). */
+export async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8')
   } catch (error) {
