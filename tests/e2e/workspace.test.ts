@@ -12,20 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { buildSiteIfNeeded } from '../../scripts/site-build-if-needed.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
-
-declare global {
-  interface Window {
-    /** The workspace's test hook (site/src/workspace/workspace.ts). */
-    __workspace?: {
-      setCode(text: string): void
-      getCode(): string
-      serverMarkers(): { line: number; column: number; message: string }[]
-      comparison(): { original: string; modified: string } | null
-      shownFile(): string
-      typeMarkers(): { line: number; message: string }[]
-    }
-  }
-}
+import '../../site/src/workspace/test-hook.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

@@ -19,26 +19,7 @@ import { exerciseStorage, tabFocusSetting } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
 import type { CodeEditor } from './editor'
-
-declare global {
-  interface Window {
-    /** Test hook: set and read the editor's text without typing, and see what Monaco shows. */
-    __workspace?: WorkspaceTestHook
-  }
-}
-
-export interface WorkspaceTestHook {
-  setCode(text: string): void
-  getCode(): string
-  /** The compile errors from the server shown as editor markers. */
-  serverMarkers(): { line: number; column: number; message: string }[]
-  /** What the two sides of the open comparison show, or null when it is closed. */
-  comparison(): { original: string; modified: string } | null
-  /** The file the editor shows: app.ts, or app.test.ts / app.ts in a test-writing exercise. */
-  shownFile(): string
-  /** The editor's TypeScript diagnostics on the learner's file. */
-  typeMarkers(): { line: number; message: string }[]
-}
+import './test-hook'
 
 /** The element with `data-ws="<name>"` inside the workspace. */
 function part<T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string): T {
