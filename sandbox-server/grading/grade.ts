@@ -78,14 +78,19 @@ function toCheckResponse(response: AppResponse): CheckResponse {
 }
 
 /**
+ * Vitest's assertion message without its notes for programmers: " // Object.is equality", and
+ * 0 written "+0" (Vitest tells +0 from -0). For the checks' messages and the learner's own tests.
+ */
+function plainAssertion(message: string): string {
+  return message.replace(' // Object.is equality', '').replace(/(^|[\s([{,])\+0(?=$|[\s)\]},])/g, '$10')
+}
+
+/**
  * A check's failure message, prefixed with the request that led to it when it is not already,
- * without Vitest's notes for programmers (" // Object.is equality") and at most MESSAGE_LIMIT long.
+ * in plain words (plainAssertion) and at most MESSAGE_LIMIT long.
  */
 function failureMessage(error: unknown, last: SentRequest | undefined): string {
-  let message = ((error as Error).message ?? String(error))
-    .replace(/ \/\/ Object\.is equality$/, '')
-    // Vitest prints toBe(0) as "+0" (it tells +0 from -0); learners wrote 0.
-    .replace(/(^|[\s([{,])\+0(?=$|[\s)\]},])/g, '$10')
+  let message = plainAssertion((error as Error).message ?? String(error))
   if (message.length > MESSAGE_LIMIT) message = `${message.slice(0, MESSAGE_LIMIT)}… (shortened)`
   if (error instanceof CheckFailure || !last?.response) return message
   return `${last.method} ${last.path}${describeBody(last.options)} returned ${last.response.status}: ${message}`
@@ -189,7 +194,8 @@ export async function runLearnerTests({ exercise, code, sessions, mutate }: Test
   const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest })
   try {
     await sessions.setCode(session.id, code)
-    return await sessions.runTests(session.id)
+    const { tests, logs } = await sessions.runTests(session.id)
+    return { tests: tests.map((test) => (test.message === undefined ? test : { ...test, message: plainAssertion(test.message) })), logs }
   } finally {
     await sessions.delete(session.id).catch(() => {})
   }

@@ -18,7 +18,6 @@ import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
 import { Value } from '@sinclair/typebox/value'
 import { TestResults, type TestResult } from './test-result.ts'
 import type { CompiledModule } from './compile.ts'
-import { learnerNames } from './stack.ts'
 import { LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
@@ -380,8 +379,7 @@ export class Sandbox {
  * host frames.
  */
 function learnerMessage(error: unknown): string {
-  const { name, stack } = error as Error
-  const message = learnerNames((error as Error)?.message)
+  const { name, message, stack } = error as Error
   const where = typeof stack === 'string' ? /\bapp\.js:\d+:\d+/.exec(stack)?.[0] : undefined
   return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}${where ? ` (at ${where})` : ''}`
 }

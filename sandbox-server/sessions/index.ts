@@ -349,9 +349,11 @@ export async function createSessionStore({
         const sandbox = await sandboxFor(session)
         const results = await sandbox.runTests(session.clock.offsetMs)
         const mapStack = session.compiled!.mapStack
-        const tests = results.map((result) =>
-          result.at ? { ...result, at: mapStack(result.at), message: result.message && mapStack(result.message) } : result,
-        )
+        const tests = results.map(({ at, message, ...result }) => ({
+          ...result,
+          ...(at === undefined ? {} : { at: mapStack(at) }),
+          ...(message === undefined ? {} : { message: mapStack(message) }),
+        }))
         return { tests, logs: drainLearnerLogs(session).entries }
       } catch (error) {
         if (error instanceof LimitExceeded) dropSandbox(session)

@@ -154,11 +154,7 @@ export async function runTests(): Promise<TestResult[]> {
       results.push({
         name,
         status: 'fail',
-        // Without Vitest's notes for programmers: " // Object.is equality", and 0 shown as "+0".
-        message:
-          typeof message === 'string'
-            ? message.replace(' // Object.is equality', '').replace(/(^|[\s([{,])\+0(?=$|[\s)\]},])/g, '$10')
-            : String(error),
+        message: typeof message === 'string' ? message : String(error),
         at: typeof stack === 'string' ? COMPILED_POSITION.exec(stack)?.[0] : undefined,
         durationMs: Date.now() - started,
       })
