@@ -6,7 +6,8 @@
  */
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { CompileError, LearnerFacingError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { reportInternalError } from '../runtime/internal-error.ts'
 import { ValidationError } from '../validation/index.ts'
 import { NoCodeLoaded, UnknownSession } from '../sessions/index.ts'
 import { UnknownExercise } from '../exercises/index.ts'
@@ -33,8 +34,13 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof CompileError) return new ApiError(422, 'compile_error', error.message, { diagnostics: error.diagnostics })
   if (error instanceof LimitExceeded) return new ApiError(422, 'limit_exceeded', error.message, { limit: error.limit })
   if (error instanceof LearnerModuleError) return new ApiError(422, 'app_error', error.message)
-  console.error('unexpected error:', error)
-  return new ApiError(500, 'internal_error', 'Something went wrong on the sandbox server. Please try again.')
+  // SqlError, CryptoError, DatabaseCrashedError...: worded for the learner, and their code is stable.
+  if (error instanceof LearnerFacingError) {
+    const code = (error as { code?: unknown }).code
+    return new ApiError(422, typeof code === 'string' ? code.toLowerCase() : 'app_error', error.message)
+  }
+  const id = reportInternalError(error, 'http')
+  return new ApiError(500, 'internal_error', `Something went wrong on the sandbox server (internal error ${id}). Please try again.`, { id })
 }
 
 export function errorResponse(c: Context, error: unknown, extra: Record<string, unknown> = {}) {

@@ -2,7 +2,24 @@
  * The ways a learner's code can fail in the runtime, one class each, so the HTTP layer and the
  * checks can map them to one JSON error shape. Messages are written for the learner and never
  * carry host paths or host stack traces.
+ *
+ * The one rule at the door: an error that extends `LearnerFacingError` is shown to the learner
+ * as it stands (inside the isolate with its name, in the API with its message); any other error
+ * is internal, logged on the host with an id, and reaches the learner only as "internal error".
  */
+
+/** An error whose name and message are written for the learner and may be shown as they stand. */
+export class LearnerFacingError extends Error {}
+
+/** A capability was called with an argument it cannot take (a negative TTL, a bad key...). */
+export class InvalidArgument extends LearnerFacingError {
+  override name = 'RangeError'
+}
+
+/** A capability refused work past one of its budgets (too many bytes, too costly a hash...). */
+export class CapabilityLimit extends LearnerFacingError {
+  override name = 'LimitError'
+}
 
 /** One problem esbuild found in the learner's code, with a 1-based line and column. */
 export interface Diagnostic {
@@ -13,7 +30,7 @@ export interface Diagnostic {
   lineText?: string
 }
 
-export class CompileError extends Error {
+export class CompileError extends LearnerFacingError {
   override name = 'CompileError'
   constructor(readonly diagnostics: Diagnostic[]) {
     super(
@@ -29,14 +46,14 @@ function formatDiagnostic({ message, line, column }: Diagnostic) {
 }
 
 /** The learner's module loaded but did not give us an app, or threw while loading. */
-export class LearnerModuleError extends Error {
+export class LearnerModuleError extends LearnerFacingError {
   override name = 'LearnerModuleError'
 }
 
 export type LimitKind = 'cpu' | 'memory' | 'wall' | 'output'
 
 /** A run spent one of its budgets; the isolate was stopped and is rebuilt on the next request. */
-export class LimitExceeded extends Error {
+export class LimitExceeded extends LearnerFacingError {
   override name = 'LimitExceeded'
   constructor(
     readonly limit: LimitKind,

@@ -18,7 +18,8 @@ import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
 import { Value } from '@sinclair/typebox/value'
 import { TestResults, type TestResult } from './test-result.ts'
 import type { CompiledModule } from './compile.ts'
-import { LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
+import { LearnerFacingError, LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
+import { reportInternalError } from './internal-error.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
 export interface SandboxLimits {
@@ -36,9 +37,6 @@ export const DEFAULT_LIMITS: SandboxLimits = { cpuMs: 1000, memoryMb: 64, wallMs
 
 /** Host functions the learner's `sandbox` module reaches, by capability and method. */
 export type HostCapabilities = Record<string, Record<string, (...args: any[]) => unknown>>
-
-/** Errors whose message the learner may see as-is when a capability call fails. */
-const LEARNER_ERROR_NAMES = new Set(['SqlError', 'SqlTimeoutError', 'CryptoError', 'CacheValueTooLarge', 'RangeError', 'TypeError'])
 
 export interface SandboxRequest {
   method: string
@@ -161,11 +159,17 @@ export class Sandbox {
       const jail = context.global
       let sandbox: Sandbox | undefined
       // applySyncPromise takes no `result` options: each reply goes back as a copy (copyInto).
-      const door = new ivm.Reference(async (capability: string, method: string, args: unknown[]) => {
-        const reply = sandbox
-          ? await sandbox.callCapability(capabilities, capability, method, args)
-          : { err: { name: 'Error', message: 'The sandbox is still starting' } }
-        return new ivm.ExternalCopy(reply).copyInto({ release: true })
+      // The function never throws: a host error thrown into the isolate would carry its stack.
+      const door = new ivm.Reference(async (capability: unknown, method: unknown, args: unknown) => {
+        try {
+          const reply = sandbox
+            ? await sandbox.callCapability(capabilities, String(capability), String(method), args)
+            : { err: { name: 'Error', message: 'The sandbox is still starting' } }
+          return new ivm.ExternalCopy(reply).copyInto({ release: true })
+        } catch (error) {
+          const id = reportInternalError(error, `door ${String(capability)}.${String(method)}`)
+          return new ivm.ExternalCopy({ err: internalReply(id) }).copyInto({ release: true })
+        }
       })
       await jail.set('__sandboxDoor', door)
       await installPlatform(context, { signal: stopPlatform.signal, onUncaughtError })
@@ -347,30 +351,38 @@ export class Sandbox {
     }
   }
 
-  /** The door: one capability call from the isolate, timed and charged to the run. */
-  private async callCapability(capabilities: HostCapabilities, capability: string, method: string, args: unknown[]) {
+  /**
+   * The door: one capability call from the isolate, timed and charged to the run. A
+   * LearnerFacingError crosses with its name and message; anything else is internal: logged
+   * here with an id, and the learner sees only that id.
+   */
+  private async callCapability(capabilities: HostCapabilities, capability: string, method: string, args: unknown) {
     const started = performance.now()
     this.hostCallStartedAt = started
     try {
       // Hono answers a refused ArrayBuffer with a 500 and logs it: that is the memory limit, so
       // end the run as one (stopping here, inside the isolate's call, is not safe).
-      if (capability === 'log' && typeof args?.[1] === 'string' && args[1].includes(BUFFER_REFUSED)) this.bufferRefused = true
-      const fn = Object.hasOwn(capabilities, capability) ? capabilities[capability]![method] : undefined
-      if (typeof fn !== 'function' || !Object.hasOwn(capabilities[capability]!, method)) {
-        return { err: { name: 'TypeError', message: `sandbox.${capability}.${method} does not exist` } }
-      }
+      if (capability === 'log' && Array.isArray(args) && typeof args[1] === 'string' && args[1].includes(BUFFER_REFUSED)) this.bufferRefused = true
+      const table = Object.hasOwn(capabilities, capability) ? capabilities[capability]! : undefined
+      const fn = table && Object.hasOwn(table, method) ? table[method] : undefined
+      if (typeof fn !== 'function') return { err: { name: 'TypeError', message: `sandbox.${capability}.${method} does not exist` } }
       return { ok: await fn(...(Array.isArray(args) ? args : [])) }
     } catch (error) {
-      const { name, message } = error as Error
-      if (name === 'SqlTimeoutError') setImmediate(() => this.stop('cpu', message))
-      if (LEARNER_ERROR_NAMES.has(name)) return { err: { name, message } }
-      console.error(`sandbox capability ${capability}.${method} failed:`, error)
-      return { err: { name: 'Error', message: `sandbox ${capability}.${method} failed unexpectedly` } }
+      if (error instanceof LearnerFacingError) {
+        if (error.name === 'SqlTimeoutError') setImmediate(() => this.stop('cpu', error.message))
+        return { err: { name: error.name, message: error.message } }
+      }
+      return { err: internalReply(reportInternalError(error, `capability ${capability}.${method}`)) }
     } finally {
       this.hostCallStartedAt = undefined
       this.hostMs += performance.now() - started
     }
   }
+}
+
+/** What the learner sees of an internal error: that it was ours, and the id to quote. */
+function internalReply(id: string) {
+  return { name: 'Error', message: `The sandbox failed on its side (internal error ${id}); please try again.` }
 }
 
 /**

@@ -4,6 +4,7 @@
  * object. Bounded in entries and bytes; the oldest entry goes first.
  */
 import type { SessionClock } from '../clock/index.ts'
+import { InvalidArgument, LearnerFacingError } from '../../runtime/errors.ts'
 
 export interface CacheStats {
   hits: number
@@ -30,7 +31,7 @@ export interface CacheOptions {
   maxBytes?: number
 }
 
-export class CacheValueTooLarge extends Error {
+export class CacheValueTooLarge extends LearnerFacingError {
   override name = 'CacheValueTooLarge'
 }
 
@@ -70,7 +71,7 @@ export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }
       return structuredClone(entry.value)
     },
     set(key, value, { ttlMs = Number.POSITIVE_INFINITY } = {}) {
-      if (!(ttlMs > 0)) throw new RangeError('cache.set: ttlMs must be a positive number of milliseconds')
+      if (!(ttlMs > 0)) throw new InvalidArgument('cache.set: ttlMs must be a positive number of milliseconds')
       const size = String(key).length + (JSON.stringify(value)?.length ?? 0)
       if (size > maxBytes) throw new CacheValueTooLarge(`cache.set: the value is ${size} bytes; the cache holds at most ${maxBytes}`)
       remove(String(key))

@@ -9,12 +9,13 @@
  * is still a standard `$argon2id$` string. Its time is charged to the learner's CPU budget.
  */
 import sodium from 'libsodium-wrappers-sumo'
+import { LearnerFacingError } from '../../runtime/errors.ts'
 
 const PASSWORD_OPSLIMIT = 2
 const PASSWORD_MEMLIMIT = 1024 * 1024
 const MAX_TOKEN_BYTES = 1024
 
-export class CryptoError extends Error {
+export class CryptoError extends LearnerFacingError {
   override name = 'CryptoError'
 }
 

@@ -4,6 +4,7 @@
  * Every message is meant for a learner as it stands: what went wrong and what to do, never a
  * host path or a stack trace. `code` is stable for the HTTP layer's error shape.
  */
+import { LearnerFacingError } from '../../runtime/errors.ts'
 
 /**
  * SQLite refused or failed a statement, or the sandbox refused it before SQLite saw it.
@@ -12,7 +13,7 @@
  * try { await pool.get(id, 'SELECT * FROM nope') }
  * catch (error) { if (error instanceof SqlError) console.log(error.message) } // "no such table: nope (SQLITE_ERROR)"
  */
-export class SqlError extends Error {
+export class SqlError extends LearnerFacingError {
   override name = 'SqlError'
   /** SQLite's code (`SQLITE_CONSTRAINT_FOREIGNKEY`...) or ours (`SANDBOX_REFUSED`...). */
   readonly code: string
@@ -26,7 +27,7 @@ export class SqlError extends Error {
  * A statement ran past its deadline; its database process was stopped and every database in it
  * restored from its last snapshot.
  */
-export class SqlTimeoutError extends Error {
+export class SqlTimeoutError extends LearnerFacingError {
   override name = 'SqlTimeoutError'
   readonly code = 'SANDBOX_SQL_TIMEOUT'
   readonly timeoutMs: number
@@ -45,7 +46,7 @@ export class SqlTimeoutError extends Error {
  * No database with this id is open (never opened, closed, or lost in a crash it could not
  * survive). The message leaves the id out: it may be a session id, which is never echoed.
  */
-export class UnknownDatabaseError extends Error {
+export class UnknownDatabaseError extends LearnerFacingError {
   override name = 'UnknownDatabaseError'
   readonly code = 'SANDBOX_UNKNOWN_DATABASE'
   readonly dbId: string
@@ -59,7 +60,7 @@ export class UnknownDatabaseError extends Error {
  * The database process stopped while running this call for a reason other than the deadline
  * (out of memory, a crash). Its databases were restored from their last snapshots.
  */
-export class DatabaseCrashedError extends Error {
+export class DatabaseCrashedError extends LearnerFacingError {
   override name = 'DatabaseCrashedError'
   readonly code = 'SANDBOX_DATABASE_CRASHED'
   constructor(detail: string) {

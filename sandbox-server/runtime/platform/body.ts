@@ -97,11 +97,30 @@ export async function readAll(stream: ReadableStream<Uint8Array>, maxBytes = Num
   return bytes
 }
 
+let peekBytes: (body: BodyMixin) => Uint8Array | null | undefined
+
+/**
+ * A body's bytes without reading a stream or awaiting anything, for the runtime's answer: the
+ * bytes it was made from, null when it has none, undefined when only its stream can tell (a
+ * streamed body, or one already read). Never hand the array to learner code: it is the body's own.
+ */
+export function bufferedBytes(body: BodyMixin): Uint8Array | null | undefined {
+  return peekBytes(body)
+}
+
 /** The Body mixin as a base class; Request and Response hand it their source and headers. */
 export abstract class BodyMixin {
   #source: BodySource | null
   #stream: ReadableStream<Uint8Array> | null = null
   #consumed = false
+
+  static {
+    peekBytes = (body) => {
+      if (!(#source in body)) return undefined
+      if (body.#source === null) return null
+      return body.#stream === null && !body.#consumed && 'bytes' in body.#source ? body.#source.bytes : undefined
+    }
+  }
 
   constructor(source: BodySource | null) {
     this.#source = source

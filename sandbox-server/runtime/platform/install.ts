@@ -33,6 +33,9 @@ const BOOTSTRAP = `
   const names = ${JSON.stringify(NAMES)}
   const modes = ${JSON.stringify(PLATFORM_HOST_MODES)}
   const given = Array.prototype.slice.call(arguments)
+  // Captured now: learner code runs later and may replace them.
+  const apply = Reflect.apply, setPrototypeOf = Object.setPrototypeOf
+  const mapGet = Map.prototype.get, mapSet = Map.prototype.set, mapDelete = Map.prototype.delete
   const waiting = new Map()
   let nextTicket = 1
   const host = {}
@@ -40,16 +43,18 @@ const BOOTSTRAP = `
     const fn = given[index]
     host[name] = modes[name] !== 'async' ? fn : (...args) => new Promise((resolve) => {
       const ticket = nextTicket++
-      waiting.set(ticket, resolve)
+      apply(mapSet, waiting, [ticket, resolve])
       fn(ticket, ...args)
     })
   })
   Object.defineProperty(globalThis, ${JSON.stringify(PLATFORM_HOST_GLOBAL)}, { value: host, writable: true, configurable: true })
+  // An outcome object loses its prototype, so resolving with it cannot call a \`then\` planted
+  // on Object.prototype.
   return function settle(ticket, outcome) {
-    const resolve = waiting.get(ticket)
+    const resolve = apply(mapGet, waiting, [ticket])
     if (resolve === undefined) return
-    waiting.delete(ticket)
-    resolve(outcome)
+    apply(mapDelete, waiting, [ticket])
+    resolve(typeof outcome === 'object' && outcome !== null ? setPrototypeOf(outcome, null) : outcome)
   }
 `
 

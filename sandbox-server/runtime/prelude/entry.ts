@@ -13,7 +13,12 @@
 import '../platform/globals.ts'
 import * as sandboxModule from './sandbox-module.ts'
 import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
-import { readAll } from '../platform/body.ts'
+import { bufferedBytes, readAll } from '../platform/body.ts'
+import { Response as PlatformResponse } from '../platform/response.ts'
+
+// Captured before learner code runs, which may replace the globals (see door.ts).
+const NativePromise = Promise
+const { setPrototypeOf } = Object
 
 type Modules = Record<string, unknown>
 const sandboxGlobal = globalThis as typeof globalThis & Record<string, unknown>
@@ -128,22 +133,34 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
     headers: plain.headers,
     body: hasBody ? (plain.body as Uint8Array<ArrayBuffer>) : null,
   })
-  const response = await app.fetch(request, {}, { waitUntil() {}, passThroughOnException() {}, props: {} })
-  if (!(response instanceof Response)) {
+  // A synchronous handler's Response is used as it is: awaiting an object looks up its `then`,
+  // which learner code may have planted on Object.prototype.
+  const fetched = app.fetch(request, {}, { waitUntil() {}, passThroughOnException() {}, props: {} })
+  const response = fetched instanceof NativePromise ? await fetched : fetched
+  if (!(response instanceof PlatformResponse)) {
     throw new Error(
       `Your app returned ${response === undefined ? 'nothing' : typeof response} instead of a Response: did a handler forget to return c.json(...) or c.text(...)?`,
     )
   }
-  // The platform types its streams with web-streams-polyfill; the DOM lib types Response.body.
-  const stream = response.body as unknown as Parameters<typeof readAll>[0] | null
-  const body = stream ? await readAll(stream, plain.maxBodyBytes) : new Uint8Array(0)
-  if (typeof body === 'number') return { tooLarge: true, bytes: body }
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: [...response.headers],
-    body,
-    tooLarge: false,
-    droppedLogs: droppedLines(),
+  let body = bufferedBytes(response)
+  if (body === undefined) {
+    // The platform types its streams with web-streams-polyfill; the DOM lib types Response.body.
+    const read = await readAll(response.body as unknown as Parameters<typeof readAll>[0], plain.maxBodyBytes)
+    if (typeof read === 'number') return setPrototypeOf({ tooLarge: true, bytes: read }, null)
+    body = read
+  } else if (body !== null && body.byteLength > plain.maxBodyBytes) {
+    return setPrototypeOf({ tooLarge: true, bytes: body.byteLength }, null)
   }
+  // No prototype: the async function's promise must not find a planted `then` on its result.
+  return setPrototypeOf(
+    {
+      status: response.status,
+      statusText: response.statusText,
+      headers: [...response.headers],
+      body: body ?? new Uint8Array(0),
+      tooLarge: false,
+      droppedLogs: droppedLines(),
+    },
+    null,
+  )
 }

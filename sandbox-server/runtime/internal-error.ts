@@ -1,0 +1,19 @@
+/**
+ * Internal errors: failures of the sandbox itself, not of the learner's code. Each is logged on
+ * the host with a short random id, and only that id travels to the learner, so an answer never
+ * carries a host stack, path or message.
+ */
+import { randomBytes } from 'node:crypto'
+
+/**
+ * Logs `error` as internal and returns the id to show in its place.
+ *
+ * @example
+ * const id = reportInternalError(error, 'capability db.get')
+ * return { err: { name: 'Error', message: `internal error ${id}` } }
+ */
+export function reportInternalError(error: unknown, where: string): string {
+  const id = randomBytes(4).toString('hex')
+  console.error(JSON.stringify({ level: 'error', event: 'internal_error', id, where, error: String((error as Error)?.stack ?? error) }))
+  return id
+}

@@ -1,0 +1,127 @@
+/**
+ * The door between learner code and the host is sealed: nothing learner code can reach changes
+ * how a host call behaves or how its reply is read. Learner code may pollute every prototype
+ * in its isolate; its capability calls still work, other sessions never notice, and no answer
+ * carries a host stack or path.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from './support/server.ts'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startTestServer()
+})
+afterAll(() => server.close())
+
+/** Every key the prelude, the door and isolated-vm's options read, and a few more. */
+const DOOR_KEYS = [
+  'err',
+  'ok',
+  'then',
+  'timeout',
+  'copy',
+  'result',
+  'promise',
+  'release',
+  'reference',
+  'arguments',
+  'externalCopy',
+  'transferIn',
+  'inheritTimeout',
+]
+
+/** Learner code that plants every door key on the three prototypes it can reach. */
+const POLLUTE = `
+for (const proto of [Object.prototype, Array.prototype, Function.prototype]) {
+  for (const key of ${JSON.stringify(DOOR_KEYS)}) {
+    try {
+      Object.defineProperty(proto, key, {
+        value: key === 'then' ? function () {} : key === 'timeout' ? 5 : { message: 'planted', name: 'Planted' },
+        writable: true, configurable: true, enumerable: false,
+      })
+    } catch {}
+  }
+}
+`
+
+const CAPABILITIES_APP = `import { Hono } from 'hono'
+import { db, cache, crypto, log } from 'sandbox'
+${POLLUTE}
+db.run('CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)')
+const app = new Hono()
+// Synchronous on purpose: an await of any object would call the planted then, in this isolate only.
+app.get('/', (c) => {
+  db.run('INSERT INTO notes (body) VALUES (?)', ['hello'])
+  cache.set('k', { n: 1 })
+  const hash = crypto.hashPassword('correct horse')
+  const sealed = crypto.encrypt('secret')
+  log.info('polluted and still working', { rows: 1 })
+  return c.json({
+    row: db.get('SELECT body FROM notes ORDER BY id DESC LIMIT 1'),
+    count: db.all('SELECT id FROM notes').length,
+    cached: cache.get('k'),
+    missing: cache.get('nope'),
+    verified: crypto.verifyPassword(hash, 'correct horse'),
+    wrong: crypto.verifyPassword(hash, 'wrong'),
+    opened: crypto.decrypt(sealed),
+    signed: crypto.verify('m', crypto.sign('m')),
+  })
+})
+app.get('/sql-error', (c) => {
+  try { db.get('SELECT * FROM nowhere') } catch (error) { return c.json({ name: error.name, message: error.message, stack: String(error.stack) }) }
+  return c.text('no error')
+})
+export default app
+`
+
+describe('a learner who pollutes Object, Array and Function prototypes', () => {
+  it('still gets working capabilities, and the host is untouched', async () => {
+    const id = await server.createApp(CAPABILITIES_APP)
+    for (let round = 0; round < 3; round++) {
+      const response = await server.send(id, { path: '/' })
+      expect(response.body.error?.message).toBeUndefined()
+      expect(response.status).toBe(200)
+      expect(JSON.parse(response.body.body)).toEqual({
+        row: { body: 'hello' },
+        count: round + 1,
+        cached: { n: 1 },
+        missing: null,
+        verified: true,
+        wrong: false,
+        opened: 'secret',
+        signed: true,
+      })
+      expect(response.body.logs).toContainEqual(expect.objectContaining({ message: 'polluted and still working', fields: { rows: 1 } }))
+    }
+  })
+
+  it('sees host errors by their own name and message, with no host stack', async () => {
+    const id = await server.createApp(CAPABILITIES_APP)
+    const response = await server.send(id, { path: '/sql-error' })
+    const error = JSON.parse(response.body.body)
+    expect(error.name).toBe('SqlError')
+    expect(error.message).toMatch(/no such table: nowhere/)
+    expect(error.stack).not.toMatch(/file:|\/sandbox-server\/|node_modules|node:internal/)
+  })
+
+  it('leaves every other session and new sessions working', async () => {
+    const bystander = await server.createApp(`import { Hono } from 'hono'
+import { crypto } from 'sandbox'
+const app = new Hono()
+app.get('/', async (c) => {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode('x')))
+  return c.json({ ok: crypto.verifyPassword(crypto.hashPassword('pw'), 'pw'), first: digest[0], own: typeof Object.prototype.err })
+})
+export default app
+`)
+    const polluter = await server.createApp(CAPABILITIES_APP)
+    for (let round = 0; round < 3; round++) {
+      expect((await server.send(polluter, { path: '/' })).status).toBe(200)
+      const response = await server.send(bystander, { path: '/' })
+      expect(response.status).toBe(200)
+      expect(JSON.parse(response.body.body)).toEqual({ ok: true, first: 0x2d, own: 'undefined' })
+    }
+    expect((await server.api('POST', '/sessions', {})).status).toBe(201)
+    expect((await server.fetch('/api/health')).status).toBe(200)
+  })
+})
