@@ -18,6 +18,7 @@ const siteDir = fileURLToPath(new URL('../site/dist/', import.meta.url))
 const db = createDbPool()
 const sessions = await createSessionStore({ db })
 const sessionsPerMinute = Number(process.env.SESSIONS_PER_MINUTE ?? 60)
+const gradesPerMinute = Number(process.env.GRADES_PER_MINUTE ?? 30)
 await buildPrelude()
 
 /** Until the site is built, `/` says what already works instead of a bare 404. */
@@ -32,7 +33,7 @@ async function site(c: Context): Promise<Response | undefined> {
   return c.req.path === '/' ? c.html(placeholder) : undefined
 }
 
-const app = createServerApp({ sessions, site, sessionsPerMinute })
+const app = createServerApp({ sessions, site, sessionsPerMinute, gradesPerMinute })
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Backend Sandbox is running at http://localhost:${info.port}/`)
 })

@@ -148,10 +148,10 @@ describe('learner-written tests', () => {
     expect(body.tests).toEqual([expect.objectContaining({ status: 'pass' })])
   })
 
-  it('refuses results that tampered built-ins garbled, with a 4xx and no crash', async () => {
+  it('times results with the runner’s own clock, whatever a test does to Date', async () => {
     const { status, body } = await runTests(testFile(`test('breaks the clock', () => { (Date as any).now = () => 'soon' })`))
-    expect(status).toBe(422)
-    expect(body.error).toMatchObject({ code: 'app_error', message: expect.stringContaining('results came back garbled') })
+    expect(status).toBe(200)
+    expect(body.tests[0]).toMatchObject({ name: 'breaks the clock', status: 'pass', durationMs: expect.any(Number) })
   })
 
   it('refuses ./app outside a test-writing exercise', async () => {
@@ -189,5 +189,62 @@ describe('grading learner-written tests against mutants', () => {
     const { body } = await server.api('POST', `/sessions/${id}/grade`)
     expect(body.tests[0]).toMatchObject({ status: 'fail', message: expect.stringContaining('✗ wrong (app.test.ts:3:') })
     expect(body.tests.slice(1).every((test: { status: string }) => test.status === 'skipped')).toBe(true)
+  })
+})
+
+describe('learner tests judge behaviour, not source, and cannot change their own verdict', () => {
+  it('sees no source text of the app under test', async () => {
+    const { body } = await runTests(
+      testFile(
+        `test('reads a handler', () => {\n` +
+          `  const texts = app.routes.map((route) => String(route.handler) + Function.prototype.toString.call(route.handler))\n` +
+          `  expect(texts.join('\\n')).toContain('201')\n` +
+          `})`,
+      ),
+    )
+    expect(body.tests[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('[source hidden: tests in the sandbox judge what an app does'),
+    })
+  })
+
+  it('gets no grade for a suite that compares the app’s source with the original', async () => {
+    // Every planted bug changes the source, so this would catch them all if it could read it.
+    const mutated = [
+      'return c.json({ id, email, name }, 201)',
+      'body.email.trim().toLowerCase()',
+      "c.header('Location', `/users/${id}`)",
+      "if (!email.includes('@'))",
+      "db.get('SELECT id FROM users WHERE email = ?', [email])",
+      "body.name.trim() : ''",
+      "if (!user) return c.json({ error: 'no such user' }, 404)",
+    ]
+    const id = await server.createApp(
+      testFile(
+        `test('source is the original', () => {\n` +
+          `  const source = app.routes.map((route) => String(route.handler)).join('\\n')\n` +
+          `  for (const part of ${JSON.stringify(mutated)}) expect(source).toContain(part)\n` +
+          `})`,
+      ),
+      EXERCISE,
+    )
+    const { body } = await server.api('POST', `/sessions/${id}/grade`)
+    expect(body.score).toBe(0)
+    expect(body.tests[0]).toMatchObject({ name: 'Your tests pass against the real app', status: 'fail' })
+  })
+
+  it('records a failure even when the test file patches Array.prototype.push or Promise.prototype.then', async () => {
+    const { body } = await runTests(
+      testFile(
+        [
+          `const realPush = Array.prototype.push`,
+          `Array.prototype.push = function (...items) { for (const item of items) if (item && item.status === 'fail') item.status = 'pass'; return realPush.apply(this, items) }`,
+          `try { Promise.prototype.then = function (ok) { return ok() } } catch {}`,
+          `test('fails for real', async () => { expect((await app.request('/users/999')).status).toBe(200) })`,
+        ].join('\n'),
+      ),
+    )
+    expect(body).toMatchObject({ passed: 0, failed: 1 })
+    expect(body.tests[0]).toMatchObject({ name: 'fails for real', status: 'fail', message: 'expected 404 to be 200' })
   })
 })

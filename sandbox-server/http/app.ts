@@ -27,6 +27,8 @@ export interface ServerAppOptions {
   maxLiveBodyBytes?: number
   /** Sessions one client may create per minute. */
   sessionsPerMinute?: number
+  /** Grades and learner-test runs one client may start per minute (each builds fresh sessions). Default 30. */
+  gradesPerMinute?: number
   /** Serves the built site for paths outside /api and /s (optional). */
   site?: (c: Context) => Promise<Response | undefined>
 }
@@ -128,6 +130,22 @@ function createRateLimiter(perMinute: number) {
   }
 }
 
+/** The caller's address, for per-client limits; requests made in memory (app.request) share one. */
+function clientOf(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** Throws a 429 with Retry-After when `client` has used its turns for this minute. */
+function enforceRate(c: Context, allow: (client: string) => boolean, code: string, message: string) {
+  if (allow(clientOf(c))) return
+  c.header('Retry-After', '60')
+  throw new ApiError(429, code, message)
+}
+
 /** The session id from a route parameter; a malformed id is simply unknown. */
 function sessionParam(c: Context): string {
   const id = c.req.param('id') ?? ''
@@ -142,9 +160,13 @@ export function createServerApp({
   maxApiBodyBytes = 256 * 1024,
   maxLiveBodyBytes = 1024 * 1024,
   sessionsPerMinute = 60,
+  gradesPerMinute = 30,
   site,
 }: ServerAppOptions) {
   const allowSession = createRateLimiter(sessionsPerMinute)
+  const allowGrade = createRateLimiter(gradesPerMinute)
+  const gradeLimit = (c: Context) =>
+    enforceRate(c, allowGrade, 'too_many_grades', `You can run checks or tests ${gradesPerMinute} times a minute; please wait a moment.`)
   const app = new Hono()
 
   app.onError((error, c) => errorResponse(c, error))
@@ -207,11 +229,7 @@ export function createServerApp({
   api.get('/health', (c) => c.json({ ok: true, sessions: sessions.size }))
 
   api.post('/sessions', async (c) => {
-    const client = getConnInfo(c).remote.address ?? 'unknown'
-    if (!allowSession(client)) {
-      c.header('Retry-After', '60')
-      throw new ApiError(429, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
-    }
+    enforceRate(c, allowSession, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
     const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest })
@@ -256,6 +274,7 @@ export function createServerApp({
   api.post('/sessions/:id/tests', async (c) => {
     const session = sessions.get(sessionParam(c))
     if (session.source === undefined) throw new NoCodeLoaded()
+    gradeLimit(c)
     const exercise = session.exerciseId === undefined ? undefined : await loadExercise(session.exerciseId)
     if (exercise?.appUnderTest === undefined) {
       throw new ApiError(409, 'no_tests_exercise', 'This exercise is not one where you write tests: send requests or run the checks instead.')
@@ -270,6 +289,7 @@ export function createServerApp({
     const session = sessions.get(id)
     if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise to grade.')
     if (session.source === undefined) throw new NoCodeLoaded()
+    gradeLimit(c)
     const exercise = await loadExercise(session.exerciseId)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
     const result = await gradeSubmission({ exercise, code: session.source, sessions, appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal })

@@ -31,9 +31,19 @@ export interface SandboxLimits {
   wallMs: number
   /** Largest response body a run may return. */
   maxResponseBytes: number
+  /** Most response headers a run may return, and their total bytes (names and values). */
+  maxResponseHeaders: number
+  maxResponseHeaderBytes: number
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { cpuMs: 1000, memoryMb: 64, wallMs: 3000, maxResponseBytes: 1024 * 1024 }
+export const DEFAULT_LIMITS: SandboxLimits = {
+  cpuMs: 1000,
+  memoryMb: 64,
+  wallMs: 3000,
+  maxResponseBytes: 1024 * 1024,
+  maxResponseHeaders: 100,
+  maxResponseHeaderBytes: 64 * 1024,
+}
 
 /** Host functions the learner's `sandbox` module reaches, by capability and method. */
 export type HostCapabilities = Record<string, Record<string, (...args: any[]) => unknown>>
@@ -137,6 +147,7 @@ export class Sandbox {
   private lastHeapBytes = 0
   private backgroundCpuMs = 0
   private lastCpuSample = 0n
+  private lastHostSample = 0
   private readonly stopPlatform = new AbortController()
 
   private constructor(
@@ -172,7 +183,12 @@ export class Sandbox {
         }
       })
       await jail.set('__sandboxDoor', door)
-      await installPlatform(context, { signal: stopPlatform.signal, onUncaughtError })
+      await installPlatform(context, {
+        signal: stopPlatform.signal,
+        onUncaughtError,
+        // Web Crypto work runs on host threads: it counts like a capability call.
+        onHostWork: (ms) => sandbox?.chargeHostWork(ms),
+      })
       const prelude = await compileCached(isolate, preludeScript, 'sandbox:prelude')
       await prelude.run(context, { timeout: 5000 })
       const loadRef = (await jail.get('__sandboxLoad', { reference: true })) as IsolatedVm.Reference
@@ -283,12 +299,20 @@ export class Sandbox {
     if (!this.isolate.isDisposed) this.isolate.dispose()
   }
 
+  /** Host work done for this isolate outside a capability call (Web Crypto), charged like one. */
+  chargeHostWork(ms: number): void {
+    this.hostMs += ms
+  }
+
   /** Called by the background sampler; see BACKGROUND_SAMPLE_MS. */
   sampleBackgroundCpu(): void {
     if (this.isolate.isDisposed) return this.dispose()
     const now = this.isolate.cpuTime
-    const spent = Number(now - this.lastCpuSample) / 1e6
+    const hostNow = this.hostTime()
+    // Host calls made from timers (a slow query every tick) cost the server as much as a loop.
+    const spent = Number(now - this.lastCpuSample) / 1e6 + (hostNow - this.lastHostSample)
     this.lastCpuSample = now
+    this.lastHostSample = hostNow
     if (this.activeRuns > 0) return
     this.backgroundCpuMs = Math.max(0, this.backgroundCpuMs + spent - BACKGROUND_ALLOWANCE_MS)
     if (this.backgroundCpuMs >= this.limits.cpuMs) {
@@ -411,8 +435,19 @@ function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, li
   }
   if (!(body instanceof Uint8Array) || !Array.isArray(headers)) throw new LearnerModuleError('Your app did not answer with a real Response.')
   if (body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
+  if (headers.length > limits.maxResponseHeaders) {
+    throw new LimitExceeded('output', `Your app set ${headers.length} response headers; at most ${limits.maxResponseHeaders} are allowed.`)
+  }
+  let headerBytes = 0
   for (const pair of headers) {
     const [name, value] = Array.isArray(pair) ? pair : []
+    headerBytes += (typeof name === 'string' ? name.length : 0) + (typeof value === 'string' ? value.length : 0)
+    if (headerBytes > limits.maxResponseHeaderBytes) {
+      throw new LimitExceeded(
+        'output',
+        `Your app's response headers are larger than ${Math.round(limits.maxResponseHeaderBytes / 1024)} KB: put data in the body, not in headers.`,
+      )
+    }
     if (typeof name !== 'string' || typeof value !== 'string' || !HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
       throw new LearnerModuleError(
         `Your app set an invalid header: ${JSON.stringify(String(name)).slice(0, 80)}. Header names are letters, digits and - only.`,

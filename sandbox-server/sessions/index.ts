@@ -201,6 +201,7 @@ export async function createSessionStore({
   async function destroy(session: SessionState) {
     sessions.delete(session.id)
     dropSandbox(session)
+    session.cache.clear()
     await db.close(session.dbId).catch(() => {})
   }
 

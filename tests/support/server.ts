@@ -58,7 +58,7 @@ function rawRequest(
 export async function startTestServer(options: { store?: Partial<SessionStoreOptions>; app?: Partial<ServerAppOptions> } = {}): Promise<TestServer> {
   const db = createDbPool()
   const sessions = await createSessionStore({ db, ...options.store })
-  const app = createServerApp({ sessions, sessionsPerMinute: 10_000, ...options.app })
+  const app = createServerApp({ sessions, sessionsPerMinute: 10_000, gradesPerMinute: 10_000, ...options.app })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   const { port } = server.address() as AddressInfo

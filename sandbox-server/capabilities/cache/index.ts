@@ -1,8 +1,11 @@
 /**
  * A session's key/value cache with TTLs and hit/miss counters, for the performance lessons.
- * Values are copied in and out (structured clone), so the learner's app never holds a host
- * object. Bounded in entries and bytes; the oldest entry goes first.
+ * Values are kept serialized (V8's structured-clone format) and copied out on each hit, so the
+ * learner's app never holds a host object and each entry counts the bytes it really holds (an
+ * ArrayBuffer or a Map counts its contents, not its JSON text). Bounded in entries and bytes;
+ * the oldest entry goes first.
  */
+import { deserialize, serialize } from 'node:v8'
 import type { SessionClock } from '../clock/index.ts'
 import { InvalidArgument, LearnerFacingError } from '../../runtime/errors.ts'
 
@@ -42,7 +45,7 @@ export class CacheValueTooLarge extends LearnerFacingError {
  * cache.get('report') // { total: 3 }, a hit
  */
 export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }: CacheOptions): SessionCache {
-  const entries = new Map<string, { value: unknown; expiresAt: number; bytes: number }>()
+  const entries = new Map<string, { stored: Buffer; expiresAt: number; bytes: number }>()
   let bytes = 0
   let hits = 0
   let misses = 0
@@ -68,16 +71,22 @@ export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }
         return null
       }
       hits++
-      return structuredClone(entry.value)
+      return deserialize(entry.stored)
     },
     set(key, value, { ttlMs = Number.POSITIVE_INFINITY } = {}) {
       if (!(ttlMs > 0)) throw new InvalidArgument('cache.set: ttlMs must be a positive number of milliseconds')
-      const size = String(key).length + (JSON.stringify(value)?.length ?? 0)
+      let stored: Buffer
+      try {
+        stored = serialize(value)
+      } catch {
+        throw new InvalidArgument('cache.set: the value cannot be copied; store plain data (objects, arrays, strings, numbers)')
+      }
+      const size = 2 * String(key).length + stored.byteLength
       if (size > maxBytes) throw new CacheValueTooLarge(`cache.set: the value is ${size} bytes; the cache holds at most ${maxBytes}`)
       remove(String(key))
       purgeExpired()
       while (entries.size >= maxEntries || bytes + size > maxBytes) remove(entries.keys().next().value as string)
-      entries.set(String(key), { value: structuredClone(value), expiresAt: clock.now() + ttlMs, bytes: size })
+      entries.set(String(key), { stored, expiresAt: clock.now() + ttlMs, bytes: size })
       bytes += size
     },
     delete: (key) => remove(String(key)),

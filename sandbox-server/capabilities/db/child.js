@@ -35,6 +35,8 @@ const config = JSON.parse(process.argv[2] ?? '{}')
 
 /** Prepared statements kept per database; learner code repeats the same few statements. */
 const STATEMENT_CACHE_SIZE = 64
+/** Longer statements are prepared each time and never kept, so the cache holds at most ~64 x 2 KB of text. */
+const CACHED_STATEMENT_MAX_LENGTH = 2048
 
 /** @type {Map<string, OpenDatabase>} */
 const databases = new Map()
@@ -105,6 +107,7 @@ function prepareCached(entry, sql) {
   const statement = entry.db.prepare(sql)
   // Read integers as BigInt so none is silently rounded; toResultValue turns safe ones back.
   if (statement.reader) statement.safeIntegers(true)
+  if (sql.length > CACHED_STATEMENT_MAX_LENGTH) return statement
   entry.statements.set(sql, statement)
   if (entry.statements.size > STATEMENT_CACHE_SIZE) {
     const oldest = entry.statements.keys().next().value

@@ -189,6 +189,12 @@ function findPragmaRefusal(reader: SqlReader): string | undefined {
 }
 
 /**
+ * The longest statement learner code may send. SQLite keeps a prepared statement's text and
+ * plan in the database process, so long statements cost memory there, not in the isolate.
+ */
+export const MAX_LEARNER_SQL_LENGTH = 16 * 1024
+
+/**
  * Throws a learner-readable SqlError when the statement is refused.
  *
  * @example
@@ -196,6 +202,12 @@ function findPragmaRefusal(reader: SqlReader): string | undefined {
  */
 export function assertLearnerStatement(sql: unknown): asserts sql is string {
   if (typeof sql !== 'string') throw new SqlError(`the SQL must be a string, not ${describe(sql)}`, 'SANDBOX_BAD_ARGUMENT')
+  if (sql.length > MAX_LEARNER_SQL_LENGTH) {
+    throw new SqlError(
+      `the statement is ${sql.length} characters long; the sandbox takes at most ${MAX_LEARNER_SQL_LENGTH}: pass values as ? parameters instead of writing them into the SQL`,
+      'SANDBOX_SQL_TOO_LONG',
+    )
+  }
   const refusal = findRefusal(sql)
   if (refusal !== undefined) throw new SqlError(refusal, 'SANDBOX_REFUSED')
 }

@@ -43,8 +43,20 @@ export function createLogBuffer({ maxEntries = 200, maxBytes = 64 * 1024, maxMes
         entry.message.length > maxMessageLength
           ? `${entry.message.slice(0, maxMessageLength)}… (${entry.message.length - maxMessageLength} more characters)`
           : entry.message
-      bytes += message.length + (entry.fields ? JSON.stringify(entry.fields).length : 0)
-      entries.push({ ...entry, message })
+      // Fields count like the message: past the same length they are replaced by a note.
+      const fieldsText = entry.fields === undefined ? '' : (JSON.stringify(entry.fields) ?? '')
+      const fields =
+        fieldsText.length > maxMessageLength
+          ? { truncated: `these fields were ${fieldsText.length} characters as JSON; a log line keeps at most ${maxMessageLength}` }
+          : entry.fields
+      const size = message.length + Math.min(fieldsText.length, maxMessageLength)
+      if (bytes + size > maxBytes) {
+        dropped++
+        bytes = maxBytes
+        return false
+      }
+      bytes += size
+      entries.push(fields === undefined ? { ...entry, message } : { ...entry, message, fields })
       return true
     },
     drain() {

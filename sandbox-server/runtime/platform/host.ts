@@ -22,7 +22,18 @@ export interface PlatformBridgeOptions extends Partial<SubtleLimits> {
   maxQueuedOperations?: number
   /** Receives errors thrown where learner code could not catch them. Default: dropped. */
   onUncaughtError?: (report: UncaughtErrorReport) => void
+  /** Told how long each crypto operation took on the host, to charge it to the learner. */
+  onHostWork?: (ms: number) => void
 }
+
+/**
+ * Operations whose cost the learner chooses (PBKDF2, RSA key generation) run on libuv's small
+ * thread pool, which also serves the server's file reads. Across every isolate at most two run
+ * at once, and each isolate has at most one of them in flight, so one learner's flood waits
+ * behind its own work and everyone gets a turn.
+ */
+const COSTLY_OPERATIONS = new Set(['deriveBits', 'deriveKey', 'generateKey'])
+const costlyTurnsForAll = createTurns(2, Number.POSITIVE_INFINITY)
 
 const MAX_RANDOM_BYTES = 65536
 // Node's longest timer; longer waits would fire at once there.
@@ -46,13 +57,15 @@ export function createPlatformBridge(options: PlatformBridgeOptions = {}): Platf
     maxPendingTimers = 1000,
     maxConcurrentOperations = 4,
     maxQueuedOperations = 256,
-    maxPbkdf2Iterations = 1_000_000,
+    maxPbkdf2Iterations = 100_000,
     maxRsaModulusLength = 4096,
     onUncaughtError = () => {},
+    onHostWork = () => {},
   } = options
   const limits: SubtleLimits = { maxPbkdf2Iterations, maxRsaModulusLength }
   const sleeping = new Map<number, { timer: NodeJS.Timeout; resolve: (outcome: SleepOutcome) => void }>()
   const subtleTurns = createTurns(maxConcurrentOperations, maxQueuedOperations)
+  const costlyTurns = createTurns(1, maxQueuedOperations)
 
   function wake(timerId: number, outcome: SleepOutcome): void {
     const entry = sleeping.get(timerId)
@@ -81,7 +94,17 @@ export function createPlatformBridge(options: PlatformBridgeOptions = {}): Platf
 
     async subtle(request) {
       if (signal?.aborted) return { ok: false, name: 'OperationError', message: 'The sandbox was stopped.' }
-      return subtleTurns.run(() => runSubtleRequest(request, limits))
+      const timed = async () => {
+        const started = performance.now()
+        try {
+          return await runSubtleRequest(request, limits)
+        } finally {
+          onHostWork(performance.now() - started)
+        }
+      }
+      const costly = typeof request === 'object' && request !== null && COSTLY_OPERATIONS.has(String(request.op))
+      if (!costly) return subtleTurns.run(timed)
+      return costlyTurns.run(() => costlyTurnsForAll.run(timed))
     },
 
     async sleep(timerId, ms) {

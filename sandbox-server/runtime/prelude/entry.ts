@@ -33,6 +33,27 @@ export function installModules(libraries: Record<string, () => unknown>) {
 Object.defineProperty(globalThis, 'console', { value: sandboxConsole, writable: true, configurable: true })
 // Not needed by any lesson, and WebAssembly memory would sit outside the isolate's budget.
 Reflect.deleteProperty(globalThis, 'WebAssembly')
+// Memory the isolate's limit does not see: a resizable ArrayBuffer or a growable
+// SharedArrayBuffer reserves its maximum up front and commits pages as it grows, past the
+// limit (measured: 512 MB in a 64 MB isolate). No lesson needs either, so both are refused.
+Reflect.deleteProperty(globalThis, 'SharedArrayBuffer')
+Reflect.deleteProperty(globalThis, 'Atomics')
+{
+  const NativeArrayBuffer = ArrayBuffer
+  const refuseResizable = () => {
+    throw new TypeError('Resizable ArrayBuffers are not available in the sandbox: allocate the size you need with new ArrayBuffer(length).')
+  }
+  const SandboxArrayBuffer: ArrayBufferConstructor = new Proxy(NativeArrayBuffer, {
+    construct(target, args, newTarget): object {
+      const options = args[1] as { maxByteLength?: unknown } | undefined
+      if (typeof options === 'object' && options !== null && options.maxByteLength !== undefined) refuseResizable()
+      return Reflect.construct(target, args, newTarget)
+    },
+  })
+  Object.defineProperty(NativeArrayBuffer.prototype, 'constructor', { value: SandboxArrayBuffer, writable: true, configurable: true })
+  Object.defineProperty(NativeArrayBuffer.prototype, 'resize', { value: refuseResizable, writable: true, configurable: true })
+  Object.defineProperty(globalThis, 'ArrayBuffer', { value: SandboxArrayBuffer, writable: true, configurable: true })
+}
 
 // Date follows the session clock: the host sends the clock's offset with every request.
 let clockOffsetMs = 0
@@ -65,6 +86,29 @@ let learnerExports: Record<string, unknown> = {}
 let runTests: (() => Promise<unknown>) | undefined
 
 /**
+ * Before a learner's tests run: tests are graded by whether they catch bugs planted in the app,
+ * so they must judge what the app does, not how its code reads, and must not be able to change
+ * how the runner records their outcome. Function sources are hidden (the test file is bundled
+ * with the app, so any function's text would show the app's), and Promise is frozen, since
+ * the runner's `await` looks up `constructor` and `then` on promises.
+ */
+function judgeBehaviourOnly() {
+  // Captured: a learner could otherwise patch RegExp or String methods to see the real text.
+  const { apply } = Reflect
+  const nativeToString = Function.prototype.toString
+  const endsWith = String.prototype.endsWith
+  function toString(this: unknown): string {
+    const source = apply(nativeToString, this, []) as string
+    if (apply(endsWith, source, ['[native code] }'])) return source
+    const name = typeof this === 'function' ? this.name : ''
+    return `function ${name}() { [source hidden: tests in the sandbox judge what an app does, not how its code reads] }`
+  }
+  Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, configurable: true })
+  Object.freeze(Promise.prototype)
+  Object.freeze(Promise)
+}
+
+/**
  * Runs the learner's compiled module. `testLibrary`, given when the module imports
  * `sandbox/test`, evaluates that library (a script of its own, see build.ts).
  */
@@ -73,6 +117,7 @@ sandboxGlobal.__sandboxLoad = (
   testLibrary?: () => { runTests(): Promise<unknown> } & Record<string, unknown>,
 ) => {
   if (testLibrary) {
+    judgeBehaviourOnly()
     loaders['sandbox/test'] = () => {
       const { runTests: run, ...api } = testLibrary()
       runTests = run

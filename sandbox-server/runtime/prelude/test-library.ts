@@ -6,6 +6,11 @@
  *
  * Built as its own script (build.ts) and run only in isolates whose module imports it: most
  * learner apps never do, and the other isolates should not carry chai.
+ *
+ * The learner's tests run in this realm and may change any built-in, so the runner's verdict
+ * is recorded only with built-ins captured here, before the learner's module runs (the prelude
+ * evaluates this library when the module imports it), and handed back in arrays and objects
+ * with no prototype.
  */
 import {
   ASYMMETRIC_MATCHERS_OBJECT,
@@ -19,6 +24,16 @@ import {
   type ExpectStatic,
 } from '@vitest/expect'
 import type { TestResult } from '../test-result.ts'
+
+const { apply } = Reflect
+const { setPrototypeOf } = Object
+const { now } = Date
+const arrayPush = Array.prototype.push
+const StringOf = String
+/** `list.push(value)` with the push captured now. */
+const push = <T>(list: T[], value: T) => void apply(arrayPush, list, [value])
+/** A record the host reads: no prototype, so no planted getter or `then` can show through it. */
+const record = <T extends object>(value: T): T => setPrototypeOf(value, null)
 
 chai.use(JestExtend)
 chai.use(JestChaiExpect)
@@ -68,7 +83,7 @@ const collected: { name: string; body: TestBody; suites: Suite[] }[] = []
 /** Registers a test; it runs when the host asks (Run tests, or grading). */
 export function test(name: string, body: TestBody): void {
   if (typeof name !== 'string' || typeof body !== 'function') throw new TypeError('test(name, fn) needs a name and a function')
-  collected.push({
+  push(collected, {
     name: suites
       .slice(1)
       .map((suite) => suite.name)
@@ -141,24 +156,34 @@ const COMPILED_POSITION = /\bapp\.js:\d+:\d+/
 
 /** Runs every collected test in order; a test fails when it throws or its promise rejects. */
 export async function runTests(): Promise<TestResult[]> {
-  const results: TestResult[] = []
-  for (const entry of collected) {
+  const results: TestResult[] = record([])
+  const count = collected.length
+  for (let index = 0; index < count; index++) {
+    const entry = collected[index]!
     const { name } = entry
-    const started = Date.now()
+    const started = now()
     expect.setState({ assertionCalls: 0, currentTestName: name })
+    let failure: { error: unknown } | undefined
     try {
       await runOne(entry)
-      results.push({ name, status: 'pass', durationMs: Date.now() - started })
     } catch (error) {
-      const { message, stack } = (error ?? {}) as Error
-      results.push({
+      failure = { error }
+    }
+    if (failure === undefined) {
+      push(results, record({ name, status: 'pass', durationMs: now() - started }))
+      continue
+    }
+    const { message, stack } = (failure.error ?? {}) as Error
+    push(
+      results,
+      record({
         name,
         status: 'fail',
-        message: typeof message === 'string' ? message : String(error),
+        message: typeof message === 'string' ? message : StringOf(failure.error),
         at: typeof stack === 'string' ? COMPILED_POSITION.exec(stack)?.[0] : undefined,
-        durationMs: Date.now() - started,
-      })
-    }
+        durationMs: now() - started,
+      }),
+    )
   }
   // afterAll hooks, innermost suites first, for the suites that ran; their errors only cost themselves.
   const ran = [...new Set(collected.flatMap((entry) => entry.suites))].filter((suite) => suite.started).reverse()
