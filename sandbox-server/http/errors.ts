@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { CompileError, LearnerFacingError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { CompileError, LearnerFacingError, LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { reportInternalError } from '../runtime/internal-error.ts'
 import { ValidationError } from '../validation/index.ts'
 import { NoCodeLoaded, UnknownSession } from '../sessions/index.ts'
@@ -32,6 +32,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof UnknownExercise) return new ApiError(404, 'unknown_exercise', error.message)
   if (error instanceof NoCodeLoaded) return new ApiError(409, 'no_code', error.message)
   if (error instanceof CompileError) return new ApiError(422, 'compile_error', error.message, { diagnostics: error.diagnostics })
+  if (error instanceof ServerBusy) return new ApiError(503, 'server_busy', error.message, { retryAfterSeconds: error.retryAfterSeconds })
   if (error instanceof LimitExceeded) return new ApiError(422, 'limit_exceeded', error.message, { limit: error.limit })
   if (error instanceof LearnerModuleError) return new ApiError(422, 'app_error', error.message)
   // SqlError, CryptoError, DatabaseCrashedError...: worded for the learner, and their code is stable.
@@ -45,5 +46,6 @@ export function toApiError(error: unknown): ApiError {
 
 export function errorResponse(c: Context, error: unknown, extra: Record<string, unknown> = {}) {
   const { status, code, message, details } = toApiError(error)
+  if (typeof details.retryAfterSeconds === 'number') c.header('Retry-After', String(details.retryAfterSeconds))
   return c.json({ error: { code, message, ...details }, ...extra }, status)
 }

@@ -50,7 +50,7 @@ export class LearnerModuleError extends LearnerFacingError {
   override name = 'LearnerModuleError'
 }
 
-export type LimitKind = 'cpu' | 'memory' | 'wall' | 'output'
+export type LimitKind = 'cpu' | 'memory' | 'wall' | 'output' | 'busy'
 
 /** A run spent one of its budgets; the isolate was stopped and is rebuilt on the next request. */
 export class LimitExceeded extends LearnerFacingError {
@@ -60,5 +60,22 @@ export class LimitExceeded extends LearnerFacingError {
     message: string,
   ) {
     super(message)
+  }
+}
+
+/**
+ * The run was stopped because the machine, not the learner's code, was too slow: the isolate
+ * held a core for most of the wall-clock budget without getting the CPU it claimed. The API
+ * answers 503 with Retry-After; a grade does not count it against the code.
+ */
+export class ServerBusy extends LimitExceeded {
+  override name = 'ServerBusy'
+  /** Seconds to wait before trying again. */
+  readonly retryAfterSeconds = 2
+  constructor() {
+    super(
+      'busy',
+      'The sandbox server is busy right now, so your code could not finish in time: this is not a bug in your code. Try again in a moment.',
+    )
   }
 }

@@ -18,8 +18,9 @@ import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
 import { Value } from '@sinclair/typebox/value'
 import { TestResults, type TestResult } from './test-result.ts'
 import type { CompiledModule } from './compile.ts'
-import { LearnerFacingError, LearnerModuleError, LimitExceeded, type LimitKind } from './errors.ts'
+import { LearnerFacingError, LearnerModuleError, LimitExceeded, ServerBusy, type LimitKind } from './errors.ts'
 import { reportInternalError } from './internal-error.ts'
+import { meterHostWork } from './host-work.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
 export interface SandboxLimits {
@@ -127,6 +128,7 @@ const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
     `Your handler did not answer within ${wallMs / 1000} s: look for a promise that never resolves, or a missing return of c.json(...) / c.text(...).`,
   output: ({ maxResponseBytes }) =>
     `Your response body is larger than ${Math.round(maxResponseBytes / 1024)} KB: send less data, for example one page of rows.`,
+  busy: () => new ServerBusy().message,
 }
 
 /**
@@ -137,9 +139,8 @@ const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
  */
 export class Sandbox {
   readonly limits: SandboxLimits
-  /** Time spent in finished host calls, and the start of the one in progress. */
+  /** Host work charged to this isolate: capability calls and Web Crypto (see host-work.ts). */
   private hostMs = 0
-  private hostCallStartedAt: number | undefined
   private stoppedBy: LimitExceeded | undefined
   /** An ArrayBuffer was refused for memory during the current run (see callCapability). */
   private bufferRefused = false
@@ -325,13 +326,17 @@ export class Sandbox {
 
   /** Disposes the isolate because a budget is spent; the first reason given is the one reported. */
   private stop(limit: LimitKind, message = LIMIT_MESSAGES[limit](this.limits)) {
-    this.stoppedBy ??= new LimitExceeded(limit, message)
+    this.stoppedBy ??= limit === 'busy' ? new ServerBusy() : new LimitExceeded(limit, message)
     this.dispose()
   }
 
-  /** Host time so far, counting the host call in progress. */
+  /**
+   * Host work charged so far: finished calls only. A call in progress may be waiting (in the
+   * SQLite child's queue, for a thread), which is not the learner's work; a call that never
+   * ends is the wall-clock deadline's to stop.
+   */
   private hostTime(): number {
-    return this.hostMs + (this.hostCallStartedAt === undefined ? 0 : performance.now() - this.hostCallStartedAt)
+    return this.hostMs
   }
 
   /** Runs `work` in the isolate under the CPU and wall-clock budgets. */
@@ -343,14 +348,24 @@ export class Sandbox {
     const startCpu = this.isolate.cpuTime
     const startHost = this.hostTime()
     const startWall = performance.now()
-    const usedCpu = () => Number(this.isolate.cpuTime - startCpu) / 1e6 + (this.hostTime() - startHost)
+    const startProcessCpu = process.cpuUsage()
+    // isolated-vm's cpuTime is wall time while the isolate holds its lock, so on a busy machine
+    // it counts time the OS gave to others. The whole process cannot have used less CPU than
+    // this isolate did: the smaller of the two is the learner's own work.
+    const claimedCpu = () => Number(this.isolate.cpuTime - startCpu) / 1e6
+    const usedCpu = () => {
+      const { user, system } = process.cpuUsage(startProcessCpu)
+      return Math.min(claimedCpu(), (user + system) / 1000) + (this.hostTime() - startHost)
+    }
     let timer: NodeJS.Timeout | undefined
     const watch = () => {
       if (this.isolate.isDisposed) return
       const cpu = usedCpu()
       const wall = performance.now() - startWall
       if (cpu >= cpuMs) return this.stop('cpu')
-      if (wall >= wallMs) return this.stop('wall')
+      // Out of time while computing most of it, yet short of the CPU budget: the machine was
+      // too busy to give the code its CPU. That is the server's fault, not the learner's.
+      if (wall >= wallMs) return this.stop(claimedCpu() >= wall / 2 ? 'busy' : 'wall')
       timer = setTimeout(watch, Math.max(2, Math.min(cpuMs - cpu, wallMs - wall)))
     }
     timer = setTimeout(watch, Math.min(cpuMs, wallMs))
@@ -382,7 +397,7 @@ export class Sandbox {
    */
   private async callCapability(capabilities: HostCapabilities, capability: string, method: string, args: unknown) {
     const started = performance.now()
-    this.hostCallStartedAt = started
+    let reported: number | undefined
     try {
       // Hono answers a refused ArrayBuffer with a 500 and logs it: that is the memory limit, so
       // end the run as one (stopping here, inside the isolate's call, is not safe).
@@ -390,7 +405,9 @@ export class Sandbox {
       const table = Object.hasOwn(capabilities, capability) ? capabilities[capability]! : undefined
       const fn = table && Object.hasOwn(table, method) ? table[method] : undefined
       if (typeof fn !== 'function') return { err: { name: 'TypeError', message: `sandbox.${capability}.${method} does not exist` } }
-      return { ok: await fn(...(Array.isArray(args) ? args : [])) }
+      const { value, meter } = await meterHostWork(() => fn(...(Array.isArray(args) ? args : [])))
+      reported = meter.reportedMs
+      return { ok: value }
     } catch (error) {
       if (error instanceof LearnerFacingError) {
         if (error.name === 'SqlTimeoutError') setImmediate(() => this.stop('cpu', error.message))
@@ -398,8 +415,8 @@ export class Sandbox {
       }
       return { err: internalReply(reportInternalError(error, `capability ${capability}.${method}`)) }
     } finally {
-      this.hostCallStartedAt = undefined
-      this.hostMs += performance.now() - started
+      // The work the capability reported, not the time spent waiting for it (see host-work.ts).
+      this.hostMs += reported ?? performance.now() - started
     }
   }
 }

@@ -13,7 +13,7 @@ import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
 import type { TestResult } from '../runtime/test-result.ts'
-import { LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {
   capabilityTable,
@@ -160,8 +160,14 @@ export async function createSessionStore({
     const current = session.sandbox && (await session.sandbox.catch(() => undefined))
     if (current && !current.disposed) return current
     if (current?.stopReason) {
-      // Stopped between requests (a background timer): say why the app starts afresh.
-      session.log.write({ level: 'warn', message: `Your app was restarted: ${current.stopReason.message}`, time: session.clock.now() })
+      // Stopped between requests (a background timer): say why the app starts afresh, and
+      // undo what it left half-done in its database.
+      const undone = await db.abandon(session.dbId).catch(() => undefined)
+      session.log.write({
+        level: 'warn',
+        message: `Your app was restarted: ${current.stopReason.message}${describeUndone(undone)}`,
+        time: session.clock.now(),
+      })
     }
     const compiled = session.compiled
     const building = (async () => {
@@ -196,6 +202,28 @@ export async function createSessionStore({
     const { entries, dropped } = session.log.drain()
     const mapStack = session.compiled?.mapStack
     return { entries: mapStack ? entries.map((entry) => ({ ...entry, message: mapStack(entry.message) })) : entries, dropped }
+  }
+
+  /**
+   * Runs `work` on the session's warm sandbox. When a limit stops the run, the sandbox is
+   * dropped (the next run builds a new one) and what the run left half-done in the database
+   * is undone first: its statements still waiting are cancelled, an open transaction rolled
+   * back. Errors come back with positions mapped to the learner's file.
+   */
+  async function runApp<T>(session: SessionState, work: (sandbox: Sandbox, session: SessionState) => Promise<T>): Promise<T> {
+    session.log.drain()
+    try {
+      return await work(await sandboxFor(session), session)
+    } catch (error) {
+      let thrown = error
+      if (error instanceof LimitExceeded) {
+        dropSandbox(session)
+        const note = describeUndone(await db.abandon(session.dbId).catch(() => undefined))
+        // A new error: the sandbox hands the same one to every run it stopped.
+        if (note && !(error instanceof ServerBusy)) thrown = new LimitExceeded(error.limit, error.message + note)
+      }
+      throw session.compiled ? readable(thrown, session.compiled.mapStack) : thrown
+    }
   }
 
   async function destroy(session: SessionState) {
@@ -308,11 +336,8 @@ export async function createSessionStore({
 
     /** Sends one request through the session's app, with its logs and timing. */
     async request(id: string, { method, path, headers = [], body = null, origin = 'http://app.localhost' }: AppRequest): Promise<AppResponse> {
-      const session = find(id)
       const started = performance.now()
-      session.log.drain()
-      try {
-        const sandbox = await sandboxFor(session)
+      return runApp(find(id), async (sandbox, session) => {
         const response = await sandbox.handle({
           method: method.toUpperCase(),
           url: new URL(path, origin).href,
@@ -322,32 +347,20 @@ export async function createSessionStore({
         })
         const { entries, dropped } = drainLearnerLogs(session)
         return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
-      } catch (error) {
-        if (error instanceof LimitExceeded) dropSandbox(session)
-        throw session.compiled ? readable(error, session.compiled.mapStack) : error
-      }
+      })
     },
 
     /** Calls a function the session's module exports, e.g. "notes.create"; returns its copied result and logs. */
     async call(id: string, path: string, args: unknown[]): Promise<{ value: unknown; logs: LogEntry[] }> {
-      const session = find(id)
-      session.log.drain()
-      try {
-        const sandbox = await sandboxFor(session)
+      return runApp(find(id), async (sandbox, session) => {
         const value = await sandbox.call(path, args, session.clock.offsetMs)
         return { value, logs: drainLearnerLogs(session).entries }
-      } catch (error) {
-        if (error instanceof LimitExceeded) dropSandbox(session)
-        throw session.compiled ? readable(error, session.compiled.mapStack) : error
-      }
+      })
     },
 
     /** Runs the tests the session's code wrote with `sandbox/test`; their failure positions point into app.test.ts. */
     async runTests(id: string): Promise<{ tests: TestResult[]; logs: LogEntry[] }> {
-      const session = find(id)
-      session.log.drain()
-      try {
-        const sandbox = await sandboxFor(session)
+      return runApp(find(id), async (sandbox, session) => {
         const results = await sandbox.runTests(session.clock.offsetMs)
         const mapStack = session.compiled!.mapStack
         const tests = results.map(({ at, message, ...result }) => ({
@@ -356,10 +369,7 @@ export async function createSessionStore({
           ...(message === undefined ? {} : { message: mapStack(message) }),
         }))
         return { tests, logs: drainLearnerLogs(session).entries }
-      } catch (error) {
-        if (error instanceof LimitExceeded) dropSandbox(session)
-        throw session.compiled ? readable(error, session.compiled.mapStack) : error
-      }
+      })
     },
 
     /** Logs written since the last request (for a failed run, the lines before it stopped). */
@@ -397,6 +407,16 @@ export async function createSessionStore({
 }
 
 export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>
+
+/** What `db.abandon` undid, as a sentence to add to a limit's message ('' when nothing). */
+function describeUndone(undone: { cancelled: number; rolledBack: boolean } | undefined): string {
+  if (!undone || (undone.cancelled === 0 && !undone.rolledBack)) return ''
+  const parts = [
+    ...(undone.rolledBack ? ['its open db.transaction was rolled back'] : []),
+    ...(undone.cancelled > 0 ? [`${undone.cancelled} database ${undone.cancelled === 1 ? 'call' : 'calls'} still waiting never ran`] : []),
+  ]
+  return ` (${parts.join(', and ')}.)`
+}
 
 /** A learner's app error with its position mapped to app.ts. */
 function readable(error: unknown, mapStack: StackMapper): unknown {

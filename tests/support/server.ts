@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net'
 import { request as httpRequest } from 'node:http'
 import { serve } from '@hono/node-server'
-import { createDbPool } from '../../sandbox-server/capabilities/db/index.ts'
+import { createDbPool, type DbPoolOptions } from '../../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
 import { createServerApp, type ServerAppOptions } from '../../sandbox-server/http/app.ts'
 
@@ -55,8 +55,10 @@ function rawRequest(
   })
 }
 
-export async function startTestServer(options: { store?: Partial<SessionStoreOptions>; app?: Partial<ServerAppOptions> } = {}): Promise<TestServer> {
-  const db = createDbPool()
+export async function startTestServer(
+  options: { store?: Partial<SessionStoreOptions>; app?: Partial<ServerAppOptions>; db?: DbPoolOptions } = {},
+): Promise<TestServer> {
+  const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
   const app = createServerApp({ sessions, sessionsPerMinute: 10_000, gradesPerMinute: 10_000, ...options.app })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })

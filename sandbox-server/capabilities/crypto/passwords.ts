@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { CapabilityLimit } from '../../runtime/errors.ts'
+import { reportHostWork } from '../../runtime/host-work.ts'
 
 export const PASSWORD_OPSLIMIT = 2
 export const PASSWORD_MEMLIMIT_KIB = 1024
@@ -63,12 +64,12 @@ export function createPasswordPool({ threads = 2, jobsPerWorker = 500, maxQueued
       busy: undefined,
       ready: new Promise((resolve) => worker.once('message', () => resolve())),
     }
-    worker.on('message', (message: { id?: number; value?: unknown }) => {
+    worker.on('message', (message: { id?: number; value?: unknown; ms?: number }) => {
       const job = entry.busy
       if (message.id === undefined || !job) return
       entry.busy = undefined
       entry.jobsDone++
-      job.resolve(message.value)
+      job.resolve({ value: message.value, ms: message.ms ?? 0 })
       if (entry.jobsDone >= jobsPerWorker) replace(entry)
       next()
     })
@@ -112,14 +113,15 @@ export function createPasswordPool({ threads = 2, jobsPerWorker = 500, maxQueued
     }
   }
 
-  function run(job: Omit<Job, 'resolve' | 'reject'>): Promise<unknown> {
-    if (queue.length >= maxQueued) {
-      return Promise.reject(new CapabilityLimit('too many password hashes are waiting on the server; try again in a moment'))
-    }
-    return new Promise((resolve, reject) => {
+  /** Runs one job and charges its thread time (not its wait) to the capability call running it. */
+  async function run(job: Omit<Job, 'resolve' | 'reject'>): Promise<unknown> {
+    if (queue.length >= maxQueued) throw new CapabilityLimit('too many password hashes are waiting on the server; try again in a moment')
+    const { value, ms } = (await new Promise((resolve, reject) => {
       queue.push({ ...job, resolve, reject })
       next()
-    })
+    })) as { value: unknown; ms: number }
+    reportHostWork(ms)
+    return value
   }
 
   return {

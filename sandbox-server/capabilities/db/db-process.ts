@@ -13,6 +13,7 @@
  * the child with the parent's environment or execArgv: it gets `env: {}` and `execArgv: []`.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DatabaseCrashedError, DbPoolDisposedError, SqlError, UnknownDatabaseError } from './errors.ts'
 import type { BytesPart, ChildConfig, DbReply, DbRequest, WireError } from './protocol.ts'
@@ -21,6 +22,24 @@ const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url))
 
 /** A child that dies this many times in a row before it is ready is not respawned at once. */
 const MAX_START_FAILURES = 3
+/** However busy the machine, a request is given up after this many times its deadline in wall time. */
+const MAX_WALL_FACTOR = 10
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc on Linux; undefined elsewhere
+ * (then deadlines fall back to wall time). Clock ticks are 10 ms on every Linux this runs on.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    // The command name may hold spaces and parentheses: the fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
+}
 
 /** A request as the pool hands it over, without the id the process assigns. */
 export type DbRequestPayload = DbRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never
@@ -98,6 +117,22 @@ export class DbProcess {
       if (!this.child) this.spawn()
       this.pump()
     })
+  }
+
+  /** Whether the child is running a request for `dbId` right now. */
+  isRunning(dbId: string): boolean {
+    const payload = this.inFlight?.request.payload
+    return payload !== undefined && 'dbId' in payload && payload.dbId === dbId
+  }
+
+  /** Takes the requests for `dbId` that have not been sent yet out of the queue, rejecting each with `error`. */
+  cancelQueued(dbId: string, error: Error): number {
+    const cancelled = this.queue.filter((queued) => 'dbId' in queued.payload && queued.payload.dbId === dbId)
+    if (cancelled.length === 0) return 0
+    this.queue = this.queue.filter((queued) => !cancelled.includes(queued))
+    for (const queued of cancelled) queued.reject(error)
+    this.updateRef()
+    return cancelled.length
   }
 
   /** Kills the child and rejects everything still queued. */
@@ -196,14 +231,25 @@ export class DbProcess {
 
   private send(child: ChildProcess, request: QueuedRequest): void {
     const id = ++this.nextId
-    const timer = setTimeout(() => {
+    // The deadline counts the child's CPU, not the wall clock: on a busy machine a statement
+    // waits for a core, and that wait is nobody's runaway (up to MAX_WALL_FACTOR times over).
+    const sentAt = performance.now()
+    const cpuAtSend = processCpuMs(child.pid)
+    const expire = () => {
       if (this.inFlight?.id !== id) return
+      const cpuUsed = cpuAtSend === undefined ? undefined : processCpuMs(child.pid)
+      const wall = performance.now() - sentAt
+      if (cpuUsed !== undefined && cpuUsed - cpuAtSend! < request.timeoutMs && wall < request.timeoutMs * MAX_WALL_FACTOR) {
+        this.inFlight.timer = setTimeout(expire, Math.max(20, request.timeoutMs - (cpuUsed - cpuAtSend!)))
+        return
+      }
       this.inFlight = undefined
       request.reject(request.timeoutError())
       // Stop taking replies from this child now; its exit triggers the respawn and restore.
       this.ready = false
       child.kill('SIGKILL')
-    }, request.timeoutMs)
+    }
+    const timer = setTimeout(expire, request.timeoutMs)
     this.inFlight = { request, id, timer }
     const messages = this.split(request.payload, id)
     const sendFrom = (index: number): void => {

@@ -71,6 +71,15 @@ export class DatabaseCrashedError extends LearnerFacingError {
   }
 }
 
+/** The statement was still waiting when the run that sent it was stopped, so it never ran. */
+export class StatementCancelled extends LearnerFacingError {
+  override name = 'StatementCancelled'
+  readonly code = 'SANDBOX_STATEMENT_CANCELLED'
+  constructor() {
+    super('this statement was cancelled before it ran: the request that sent it was stopped')
+  }
+}
+
 /** The pool was disposed; nothing more can run on it. */
 export class DbPoolDisposedError extends Error {
   override name = 'DbPoolDisposedError'

@@ -13,7 +13,7 @@ export { createDbPool } from './pool.ts'
 export type { DbPool, DbPoolOptions, DbStats, SqlValue, SqlParams, SqlRow, RunResult, TableInfo, ColumnInfo, RowsPage } from './types.ts'
 
 // Errors, one class per failure kind
-export { SqlError, SqlTimeoutError, UnknownDatabaseError, DatabaseCrashedError, DbPoolDisposedError } from './errors.ts'
+export { SqlError, SqlTimeoutError, UnknownDatabaseError, DatabaseCrashedError, DbPoolDisposedError, StatementCancelled } from './errors.ts'
 
 // The learner rules, for the editor's hints and the runtime's early checks
 export { READ_ONLY_PRAGMAS, findRefusal } from './learner-sql.ts'

@@ -29,8 +29,9 @@
  * applies some PRAGMAs while preparing), and never block the event loop.
  */
 import { DbProcess, type DbOkReply, type DbRequestPayload, type RequestOptions } from './db-process.ts'
-import { DbPoolDisposedError, SqlError, SqlTimeoutError, UnknownDatabaseError, formatDuration } from './errors.ts'
+import { DbPoolDisposedError, SqlError, SqlTimeoutError, StatementCancelled, UnknownDatabaseError, formatDuration } from './errors.ts'
 import { assertLearnerStatement, normalizeParams } from './learner-sql.ts'
+import { reportHostWork } from '../../runtime/host-work.ts'
 import type { WireParams } from './protocol.ts'
 import type { DbPool, DbPoolOptions, DbStats, RowsPage, RunResult, SqlParams, SqlRow, TableInfo } from './types.ts'
 
@@ -173,6 +174,20 @@ class ProcessDbPool implements DbPool {
     await this.send(this.find(dbId), { op: 'rollback', dbId }, this.statementDeadline())
   }
 
+  async abandon(dbId: string): Promise<{ cancelled: number; rolledBack: boolean }> {
+    const record = this.records.get(dbId)
+    if (!record) return { cancelled: 0, rolledBack: false }
+    const cancelled = record.slot.process.cancelQueued(dbId, new StatementCancelled())
+    // A statement already in the child finishes first; then the transaction it may have left
+    // open is rolled back, ahead of anything queued since.
+    if (!record.inTransaction && !record.slot.process.isRunning(dbId)) return { cancelled, rolledBack: false }
+    const rollback = await this.send(record, { op: 'rollback', dbId }, { ...this.statementDeadline(), front: true }).then(
+      () => true,
+      () => false,
+    )
+    return { cancelled, rolledBack: rollback && record.inTransaction === false }
+  }
+
   async tables(dbId: string): Promise<TableInfo[]> {
     const reply = await this.send(this.find(dbId), { op: 'tables', dbId }, { ...this.statementDeadline('listing the tables'), risky: true })
     return reply.result as TableInfo[]
@@ -255,8 +270,17 @@ class ProcessDbPool implements DbPool {
     return this.send(record, { op, dbId, sql, params: wireParams }, { ...this.statementDeadline(), risky: true })
   }
 
-  private send(record: DatabaseRecord, payload: DbRequestPayload, options: Omit<RequestOptions, 'onReply'>): Promise<DbOkReply> {
-    return record.slot.process.request(payload, { ...options, onReply: (reply) => this.noteReply(record, reply) })
+  private async send(record: DatabaseRecord, payload: DbRequestPayload, options: Omit<RequestOptions, 'onReply'>): Promise<DbOkReply> {
+    // Charged to the learner's run: the child's CPU, not the time spent queued behind others. A
+    // refused statement is cheap; one that ran away is the deadline's, which stops the run.
+    let cpuMs = 0
+    try {
+      const reply = await record.slot.process.request(payload, { ...options, onReply: (reply) => this.noteReply(record, reply) })
+      cpuMs = reply.cpuMs ?? 0
+      return reply
+    } finally {
+      reportHostWork(cpuMs)
+    }
   }
 
   /** Runs synchronously with the reply, before the child gets its next request. */

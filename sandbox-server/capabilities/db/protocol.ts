@@ -61,6 +61,8 @@ export type DbReply =
       tx?: boolean
       /** A snapshot; when large it came beforehand as BytesPart messages instead. */
       bytes?: Uint8Array
+      /** CPU time the child spent on this request (user + system), in ms: the learner's real cost. */
+      cpuMs?: number
     }
   | { id: number; ok: false; error: WireError }
 

@@ -90,6 +90,12 @@ export interface DbPool {
   begin(dbId: string): Promise<void>
   commit(dbId: string): Promise<void>
   rollback(dbId: string): Promise<void>
+  /**
+   * A run that used this database was stopped: cancel its statements still waiting (they
+   * reject with `StatementCancelled`) and roll back an open transaction before anything else
+   * runs on it. Resolves to what was undone.
+   */
+  abandon(dbId: string): Promise<{ cancelled: number; rolledBack: boolean }>
   /** Trusted: every table with its columns and row count, by name. */
   tables(dbId: string): Promise<TableInfo[]>
   /** Trusted: one page of a table's rows. Default limit 100 (capped at `maxRows`), offset 0. */

@@ -1,0 +1,103 @@
+/**
+ * A learner is charged only for their own work: waiting for a core, for the SQLite child or
+ * behind a neighbour's runaway query is not the learner's CPU, and when the machine is too
+ * busy to finish a run the answer is 503 "busy, try again", never a limit blamed on the code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from './support/server.ts'
+
+function app(routes: string) {
+  return `import { Hono } from 'hono'\nimport { db } from 'sandbox'\nconst app = new Hono()\n${routes}\nexport default app\n`
+}
+
+const RUNAWAY = `WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) AS c FROM n`
+
+describe('a neighbour’s runaway query', () => {
+  let server: TestServer
+  // One SQLite child: every session's statements wait behind the runaway.
+  beforeAll(async () => {
+    server = await startTestServer({ db: { processes: 1 } })
+  })
+  afterAll(() => server.close())
+
+  it('costs the requests queued behind it nothing, and stops only the runaway', async () => {
+    const runaway = await server.createApp(app(`app.get('/', (c) => c.json(db.get('${RUNAWAY}')))`))
+    const learner = await server.createApp(
+      app(`db.run('CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)')
+app.post('/notes', (c) => {
+  const { lastInsertRowid } = db.run('INSERT INTO notes (body) VALUES (?)', ['hello'])
+  return c.json(db.get('SELECT id, body FROM notes WHERE id = ?', [lastInsertRowid]), 201)
+})`),
+    )
+    const stopped = server.send(runaway, { path: '/' })
+    // Sent while the runaway holds the only child: each write waits behind it.
+    const writes = await Promise.all(Array.from({ length: 6 }, () => server.send(learner, { method: 'POST', path: '/notes' })))
+    for (const write of writes) {
+      expect(write.body.error?.message).toBeUndefined()
+      expect(write.status).toBe(200)
+      expect(write.body.status).toBe(201)
+    }
+    const runawayAnswer = await stopped
+    expect(runawayAnswer.status).toBe(422)
+    expect(runawayAnswer.body.error).toMatchObject({ limit: 'cpu', message: expect.stringMatching(/^your SQL query ran longer than 1 s/) })
+  })
+})
+
+describe('a run the machine could not finish in time', () => {
+  let server: TestServer
+  // A wall-clock budget far below the CPU budget stands in for a machine too busy to give the run its CPU.
+  beforeAll(async () => {
+    server = await startTestServer({ store: { limits: { cpuMs: 10_000, wallMs: 200 } } })
+  })
+  afterAll(() => server.close())
+
+  it('answers 503 with Retry-After, not a limit blamed on the code', async () => {
+    const id = await server.createApp(
+      app(`app.get('/', (c) => { const end = Date.now() + 2000; while (Date.now() < end) {} return c.text('done') })`),
+    )
+    const response = await server.fetch(`/api/sessions/${id}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'GET', path: '/' }),
+    })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBe('2')
+    const { error } = await response.json()
+    expect(error).toMatchObject({ code: 'server_busy', message: expect.stringContaining('this is not a bug in your code') })
+  })
+
+  it('still reports a promise that never settles as the wall-clock limit', async () => {
+    const id = await server.createApp(app(`app.get('/', async (c) => { await new Promise(() => {}); return c.text('never') })`))
+    const response = await server.send(id, { path: '/' })
+    expect(response.status).toBe(422)
+    expect(response.body.error).toMatchObject({ limit: 'wall' })
+  })
+})
+
+describe('a stopped request leaves nothing behind', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer()
+  })
+  afterAll(() => server.close())
+
+  it('rolls back the db.transaction a limit stopped half-way, and says so', async () => {
+    const id = await server.createApp(
+      app(`db.run('CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)')
+app.post('/half', (c) => db.transaction(() => { db.run('INSERT INTO notes (body) VALUES (?)', ['half']); while (true) {} }))
+app.post('/whole', (c) => c.json(db.transaction(() => db.run('INSERT INTO notes (body) VALUES (?)', ['whole']).changes)))
+app.get('/notes', (c) => c.json(db.all('SELECT body FROM notes ORDER BY id')))`),
+    )
+    const stopped = await server.send(id, { method: 'POST', path: '/half' })
+    expect(stopped.status).toBe(422)
+    expect(stopped.body.error.limit).toBe('cpu')
+    expect(stopped.body.error.message).toMatch(/\(its open db\.transaction was rolled back\.\)$/)
+
+    // The panel never shows the uncommitted row, and the next transaction starts cleanly.
+    const panel = await server.api('GET', `/sessions/${id}/db/notes`)
+    expect(panel.body.rows).toEqual([])
+    const whole = await server.send(id, { method: 'POST', path: '/whole' })
+    expect(whole.body.body).toBe('1')
+    expect(JSON.parse((await server.send(id, { path: '/notes' })).body.body)).toEqual([{ body: 'whole' }])
+  })
+})
