@@ -101,3 +101,31 @@ app.get('/notes', (c) => c.json(db.all('SELECT body FROM notes ORDER BY id')))`)
     expect(JSON.parse((await server.send(id, { path: '/notes' })).body.body)).toEqual([{ body: 'whole' }])
   })
 })
+
+describe('admission control', () => {
+  let server: TestServer
+  // One run at a time and none waiting: the second concurrent run is turned away at once.
+  beforeAll(async () => {
+    server = await startTestServer({ store: { admission: { concurrent: 1, queued: 0 } } })
+  })
+  afterAll(() => server.close())
+
+  it('answers 503 with Retry-After at once when the queue is full, and serves the next request', async () => {
+    const id = await server.createApp(
+      app(`app.get('/slow', async (c) => { await new Promise((resolve) => setTimeout(resolve, 300)); return c.text('slow') })
+app.get('/', (c) => c.text('fast'))`),
+    )
+    const slow = server.send(id, { path: '/slow' })
+    // Sent while /slow holds the only turn (its app was already built when the session was created).
+    let refused: { status: number; body: any } | undefined
+    for (let attempt = 0; attempt < 100 && !refused; attempt++) {
+      const answer = await server.send(id, { path: '/' })
+      if (answer.status === 503) refused = answer
+    }
+    expect(refused?.body.error).toMatchObject({ code: 'server_busy', retryAfterSeconds: 2 })
+    const slowAnswer = await slow
+    expect(slowAnswer.body.error).toBeUndefined()
+    expect(slowAnswer.body.body).toBe('slow')
+    expect((await server.send(id, { path: '/' })).body.body).toBe('fast')
+  })
+})

@@ -17,11 +17,12 @@ export interface HostWorkMeter {
 
 const meters = new AsyncLocalStorage<HostWorkMeter>()
 
-/** Runs one capability call with a fresh meter; returns its result and the meter. */
-export async function meterHostWork<T>(work: () => T | Promise<T>): Promise<{ value: T; meter: HostWorkMeter }> {
-  const meter: HostWorkMeter = { reportedMs: undefined }
-  const value = await meters.run(meter, work)
-  return { value, meter }
+/**
+ * Runs one capability call under `meter`, which collects what the call reports whether it
+ * succeeds or throws (a statement stopped at its deadline reports the CPU it had).
+ */
+export function meterHostWork<T>(meter: HostWorkMeter, work: () => T | Promise<T>): Promise<T> {
+  return meters.run(meter, async () => work())
 }
 
 /**

@@ -20,7 +20,7 @@ import { TestResults, type TestResult } from './test-result.ts'
 import type { CompiledModule } from './compile.ts'
 import { LearnerFacingError, LearnerModuleError, LimitExceeded, ServerBusy, type LimitKind } from './errors.ts'
 import { reportInternalError } from './internal-error.ts'
-import { meterHostWork } from './host-work.ts'
+import { meterHostWork, type HostWorkMeter } from './host-work.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
 export interface SandboxLimits {
@@ -117,6 +117,9 @@ async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, 
   return compiled
 }
 
+/** How far past its wall-clock budget a run that is computing may go while the machine is busy. */
+const BUSY_WALL_FACTOR = 3
+
 /** V8's words when isolated-vm refuses an ArrayBuffer past the isolate's memory limit. */
 const BUFFER_REFUSED = 'Array buffer allocation failed'
 
@@ -141,9 +144,12 @@ export class Sandbox {
   readonly limits: SandboxLimits
   /** Host work charged to this isolate: capability calls and Web Crypto (see host-work.ts). */
   private hostMs = 0
+  private hostCallsInProgress = 0
   private stoppedBy: LimitExceeded | undefined
   /** An ArrayBuffer was refused for memory during the current run (see callCapability). */
   private bufferRefused = false
+  /** A statement of this run ran past its deadline: the run ends as that, whatever the app did next. */
+  private sqlStopped: string | undefined
   private activeRuns = 0
   private lastHeapBytes = 0
   private backgroundCpuMs = 0
@@ -363,16 +369,24 @@ export class Sandbox {
       const cpu = usedCpu()
       const wall = performance.now() - startWall
       if (cpu >= cpuMs) return this.stop('cpu')
-      // Out of time while computing most of it, yet short of the CPU budget: the machine was
-      // too busy to give the code its CPU. That is the server's fault, not the learner's.
-      if (wall >= wallMs) return this.stop(claimedCpu() >= wall / 2 ? 'busy' : 'wall')
-      timer = setTimeout(watch, Math.max(2, Math.min(cpuMs - cpu, wallMs - wall)))
+      if (wall >= wallMs) {
+        // Idle most of the time and waiting on nothing of ours: a promise that never settles.
+        if (claimedCpu() < wall / 2 && this.hostCallsInProgress === 0) return this.stop('wall')
+        // Computing all along yet short of its CPU, or waiting for the host (the SQLite child's
+        // queue): the machine is busy. Give the run the CPU it is owed (a real loop still ends
+        // as the CPU limit) up to BUSY_WALL_FACTOR times the wall budget; past that the
+        // server, not the code, is at fault.
+        if (wall >= wallMs * BUSY_WALL_FACTOR) return this.stop('busy')
+      }
+      const wallLeft = wall < wallMs ? wallMs - wall : wallMs * BUSY_WALL_FACTOR - wall
+      timer = setTimeout(watch, Math.max(2, Math.min(cpuMs - cpu, wallLeft)))
     }
     timer = setTimeout(watch, Math.min(cpuMs, wallMs))
     this.activeRuns++
     try {
       const result = await work()
       if (this.bufferRefused) this.stop('memory')
+      if (this.sqlStopped) this.stop('cpu', this.sqlStopped)
       // A run can finish just after spending its budget (a slow host call, then a quick return).
       if (!this.isolate.isDisposed && usedCpu() >= cpuMs) this.stop('cpu')
       if (this.isolate.isDisposed) throw limitError()
@@ -380,12 +394,14 @@ export class Sandbox {
     } catch (error) {
       // isolated-vm refuses an ArrayBuffer past the limit with an error the app could catch.
       if (this.bufferRefused || (error as Error)?.message?.includes(BUFFER_REFUSED)) this.stop('memory')
+      if (this.sqlStopped) this.stop('cpu', this.sqlStopped)
       if (this.isolate.isDisposed) throw limitError()
       if (error instanceof LearnerModuleError) throw error
       throw new LearnerModuleError(learnerMessage(error))
     } finally {
       this.activeRuns--
       this.bufferRefused = false
+      this.sqlStopped = undefined
       clearTimeout(timer)
     }
   }
@@ -397,7 +413,8 @@ export class Sandbox {
    */
   private async callCapability(capabilities: HostCapabilities, capability: string, method: string, args: unknown) {
     const started = performance.now()
-    let reported: number | undefined
+    const meter: HostWorkMeter = { reportedMs: undefined }
+    this.hostCallsInProgress++
     try {
       // Hono answers a refused ArrayBuffer with a 500 and logs it: that is the memory limit, so
       // end the run as one (stopping here, inside the isolate's call, is not safe).
@@ -405,18 +422,22 @@ export class Sandbox {
       const table = Object.hasOwn(capabilities, capability) ? capabilities[capability]! : undefined
       const fn = table && Object.hasOwn(table, method) ? table[method] : undefined
       if (typeof fn !== 'function') return { err: { name: 'TypeError', message: `sandbox.${capability}.${method} does not exist` } }
-      const { value, meter } = await meterHostWork(() => fn(...(Array.isArray(args) ? args : [])))
-      reported = meter.reportedMs
-      return { ok: value }
+      return { ok: await meterHostWork(meter, () => fn(...(Array.isArray(args) ? args : []))) }
     } catch (error) {
       if (error instanceof LearnerFacingError) {
-        if (error.name === 'SqlTimeoutError') setImmediate(() => this.stop('cpu', error.message))
+        if (error.name === 'SqlTimeoutError') {
+          // Ended when the run returns (stopping inside the isolate's call is not safe), or
+          // soon, for a statement sent between requests.
+          this.sqlStopped = error.message
+          setImmediate(() => this.stop('cpu', error.message))
+        }
         return { err: { name: error.name, message: error.message } }
       }
       return { err: internalReply(reportInternalError(error, `capability ${capability}.${method}`)) }
     } finally {
+      this.hostCallsInProgress--
       // The work the capability reported, not the time spent waiting for it (see host-work.ts).
-      this.hostMs += reported ?? performance.now() - started
+      this.hostMs += meter.reportedMs ?? performance.now() - started
     }
   }
 }

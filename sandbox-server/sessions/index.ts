@@ -14,6 +14,7 @@ import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
+import { createAdmission, type AdmissionOptions } from './admission.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {
   capabilityTable,
@@ -110,6 +111,8 @@ export interface SessionStoreOptions {
   memoryBudgetBytes?: number
   /** How often idle and over-budget sessions are swept. Default 15 s. */
   sweepIntervalMs?: number
+  /** Runs at once across all sessions, and runs allowed to wait before a 503 (see admission.ts). */
+  admission?: AdmissionOptions
 }
 
 export function hashCode(source: string): string {
@@ -130,8 +133,10 @@ export async function createSessionStore({
   idleAppMs = 2 * 60_000,
   memoryBudgetBytes = 1.5 * 1024 ** 3,
   sweepIntervalMs = 15_000,
+  admission: admissionOptions,
 }: SessionStoreOptions) {
   await loadCrypto()
+  const admission = createAdmission(admissionOptions)
   const sessions = new Map<string, SessionState>()
 
   function find(id: string): SessionState {
@@ -211,6 +216,11 @@ export async function createSessionStore({
    * back. Errors come back with positions mapped to the learner's file.
    */
   async function runApp<T>(session: SessionState, work: (sandbox: Sandbox, session: SessionState) => Promise<T>): Promise<T> {
+    // Turned away at the door (ServerBusy before any work): the sandbox is not involved.
+    return admission.run(() => runAdmitted(session, work))
+  }
+
+  async function runAdmitted<T>(session: SessionState, work: (sandbox: Sandbox, session: SessionState) => Promise<T>): Promise<T> {
     session.log.drain()
     try {
       return await work(await sandboxFor(session), session)
@@ -397,6 +407,11 @@ export async function createSessionStore({
 
     get size() {
       return sessions.size
+    },
+
+    /** Runs in progress and waiting for a turn (see admission.ts). */
+    get runs() {
+      return admission.depth
     },
 
     async dispose() {
