@@ -53,29 +53,31 @@ describe('memory the isolate limit cannot see', () => {
 })
 
 describe('the cache counts the bytes of what it stores', () => {
-  it('refuses an ArrayBuffer or a Map past the cache size, which JSON would count as 2 bytes', async () => {
+  it('refuses an ArrayBuffer past the cache size, which JSON would count as 2 bytes, and a Map', async () => {
     const { body } = await run(`
       const errors = []
-      for (const value of [new ArrayBuffer(2 * 1024 * 1024), new Map([[1, 'x'.repeat(2 * 1024 * 1024)]])]) {
+      for (const value of [new ArrayBuffer(1536 * 1024), new Map([[1, 'one']])]) {
         try { cache.set('big', value) } catch (error) { errors.push(error.name + ': ' + error.message) }
       }
-      cache.set('small', new Map([[1, 'one']]))
-      return c.json({ errors, small: cache.get('small') instanceof Map, stats: cache.stats() })`)
+      cache.set('small', { bytes: new Uint8Array([1, 2, 3]), n: 10n })
+      const small = cache.get('small')
+      return c.json({ errors, small: [small.bytes instanceof Uint8Array, [...small.bytes], typeof small.n], stats: cache.stats() })`)
     const result = JSON.parse(body.body)
-    expect(result.errors).toHaveLength(2)
-    for (const error of result.errors)
-      expect(error).toMatch(/^CacheValueTooLarge: cache.set: the value is \d{7} bytes; the cache holds at most 1048576/)
-    expect(result.small).toBe(true)
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^CacheValueTooLarge: cache.set: the value is \d{7} bytes; the cache holds at most 1048576$/),
+      'TypeError: the data passed to cache.set holds a Map: pass plain data (objects, arrays, strings, numbers), e.g. Object.fromEntries(map)',
+    ])
+    expect(result.small).toEqual([true, [1, 2, 3], 'bigint'])
     expect(result.stats.size).toBe(1)
   })
 })
 
 describe('log lines are bounded, fields included', () => {
-  it('replaces 10 MB of fields with a note', async () => {
+  it('replaces 10 MB of fields with a note, before they cross to the host', async () => {
     const { body } = await run(`log.info('big', { blob: 'x'.repeat(10 * 1024 * 1024) }); return c.text('logged')`)
     expect(body.body).toBe('logged')
     const line = body.logs.find((entry: { message: string }) => entry.message === 'big')
-    expect(line.fields).toEqual({ truncated: expect.stringMatching(/^these fields were \d+ characters as JSON; a log line keeps at most 4096$/) })
+    expect(line.fields).toEqual({ unlogged: 'the data passed to log.write is larger than 2048 KB: pass less data' })
     expect(JSON.stringify(body).length).toBeLessThan(64 * 1024)
   })
 })
@@ -99,9 +101,9 @@ describe('response headers are bounded', () => {
 })
 
 describe('SQL text is bounded', () => {
-  it('refuses a 4 MB statement before SQLite sees it', async () => {
+  it('refuses a 100 KB statement before SQLite sees it', async () => {
     const { body } =
-      await run(`try { db.get("SELECT '" + 'x'.repeat(4 * 1024 * 1024) + "' AS big") } catch (error) { return c.json({ name: error.name, message: error.message }) }
+      await run(`try { db.get("SELECT '" + 'x'.repeat(100 * 1024) + "' AS big") } catch (error) { return c.json({ name: error.name, message: error.message }) }
       return c.text('ran')`)
     const error = JSON.parse(body.body)
     expect(error.name).toBe('SqlError')
@@ -203,5 +205,22 @@ describe('grading is limited per client', () => {
     const refused = await server.fetch(`/api/sessions/${id}/grade`, { method: 'POST' })
     expect(refused.headers.get('retry-after')).toBe('60')
     expect((await refused.json()).error.code).toBe('too_many_grades')
+  })
+})
+
+describe('the resizable ArrayBuffer refusal cannot be walked around', () => {
+  it('reads the options once, and does not trust a replaced Reflect.construct', async () => {
+    const { body } = await run(`let reads = 0
+      const sneaky = new ArrayBuffer(8, { get maxByteLength() { return reads++ === 0 ? undefined : 2 ** 31 } })
+      Reflect.construct = (target, args, newTarget) => ({ stolen: true })
+      let refused = ''
+      try { new ArrayBuffer(8, { maxByteLength: 2 ** 31 }) } catch (error) { refused = error.message }
+      return c.json({ resizable: sneaky.resizable, length: sneaky.byteLength, refused, plain: new ArrayBuffer(4).byteLength })`)
+    expect(JSON.parse(body.body)).toEqual({
+      resizable: false,
+      length: 8,
+      refused: expect.stringMatching(/^Resizable ArrayBuffers are not available in the sandbox/),
+      plain: 4,
+    })
   })
 })

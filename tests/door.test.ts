@@ -125,3 +125,76 @@ export default app
     expect((await server.fetch('/api/health')).status).toBe(200)
   })
 })
+
+describe('a learner value crosses to the host as one measured text', () => {
+  let bystander: string
+  beforeAll(async () => {
+    bystander = await server.createApp(
+      `import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/', (c) => c.text('still here'))\nexport default app\n`,
+    )
+  })
+
+  async function attempt(body: string) {
+    const id = await server.createApp(`import { Hono } from 'hono'
+import { cache, crypto, log } from 'sandbox'
+const app = new Hono()
+app.get('/', async (c) => { ${body} })
+export default app
+`)
+    const response = await server.send(id, { path: '/' })
+    expect((await server.send(bystander, { path: '/' })).body.body).toBe('still here')
+    return response
+  }
+
+  it('refuses one large string repeated many times instead of copying every repeat', async () => {
+    const { body } = await attempt(`const big = 'x'.repeat(1024 * 1024)
+      try { cache.set('k', new Array(450).fill(big)) } catch (error) { return c.json({ name: error.name, message: error.message }) }
+      return c.text('stored')`)
+    expect(JSON.parse(body.body)).toEqual({ name: 'RangeError', message: 'the data passed to cache.set is larger than 2048 KB: pass less data' })
+  })
+
+  it('refuses a value that nests one array twice per level, in capability calls and log fields', async () => {
+    const { body } = await attempt(`let o = 'x'; for (let i = 0; i < 40; i++) o = [o, o]
+      const errors = []
+      try { crypto.randomToken(o) } catch (error) { errors.push(error.message) }
+      try { cache.set('k', 1, { ttlMs: o }) } catch (error) { errors.push(error.message) }
+      log.info('nested', { o })
+      return c.json(errors)`)
+    expect(JSON.parse(body.body)).toEqual([
+      'the data passed to crypto.randomToken holds more than 100000 values: pass less data',
+      'the data passed to cache.set holds more than 100000 values: pass less data',
+    ])
+    expect(body.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'nested',
+        fields: { unlogged: 'the data passed to log.write holds more than 100000 values: pass less data' },
+      }),
+    )
+  })
+
+  it('charges a Web Crypto call on such a value to the learner’s own CPU, never the host’s', async () => {
+    const { id } = {
+      id: await server.createApp(`import { Hono } from 'hono'
+const app = new Hono()
+app.get('/', async (c) => {
+  let o = 'x'; for (let i = 0; i < 40; i++) o = [o, o]
+  await globalThis.crypto.subtle.digest({ name: 'SHA-256', extra: o }, new Uint8Array(1))
+  return c.text('digested')
+})
+export default app
+`),
+    }
+    const response = await server.send(id, { path: '/' })
+    expect(response.status).toBe(422)
+    expect(response.body.error.limit).toBe('cpu')
+    expect((await server.send(bystander, { path: '/' })).body.body).toBe('still here')
+  })
+
+  it('refuses response headers a patched iterator repeats, as the output limit', async () => {
+    const { status, body } = await attempt(`const big = 'x'.repeat(1024 * 1024)
+      Object.getPrototypeOf(new Headers())[Symbol.iterator] = function* () { for (let i = 0; i < 50; i++) yield ['x-a', big] }
+      return c.text('ok')`)
+    expect(status).toBe(422)
+    expect(body.error).toMatchObject({ limit: 'output', message: expect.stringMatching(/response headers are larger than 64 KB/) })
+  })
+})

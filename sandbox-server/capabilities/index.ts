@@ -52,8 +52,13 @@ export function capabilityTable({ db, dbId, cache, clock, crypto, log }: Session
       stats: () => cache.stats(),
     },
     log: {
-      write: (level: LogLevel, message: string, fields?: Record<string, unknown>) =>
-        log.write({ level: LOG_LEVELS.has(level) ? level : 'log', message: String(message), fields, time: clock.now() }),
+      write: (level: LogLevel, message: unknown, fields?: unknown) =>
+        log.write({
+          level: LOG_LEVELS.has(level) ? level : 'log',
+          message: typeof message === 'string' ? message : '',
+          fields: typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : undefined,
+          time: clock.now(),
+        }),
     },
   }
 }

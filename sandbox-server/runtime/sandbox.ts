@@ -21,6 +21,7 @@ import type { CompiledModule } from './compile.ts'
 import { LearnerFacingError, LearnerModuleError, LimitExceeded, ServerBusy, type LimitKind } from './errors.ts'
 import { reportInternalError } from './internal-error.ts'
 import { meterHostWork, type HostWorkMeter } from './host-work.ts'
+import { decodeFromIsolate } from './platform/wire.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 
 export interface SandboxLimits {
@@ -117,6 +118,9 @@ async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, 
   return compiled
 }
 
+/** A capability call's text as the isolate's door allows it (door.ts MAX_CALL_BYTES), with room for JSON. */
+const MAX_CALL_TEXT = 3 * 1024 * 1024
+
 /** How far past its wall-clock budget a run that is computing may go while the machine is busy. */
 const BUSY_WALL_FACTOR = 3
 
@@ -178,14 +182,25 @@ export class Sandbox {
       let sandbox: Sandbox | undefined
       // applySyncPromise takes no `result` options: each reply goes back as a copy (copyInto).
       // The function never throws: a host error thrown into the isolate would carry its stack.
-      const door = new ivm.Reference(async (capability: unknown, method: unknown, args: unknown) => {
+      const door = new ivm.Reference(async (capability: unknown, method: unknown, text: unknown, bytes: unknown) => {
         try {
+          let args: unknown
+          try {
+            args = decodeFromIsolate({ text, bytes }, MAX_CALL_TEXT)
+          } catch {
+            return new ivm.ExternalCopy({ err: { name: 'TypeError', message: 'The sandbox could not read this call.' } }).copyInto({ release: true })
+          }
           const reply = sandbox
-            ? await sandbox.callCapability(capabilities, String(capability), String(method), args)
+            ? await sandbox.callCapability(
+                capabilities,
+                typeof capability === 'string' ? capability : '',
+                typeof method === 'string' ? method : '',
+                args,
+              )
             : { err: { name: 'Error', message: 'The sandbox is still starting' } }
           return new ivm.ExternalCopy(reply).copyInto({ release: true })
         } catch (error) {
-          const id = reportInternalError(error, `door ${String(capability)}.${String(method)}`)
+          const id = reportInternalError(error, 'door')
           return new ivm.ExternalCopy({ err: internalReply(id) }).copyInto({ release: true })
         }
       })
@@ -286,7 +301,8 @@ export class Sandbox {
     const result = (await this.guard(() =>
       this.entries.handle.apply(undefined, [plain], { arguments: { copy: true }, result: { promise: true, copy: true } }),
     )) as PlainResponse
-    if (result.tooLarge) throw new LimitExceeded('output', LIMIT_MESSAGES.output(this.limits))
+    if (result.tooLarge)
+      throw new LimitExceeded('output', result.what === 'headers' ? headersTooLarge(this.limits) : LIMIT_MESSAGES.output(this.limits))
     return checkedResponse(result, this.limits)
   }
 
@@ -295,9 +311,14 @@ export class Sandbox {
    * a copied result, under the same limits as a request: for checks that test a service alone.
    */
   async call(path: string, args: unknown[], clockOffsetMs: number): Promise<unknown> {
-    return this.guard(() =>
+    const message = await this.guard(() =>
       this.entries.call.apply(undefined, [path, args, clockOffsetMs], { arguments: { copy: true }, result: { promise: true, copy: true } }),
     )
+    try {
+      return decodeFromIsolate(message, MAX_CALL_TEXT)
+    } catch {
+      throw new LearnerModuleError(`The value ${path} returned could not be read: return plain data (objects, arrays, strings, numbers).`)
+    }
   }
 
   dispose(): void {
@@ -467,7 +488,14 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
  * crash of the host's HTTP layer.
  */
 function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, limits: SandboxLimits): SandboxResponse {
-  const { status, statusText, headers, body, droppedLogs } = result
+  const { status, statusText, body, droppedLogs } = result
+  let headers: unknown
+  try {
+    headers = decodeFromIsolate(result.headers, limits.maxResponseHeaderBytes * 4)
+  } catch {
+    throw new LimitExceeded('output', headersTooLarge(limits))
+  }
+  if (!Array.isArray(headers)) throw new LearnerModuleError('Your app did not answer with a real Response.')
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new LearnerModuleError(`Your app answered with status ${String(status)}: an HTTP status is a whole number from 200 to 599.`)
   }
@@ -481,10 +509,7 @@ function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, li
     const [name, value] = Array.isArray(pair) ? pair : []
     headerBytes += (typeof name === 'string' ? name.length : 0) + (typeof value === 'string' ? value.length : 0)
     if (headerBytes > limits.maxResponseHeaderBytes) {
-      throw new LimitExceeded(
-        'output',
-        `Your app's response headers are larger than ${Math.round(limits.maxResponseHeaderBytes / 1024)} KB: put data in the body, not in headers.`,
-      )
+      throw new LimitExceeded('output', headersTooLarge(limits))
     }
     if (typeof name !== 'string' || typeof value !== 'string' || !HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
       throw new LearnerModuleError(
@@ -492,5 +517,10 @@ function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, li
       )
     }
   }
-  return { status, statusText: typeof statusText === 'string' ? statusText : '', headers, body, droppedLogs: Number(droppedLogs) || 0 }
+  const reason = typeof statusText === 'string' ? statusText.slice(0, 1024) : ''
+  return { status, statusText: reason, headers, body, droppedLogs: Number(droppedLogs) || 0 }
+}
+
+function headersTooLarge({ maxResponseHeaderBytes }: SandboxLimits): string {
+  return `Your app's response headers are larger than ${Math.round(maxResponseHeaderBytes / 1024)} KB: put data in the body, not in headers.`
 }

@@ -7,7 +7,10 @@ import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
 import { LEARNER_FILENAME } from './compile.ts'
 
 const COMPILED_POSITION = /\bapp\.js:(\d+):(\d+)/g
-const PRELUDE_FRAME = /^\s*at .*sandbox:prelude.*$\n?/gm
+// `[ \t]`, not `\s`: `\s` also matches newlines, which made this quadratic on a message of many.
+const PRELUDE_FRAME = /^[ \t]*at [^\n]*sandbox:prelude[^\n]*\n?/gm
+/** Longest text mapped; a learner's error message could otherwise be made as large as memory. */
+const MAX_MAPPED_TEXT = 16 * 1024
 
 /**
  * The names the learner wrote, not the bundler's: esbuild turns `cache.remove(...)` into
@@ -29,7 +32,9 @@ export interface StackMapper {
 export function createStackMapper(sourceMap: string): StackMapper {
   let map: TraceMap | undefined
   return (raw) => {
-    const text = learnerNames(raw)
+    const text = learnerNames(
+      raw.length > MAX_MAPPED_TEXT ? `${raw.slice(0, MAX_MAPPED_TEXT)}… (${raw.length - MAX_MAPPED_TEXT} more characters)` : raw,
+    )
     if (!text.includes('app.js:') && !text.includes('sandbox:prelude')) return text
     map ??= new TraceMap(sourceMap)
     return text

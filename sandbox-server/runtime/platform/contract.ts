@@ -9,6 +9,8 @@
  */
 
 /** The name of the global the runtime sets before the platform prelude runs; the prelude deletes it. */
+import type { WireMessage } from './wire.ts'
+
 export const PLATFORM_HOST_GLOBAL = '__platformHost'
 
 /**
@@ -21,11 +23,12 @@ export const PLATFORM_HOST_GLOBAL = '__platformHost'
 export type HostFunctionMode = 'sync' | 'async' | 'ignored'
 
 /** The functions the host lends to the isolate. Every argument must be checked: learner code can reach them. */
+/** Web Crypto requests cross as a WireMessage (see wire.ts): encoded in the isolate, decoded on the host. */
 export interface PlatformHost {
   /** Fresh random bytes; `length` is 0..65536 as in `crypto.getRandomValues`. */
   randomBytes(length: number): Uint8Array
   /** One Web Crypto operation, answered with the result or the error's name and message. */
-  subtle(request: SubtleRequest): Promise<SubtleOutcome>
+  subtle(request: WireMessage): Promise<SubtleOutcome>
   /** Waits `ms` milliseconds for timer `timerId`; tells whether it elapsed, was cancelled or was refused. */
   sleep(timerId: number, ms: number): Promise<SleepOutcome>
   /** Ends the wait of timer `timerId` early (clearTimeout, clearInterval). */

@@ -43,6 +43,7 @@ function takePlatformHost(): PlatformHost {
   return {
     randomBytes: (length) => randomBytes(length) as Uint8Array,
     subtle: (request) => subtle(request) as ReturnType<PlatformHost['subtle']>,
+
     sleep: (timerId, ms) => sleep(timerId, ms) as ReturnType<PlatformHost['sleep']>,
     cancelSleep: (timerId) => void cancelSleep(timerId),
     reportError: (report) => void reportError(report),

@@ -8,7 +8,8 @@
  * isolate), a host CryptoKey, a host Error or anything else but plain data.
  */
 import { webcrypto } from 'node:crypto'
-import type { PlatformHost, SleepOutcome, SubtleOutcome, UncaughtErrorReport } from './contract.ts'
+import type { PlatformHost, SleepOutcome, SubtleOutcome, SubtleRequest, UncaughtErrorReport } from './contract.ts'
+import { decodeFromIsolate } from './wire.ts'
 import { runSubtleRequest, type SubtleLimits } from './host-subtle.ts'
 
 export interface PlatformBridgeOptions extends Partial<SubtleLimits> {
@@ -39,6 +40,8 @@ const MAX_RANDOM_BYTES = 65536
 // Node's longest timer; longer waits would fire at once there.
 const MAX_SLEEP_MS = 2_147_483_647
 const MAX_REPORT_TEXT = 8192
+// What the isolate's encoder allows (web-crypto.ts), with room for the JSON around the bytes.
+const MAX_SUBTLE_REQUEST_BYTES = 17 * 1024 * 1024
 
 /**
  * Creates the host functions one isolate gets. Wrap each as an isolated-vm Callback in the
@@ -92,8 +95,14 @@ export function createPlatformBridge(options: PlatformBridgeOptions = {}): Platf
       return webcrypto.getRandomValues(new Uint8Array(length))
     },
 
-    async subtle(request) {
+    async subtle(message) {
       if (signal?.aborted) return { ok: false, name: 'OperationError', message: 'The sandbox was stopped.' }
+      let request: SubtleRequest
+      try {
+        request = decodeFromIsolate(message, MAX_SUBTLE_REQUEST_BYTES) as SubtleRequest
+      } catch {
+        return { ok: false, name: 'TypeError', message: 'The crypto request could not be read.' }
+      }
       const timed = async () => {
         const started = performance.now()
         try {
@@ -131,7 +140,8 @@ export function createPlatformBridge(options: PlatformBridgeOptions = {}): Platf
       if (source !== 'timer' && source !== 'microtask' && source !== 'event-listener') return
       onUncaughtError({
         source,
-        message: String(report.message ?? '').slice(0, MAX_REPORT_TEXT),
+        // Type-checked, never coerced: String() of a learner's value can cost exponential time.
+        message: typeof report.message === 'string' ? report.message.slice(0, MAX_REPORT_TEXT) : '',
         stack: typeof report.stack === 'string' ? report.stack.slice(0, MAX_REPORT_TEXT) : undefined,
       })
     },

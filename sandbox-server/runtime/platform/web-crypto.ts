@@ -8,6 +8,7 @@
  * never let a host error (with a host stack) reach learner code: errors are rebuilt from a name
  * and a message.
  */
+import { encodeForHost } from './wire.ts'
 import type { KeyFormat, PlainAlgorithm, PlainJwk, PlainKey, PlainValue, PlatformHost, SubtleRequest, SubtleResult } from './contract.ts'
 
 type CryptoHost = Pick<PlatformHost, 'randomBytes' | 'subtle'>
@@ -120,8 +121,11 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer
 }
 
+/** Largest Web Crypto request (data, keys and parameters together) that may cross to the host. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
 async function call(request: SubtleRequest): Promise<SubtleResult> {
-  const outcome = await connectedHost().subtle(request)
+  const outcome = await connectedHost().subtle(encodeForHost(request, MAX_REQUEST_BYTES, 'this Web Crypto call'))
   if (outcome.ok) return outcome.value
   if (outcome.name === 'TypeError') throw new TypeError(outcome.message)
   if (outcome.name === 'RangeError') throw new RangeError(outcome.message)

@@ -42,7 +42,9 @@ function writer(level: string) {
       dropped++
       return
     }
-    full = callHost('log', 'write', [level, format(args)]) === false
+    const line = format(args)
+    // The host keeps 4 KB of a line and notes the rest; more need not cross.
+    full = callHost('log', 'write', [level, line.length > 65536 ? line.slice(0, 65536) : line]) === false
   }
 }
 

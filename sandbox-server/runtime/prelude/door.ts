@@ -1,7 +1,8 @@
 /**
  * Inside the isolate: the one door to the host. Every capability call goes through `callHost`,
- * which copies its arguments out and its result in (plain data only, via ExternalCopy on the
- * host), and turns a host error into an Error of the same name here. The door itself is
+ * which sends its arguments as one measured JSON text (wire.ts) and copies its result in
+ * (host-built plain data, via ExternalCopy), and turns a host error into an Error of the same
+ * name here. The door itself is
  * captured once from a global that is deleted before learner code runs.
  *
  * Learner code runs in this same realm and may change any built-in afterwards (pollute
@@ -10,9 +11,14 @@
  * primordials are), the options handed to isolated-vm have no prototype and are frozen, and a
  * reply is read only through its own properties.
  */
+import { encodeForHost } from '../platform/wire.ts'
+
 export interface HostDoor {
   applySyncPromise(receiver: undefined, args: unknown[], options: object): HostReply
 }
+
+/** The most one capability call may hand the host, counted as written out (see wire.ts). */
+export const MAX_CALL_BYTES = 2 * 1024 * 1024
 export type HostReply = { ok: unknown } | { err: { name: string; message: string } }
 
 const { hasOwn, freeze, setPrototypeOf, defineProperty } = Object
@@ -40,7 +46,9 @@ function own(object: unknown, key: string): unknown {
 }
 
 export function callHost(capability: string, method: string, args: unknown[]): unknown {
-  const reply = apply(applySyncPromise, door, [undefined, [capability, method, args], OPTIONS]) as HostReply
+  // Arguments cross as one measured JSON text (wire.ts): never as a graph the host must walk.
+  const { text, bytes } = encodeForHost(args, MAX_CALL_BYTES, `the data passed to ${capability}.${method}`)
+  const reply = apply(applySyncPromise, door, [undefined, [capability, method, text, bytes], OPTIONS]) as HostReply
   if (hasOwn(reply, 'ok')) return own(reply, 'ok')
   const err = own(reply, 'err')
   const error = new HostError(StringOf(own(err, 'message') ?? 'The sandbox could not answer this call'))

@@ -14,6 +14,7 @@ import '../platform/globals.ts'
 import * as sandboxModule from './sandbox-module.ts'
 import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
 import { bufferedBytes, readAll } from '../platform/body.ts'
+import { encodeForHost, type WireMessage } from '../platform/wire.ts'
 import { Response as PlatformResponse } from '../platform/response.ts'
 
 // Captured before learner code runs, which may replace the globals (see door.ts).
@@ -40,14 +41,19 @@ Reflect.deleteProperty(globalThis, 'SharedArrayBuffer')
 Reflect.deleteProperty(globalThis, 'Atomics')
 {
   const NativeArrayBuffer = ArrayBuffer
+  const construct = Reflect.construct
   const refuseResizable = () => {
     throw new TypeError('Resizable ArrayBuffers are not available in the sandbox: allocate the size you need with new ArrayBuffer(length).')
   }
   const SandboxArrayBuffer: ArrayBufferConstructor = new Proxy(NativeArrayBuffer, {
     construct(target, args, newTarget): object {
-      const options = args[1] as { maxByteLength?: unknown } | undefined
-      if (typeof options === 'object' && options !== null && options.maxByteLength !== undefined) refuseResizable()
-      return Reflect.construct(target, args, newTarget)
+      // Options are never passed on (a getter could answer differently on a second read):
+      // any that asks for a maximum is refused, and the buffer gets its length only.
+      const options: unknown = args[1]
+      if ((typeof options === 'object' && options !== null) || typeof options === 'function') {
+        if ((options as { maxByteLength?: unknown }).maxByteLength !== undefined) refuseResizable()
+      }
+      return construct(target, [args[0]], newTarget)
     },
   })
   Object.defineProperty(NativeArrayBuffer.prototype, 'constructor', { value: SandboxArrayBuffer, writable: true, configurable: true })
@@ -106,6 +112,56 @@ function judgeBehaviourOnly() {
   Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, configurable: true })
   Object.freeze(Promise.prototype)
   Object.freeze(Promise)
+  hideCodePositions()
+}
+
+/**
+ * Where code sits in the bundle tells the real app from a mutant (a planted bug changes the
+ * app's length, and every position after it), so in a test isolate stack traces carry no line
+ * or column: V8 formats every stack through this fixed `Error.prepareStackTrace`, which keeps
+ * the first position in the learner's file aside for the runner (to show which line failed)
+ * and writes `app.js` without it. CallSites never reach learner code.
+ */
+const failurePositions = new WeakMap<object, string>()
+const weakMapGet = WeakMap.prototype.get
+const weakMapSet = WeakMap.prototype.set
+
+/** The runner's way to the position a failure happened at (`app.js:LINE:COLUMN`), if any. */
+export function failurePosition(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (Reflect.apply(weakMapGet, failurePositions, [error]) as string | undefined) : undefined
+}
+
+function hideCodePositions() {
+  const { apply } = Reflect
+  const StringOf = String
+  interface Site {
+    getFileName(): string | null
+    getLineNumber(): number | null
+    getColumnNumber(): number | null
+    getFunctionName(): string | null
+  }
+  function prepareStackTrace(error: unknown, sites: Site[]): string {
+    let header = 'Error'
+    try {
+      const { name, message } = error as { name?: unknown; message?: unknown }
+      header = message ? `${StringOf(name ?? 'Error')}: ${StringOf(message)}` : StringOf(name ?? 'Error')
+    } catch {}
+    let text = header
+    let kept = false
+    for (let index = 0; index < sites.length; index++) {
+      const site = sites[index]!
+      const file = site.getFileName()
+      const fn = site.getFunctionName()
+      const where = file === 'app.js' ? 'app.js' : StringOf(file ?? 'native')
+      text += `\n    at ${fn ? `${fn} (${where})` : where}`
+      if (!kept && file === 'app.js' && typeof error === 'object' && error !== null) {
+        apply(weakMapSet, failurePositions, [error, `app.js:${site.getLineNumber()}:${site.getColumnNumber()}`])
+        kept = true
+      }
+    }
+    return text
+  }
+  Object.defineProperty(Error, 'prepareStackTrace', { value: prepareStackTrace, writable: false, configurable: false })
 }
 
 /**
@@ -119,7 +175,15 @@ sandboxGlobal.__sandboxLoad = (
   if (testLibrary) {
     judgeBehaviourOnly()
     loaders['sandbox/test'] = () => {
-      const { runTests: run, ...api } = testLibrary()
+      const {
+        runTests: run,
+        useFailurePositions,
+        ...api
+      } = testLibrary() as Record<string, unknown> & {
+        runTests(): Promise<unknown>
+        useFailurePositions(lookup: typeof failurePosition): void
+      }
+      useFailurePositions(failurePosition)
       runTests = run
       return api
     }
@@ -143,9 +207,14 @@ export interface PlainRequest {
   maxBodyBytes: number
 }
 
+/** The most a function called by a check (`t.call`) may return, counted as written out. */
+const MAX_CALL_RESULT_BYTES = 1024 * 1024
+/** Response headers as sent to the host, names and values together (the host allows 64 KB). */
+const MAX_HEADER_BYTES = 128 * 1024
+
 export type PlainResponse =
-  | { status: number; statusText: string; headers: [string, string][]; body: Uint8Array; tooLarge: false; droppedLogs: number }
-  | { tooLarge: true; bytes: number }
+  | { status: number; statusText: string; headers: WireMessage; body: Uint8Array; tooLarge: false; droppedLogs: number }
+  | { tooLarge: true; bytes: number; what?: 'headers' }
 
 /** Calls an exported function by its path, e.g. "notes.create" or "totalOf", with copied arguments. */
 sandboxGlobal.__sandboxCall = async (path: string, args: unknown[], clockOffset: number): Promise<unknown> => {
@@ -157,7 +226,9 @@ sandboxGlobal.__sandboxCall = async (path: string, args: unknown[], clockOffset:
   const fn = (owner as Record<string, unknown> | undefined)?.[names[names.length - 1]!]
   if (typeof fn !== 'function')
     throw new Error(`Your module does not export a function ${path}: add \`export\` to it (export const ${names[0]} = ...)`)
-  return await fn.apply(owner, args)
+  const value = await fn.apply(owner, args)
+  // The value crosses as one measured JSON text (wire.ts), never as a graph the host must walk.
+  return encodeForHost(value === undefined ? null : value, MAX_CALL_RESULT_BYTES, `the value ${path} returned`)
 }
 
 /** Runs the tests the learner's module registered, in order; see test-library.ts. */
@@ -196,12 +267,18 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
   } else if (body !== null && body.byteLength > plain.maxBodyBytes) {
     return setPrototypeOf({ tooLarge: true, bytes: body.byteLength }, null)
   }
+  let headers: WireMessage
+  try {
+    headers = encodeForHost([...response.headers], MAX_HEADER_BYTES, 'your response headers')
+  } catch {
+    return setPrototypeOf({ tooLarge: true, bytes: MAX_HEADER_BYTES, what: 'headers' }, null)
+  }
   // No prototype: the async function's promise must not find a planted `then` on its result.
   return setPrototypeOf(
     {
       status: response.status,
       statusText: response.statusText,
-      headers: [...response.headers],
+      headers,
       body: body ?? new Uint8Array(0),
       tooLarge: false,
       droppedLogs: droppedLines(),

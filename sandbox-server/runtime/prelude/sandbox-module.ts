@@ -69,10 +69,24 @@ export const clock = {
   now: () => Date.now(),
 }
 
+/** Longest log message sent to the host; the host keeps 4 KB of it and says how much more there was. */
+const MAX_LOG_MESSAGE = 64 * 1024
+
 function structured(level: string) {
   return (message: string, fields?: Record<string, unknown>) => {
-    callHost('log', 'write', [level, String(message), fields === undefined ? undefined : JSON.parse(JSON.stringify(fields))])
+    const text = clip(String(message))
+    try {
+      callHost('log', 'write', [level, text, fields])
+    } catch (error) {
+      // Fields too large (or not plain data) still leave their line in the log, with the reason.
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error
+      callHost('log', 'write', [level, text, { unlogged: error.message }])
+    }
   }
+}
+
+function clip(text: string): string {
+  return text.length > MAX_LOG_MESSAGE ? text.slice(0, MAX_LOG_MESSAGE) : text
 }
 
 export const log = {

@@ -152,7 +152,17 @@ async function runOne({ body, suites: open }: (typeof collected)[number]): Promi
   }
 }
 
-const COMPILED_POSITION = /\bapp\.js:\d+:\d+/
+/** Where a failure happened, from the prelude (stack traces in a test isolate carry no positions). */
+let positionOf: (error: unknown) => string | undefined = () => undefined
+
+/** Called once by the prelude when it loads this library; not part of what learners import. */
+export function useFailurePositions(lookup: typeof positionOf): void {
+  positionOf = lookup
+}
+
+/** A failure's message as the host shows it: at most this long (the host maps and cuts it again). */
+const MAX_MESSAGE = 8 * 1024
+const stringSlice = String.prototype.slice
 
 /** Runs every collected test in order; a test fails when it throws or its promise rejects. */
 export async function runTests(): Promise<TestResult[]> {
@@ -173,14 +183,16 @@ export async function runTests(): Promise<TestResult[]> {
       push(results, record({ name, status: 'pass', durationMs: now() - started }))
       continue
     }
-    const { message, stack } = (failure.error ?? {}) as Error
+    // Reading the stack makes V8 format it, which is when the prelude notes the position.
+    const { message, stack: _formatted } = (failure.error ?? {}) as Error
+    const text = typeof message === 'string' ? message : StringOf(failure.error)
     push(
       results,
       record({
         name,
         status: 'fail',
-        message: typeof message === 'string' ? message : StringOf(failure.error),
-        at: typeof stack === 'string' ? COMPILED_POSITION.exec(stack)?.[0] : undefined,
+        message: text.length > MAX_MESSAGE ? apply(stringSlice, text, [0, MAX_MESSAGE]) : text,
+        at: positionOf(failure.error),
         durationMs: now() - started,
       }),
     )
