@@ -1,6 +1,17 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { CheckResult, SubmissionResult } from '../grading/index.ts'
 import { escapeXmlAttribute, escapeXmlText, toJUnitXml } from './junit.ts'
+
+const SCHEMA = fileURLToPath(new URL('./junit.xsd', import.meta.url))
+
+/** xmllint's verdict on a document against junit.xsd: '' when valid, else its complaints. */
+function schemaProblems(xml: string): string {
+  const run = spawnSync('xmllint', ['--noout', '--schema', SCHEMA, '-'], { input: xml, encoding: 'utf8' })
+  if (run.error) throw new Error(`xmllint is missing: install it with apt-get install -y libxml2-utils (${run.error.message})`)
+  return run.status === 0 ? '' : run.stderr
+}
 
 const check = (status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({
   name: `a ${status} check`,
@@ -48,7 +59,7 @@ describe('toJUnitXml', () => {
         ]),
       },
     ])
-    expect(xml).toContain('<testsuites name="crud-notes" tests="5" failures="2" errors="1" skipped="1" time="2.500">')
+    expect(xml).toContain('<testsuites name="crud-notes" tests="5" failures="2" errors="1" time="2.500">')
     expect(xml).toContain('<testsuite name="alice" tests="5" failures="2" errors="1" skipped="1" time="2.500" file="alice.ts">')
     expect(xml).toContain('<testcase name="a pass check" classname="crud-notes.alice" time="1.234"/>')
     expect(xml).toContain('<failure message="expected &lt;200&gt;" type="fail">expected &lt;200&gt;\n\nHint:\nbind "values"</failure>')
@@ -63,5 +74,30 @@ describe('toJUnitXml', () => {
     ])
     expect(xml).toContain('<testsuite name="bob" tests="1" failures="0" errors="1" skipped="0" time="2.500">')
     expect(xml).toContain('<error message="Your code does not compile" type="not gradable">Your code does not compile</error>')
+  })
+})
+
+describe('validity against Jenkins xUnit junit-10.xsd (xmllint)', () => {
+  it('accepts every status, an ungradable submission and hostile text', () => {
+    const hostile = 'a <b> & "c" \u0000 \uD800 ]]> \u001b[31m'
+    const xml = toJUnitXml('crud-notes', [
+      {
+        name: 'alice',
+        file: 'alice.ts',
+        result: result([
+          check('pass'),
+          check('fail', { message: hostile, output: hostile, reproduction: `curl -d '${hostile}'`, hint: hostile }),
+          check('timeout', { message: 'ran too long' }),
+          check('error', { message: hostile }),
+          check('skipped', { message: 'needs the login check' }),
+        ]),
+      },
+      { name: 'bob', result: result([], { status: 'error', gradable: false, message: hostile }) },
+    ])
+    expect(schemaProblems(xml)).toBe('')
+  })
+
+  it('is a real check: the schema refuses skipped on <testsuites>', () => {
+    expect(schemaProblems('<testsuites name="x" skipped="1"/>')).toMatch(/skipped/)
   })
 })
