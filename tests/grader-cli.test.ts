@@ -7,12 +7,14 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Value } from '@sinclair/typebox/value'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SubmissionResult } from '../sandbox-server/grading/index.ts'
-import { BatchResult } from '../sandbox-server/grader-cli/index.ts'
+import { BatchResult, runGraderCli } from '../sandbox-server/grader-cli/index.ts'
+import { ExercismResults } from '../sandbox-server/grader-cli/exercism.ts'
+import { GradescopeResults } from '../sandbox-server/grader-cli/gradescope.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = join(ROOT, 'sandbox-server/grader-cli/main.ts')
@@ -27,10 +29,14 @@ interface Run {
   durationMs: number
 }
 
-/** Runs a Node process to its end (waits for 'close', so its output is complete). */
-function runNode(nodeArgs: string[], { env = process.env }: { env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/** Runs a process to its end (waits for 'close', so its output is complete). */
+function runProcess(
+  command: string,
+  args: string[],
+  { cwd = ROOT, env = process.env }: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   const started = performance.now()
-  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...env, NO_COLOR: '1' } })
+  const child = spawn(command, args, { cwd, env: { ...env, NO_COLOR: '1' } })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
@@ -41,8 +47,28 @@ function runNode(nodeArgs: string[], { env = process.env }: { env?: NodeJS.Proce
   })
 }
 
+const runNode = (nodeArgs: string[], options: { env?: NodeJS.ProcessEnv } = {}) => runProcess(process.execPath, nodeArgs, options)
+
 /** The grader as `npm run grade` runs it. */
 const grade = (...args: string[]) => runNode(['--no-node-snapshot', '--import', 'tsx', MAIN, ...args])
+
+/** A script of ours, run from elsewhere as its callers (Exercism, Gradescope) run it. */
+const runScript = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runProcess(resolve(ROOT, script), args, { cwd: tmpdir(), env: { ...process.env, ...env } })
+
+/** The grader in this process (the same function main.ts runs), its output collected. */
+async function gradeInProcess(...args: string[]): Promise<Omit<Run, 'durationMs'>> {
+  const stream = () => {
+    const collected = { isTTY: false, text: '', write: (chunk: string) => ((collected.text += chunk), true) }
+    return collected
+  }
+  const [stdout, stderr] = [stream(), stream()]
+  const code = await runGraderCli(args, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream })
+  return { code, stdout: stdout.text, stderr: stderr.text }
+}
+
+const problemsOf = (schema: Parameters<typeof Value.Errors>[0], value: unknown) =>
+  [...Value.Errors(schema, value)].map(({ path, message }) => `${path}: ${message}`)
 
 /**
  * A tiny well-formedness check: tags nest and close, attribute values are quoted and hold no
@@ -145,6 +171,65 @@ describe.concurrent('usage errors exit 2 with a helpful message', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^Usage: npm run grade -- --exercise <id> <path>/)
     expect(run.stdout).toContain('--junit <file>')
+  })
+})
+
+describe('standard formats, as their runners call the grader', () => {
+  it("bin/run.sh follows Exercism's test-runner interface: results.json v3 in OUTPUT_DIR, exit 0 on a failing submission", async () => {
+    const input = join(workDir, 'exercism-input')
+    const output = join(workDir, 'exercism-output')
+    await mkdir(input)
+    await mkdir(output)
+    await copyFile(STARTER, join(input, 'app.ts'))
+    const run = await runScript('bin/run.sh', ['crud-notes', `${input}/`, `${output}/`])
+    expect(run.code, run.stderr).toBe(0)
+    const results = JSON.parse(await readFile(join(output, 'results.json'), 'utf8'))
+    expect(problemsOf(ExercismResults, results)).toEqual([])
+    expect(results).toMatchObject({ version: 3, status: 'fail' })
+    expect(results.tests[1]).toMatchObject({
+      name: 'GET /notes/:id answers one note',
+      status: 'fail',
+      message: expect.stringContaining('GET /notes/2 returned 501'),
+      test_code: expect.stringContaining("await t.request('GET', '/notes/2')"),
+    })
+  })
+
+  it("gradescope/run_autograder writes Gradescope's results.json for /autograder/submission and exits 0", async () => {
+    const root = join(workDir, 'autograder')
+    await mkdir(join(root, 'submission'), { recursive: true })
+    await copyFile(SOLUTION, join(root, 'submission', 'solution.ts'))
+    const run = await runScript('gradescope/run_autograder', [], { AUTOGRADER_ROOT: root, AUTOGRADER_SOURCE: ROOT, EXERCISE_ID: 'crud-notes' })
+    expect(run.code, run.stderr).toBe(0)
+    const results = JSON.parse(await readFile(join(root, 'results', 'results.json'), 'utf8'))
+    expect(problemsOf(GradescopeResults, results)).toEqual([])
+    expect(results).toMatchObject({ score: 7 })
+    expect(results.tests).toHaveLength(7)
+    expect(results.tests.every((test: { status: string }) => test.status === 'passed')).toBe(true)
+  })
+
+  it('gradescope/make-autograder.sh zips the project with setup.sh, run_autograder and the exercise id at its root', async () => {
+    const zip = join(workDir, 'autograder.zip')
+    const run = await runScript('gradescope/make-autograder.sh', ['crud-notes', zip])
+    expect(run.code, run.stderr).toBe(0)
+    const listing = await runScript('/usr/bin/unzip', ['-Z1', zip])
+    const files = listing.stdout.split('\n')
+    for (const file of ['setup.sh', 'run_autograder', 'exercise-id', 'package.json', 'exercises/crud-notes/checks.ts']) expect(files).toContain(file)
+  })
+
+  it('writes one results.json per submission for a folder, and exits 0 whatever the results', async () => {
+    const folder = join(workDir, 'exercism-batch')
+    const out = join(workDir, 'exercism-results')
+    await mkdir(join(folder, 'carol'), { recursive: true })
+    await copyFile(SOLUTION, join(folder, 'alice.ts'))
+    await writeFile(join(folder, 'bob.ts'), `import { Hono } from 'hono'\nconst app = new Hono(\nexport default app\n`)
+    await copyFile(STARTER, join(folder, 'carol', 'app.ts'))
+    const run = await gradeInProcess('-e', 'crud-notes', folder, '--format', 'exercism', '--json', out)
+    expect(run.code, run.stderr).toBe(0)
+    const read = async (student: string) => JSON.parse(await readFile(join(out, student, 'results.json'), 'utf8'))
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(read))
+    for (const results of [alice, bob, carol]) expect(problemsOf(ExercismResults, results)).toEqual([])
+    expect([alice.status, bob.status, carol.status]).toEqual(['pass', 'error', 'fail'])
+    expect(bob).toEqual({ version: 3, status: 'error', message: expect.stringMatching(/does not compile/), tests: [] })
   })
 })
 

@@ -1,23 +1,27 @@
 /**
  * The grader CLI as a function from arguments to an exit code: read the arguments, load the
  * exercise, find the submissions, grade them with one session store, then write the terminal
- * report, JSON and JUnit. 0 when every submission passed, 1 when any did not, 2 for a usage
- * error. It owns the database pool and session store it creates and always disposes them.
+ * report, JSON (its own, Exercism's or Gradescope's) and JUnit. 0 when every submission passed,
+ * 1 when any did not, 2 for a usage error; with Exercism's or Gradescope's format 0 whenever
+ * grading ran, as those runners must. It owns the database pool and session store it creates and always disposes them.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createDbPool } from '../capabilities/db/index.ts'
 import { createSessionStore } from '../sessions/index.ts'
 import { listExercises, loadExercise, UnknownExercise, type Exercise } from '../exercises/index.ts'
 import { ValidationError } from '../validation/index.ts'
-import { USAGE, UsageError, parseGradeArgs, type GradeArgs } from './args.ts'
+import { USAGE, UsageError, parseGradeArgs, type GradeArgs, type ResultFormat } from './args.ts'
 import { findSubmissions, type GradeTarget } from './submissions.ts'
 import { gradeBatch } from './grade-batch.ts'
 import { createProgress } from './progress.ts'
 import { paintFor } from './colors.ts'
 import { formatBatchReport, formatSubmissionReport } from './terminal-report.ts'
-import { toJUnitXml } from './junit.ts'
+import { toJUnitXml, type JUnitSuite } from './junit.ts'
+import { toExercismResults } from './exercism.ts'
+import { toGradescopeResults } from './gradescope.ts'
+import { checkTestCode, type SubmissionResult } from '../grading/index.ts'
 import { summarize, type BatchResult, type StudentResult } from './results.ts'
 
 export interface GraderStreams {
@@ -45,7 +49,10 @@ export async function runGraderCli(argv: string[], { stdout, stderr }: GraderStr
       stdout.write(`${USAGE}\n`)
       return EXIT.passed
     }
-    ;[exercise, target] = await Promise.all([loadExerciseForCli(args.exerciseId), findSubmissions(args.path)])
+    ;[exercise, target] = await Promise.all([loadExerciseForCli(args.exerciseId), findSubmissions(args.path, { single: args.single })])
+    if (target.kind === 'batch' && args.format !== 'json' && args.jsonPath === '-') {
+      throw new UsageError(`--format ${args.format} writes one results.json per submission: give --json a folder for a folder of submissions.`)
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     stderr.write(`${paintFor(stderr).red('error:')} ${error.message}\nRun with --help for usage.\n`)
@@ -54,7 +61,7 @@ export async function runGraderCli(argv: string[], { stdout, stderr }: GraderStr
 
   const showReport = args.jsonPath !== '-'
   const db = createDbPool()
-  let outputs: { json: unknown; suites: Parameters<typeof toJUnitXml>[1]; passed: boolean }
+  let outputs: { json: unknown; suites: JUnitSuite[]; passed: boolean }
   try {
     const sessions = await createSessionStore({ db })
     try {
@@ -96,13 +103,50 @@ export async function runGraderCli(argv: string[], { stdout, stderr }: GraderStr
   }
 
   try {
-    if (args.jsonPath !== undefined) await writeOutput(args.jsonPath, `${JSON.stringify(outputs.json, null, 2)}\n`, stdout)
+    if (args.jsonPath !== undefined) {
+      if (args.format === 'json') await writeOutput(args.jsonPath, asJson(outputs.json), stdout)
+      else
+        await writeStandardResults({
+          format: args.format,
+          exercise,
+          suites: outputs.suites,
+          path: args.jsonPath,
+          batch: target.kind === 'batch',
+          stdout,
+        })
+    }
     if (args.junitPath !== undefined) await writeOutput(args.junitPath, toJUnitXml(exercise.id, outputs.suites), stdout)
   } catch (error) {
     stderr.write(`${paintFor(stderr).red('error:')} could not write the results: ${(error as Error).message}\n`)
     return EXIT.usage
   }
-  return outputs.passed ? EXIT.passed : EXIT.notPassed
+  // Exercism's and Gradescope's runners exit 0 whenever they ran: the verdict is in the file.
+  return outputs.passed || args.format !== 'json' ? EXIT.passed : EXIT.notPassed
+}
+
+const asJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
+
+interface StandardResultsOptions {
+  format: Exclude<ResultFormat, 'json'>
+  exercise: Exercise
+  suites: JUnitSuite[]
+  /** A file (or "-") for one submission; a folder of <student>/results.json for a batch. */
+  path: string
+  batch: boolean
+  stdout: NodeJS.WriteStream
+}
+
+/** Exercism's or Gradescope's results.json: one per submission, as those runners write them. */
+async function writeStandardResults({ format, exercise, suites, path, batch, stdout }: StandardResultsOptions) {
+  const testCode = format === 'exercism' ? await checkTestCode(exercise.dir, exercise.checks) : undefined
+  const convert = (result: SubmissionResult) => (testCode ? toExercismResults(result, testCode) : toGradescopeResults(result, exercise.checks))
+  if (!batch) return writeOutput(path, asJson(convert(suites[0]!.result)), stdout)
+  for (const { name, result } of suites) await writeOutput(join(path, folderNameFor(name), 'results.json'), asJson(convert(result)), stdout)
+}
+
+/** A student's name as one folder name: "alice/app.ts" (a name made unique by its path) becomes "alice_app.ts". */
+function folderNameFor(student: string): string {
+  return student.replaceAll('/', '_')
 }
 
 function toSuite({ student, file, ...result }: StudentResult) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import type { CheckResult, SubmissionResult } from '../grading/index.ts'
+import { sampleCheck, sampleResult } from './sample-results.ts'
 import { escapeXmlAttribute, escapeXmlText, toJUnitXml } from './junit.ts'
 
 const SCHEMA = fileURLToPath(new URL('./junit.xsd', import.meta.url))
@@ -13,24 +13,8 @@ function schemaProblems(xml: string): string {
   return run.status === 0 ? '' : run.stderr
 }
 
-const check = (status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({
-  name: `a ${status} check`,
-  status,
-  weight: 1,
-  durationMs: 1234.5,
-  ...extra,
-})
-const result = (tests: CheckResult[], extra: Partial<SubmissionResult> = {}): SubmissionResult => ({
-  version: 3,
-  exerciseId: 'crud-notes',
-  status: 'fail',
-  gradable: true,
-  score: 1,
-  maxScore: tests.length,
-  durationMs: 2500,
-  tests,
-  ...extra,
-})
+const check = sampleCheck
+const result = sampleResult
 
 describe('escaping', () => {
   it('escapes markup in text and quotes and line breaks in attributes', () => {

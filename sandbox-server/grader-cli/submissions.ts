@@ -5,7 +5,7 @@
  * Nothing here runs or compiles learner code: it only lists and reads files.
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
-import { basename, extname, join, relative, resolve } from 'node:path'
+import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { UsageError } from './args.ts'
 
 /** When a student's folder holds several .ts files, the first of these present is the app. */
@@ -38,13 +38,16 @@ const isHidden = (name: string) => name.startsWith('.') || name === 'node_module
  * @example
  * const target = await findSubmissions('submissions/')
  * if (target.kind === 'batch') console.log(target.submissions.map((s) => s.student)) // ['alice', 'bob']
+ * await findSubmissions('/autograder/submission', { single: true }) // { kind: 'single', submission: { file: 'submission/app.ts', ... } }
  */
-export async function findSubmissions(path: string): Promise<GradeTarget> {
+export async function findSubmissions(path: string, { single = false }: { single?: boolean } = {}): Promise<GradeTarget> {
   const absolute = resolve(path)
   const info = await stat(absolute).catch(() => undefined)
   if (!info) throw new UsageError(`${path} does not exist: give a submission file (.ts) or a folder of submissions.`)
   if (info.isFile()) return { kind: 'single', submission: { student: basename(absolute, extname(absolute)), file: path, path: absolute } }
   if (!info.isDirectory()) throw new UsageError(`${path} is neither a file nor a folder.`)
+  // One student's folder, as Exercism's and Gradescope's runners hand a submission over.
+  if (single) return { kind: 'single', submission: await studentFolder(basename(absolute), absolute, dirname(absolute)) }
 
   const submissions: Submission[] = []
   const ignored: string[] = []

@@ -10,10 +10,9 @@ import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
-import { maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
+import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 import { chai, expect } from 'vitest'
 
-const OUTPUT_LIMIT = 500
 const MESSAGE_LIMIT = 2000
 // Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
 // Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
@@ -62,8 +61,7 @@ function formatOutput(entries: LogEntry[]): string | undefined {
   if (entries.length === 0) return undefined
   const line = ({ level, message, fields }: LogEntry) =>
     `${level === 'log' ? '' : `[${level}] `}${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`
-  const text = entries.map(line).join('\n')
-  return text.length > OUTPUT_LIMIT ? `${text.slice(0, OUTPUT_LIMIT)}\n… (output truncated)` : text
+  return limitOutput(entries.map(line).join('\n'))
 }
 
 function toCheckResponse(response: AppResponse): CheckResponse {
