@@ -15,6 +15,7 @@ Grades submissions for one exercise with the same checks learners run in the bro
   one .ts file per student       submissions/alice.ts  -> student "alice"
   one folder per student         submissions/bob/app.ts -> student "bob"
   (a folder with several .ts files needs one named app.ts, index.ts or solution.ts)
+Symbolic links are followed inside <path>; one leading outside it is not graded.
 
 Options:
   -e, --exercise <id>     the exercise to grade against, e.g. crud-notes (required)

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
-import { sampleCheck, sampleResult } from './sample-results.ts'
+import { sampleCheck, sampleResult } from './test-support.ts'
 import { ExercismResults, toExercismResults } from './exercism.ts'
 
 const check = sampleCheck

@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import type { CheckResult } from '../grading/index.ts'
-import { sampleCheck, sampleResult } from './sample-results.ts'
+import { sampleCheck, sampleResult } from './test-support.ts'
 import { GradescopeResults, toGradescopeResults } from './gradescope.ts'
 
 const check = (name: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}) => sampleCheck(status, { name, weight: 2, ...extra })

@@ -1,17 +1,6 @@
-import { spawnSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { sampleCheck, sampleResult } from './sample-results.ts'
 import { escapeXmlAttribute, escapeXmlText, toJUnitXml } from './junit.ts'
-
-const SCHEMA = fileURLToPath(new URL('./junit.xsd', import.meta.url))
-
-/** xmllint's verdict on a document against junit.xsd: '' when valid, else its complaints. */
-function schemaProblems(xml: string): string {
-  const run = spawnSync('xmllint', ['--noout', '--schema', SCHEMA, '-'], { input: xml, encoding: 'utf8' })
-  if (run.error) throw new Error(`xmllint is missing: install it with apt-get install -y libxml2-utils (${run.error.message})`)
-  return run.status === 0 ? '' : run.stderr
-}
+import { junitSchemaProblems as schemaProblems, sampleCheck, sampleResult } from './test-support.ts'
 
 const check = sampleCheck
 const result = sampleResult
