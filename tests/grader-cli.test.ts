@@ -284,6 +284,44 @@ describe('submissions that are links, not UTF-8, or export their app either way'
   })
 })
 
+describe('the same folder graded twice', () => {
+  it('gives byte-identical results apart from timing fields: JSON, JUnit and Exercism', async () => {
+    // Tokens in curl lines (roles-and-permissions logs in and forges one) and two limits hit.
+    const folder = join(workDir, 'twice')
+    await mkdir(folder)
+    const exercise = join(ROOT, 'exercises/roles-and-permissions')
+    await copyFile(join(exercise, 'solution.ts'), join(folder, 'solved.ts'))
+    await copyFile(join(exercise, 'starter.ts'), join(folder, 'started.ts'))
+    await writeFile(
+      join(folder, 'loops.ts'),
+      `import { Hono } from 'hono'\nconst app = new Hono()\napp.all('*', () => { while (true) {} })\nexport default app\n`,
+    )
+    const gradeOnce = async (round: number) => {
+      const out = join(workDir, `twice-${round}`)
+      const json = join(out, 'results.json')
+      const junit = join(out, 'junit.xml')
+      const run = await gradeInProcess('-e', 'roles-and-permissions', folder, '--json', json, '--junit', junit)
+      expect(run.code, run.stderr).toBe(1)
+      await gradeInProcess('-e', 'roles-and-permissions', folder, '--format', 'exercism', '--json', join(out, 'exercism'))
+      const exercism = await Promise.all(
+        ['solved', 'started', 'loops'].map((student) => readFile(join(out, 'exercism', student, 'results.json'), 'utf8')),
+      )
+      return {
+        json: (await readFile(json, 'utf8')).replace(/"durationMs": [\d.]+/g, '"durationMs": 0'),
+        junit: (await readFile(junit, 'utf8')).replace(/ time="[\d.]+"/g, ' time="0"'),
+        exercism,
+      }
+    }
+    const first = await gradeOnce(1)
+    const second = await gradeOnce(2)
+    expect(second.json).toBe(first.json)
+    expect(second.junit).toBe(first.junit)
+    expect(second.exercism).toEqual(first.exercism)
+    expect(first.json).toContain('Bearer <token from POST /login>')
+    expect(first.json).not.toMatch(/Isolate (is|was) disposed/)
+  }, 60_000)
+})
+
 describe('the backend-sandbox-grade launcher', () => {
   it('re-runs Node with --no-node-snapshot and tsx when the flag is missing', async () => {
     const { NODE_OPTIONS: _dropped, ...env } = process.env

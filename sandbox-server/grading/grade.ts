@@ -10,6 +10,7 @@ import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
+import { createRunValues, type RunValues } from './run-values.ts'
 import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 import { chai, expect } from 'vitest'
 
@@ -57,7 +58,14 @@ function curlFor({ method, path, options }: SentRequest, appUrl: string): string
   return parts.join(' ')
 }
 
-function formatOutput(entries: LogEntry[]): string | undefined {
+/**
+ * The engine's own words when an isolate is stopped ("Isolate is disposed"), which can land in
+ * the logs of whichever check runs next: not the learner's output, and never the same twice.
+ */
+const ENGINE_LINE = /\bIsolate (?:is|was) disposed\b/
+
+function formatOutput(allEntries: LogEntry[]): string | undefined {
+  const entries = allEntries.filter(({ message }) => !ENGINE_LINE.test(message))
   if (entries.length === 0) return undefined
   const line = ({ level, message, fields }: LogEntry) =>
     `${level === 'log' ? '' : `[${level}] `}${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`
@@ -117,6 +125,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
       throw error
     }
     const state: Record<string, unknown> = {}
+    const values = createRunValues()
     const results: CheckResult[] = []
     let timeoutsInARow = 0
     for (const check of exercise.checks) {
@@ -126,7 +135,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
         results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
         continue
       }
-      const result = await runCheck(check, { exercise, code, sessionId: session.id, sessions, state, appUrl, results })
+      const result = await runCheck(check, { values, exercise, code, sessionId: session.id, sessions, state, appUrl, results })
       timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
@@ -146,11 +155,18 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
   }
 }
 
+/** The fields that have a value: results carry no `"message": undefined`. */
+function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
 function skipped(check: CheckDefinition, message: string): CheckResult {
   return { name: check.name, status: 'skipped', message, weight: check.weight ?? 1, durationMs: 0 }
 }
 
 interface CheckRun {
+  /** Values the app made up in this run, named by origin in the results. */
+  values: RunValues
   exercise: Exercise
   code: string
   sessionId: string
@@ -210,18 +226,18 @@ async function testRunForCheck({ exercise, code, sessions }: CheckRun, mutate?: 
 }
 
 async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckResult> {
-  const { exercise, sessionId, sessions, state, appUrl, results } = run
+  const { values, exercise, sessionId, sessions, state, appUrl, results } = run
   const started = performance.now()
   const weight = check.weight ?? 1
   const hintIndex = Math.min(check.hint ?? 0, exercise.hints.length - 1)
   const hint = hintIndex >= 0 ? exercise.hints[hintIndex]!.text : undefined
-  const finish = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
+  const finish = (status: CheckStatus, { message, output, reproduction }: Partial<CheckResult> = {}): CheckResult => ({
     name: check.name,
     status,
     weight,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
     ...(status === 'pass' ? {} : { hint }),
-    ...extra,
+    ...definedOnly({ message: values.redact(message), output: values.redact(output), reproduction: values.redact(reproduction) }),
   })
 
   const unmet = (check.requires ?? []).filter((name) => results.find((result) => result.name === name)?.status !== 'pass')
@@ -248,6 +264,7 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
       )
       logs.push(...response.logs)
       last.response = response
+      values.learn(`${last.method} ${values.redact(path)}`, response, `${path} ${JSON.stringify(headers)} ${body ?? ''}`)
       return response
     },
     async call(name, ...args) {
