@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { listExercises, loadExercise } from '../exercises/index.ts'
-import { checkTestCode, runBodies } from './check-source.ts'
+import { checkLine, checkTestCode, runsIn } from './check-source.ts'
 
 describe('the test code of a check', () => {
   it('is the body of its run, as written in checks.ts', async () => {
@@ -10,6 +10,7 @@ describe('the test code of a check', () => {
       "const response = await t.request('GET', '/notes/999')\nt.expectStatus(response, 404, 'there is no note 999')",
     )
     expect([...codes.keys()]).toEqual(exercise.checks.map((check) => check.name))
+    expect(await checkLine(exercise.dir, 'GET /notes lists the notes')).toBe(6)
   })
 
   it('is found for every check of every exercise, or given by a description', async () => {
@@ -30,10 +31,10 @@ describe('the test code of a check', () => {
       "  { name: 'it\\'s quoted', async run(t): Promise<void> {\n    const body = `${'}'}`\n  } },",
       ']) ',
     ].join('\n')
-    expect(runBodies(source)).toEqual(
+    expect(runsIn(source)).toEqual(
       new Map([
-        ['locked after three tries', "t.fail('a } in a string') // and { in a comment"],
-        ["it's quoted", "const body = `${'}'}`"],
+        ['locked after three tries', { body: "t.fail('a } in a string') // and { in a comment", line: 3 }],
+        ["it's quoted", { body: "const body = `${'}'}`", line: 6 }],
       ]),
     )
   })

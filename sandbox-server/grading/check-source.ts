@@ -16,10 +16,22 @@ import type { CheckDefinition } from './checks.ts'
  * codes.get('GET /notes lists the notes') // "const response = await t.request('GET', '/notes')\n..."
  */
 export async function checkTestCode(exerciseDir: string, checks: CheckDefinition[]): Promise<Map<string, string>> {
-  const source = await readFile(join(exerciseDir, 'checks.ts'), 'utf8').catch(() => '')
-  const bodies = runBodies(source)
-  return new Map(checks.map((check) => [check.name, check.description ?? bodies.get(check.name) ?? check.name]))
+  const runs = runsIn(await readChecks(exerciseDir))
+  return new Map(checks.map((check) => [check.name, check.description ?? runs.get(check.name)?.body ?? check.name]))
 }
+
+/**
+ * The line in checks.ts where a check's `run` is written, to point the instructor at a check
+ * that threw or did not finish; undefined when it cannot be found by the check's name.
+ *
+ * @example
+ * await checkLine(exercise.dir, 'GET /notes lists the notes') // 6
+ */
+export async function checkLine(exerciseDir: string, name: string): Promise<number | undefined> {
+  return runsIn(await readChecks(exerciseDir)).get(name)?.line
+}
+
+const readChecks = (exerciseDir: string) => readFile(join(exerciseDir, 'checks.ts'), 'utf8').catch(() => '')
 
 const QUOTES = new Set(["'", '"', '`'])
 
@@ -72,9 +84,12 @@ function dedent(text: string): string {
   return lines.map((line) => line.slice(common)).join('\n')
 }
 
-/** Each check name written in checks.ts (a literal, or a constant holding one), mapped to the body of its run. */
-export function runBodies(source: string): Map<string, string> {
-  const bodies = new Map<string, string>()
+/**
+ * Each check name written in checks.ts (a literal, or a constant holding one), mapped to the
+ * body of its run and the line the run starts on.
+ */
+export function runsIn(source: string): Map<string, { body: string; line: number }> {
+  const bodies = new Map<string, { body: string; line: number }>()
   // Names kept in constants: `const LOCKED = '...'` then `name: LOCKED`.
   const constants = new Map<string, string | undefined>()
   for (const match of source.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*(?=['"`])/g)) {
@@ -104,7 +119,8 @@ export function runBodies(source: string): Map<string, string> {
     i += arrow.exec(source)![0].length
     if (source[i] !== '{') return
     const end = skip(source, i)
-    bodies.set(name, dedent(source.slice(i + 1, end - 1)))
+    const line = source.slice(0, found.index).split('\n').length
+    bodies.set(name, { body: dedent(source.slice(i + 1, end - 1)), line })
   })
   return bodies
 }

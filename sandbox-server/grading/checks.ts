@@ -95,6 +95,11 @@ export interface CheckDefinition {
   hint?: number
   /** Names of earlier checks that must pass first; otherwise this one is skipped. */
   requires?: string[]
+  /**
+   * How long `run` may take before it is given up on as a broken check (an `await` that never
+   * settles), in milliseconds. Default 10 000. The learner's app has its own, shorter limits.
+   */
+  deadlineMs?: number
   run(t: CheckContext): Promise<void> | void
 }
 

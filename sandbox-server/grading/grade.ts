@@ -11,6 +11,7 @@ import type { TestResult } from '../runtime/test-result.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
 import { createRunValues, type RunValues } from './run-values.ts'
+import { checkLine } from './check-source.ts'
 import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 import { chai, expect } from 'vitest'
 
@@ -293,8 +294,20 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
     },
   }
 
+  const deadlineMs = check.deadlineMs ?? CHECK_DEADLINE_MS
+  let timer: NodeJS.Timeout | undefined
   try {
-    await check.run(context)
+    const running = Promise.resolve().then(() => check.run(context))
+    // A check given up on may still settle later, when nobody is listening any more.
+    running.catch(() => {})
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, deadlineMs, 'late')))
+    if ((await Promise.race([running, late])) === 'late') {
+      const line = await checkLine(exercise.dir, check.name)
+      return finish('error', {
+        message: `This check did not finish: checks.ts${line === undefined ? '' : `:${line}`} was still running after ${deadlineMs / 1000} s. ${BROKEN_CHECK}`,
+        output: formatOutput(logs),
+      })
+    }
     return finish('pass', { output: formatOutput(logs) })
   } catch (error) {
     const reproduction = last ? curlFor(last, appUrl) : undefined
@@ -305,10 +318,34 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
     if (error instanceof LearnerModuleError) return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
     const isExpectation = error instanceof CheckFailure || (error as Error).name === 'AssertionError'
     if (!isExpectation) {
-      return finish('error', { message: `This check could not run: ${(error as Error).message}. (Please tell your instructor.)`, reproduction })
+      const line = lineInChecks(error, exercise.dir) ?? (await checkLine(exercise.dir, check.name))
+      const where = `checks.ts${line === undefined ? '' : `:${line}`}`
+      return finish('error', { message: `This check could not run: ${where} threw ${describeThrown(error)}. ${BROKEN_CHECK}`, reproduction })
     }
     return finish('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
+  } finally {
+    clearTimeout(timer)
   }
+}
+
+/** How long a check's `run` may take by default before it is given up on. */
+export const CHECK_DEADLINE_MS = 10_000
+const BROKEN_CHECK = 'This exercise has a broken check, not a problem with your code: please tell your instructor.'
+
+/** "TypeError: x is not a function", for anything a check may throw. */
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return JSON.stringify(error) ?? String(error)
+}
+
+/** The line of the exercise's checks.ts nearest the top of an error's stack, when it is there. */
+function lineInChecks(error: unknown, exerciseDir: string): number | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  const file = `${exerciseDir.replace(/\/$/, '')}/checks.ts:`
+  const at = stack.indexOf(file)
+  if (at < 0) return undefined
+  const line = Number.parseInt(stack.slice(at + file.length), 10)
+  return Number.isFinite(line) ? line : undefined
 }
 
 const templates = new WeakMap<SessionStore, Map<string, Promise<Uint8Array | undefined>>>()
