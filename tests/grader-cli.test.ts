@@ -15,7 +15,7 @@ import { Value } from '@sinclair/typebox/value'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SubmissionResult } from '../sandbox-server/grading/index.ts'
 import { BatchResult, runGraderCli } from '../sandbox-server/grader-cli/index.ts'
-import { junitSchemaProblems } from '../sandbox-server/grader-cli/test-support.ts'
+import { expectUsageError, junitSchemaProblems, runInProcess } from '../sandbox-server/grader-cli/test-support.ts'
 import { ExercismResults } from '../sandbox-server/grader-cli/exercism.ts'
 import { GradescopeResults } from '../sandbox-server/grader-cli/gradescope.ts'
 
@@ -56,16 +56,7 @@ const runScript = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) 
   runProcess(resolve(ROOT, script), args, { cwd: tmpdir(), env: { ...process.env, ...env } })
 
 /** The grader in this process (the same function main.ts runs), its output collected. */
-async function gradeInProcess(...args: string[]): Promise<Run> {
-  const started = performance.now()
-  const stream = () => {
-    const collected = { isTTY: false, text: '', write: (chunk: string) => ((collected.text += chunk), true) }
-    return collected
-  }
-  const [stdout, stderr] = [stream(), stream()]
-  const code = await runGraderCli(args, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream })
-  return { code, stdout: stdout.text, stderr: stderr.text, durationMs: performance.now() - started }
-}
+const gradeInProcess = (...args: string[]) => runInProcess(runGraderCli, args)
 
 const problemsOf = (schema: Parameters<typeof Value.Errors>[0], value: unknown) =>
   [...Value.Errors(schema, value)].map(({ path, message }) => `${path}: ${message}`)
@@ -154,11 +145,7 @@ describe('usage errors exit 2 with a helpful message, before anything loads the 
       /cannot write there: .*solution\.ts is a file, not a folder/,
     ],
   ])('%s', async (_name, args, message) => {
-    const run = await gradeInProcess(...args)
-    expect(run.code).toBe(2)
-    expect(run.stderr).toMatch(message)
-    expect(run.stderr).toContain('Run with --help for usage.')
-    expect(run.stdout).toBe('')
+    expectUsageError(await gradeInProcess(...args), message, 'Run with --help for usage.')
   })
 
   it('--help prints the usage and exits 0', async () => {

@@ -1,10 +1,12 @@
 /**
- * For the grader's tests only: results to test the output formats with (a check of any status,
- * a submission around some checks), and xmllint's verdict on a JUnit document against junit.xsd.
+ * For the grader's tests only (and lessons:check's): results to test the output formats with (a
+ * check of any status, a submission around some checks), xmllint's verdict on a JUnit document
+ * against junit.xsd, and a command-line function run in process with its output collected.
  * Nothing here grades anything.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 import type { CheckResult, SubmissionResult } from '../grading/index.ts'
 
 const JUNIT_SCHEMA = fileURLToPath(new URL('./junit.xsd', import.meta.url))
@@ -40,3 +42,39 @@ export const sampleResult = (tests: CheckResult[], extra: Partial<SubmissionResu
   tests,
   ...extra,
 })
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+  durationMs: number
+}
+
+/**
+ * Runs a command-line function (the one its script runs: runGraderCli, runLessonsCheck) in this
+ * process, with stdout and stderr collected as text from streams that are not terminals.
+ *
+ * @example
+ * const { code, stderr } = await runInProcess(runGraderCli, ['--exercise', 'nope', 'x.ts'])
+ */
+export async function runInProcess(
+  cli: (argv: string[], streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }) => Promise<number>,
+  argv: string[],
+): Promise<CliRun> {
+  const started = performance.now()
+  const stream = () => {
+    const collected = { isTTY: false, text: '', write: (chunk: string) => ((collected.text += chunk), true) }
+    return collected
+  }
+  const [stdout, stderr] = [stream(), stream()]
+  const code = await cli(argv, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream })
+  return { code, stdout: stdout.text, stderr: stderr.text, durationMs: performance.now() - started }
+}
+
+/** Asserts a usage error: exit 2, the message and the pointer to --help on stderr, nothing on stdout. */
+export function expectUsageError(run: CliRun, message: string | RegExp, helpLine: string): void {
+  expect(run.code, run.stderr).toBe(2)
+  expect(run.stderr).toMatch(message)
+  expect(run.stderr).toContain(helpLine)
+  expect(run.stdout).toBe('')
+}
