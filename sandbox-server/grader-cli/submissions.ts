@@ -133,20 +133,19 @@ function withUniqueNames(submissions: Submission[]): Submission[] {
 }
 
 /**
- * A submission's code; throws an Error with a message for the results when it cannot be used:
+ * A submission's code; throws an Error whose message says why it cannot be used, after
+ * "Could not read <file>: ":
  * too large, or not UTF-8 (read as UTF-8 anyway it would be graded with replacement characters
  * where the student wrote something else).
  */
 export async function readSubmissionCode(submission: Submission): Promise<string> {
   const { size } = await stat(submission.path)
   if (size > MAX_SUBMISSION_BYTES) {
-    throw new Error(`${submission.file} is ${Math.round(size / 1024)} KB; a submission may hold at most ${MAX_SUBMISSION_BYTES / 1024} KB of code.`)
+    throw new Error(`it is ${Math.round(size / 1024)} KB; a submission may hold at most ${MAX_SUBMISSION_BYTES / 1024} KB of code.`)
   }
   const bytes = await readFile(submission.path)
   if (!isUtf8(bytes)) {
-    throw new Error(
-      `${submission.file} is not UTF-8 text (line ${firstNonUtf8Line(bytes)} holds bytes UTF-8 does not allow): save it as UTF-8 and grade it again.`,
-    )
+    throw new Error(`it is not UTF-8 text (line ${firstNonUtf8Line(bytes)} holds bytes UTF-8 does not allow): save it as UTF-8 and grade it again.`)
   }
   return new TextDecoder().decode(bytes)
 }
