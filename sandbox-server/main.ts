@@ -1,6 +1,7 @@
 /**
  * `npm start`: one process, one port. Serves the built site, the JSON API under /api and every
- * learner's live URL, with SQLite embedded. PORT sets the port (default 3000).
+ * learner's live URL, with SQLite embedded. PORT sets the port (default 3000); SOLUTIONS who
+ * may read reference solutions (after-attempt, never or always; http/solutions.ts).
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -10,9 +11,17 @@ import type { Context } from 'hono'
 import { createDbPool } from './capabilities/db/index.ts'
 import { createSessionStore } from './sessions/index.ts'
 import { createServerApp } from './http/app.ts'
+import { solutionPolicyFrom, type SolutionPolicy } from './http/solutions.ts'
 import { buildPrelude } from './runtime/prelude/build.ts'
 
 const port = Number(process.env.PORT ?? 3000)
+let solutions: SolutionPolicy
+try {
+  solutions = solutionPolicyFrom(process.env.SOLUTIONS)
+} catch (error) {
+  console.error((error as Error).message)
+  process.exit(2)
+}
 const siteDir = fileURLToPath(new URL('../site/dist/', import.meta.url))
 
 const db = createDbPool()
@@ -33,7 +42,7 @@ async function site(c: Context): Promise<Response | undefined> {
   return c.req.path === '/' ? c.html(placeholder) : undefined
 }
 
-const app = createServerApp({ sessions, site, sessionsPerMinute, gradesPerMinute })
+const app = createServerApp({ sessions, site, sessionsPerMinute, gradesPerMinute, solutions })
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Backend Sandbox is running at http://localhost:${info.port}/`)
 })

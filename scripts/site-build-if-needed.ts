@@ -1,7 +1,8 @@
 /**
  * Builds the learning site (site/ -> site/dist) when it is missing or older than its sources:
- * site/, lessons/, exercises/ (it publishes their solutions) and the two server files the site
- * reads (the lesson schema and the sandbox module's types). `npm start` and the browser tests
+ * site/, lessons/, exercises/ and the two server files the site reads (the lesson schema and the
+ * sandbox module's types), or was built under another SOLUTIONS setting (with `always` the build
+ * publishes every solution as a static file). `npm start` and the browser tests
  * call it, so nobody serves a stale site.
  *
  * Run: `tsx scripts/site-build-if-needed.ts` (add `--force` to build anyway).
@@ -67,9 +68,15 @@ function newestChange(path: string): number {
   return newest
 }
 
+/** The SOLUTIONS setting the build follows: only `always` publishes solutions as static files. */
+const solutionsSetting = () => process.env.SOLUTIONS || 'after-attempt'
+
 /** Why the site needs a build, or null when site/dist is up to date. */
 export function siteBuildReason(): string | null {
   if (!existsSync(stampFile)) return 'site/dist does not exist yet'
+  const builtWith = /^SOLUTIONS=(.*)$/m.exec(readFileSync(stampFile, 'utf8'))?.[1]
+  if (builtWith !== solutionsSetting())
+    return `SOLUTIONS is ${solutionsSetting()}, the site was built with ${builtWith ?? 'every solution published'}`
   const builtAt = statSync(stampFile).mtimeMs
   const changed = SOURCES.find((source) => newestChange(join(root, source)) > builtAt)
   return changed ? `${changed} changed since the last build` : null
@@ -128,7 +135,7 @@ async function buildSite(reason: string, log: (line: string) => void, signal?: A
       reject(new Error(`The site build failed (astro build exited with ${code}):\n${output.split('\n').slice(-40).join('\n')}`))
     })
   })
-  writeFileSync(stampFile, new Date().toISOString())
+  writeFileSync(stampFile, `${new Date().toISOString()}\nSOLUTIONS=${solutionsSetting()}\n`)
   log(`Built the learning site in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 }
 

@@ -25,6 +25,11 @@ export interface CheckCourseOptions {
   exercisesDir?: string
   /** A session store to grade in; default: one made for this run (on a new pool) and disposed after it. */
   sessions?: SessionStore
+  /**
+   * Check only these exercises (ids in exercises/), and report only their problems: the
+   * daily loop while writing one exercise. Default: every exercise and every lesson.
+   */
+  only?: string[]
   onProgress?: (progress: CheckProgress) => void
   signal?: AbortSignal
 }
@@ -42,11 +47,15 @@ export async function checkCourse({
   lessonsDir = join(rootDir, 'lessons'),
   exercisesDir = join(rootDir, 'exercises'),
   sessions,
+  only,
   onProgress,
   signal,
 }: CheckCourseOptions = {}): Promise<ContentProblem[]> {
-  const { problems, found, referencedExercises } = await readCourse({ rootDir, lessonsDir, exercisesDir })
-  const exerciseIds = await listExercises(exercisesDir)
+  const course = await readCourse({ rootDir, lessonsDir, exercisesDir })
+  const { found, referencedExercises } = course
+  // With `only`, the lessons are read (to know which exercises they open) but not reported.
+  const problems = only ? [] : course.problems
+  const exerciseIds = (await listExercises(exercisesDir)).filter((id) => !only || only.includes(id))
   onProgress?.({ kind: 'course', ...found, exercises: exerciseIds.length })
 
   // Grading needs sessions; when none are given this run makes its own and disposes of them.

@@ -169,7 +169,12 @@ export async function checkExercise(
   } else {
     // A skipped check waits for one that failed, which is reported already.
     for (const test of solution.tests.filter((test) => test.status !== 'pass' && test.status !== 'skipped')) {
-      report('solution.ts', [{ field: `check "${test.name}"`, message: `${test.status}: ${firstLine(test.message)}` }])
+      // A check that threw or never finished is the instructor's to fix, at its line in checks.ts.
+      const broken = /^This check (?:could not run|did not finish): checks\.ts(?::(\d+))? (.*?)\. This exercise has a broken check/s.exec(
+        test.message ?? '',
+      )
+      if (broken) report('checks.ts', [{ line: broken[1] ? Number(broken[1]) : undefined, field: `check "${test.name}"`, message: broken[2]! }])
+      else report('solution.ts', [{ field: `check "${test.name}"`, message: `${test.status}: ${firstLine(test.message)}` }])
     }
   }
 

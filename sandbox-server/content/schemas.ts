@@ -35,9 +35,15 @@ export type LessonFrontmatter = Static<typeof LessonFrontmatter>
 export const CheckDefinitionSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'the title learners see' }),
+    description: Type.Optional(
+      Type.String({ minLength: 1, description: "what the check does, for formats that show a test's code; default: the body of run in checks.ts" }),
+    ),
     weight: Type.Optional(Type.Number({ minimum: 0, description: 'points for partial credit, default 1' })),
     hint: Type.Optional(Type.Integer({ minimum: 0, description: 'index of the hint to offer, 0 = the first' })),
     requires: Type.Optional(Type.Array(Type.String(), { description: 'names of earlier checks that must pass first' })),
+    deadlineMs: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 120_000, description: 'milliseconds run may take before the check is given up on, default 10000' }),
+    ),
     run: Type.Function([Type.Any()], Type.Any(), { description: 'async (t) => { ... }' }),
   },
   { additionalProperties: false },

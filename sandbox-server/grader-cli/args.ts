@@ -15,32 +15,51 @@ Grades submissions for one exercise with the same checks learners run in the bro
   one .ts file per student       submissions/alice.ts  -> student "alice"
   one folder per student         submissions/bob/app.ts -> student "bob"
   (a folder with several .ts files needs one named app.ts, index.ts or solution.ts)
+Symbolic links are followed inside <path>; one leading outside it is not graded.
 
 Options:
   -e, --exercise <id>     the exercise to grade against, e.g. crud-notes (required)
       --json <file>       write the results as JSON ("-" for stdout, instead of the report)
+      --format <format>   the JSON --json writes:
+                            json        this grader's own, with hints, timings and curl lines (default)
+                            exercism    Exercism's test-runner results.json, version 3
+                            gradescope  Gradescope's autograder results.json
+                          exercism and gradescope write one results.json per submission: for a
+                          folder, --json names a folder and gets <student>/results.json each
+      --single            <path> is a folder holding one submission (its app.ts, index.ts,
+                          solution.ts or only .ts file), as Exercism and Gradescope hand it over
       --junit <file>      write JUnit XML for CI: a test suite per student, a test case per check
   -c, --concurrency <n>   submissions graded at once (default: ${availableParallelism()}, the core count)
   -h, --help              show this text
 
 Exit codes: 0 every submission passed, 1 some failed or could not be graded, 2 usage error.
+With --format exercism or gradescope: 0 whenever grading ran, whatever the results (as those
+runners must), 2 usage error.
 
 Examples:
   npm run grade -- --exercise crud-notes exercises/crud-notes/solution.ts
-  npm run grade -- -e crud-notes submissions/ --json results.json --junit junit.xml`
+  npm run grade -- -e crud-notes submissions/ --json results.json --junit junit.xml
+  npm run grade -- -e crud-notes submissions/ --format exercism --json results/`
 
 /** A mistake on the command line: the CLI prints the message and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+export const RESULT_FORMATS = ['json', 'exercism', 'gradescope'] as const
+export type ResultFormat = (typeof RESULT_FORMATS)[number]
+
 export interface GradeArgs {
   help: boolean
   exerciseId: string
   /** A .ts file or a folder of submissions, as typed. */
   path: string
-  /** Where to write JSON results; "-" means stdout. */
+  /** Where to write JSON results; "-" means stdout. A folder for exercism and gradescope batches. */
   jsonPath: string | undefined
+  /** The shape of the JSON. */
+  format: ResultFormat
+  /** The path is a folder holding one submission. */
+  single: boolean
   junitPath: string | undefined
   concurrency: number
 }
@@ -50,7 +69,7 @@ export interface GradeArgs {
  *
  * @example
  * parseGradeArgs(['--exercise', 'crud-notes', 'submissions/', '--concurrency', '4'])
- * // { help: false, exerciseId: 'crud-notes', path: 'submissions/', concurrency: 4, jsonPath: undefined, junitPath: undefined }
+ * // { help: false, exerciseId: 'crud-notes', path: 'submissions/', concurrency: 4, format: 'json', single: false, ... }
  */
 export function parseGradeArgs(argv: string[]): GradeArgs {
   let parsed
@@ -63,6 +82,8 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
         exercise: { type: 'string', short: 'e' },
         json: { type: 'string' },
         junit: { type: 'string' },
+        format: { type: 'string' },
+        single: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,7 +93,15 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'))
   }
   const { values, positionals } = parsed
-  const empty = { exerciseId: '', path: '', jsonPath: undefined, junitPath: undefined, concurrency: availableParallelism() }
+  const empty = {
+    exerciseId: '',
+    path: '',
+    jsonPath: undefined,
+    junitPath: undefined,
+    format: 'json' as const,
+    single: false,
+    concurrency: availableParallelism(),
+  }
   if (values.help) return { help: true, ...empty }
 
   if (!values.exercise) throw new UsageError('Missing --exercise <id>: which exercise are these submissions for? (e.g. --exercise crud-notes)')
@@ -88,6 +117,14 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
   }
   if (values.junit === '-') throw new UsageError('--junit needs a file name (only --json can write to stdout with "-").')
 
+  const format = (values.format ?? 'json') as ResultFormat
+  if (!RESULT_FORMATS.includes(format)) {
+    throw new UsageError(`--format must be one of ${RESULT_FORMATS.join(', ')}, got "${values.format}".`)
+  }
+  if (format !== 'json' && values.json === undefined) {
+    throw new UsageError(`--format ${format} says what --json writes: add --json <file>, or --json <folder> for a folder of submissions.`)
+  }
+
   let concurrency = empty.concurrency
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency)
@@ -95,5 +132,14 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
       throw new UsageError(`--concurrency must be a whole number of 1 or more, got "${values.concurrency}".`)
     }
   }
-  return { help: false, exerciseId: values.exercise, path: positionals[0]!, jsonPath: values.json, junitPath: values.junit, concurrency }
+  return {
+    help: false,
+    exerciseId: values.exercise,
+    path: positionals[0]!,
+    jsonPath: values.json,
+    junitPath: values.junit,
+    format,
+    single: values.single ?? false,
+    concurrency,
+  }
 }

@@ -1,5 +1,9 @@
 /** The grader CLI's public surface: the CLI as a function, and its parts for other tools. */
 export { runGraderCli, EXIT, type GraderStreams } from './cli.ts'
+export { gradeAndReport } from './grade-and-report.ts'
+export { prepareOutput, writeOutput } from './outputs.ts'
+export { toExercismResults, ExercismResults } from './exercism.ts'
+export { toGradescopeResults, GradescopeResults } from './gradescope.ts'
 export { parseGradeArgs, USAGE, UsageError, type GradeArgs } from './args.ts'
 export { findSubmissions, readSubmissionCode, PREFERRED_ENTRY_FILES, type Submission, type GradeTarget } from './submissions.ts'
 export { gradeBatch, SUBMISSION_DEADLINE_MS, type GradeBatchOptions } from './grade-batch.ts'

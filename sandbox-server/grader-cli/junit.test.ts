@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { CheckResult, SubmissionResult } from '../grading/index.ts'
 import { escapeXmlAttribute, escapeXmlText, toJUnitXml } from './junit.ts'
+import { junitSchemaProblems as schemaProblems, sampleCheck, sampleResult } from './test-support.ts'
 
-const check = (status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({
-  name: `a ${status} check`,
-  status,
-  weight: 1,
-  durationMs: 1234.5,
-  ...extra,
-})
-const result = (tests: CheckResult[], extra: Partial<SubmissionResult> = {}): SubmissionResult => ({
-  version: 3,
-  exerciseId: 'crud-notes',
-  status: 'fail',
-  gradable: true,
-  score: 1,
-  maxScore: tests.length,
-  durationMs: 2500,
-  tests,
-  ...extra,
-})
+const check = sampleCheck
+const result = sampleResult
 
 describe('escaping', () => {
   it('escapes markup in text and quotes and line breaks in attributes', () => {
@@ -48,7 +32,7 @@ describe('toJUnitXml', () => {
         ]),
       },
     ])
-    expect(xml).toContain('<testsuites name="crud-notes" tests="5" failures="2" errors="1" skipped="1" time="2.500">')
+    expect(xml).toContain('<testsuites name="crud-notes" tests="5" failures="2" errors="1" time="2.500">')
     expect(xml).toContain('<testsuite name="alice" tests="5" failures="2" errors="1" skipped="1" time="2.500" file="alice.ts">')
     expect(xml).toContain('<testcase name="a pass check" classname="crud-notes.alice" time="1.234"/>')
     expect(xml).toContain('<failure message="expected &lt;200&gt;" type="fail">expected &lt;200&gt;\n\nHint:\nbind "values"</failure>')
@@ -63,5 +47,30 @@ describe('toJUnitXml', () => {
     ])
     expect(xml).toContain('<testsuite name="bob" tests="1" failures="0" errors="1" skipped="0" time="2.500">')
     expect(xml).toContain('<error message="Your code does not compile" type="not gradable">Your code does not compile</error>')
+  })
+})
+
+describe('validity against Jenkins xUnit junit-10.xsd (xmllint)', () => {
+  it('accepts every status, an ungradable submission and hostile text', () => {
+    const hostile = 'a <b> & "c" \u0000 \uD800 ]]> \u001b[31m'
+    const xml = toJUnitXml('crud-notes', [
+      {
+        name: 'alice',
+        file: 'alice.ts',
+        result: result([
+          check('pass'),
+          check('fail', { message: hostile, output: hostile, reproduction: `curl -d '${hostile}'`, hint: hostile }),
+          check('timeout', { message: 'ran too long' }),
+          check('error', { message: hostile }),
+          check('skipped', { message: 'needs the login check' }),
+        ]),
+      },
+      { name: 'bob', result: result([], { status: 'error', gradable: false, message: hostile }) },
+    ])
+    expect(schemaProblems(xml)).toBe('')
+  })
+
+  it('is a real check: the schema refuses skipped on <testsuites>', () => {
+    expect(schemaProblems('<testsuites name="x" skipped="1"/>')).toMatch(/skipped/)
   })
 })

@@ -84,12 +84,22 @@ export interface CheckContext {
 export interface CheckDefinition {
   /** What learners read, e.g. "GET /notes/:id answers 404 for a missing note". */
   name: string
+  /**
+   * What the check does, in words, for result formats that show each test's code (Exercism's
+   * `test_code`). Default: the body of `run` as written in checks.ts.
+   */
+  description?: string
   /** Points, for partial credit. Default 1. */
   weight?: number
   /** Which hint (0 = the first, a nudge) to offer when this check does not pass. Default 0. */
   hint?: number
   /** Names of earlier checks that must pass first; otherwise this one is skipped. */
   requires?: string[]
+  /**
+   * How long `run` may take before it is given up on as a broken check (an `await` that never
+   * settles), in milliseconds. Default 10 000. The learner's app has its own, shorter limits.
+   */
+  deadlineMs?: number
   run(t: CheckContext): Promise<void> | void
 }
 

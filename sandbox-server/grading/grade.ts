@@ -10,10 +10,11 @@ import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
-import { maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
+import { createRunValues, type RunValues } from './run-values.ts'
+import { checkLine } from './check-source.ts'
+import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 import { chai, expect } from 'vitest'
 
-const OUTPUT_LIMIT = 500
 const MESSAGE_LIMIT = 2000
 // Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
 // Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
@@ -58,12 +59,18 @@ function curlFor({ method, path, options }: SentRequest, appUrl: string): string
   return parts.join(' ')
 }
 
-function formatOutput(entries: LogEntry[]): string | undefined {
+/**
+ * The engine's own words when an isolate is stopped ("Isolate is disposed"), which can land in
+ * the logs of whichever check runs next: not the learner's output, and never the same twice.
+ */
+const ENGINE_LINE = /\bIsolate (?:is|was) disposed\b/
+
+function formatOutput(allEntries: LogEntry[]): string | undefined {
+  const entries = allEntries.filter(({ message }) => !ENGINE_LINE.test(message))
   if (entries.length === 0) return undefined
   const line = ({ level, message, fields }: LogEntry) =>
     `${level === 'log' ? '' : `[${level}] `}${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`
-  const text = entries.map(line).join('\n')
-  return text.length > OUTPUT_LIMIT ? `${text.slice(0, OUTPUT_LIMIT)}\n… (output truncated)` : text
+  return limitOutput(entries.map(line).join('\n'))
 }
 
 function toCheckResponse(response: AppResponse): CheckResponse {
@@ -119,6 +126,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
       throw error
     }
     const state: Record<string, unknown> = {}
+    const values = createRunValues()
     const results: CheckResult[] = []
     let timeoutsInARow = 0
     for (const check of exercise.checks) {
@@ -128,7 +136,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
         results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
         continue
       }
-      const result = await runCheck(check, { exercise, code, sessionId: session.id, sessions, state, appUrl, results })
+      const result = await runCheck(check, { values, exercise, code, sessionId: session.id, sessions, state, appUrl, results })
       timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
@@ -148,11 +156,18 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
   }
 }
 
+/** The fields that have a value: results carry no `"message": undefined`. */
+function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
 function skipped(check: CheckDefinition, message: string): CheckResult {
   return { name: check.name, status: 'skipped', message, weight: check.weight ?? 1, durationMs: 0 }
 }
 
 interface CheckRun {
+  /** Values the app made up in this run, named by origin in the results. */
+  values: RunValues
   exercise: Exercise
   code: string
   sessionId: string
@@ -212,18 +227,18 @@ async function testRunForCheck({ exercise, code, sessions }: CheckRun, mutate?: 
 }
 
 async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckResult> {
-  const { exercise, sessionId, sessions, state, appUrl, results } = run
+  const { values, exercise, sessionId, sessions, state, appUrl, results } = run
   const started = performance.now()
   const weight = check.weight ?? 1
   const hintIndex = Math.min(check.hint ?? 0, exercise.hints.length - 1)
   const hint = hintIndex >= 0 ? exercise.hints[hintIndex]!.text : undefined
-  const finish = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
+  const finish = (status: CheckStatus, { message, output, reproduction }: Partial<CheckResult> = {}): CheckResult => ({
     name: check.name,
     status,
     weight,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
     ...(status === 'pass' ? {} : { hint }),
-    ...extra,
+    ...definedOnly({ message: values.redact(message), output: values.redact(output), reproduction: values.redact(reproduction) }),
   })
 
   const unmet = (check.requires ?? []).filter((name) => results.find((result) => result.name === name)?.status !== 'pass')
@@ -250,6 +265,7 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
       )
       logs.push(...response.logs)
       last.response = response
+      values.learn(`${last.method} ${values.redact(path)}`, response, `${path} ${JSON.stringify(headers)} ${body ?? ''}`)
       return response
     },
     async call(name, ...args) {
@@ -278,8 +294,20 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
     },
   }
 
+  const deadlineMs = check.deadlineMs ?? CHECK_DEADLINE_MS
+  let timer: NodeJS.Timeout | undefined
   try {
-    await check.run(context)
+    const running = Promise.resolve().then(() => check.run(context))
+    // A check given up on may still settle later, when nobody is listening any more.
+    running.catch(() => {})
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, deadlineMs, 'late')))
+    if ((await Promise.race([running, late])) === 'late') {
+      const line = await checkLine(exercise.dir, check.name)
+      return finish('error', {
+        message: `This check did not finish: checks.ts${line === undefined ? '' : `:${line}`} was still running after ${deadlineMs / 1000} s. ${BROKEN_CHECK}`,
+        output: formatOutput(logs),
+      })
+    }
     return finish('pass', { output: formatOutput(logs) })
   } catch (error) {
     const reproduction = last ? curlFor(last, appUrl) : undefined
@@ -290,10 +318,34 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
     if (error instanceof LearnerModuleError) return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
     const isExpectation = error instanceof CheckFailure || (error as Error).name === 'AssertionError'
     if (!isExpectation) {
-      return finish('error', { message: `This check could not run: ${(error as Error).message}. (Please tell your instructor.)`, reproduction })
+      const line = lineInChecks(error, exercise.dir) ?? (await checkLine(exercise.dir, check.name))
+      const where = `checks.ts${line === undefined ? '' : `:${line}`}`
+      return finish('error', { message: `This check could not run: ${where} threw ${describeThrown(error)}. ${BROKEN_CHECK}`, reproduction })
     }
     return finish('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
+  } finally {
+    clearTimeout(timer)
   }
+}
+
+/** How long a check's `run` may take by default before it is given up on. */
+export const CHECK_DEADLINE_MS = 10_000
+const BROKEN_CHECK = 'This exercise has a broken check, not a problem with your code: please tell your instructor.'
+
+/** "TypeError: x is not a function", for anything a check may throw. */
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return JSON.stringify(error) ?? String(error)
+}
+
+/** The line of the exercise's checks.ts nearest the top of an error's stack, when it is there. */
+function lineInChecks(error: unknown, exerciseDir: string): number | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  const file = `${exerciseDir.replace(/\/$/, '')}/checks.ts:`
+  const at = stack.indexOf(file)
+  if (at < 0) return undefined
+  const line = Number.parseInt(stack.slice(at + file.length), 10)
+  return Number.isFinite(line) ? line : undefined
 }
 
 const templates = new WeakMap<SessionStore, Map<string, Promise<Uint8Array | undefined>>>()

@@ -10,5 +10,6 @@ export {
   type TestResult,
 } from './checks.ts'
 export { testsPass, catchesMutant, type Mutant } from './test-checks.ts'
-export { gradeSubmission, runLearnerTests, type GradeOptions, type TestRunOptions } from './grade.ts'
-export { CheckResult, CheckStatus, SubmissionResult, maxScoreOf, notGraded } from './results.ts'
+export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions, type TestRunOptions } from './grade.ts'
+export { checkTestCode } from './check-source.ts'
+export { CheckResult, CheckStatus, SubmissionResult, OUTPUT_LIMIT, limitOutput, maxScoreOf, notGraded } from './results.ts'

@@ -16,7 +16,9 @@ export const CheckResult = Type.Object({
   name: Type.String({ description: 'the check title learners see' }),
   status: CheckStatus,
   message: Type.Optional(Type.String({ description: 'what was sent, what came back, what was expected' })),
-  output: Type.Optional(Type.String({ description: "the app's log lines during this check, shortened" })),
+  output: Type.Optional(
+    Type.String({ maxLength: 500, description: "the app's log lines during this check, at most 500 characters with the truncation note" }),
+  ),
   hint: Type.Optional(Type.String({ description: 'the hint to offer when this check does not pass' })),
   reproduction: Type.Optional(Type.String({ description: 'a curl command that sends the request that failed' })),
   weight: Type.Number({ description: 'points this check is worth' }),
@@ -38,6 +40,24 @@ export const SubmissionResult = Type.Object({
   tests: Type.Array(CheckResult),
 })
 export type SubmissionResult = Static<typeof SubmissionResult>
+
+/** The most characters a check's `output` holds, its truncation note included (Exercism's limit). */
+export const OUTPUT_LIMIT = 500
+const TRUNCATED = '\n… (output truncated)'
+
+/**
+ * Text cut to at most `limit` characters, the truncation note included, never splitting a
+ * surrogate pair.
+ *
+ * @example
+ * limitOutput('x'.repeat(900)).length // 500
+ */
+export function limitOutput(text: string, limit = OUTPUT_LIMIT): string {
+  if (text.length <= limit) return text
+  let end = limit - TRUNCATED.length
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--
+  return `${text.slice(0, end)}${TRUNCATED}`
+}
 
 /** The points an exercise is out of (the sum of its check weights). */
 export function maxScoreOf(exercise: Exercise): number {

@@ -27,6 +27,7 @@ function plural(count: number, word: string): string {
 export function testsPass({ hint = 0 }: { hint?: number } = {}): CheckDefinition {
   return {
     name: TESTS_PASS,
+    description: 'Runs your tests against the real app.ts on a fresh copy of the database: there is at least one test, and every test passes.',
     hint,
     async run(t) {
       const run = await t.runTests()
@@ -59,6 +60,7 @@ export interface Mutant {
 export function catchesMutant({ bug, mutate, hint = 1, weight }: Mutant): CheckDefinition {
   return {
     name: `Your tests catch the bug: ${bug}`,
+    description: `Runs your tests against a copy of app.ts where ${bug}: at least one test must fail.`,
     hint,
     ...(weight === undefined ? {} : { weight }),
     requires: [TESTS_PASS],

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http'
 import { bodyLimit } from 'hono/body-limit'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
-import { NoCodeLoaded, UnknownSession, type SessionStore, type AppResponse } from '../sessions/index.ts'
+import { NoCodeLoaded, UnknownSession, type Session, type SessionStore, type AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { gradeSubmission, runLearnerTests } from '../grading/index.ts'
 import { parseWith } from '../validation/index.ts'
@@ -16,6 +16,7 @@ import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
+import type { SolutionPolicy } from './solutions.ts'
 
 export interface ServerAppOptions {
   sessions: SessionStore
@@ -31,6 +32,8 @@ export interface ServerAppOptions {
   gradesPerMinute?: number
   /** Serves the built site for paths outside /api and /s (optional). */
   site?: (c: Context) => Promise<Response | undefined>
+  /** Who may read reference solutions (GET /api/sessions/:id/solution); default after-attempt. */
+  solutions?: SolutionPolicy
 }
 
 const DATABASE_PAGE_MAX = 200
@@ -162,11 +165,14 @@ export function createServerApp({
   sessionsPerMinute = 60,
   gradesPerMinute = 30,
   site,
+  solutions = 'after-attempt',
 }: ServerAppOptions) {
   const allowSession = createRateLimiter(sessionsPerMinute)
   const allowGrade = createRateLimiter(gradesPerMinute)
   const gradeLimit = (c: Context) =>
     enforceRate(c, allowGrade, 'too_many_grades', `You can run checks or tests ${gradesPerMinute} times a minute; please wait a moment.`)
+  // Sessions whose code was checked and counted as an attempt; an ended session drops out.
+  const attempted = new WeakSet<Session>()
   const app = new Hono()
 
   app.onError((error, c) => errorResponse(c, error))
@@ -293,7 +299,20 @@ export function createServerApp({
     const exercise = await loadExercise(session.exerciseId)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
     const result = await gradeSubmission({ exercise, code: session.source, sessions, appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal })
+    // Code that does not compile or load counts as no attempt, here as in the UI.
+    if (result.gradable) attempted.add(session)
     return c.json(result)
+  })
+
+  api.get('/sessions/:id/solution', async (c) => {
+    const session = sessions.get(sessionParam(c))
+    if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise, so no solution.')
+    if (solutions === 'never') throw new ApiError(403, 'solutions_hidden', 'Solutions are not shown in this course.')
+    if (solutions === 'after-attempt' && !attempted.has(session)) {
+      throw new ApiError(403, 'solution_locked', 'Check your code once first: the solution opens after an attempt.')
+    }
+    const exercise = await loadExercise(session.exerciseId)
+    return c.json({ exerciseId: exercise.id, file: 'solution.ts', code: exercise.solution })
   })
 
   api.get('/sessions/:id/db', async (c) => {

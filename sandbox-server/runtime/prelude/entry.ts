@@ -193,7 +193,9 @@ sandboxGlobal.__sandboxLoad = (
   learnerExports = module.exports
   const exported = module.exports.default ?? module.exports.app
   if (!exported || typeof (exported as FetchApp).fetch !== 'function') {
-    throw new Error('Your code must end with `export default app`, where app is a Hono app (const app = new Hono())')
+    throw new Error(
+      'Your code must export its Hono app: end it with `export default app` (or `export { app }`), where app is a Hono app (const app = new Hono())',
+    )
   }
   app = exported as FetchApp
 }

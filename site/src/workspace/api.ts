@@ -96,6 +96,14 @@ export interface SentRequest {
   body?: string
 }
 
+/** An exercise's reference solution, as GET /api/sessions/:id/solution answers it. */
+export interface SolutionFile {
+  exerciseId: string
+  /** The file it came from, relative to the exercise folder. */
+  file: 'solution.ts'
+  code: string
+}
+
 /** The server answered with an error: `code` is e.g. "unknown_session", "compile_error", "limit_exceeded". */
 export class ApiFailure extends Error {
   override name = 'ApiFailure'
@@ -152,5 +160,6 @@ export const sandboxApi = {
   grade: (id: string) => call<SubmissionResult>('POST', `${session(id)}/grade`),
   runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
+  solution: (id: string) => call<SolutionFile>('GET', `${session(id)}/solution`),
   rows: (id: string, table: string, limit = 50) => call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),
 }

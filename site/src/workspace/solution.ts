@@ -1,11 +1,13 @@
 /**
- * The exercise's reference solution, fetched only when the learner asks to compare. It is a
- * static file the site build writes (pages/exercises/[id]/solution.json.ts), not part of the
- * sandbox API. A failed fetch is not cached, so the learner can try again.
+ * The exercise's reference solution, fetched only when the learner asks to compare. The server
+ * decides whether it may be shown (its SOLUTIONS setting: after an attempt by default, never,
+ * or always) and says why not; a refusal or failed fetch is not cached, so the learner can
+ * check their code and try again.
  */
-import type { SolutionFile } from '../pages/exercises/[id]/solution.json'
+import { ApiFailure, ServerUnreachable, sandboxApi } from './api'
+import type { SandboxSession } from './session'
 
-/** Thrown when the site has no solution for this exercise or it could not be fetched. */
+/** Thrown when the server will not show the solution (yet), or it could not be fetched. */
 export class SolutionUnavailable extends Error {
   override name = 'SolutionUnavailable'
 }
@@ -13,30 +15,27 @@ export class SolutionUnavailable extends Error {
 const loaded = new Map<string, Promise<string>>()
 
 /**
- * The solution's code for `exerciseId`.
+ * The solution's code for `exerciseId`, asked for through the learner's session.
  *
  * @example
- * const code = await loadSolution('crud-notes')
+ * const code = await loadSolution('crud-notes', session)
  */
-export function loadSolution(exerciseId: string): Promise<string> {
+export function loadSolution(exerciseId: string, session: SandboxSession): Promise<string> {
   let pending = loaded.get(exerciseId)
   if (!pending) {
-    pending = fetchSolution(exerciseId)
+    pending = fetchSolution(session)
     loaded.set(exerciseId, pending)
     pending.catch(() => loaded.delete(exerciseId))
   }
   return pending
 }
 
-async function fetchSolution(exerciseId: string): Promise<string> {
-  let response: Response
+async function fetchSolution(session: SandboxSession): Promise<string> {
   try {
-    response = await fetch(`/exercises/${encodeURIComponent(exerciseId)}/solution.json`)
-  } catch {
-    throw new SolutionUnavailable('The solution could not be downloaded: is the server still running?')
+    const { code } = await session.run((id) => sandboxApi.solution(id), { withCode: false })
+    return code
+  } catch (error) {
+    if (error instanceof ApiFailure || error instanceof ServerUnreachable) throw new SolutionUnavailable(error.message)
+    throw error
   }
-  if (response.status === 404) throw new SolutionUnavailable('This exercise has no published solution.')
-  if (!response.ok) throw new SolutionUnavailable(`The solution could not be downloaded (the server answered ${response.status}).`)
-  const body = (await response.json()) as SolutionFile
-  return body.code
 }

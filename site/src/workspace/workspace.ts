@@ -476,7 +476,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     buttons.compare.disabled = true
     setStatus('Loading a solution…')
     try {
-      const solution = await loadSolution(exerciseId)
+      const solution = await loadSolution(exerciseId, session)
       if (fileTabs[0]) selectFile(fileTabs[0])
       part(root, 'editor').hidden = true
       part(root, 'comparison').hidden = false

@@ -1,11 +1,12 @@
 /**
- * `/exercises/<id>/solution.json`: one exercise's reference solution (exercises/<id>/solution.ts),
- * written as a static file at build time for every exercise a lesson uses. The workspace fetches
- * it only when the learner asks to compare, after a first check run; the server's API has no
- * solution endpoint, so this file is the one way it reaches the browser.
+ * `/exercises/<id>/solution.json`: one exercise's reference solution (exercises/<id>/solution.ts)
+ * as a static file, written only when the site is built with `SOLUTIONS=always`: under the
+ * default (after-attempt) and `never`, solutions reach the browser only through the server's
+ * `GET /api/sessions/:id/solution`, which enforces the policy. The workspace uses that endpoint.
  */
 import type { APIRoute, GetStaticPaths } from 'astro'
 import { loadCourse, lessonsInOrder } from '../../../course'
+import type { SolutionFile } from '../../../workspace/api'
 
 /** exercises/<id>/solution.ts as text, by id; read lazily so only used exercises are loaded. */
 const solutionFiles = Object.fromEntries(
@@ -16,17 +17,10 @@ const solutionFiles = Object.fromEntries(
 )
 
 export const getStaticPaths = (async () => {
+  if (process.env.SOLUTIONS !== 'always') return []
   const used = new Set(lessonsInOrder(await loadCourse()).flatMap((lesson) => lesson.entry.data.exercise ?? []))
   return [...used].filter((id) => id in solutionFiles).map((id) => ({ params: { id } }))
 }) satisfies GetStaticPaths
-
-/** The body the workspace reads (workspace/solution.ts). */
-export interface SolutionFile {
-  exerciseId: string
-  /** The file it came from, relative to the exercise folder. */
-  file: 'solution.ts'
-  code: string
-}
 
 export const GET: APIRoute = async ({ params }) => {
   const id = params.id!
