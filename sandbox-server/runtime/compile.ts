@@ -7,7 +7,7 @@
  * test as `./app`, whose source the exercise gives (the real app, or a mutant of it). The
  * bundle then serves that app, so the request console explores it, and carries the tests.
  */
-import { build, type Message } from 'esbuild'
+import { build, stop, type BuildOptions, type BuildResult, type Message } from 'esbuild'
 import { ALLOWED_MODULES, TEST_MODULE } from './modules.ts'
 import { CompileError, type Diagnostic } from './errors.ts'
 
@@ -74,7 +74,7 @@ export async function compileLearnerModule(source: string, { appUnderTest }: Com
   )
   let usesTests = false
   try {
-    const result = await build({
+    const result = await buildGuarded({
       stdin:
         appUnderTest === undefined
           ? { contents: source, loader: 'ts', sourcefile: LEARNER_FILENAME }
@@ -117,11 +117,63 @@ export async function compileLearnerModule(source: string, { appUnderTest }: Com
         },
       ],
     })
-    const file = (suffix: string) => result.outputFiles.find((output) => output.path.endsWith(suffix))!.text
-    return { code: file('app.js'), map: file('app.js.map'), usesTests }
+    const file = (suffix: string) => result.outputFiles!.find((output) => output.path.endsWith(suffix))!.text
+    const code = file('app.js')
+    if (code.length > MAX_OUTPUT_BYTES) {
+      // esbuild keeps the memory such a build took: start it afresh for the next compile.
+      await stop()
+      throw new CompileError([
+        {
+          message: `your code compiles to ${Math.round(code.length / 1024 / 1024)} MB (at most ${MAX_OUTPUT_BYTES / 1024 / 1024} MB): look for an enum or constant that doubles a string`,
+          line: 1,
+          column: 1,
+        },
+      ])
+    }
+    return { code, map: file('app.js.map'), usesTests }
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors
     if (errors?.length) throw new CompileError(errors.map(toDiagnostic))
     throw error
+  }
+}
+
+/** Largest compiled module; TypeScript enums are folded at compile time, so a few lines can double a string many times. */
+const MAX_OUTPUT_BYTES = 4 * 1024 * 1024
+/** A compile that takes longer is stopped: esbuild is one shared process, and this one is running away. */
+const COMPILE_DEADLINE_MS = 10_000
+const SERVICE_GONE = /service (is no longer running|was stopped)/
+
+/**
+ * esbuild's build, kept usable for everyone: past the deadline its process is stopped (the
+ * next build starts a new one) and the learner told why; a build that found the process gone
+ * (stopped for someone else's runaway, or killed) is tried once more on a fresh one.
+ */
+async function buildGuarded(options: BuildOptions & { write: false }, retried = false): Promise<BuildResult<typeof options>> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      void stop()
+      reject(
+        new CompileError([
+          {
+            message: `your code took longer than ${COMPILE_DEADLINE_MS / 1000} s to compile: look for an enum or constant that doubles a string`,
+            line: 1,
+            column: 1,
+          },
+        ]),
+      )
+    }, COMPILE_DEADLINE_MS)
+  })
+  try {
+    return await Promise.race([build(options), deadline])
+  } catch (error) {
+    if (!retried && !(error instanceof CompileError) && SERVICE_GONE.test(String((error as Error)?.message))) {
+      await stop()
+      return buildGuarded(options, true)
+    }
+    throw error
+  } finally {
+    clearTimeout(timer)
   }
 }
