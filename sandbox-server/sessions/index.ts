@@ -9,6 +9,7 @@
  * vanishing (the browser re-creates it and re-sends the code).
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
@@ -68,6 +69,12 @@ interface SessionState extends Session {
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
   ready: Sandbox | undefined
+}
+
+/** A session the store removed by itself: idle past its time, or least recently used over the memory budget. */
+export interface SessionRemoved {
+  id: string
+  reason: 'expired' | 'evicted'
 }
 
 /** What a session's app is doing: no isolate yet, one starting, one warm, or one a limit stopped. */
@@ -133,6 +140,7 @@ export async function createSessionStore({
 }: SessionStoreOptions) {
   await loadCrypto()
   const sessions = new Map<string, SessionState>()
+  const events = new EventEmitter<{ removed: [SessionRemoved] }>()
 
   function find(id: string): SessionState {
     const session = sessions.get(id)
@@ -237,8 +245,10 @@ export async function createSessionStore({
     const now = Date.now()
     for (const session of [...sessions.values()]) {
       const idleMs = now - session.lastUsedAt
-      if (idleMs >= idleTtlMs) await destroy(session)
-      else if (idleMs >= idleAppMs && session.sandbox) dropSandbox(session)
+      if (idleMs >= idleTtlMs) {
+        await destroy(session)
+        events.emit('removed', { id: session.id, reason: 'expired' })
+      } else if (idleMs >= idleAppMs && session.sandbox) dropSandbox(session)
     }
     let total = 0
     for (const session of sessions.values()) {
@@ -252,6 +262,7 @@ export async function createSessionStore({
       if (total <= memoryBudgetBytes) break
       total -= session.memoryBytes
       await destroy(session)
+      events.emit('removed', { id: session.id, reason: 'evicted' })
     }
   }
   let sweeping = false
@@ -394,6 +405,9 @@ export async function createSessionStore({
 
     /** Runs the idle and memory sweep now (the timer runs it every sweepIntervalMs). */
     sweep,
+
+    /** `removed`: a session the sweep expired or evicted (for the server's log and metrics). */
+    events: events as Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>,
 
     get size() {
       return sessions.size
