@@ -69,6 +69,8 @@ interface SessionState extends Session {
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
   ready: Sandbox | undefined
+  /** The reset in progress, so that concurrent resets run one after another. */
+  resetting: Promise<void> | undefined
 }
 
 /** A session the store removed by itself: idle past its time, or least recently used over the memory budget. */
@@ -302,6 +304,7 @@ export async function createSessionStore({
         compiled: undefined,
         sandbox: undefined,
         ready: undefined,
+        resetting: undefined,
       }
       await db.open(session.dbId, session.seed)
       sessions.set(id, session)
@@ -388,15 +391,21 @@ export async function createSessionStore({
       return drainLearnerLogs(find(id))
     },
 
-    /** Back to a fresh database, empty cache and log, real time; the code stays. */
+    /** Back to a fresh database, empty cache and log, real time; the code stays. Concurrent resets run one after another. */
     async reset(id: string) {
       const session = find(id)
-      dropSandbox(session)
-      await db.close(session.dbId)
-      await db.open(session.dbId, session.seed)
-      session.cache.clear()
-      session.clock.reset()
-      session.log.drain()
+      const previous = session.resetting ?? Promise.resolve()
+      const resetting = previous.then(async () => {
+        dropSandbox(session)
+        await db.close(session.dbId)
+        await db.open(session.dbId, session.seed)
+        session.cache.clear()
+        session.clock.reset()
+        session.log.drain()
+      })
+      // The next reset waits for this one, whether it worked or not.
+      session.resetting = resetting.catch(() => {})
+      await resetting
     },
 
     async delete(id: string) {
