@@ -1,20 +1,37 @@
 /**
- * `npm start`: one process, one port. Serves the built site, the JSON API under /api and every
- * learner's live URL, with SQLite embedded. PORT sets the port (default 3000); SOLUTIONS who
- * may read reference solutions (after-attempt, never or always; http/solutions.ts).
+ * `npm start`: one process, one port. Serves the built site, the JSON API under /api, every
+ * learner's live URL and the operator routes, with SQLite embedded. Settings come from the
+ * environment (see "Operating it" in the README): PORT (default 3000), LOG_LEVEL,
+ * LOG_LINES_PER_SECOND, LOG_BURST, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_CONNECTIONS,
+ * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, and SOLUTIONS: who may read reference solutions
+ * (after-attempt, never or always; http/solutions.ts). Logs are JSON lines on standard output.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Context } from 'hono'
+import pino from 'pino'
 import { createDbPool } from './capabilities/db/index.ts'
 import { createSessionStore } from './sessions/index.ts'
 import { createServerApp } from './http/app.ts'
-import { solutionPolicyFrom, type SolutionPolicy } from './http/solutions.ts'
+import { startSandboxServer } from './http/serve.ts'
+import { createLogger, setProcessLogger } from './observability/index.ts'
 import { buildPrelude } from './runtime/prelude/build.ts'
+import { solutionPolicyFrom, type SolutionPolicy } from './http/solutions.ts'
 
-const port = Number(process.env.PORT ?? 3000)
+/** A numeric setting from the environment, or its default when unset. */
+function setting(name: string, fallback: number): number {
+  const value = process.env[name]
+  if (value === undefined || value === '') return fallback
+  const number = Number(value)
+  if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number of 0 or more, not ${JSON.stringify(value)}`)
+  return number
+}
+
+const port = setting('PORT', 3000)
+const logger = createLogger({ destination: pino.destination(1) })
+// Internal errors reported outside a request (a background timer's capability call) go here too.
+setProcessLogger(logger)
 let solutions: SolutionPolicy
 try {
   solutions = solutionPolicyFrom(process.env.SOLUTIONS)
@@ -26,8 +43,8 @@ const siteDir = fileURLToPath(new URL('../site/dist/', import.meta.url))
 
 const db = createDbPool()
 const sessions = await createSessionStore({ db })
-const sessionsPerMinute = Number(process.env.SESSIONS_PER_MINUTE ?? 60)
-const gradesPerMinute = Number(process.env.GRADES_PER_MINUTE ?? 30)
+const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
+const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)
 await buildPrelude()
 
 /** Until the site is built, `/` says what already works instead of a bare 404. */
@@ -42,10 +59,24 @@ async function site(c: Context): Promise<Response | undefined> {
   return c.req.path === '/' ? c.html(placeholder) : undefined
 }
 
-const app = createServerApp({ sessions, site, sessionsPerMinute, gradesPerMinute, solutions })
-const server = serve({ fetch: app.fetch, port }, (info) => {
-  console.log(`Backend Sandbox is running at http://localhost:${info.port}/`)
+const app = createServerApp({
+  sessions,
+  site,
+  sessionsPerMinute,
+  gradesPerMinute,
+  solutions,
+  logger,
+  logBudget: { linesPerSecond: setting('LOG_LINES_PER_SECOND', 50), burst: setting('LOG_BURST', 500) },
 })
+const { server, port: boundPort } = await startSandboxServer({
+  fetch: app.fetch,
+  port,
+  headersTimeoutMs: setting('HEADERS_TIMEOUT_MS', 10_000),
+  requestTimeoutMs: setting('REQUEST_TIMEOUT_MS', 30_000),
+  maxConnections: setting('MAX_CONNECTIONS', 500),
+})
+logger.info({ event: 'listening', port: boundPort })
+console.log(`Backend Sandbox is running at http://localhost:${boundPort}/`)
 
 function shutdown() {
   server.close()

@@ -1,7 +1,8 @@
 /**
  * The sandbox server's HTTP surface, one Hono app: the JSON API under `/api`, learners' live
- * URLs, and the built site. Every body is size-limited and validated; every failure is one
- * JSON error shape (errors.ts).
+ * URLs, the operator routes (`/metrics`, `/health/live`, `/health/ready`) and the built site.
+ * Every body is size-limited and validated; every failure is one JSON error shape (errors.ts);
+ * every API and live-URL request is logged and counted (observe.ts).
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
@@ -11,12 +12,24 @@ import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, UnknownSession, type Session, type SessionStore, type AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { gradeSubmission, runLearnerTests } from '../grading/index.ts'
-import { parseWith } from '../validation/index.ts'
+import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { SolutionPolicy } from './solutions.ts'
+import {
+  createLogBudget,
+  createLogger,
+  createMetrics,
+  passwordHashingCheck,
+  sqlitePoolCheck,
+  watchRuntimeEvents,
+  type Logger,
+  type LogBudgetOptions,
+  type ReadinessCheck,
+} from '../observability/index.ts'
+import { addOperatorRoutes, noteSession, observeRequests } from './observe.ts'
 
 export interface ServerAppOptions {
   sessions: SessionStore
@@ -34,6 +47,12 @@ export interface ServerAppOptions {
   site?: (c: Context) => Promise<Response | undefined>
   /** Who may read reference solutions (GET /api/sessions/:id/solution); default after-attempt. */
   solutions?: SolutionPolicy
+  /** Where request lines and events go. Default: a logger at LOG_LEVEL on standard error. */
+  logger?: Logger
+  /** Log lines one client may cause: a bucket of `burst` (default 500) refilled at `linesPerSecond` (default 50); the rest are dropped and counted. */
+  logBudget?: Pick<LogBudgetOptions, 'linesPerSecond' | 'burst'>
+  /** What `/health/ready` asks. Default: the SQLite pool has a live child, and password hashing answers. */
+  readiness?: ReadinessCheck[]
 }
 
 const DATABASE_PAGE_MAX = 200
@@ -42,8 +61,18 @@ function bodyTooLarge(maxBytes: number) {
   return new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)
 }
 
+/**
+ * The 413 answer. The body is left unread, and the server closes the connection rather than
+ * read it all: `Connection: close` says so, so the client opens a new connection for its next
+ * request instead of finding this one reset.
+ */
+function refuseTooLarge(c: Context, maxBytes: number) {
+  c.header('Connection', 'close')
+  return errorResponse(c, bodyTooLarge(maxBytes))
+}
+
 function tooLarge(maxBytes: number) {
-  return bodyLimit({ maxSize: maxBytes, onError: (c) => errorResponse(c, bodyTooLarge(maxBytes)) })
+  return bodyLimit({ maxSize: maxBytes, onError: (c) => refuseTooLarge(c, maxBytes) })
 }
 
 /** A body whose size the headers state, so it can be refused before it is read. */
@@ -62,7 +91,7 @@ function apiBodyLimit(maxBytes: number): MiddlewareHandler {
   return async function apiBodyLimit(c, next) {
     const length = declaredLength(c)
     if (length === undefined) return chunked(c, next)
-    if (length > maxBytes) return errorResponse(c, bodyTooLarge(maxBytes))
+    if (length > maxBytes) return refuseTooLarge(c, maxBytes)
     await next()
   }
 }
@@ -149,6 +178,35 @@ function enforceRate(c: Context, allow: (client: string) => boolean, code: strin
   throw new ApiError(429, code, message)
 }
 
+/** Whether the platform's own Headers accepts `[name, value]`. */
+function headersAccept(name: string, value: string): boolean {
+  try {
+    new Headers([[name, value]])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Headers for a request sent through the API must be ones HTTP can carry. A bad name or value
+ * is the caller's mistake (400, like any other bad field), not an error of the learner's app,
+ * which would otherwise meet it building its Request.
+ */
+function assertValidHeaders(headers: Record<string, string>) {
+  const problems: FieldProblem[] = []
+  for (const [name, value] of Object.entries(headers)) {
+    if (headersAccept(name, value)) continue
+    problems.push({
+      field: `headers.${name}`,
+      message: headersAccept(name, '')
+        ? 'not a valid header value (no line breaks or control characters)'
+        : "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+    })
+  }
+  if (problems.length > 0) throw new ValidationError('The request body', problems)
+}
+
 /** The session id from a route parameter; a malformed id is simply unknown. */
 function sessionParam(c: Context): string {
   const id = c.req.param('id') ?? ''
@@ -166,6 +224,9 @@ export function createServerApp({
   gradesPerMinute = 30,
   site,
   solutions = 'after-attempt',
+  logger = createLogger(),
+  logBudget,
+  readiness = [sqlitePoolCheck(sessions.database), passwordHashingCheck()],
 }: ServerAppOptions) {
   const allowSession = createRateLimiter(sessionsPerMinute)
   const allowGrade = createRateLimiter(gradesPerMinute)
@@ -174,8 +235,17 @@ export function createServerApp({
   // Sessions whose code was checked and counted as an attempt; an ended session drops out.
   const attempted = new WeakSet<Session>()
   const app = new Hono()
+  const budget = createLogBudget(logBudget)
+  const metrics = createMetrics({
+    sessions: () => sessions.size,
+    database: () => sessions.database.stats(),
+    droppedLogLines: () => budget.droppedTotal,
+    runs: () => sessions.runs,
+  })
+  watchRuntimeEvents({ sessions, logger, metrics })
 
   app.onError((error, c) => errorResponse(c, error))
+  app.use('*', observeRequests({ logger, metrics, budget, liveHostSuffix, clientOf }))
 
   /** The session's live URL on its own origin, and the fallback path form on the site's origin. */
   function liveUrls(c: Context, id: string) {
@@ -229,6 +299,8 @@ export function createServerApp({
   })
   app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
 
+  addOperatorRoutes(app, { metrics, readiness })
+
   const api = new Hono()
   api.use('*', apiBodyLimit(maxApiBodyBytes))
 
@@ -239,6 +311,7 @@ export function createServerApp({
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
     const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest })
+    noteSession(session.id)
     const created = {
       sessionId: session.id,
       exerciseId: session.exerciseId ?? null,
@@ -264,6 +337,7 @@ export function createServerApp({
   api.post('/sessions/:id/requests', async (c) => {
     const id = sessionParam(c)
     const { method, path, headers = {}, body } = await readJson(c, SendRequestBody)
+    assertValidHeaders(headers)
     const bytes = body === undefined || method === 'GET' || method === 'HEAD' ? null : new TextEncoder().encode(body)
     try {
       const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes })

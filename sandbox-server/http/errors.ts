@@ -11,6 +11,7 @@ import { reportInternalError } from '../runtime/internal-error.ts'
 import { ValidationError } from '../validation/index.ts'
 import { NoCodeLoaded, UnknownSession } from '../sessions/index.ts'
 import { UnknownExercise } from '../exercises/index.ts'
+import { clientAborted, noteLimitHit } from './observe.ts'
 
 /** An error the API answers with a given status and code. */
 export class ApiError extends Error {
@@ -45,6 +46,9 @@ export function toApiError(error: unknown): ApiError {
 }
 
 export function errorResponse(c: Context, error: unknown, extra: Record<string, unknown> = {}) {
+  // Nobody reads this answer, and a client going away is no fault of the server: no internal error.
+  if (clientAborted(c)) error = new ApiError(400, 'request_aborted', 'The connection closed before the request body arrived.')
+  if (error instanceof LimitExceeded) noteLimitHit(error.limit)
   const { status, code, message, details } = toApiError(error)
   if (typeof details.retryAfterSeconds === 'number') c.header('Retry-After', String(details.retryAfterSeconds))
   return c.json({ error: { code, message, ...details }, ...extra }, status)

@@ -4,6 +4,7 @@
  * carries a host stack, path or message.
  */
 import { randomBytes } from 'node:crypto'
+import { logEvent } from '../observability/logging.ts'
 
 /**
  * Logs `error` as internal and returns the id to show in its place.
@@ -14,6 +15,7 @@ import { randomBytes } from 'node:crypto'
  */
 export function reportInternalError(error: unknown, where: string): string {
   const id = randomBytes(4).toString('hex')
-  console.error(JSON.stringify({ level: 'error', event: 'internal_error', id, where, error: String((error as Error)?.stack ?? error) }))
+  // One line on the server's log (inside a request, with its reqId); no session id survives it.
+  logEvent('error', 'internal_error', { id, where, error: String((error as Error)?.stack ?? error) })
   return id
 }

@@ -9,6 +9,7 @@
  * vanishing (the browser re-creates it and re-sends the code).
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
@@ -69,6 +70,14 @@ interface SessionState extends Session {
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
   ready: Sandbox | undefined
+  /** The reset in progress, so that concurrent resets run one after another. */
+  resetting: Promise<void> | undefined
+}
+
+/** A session the store removed by itself: idle past its time, or least recently used over the memory budget. */
+export interface SessionRemoved {
+  id: string
+  reason: 'expired' | 'evicted'
 }
 
 /** What a session's app is doing: no isolate yet, one starting, one warm, or one a limit stopped. */
@@ -138,6 +147,7 @@ export async function createSessionStore({
   await loadCrypto()
   const admission = createAdmission(admissionOptions)
   const sessions = new Map<string, SessionState>()
+  const events = new EventEmitter<{ removed: [SessionRemoved] }>()
 
   function find(id: string): SessionState {
     const session = sessions.get(id)
@@ -247,8 +257,10 @@ export async function createSessionStore({
     const now = Date.now()
     for (const session of [...sessions.values()]) {
       const idleMs = now - session.lastUsedAt
-      if (idleMs >= idleTtlMs) await destroy(session)
-      else if (idleMs >= idleAppMs && session.sandbox) dropSandbox(session)
+      if (idleMs >= idleTtlMs) {
+        await destroy(session)
+        events.emit('removed', { id: session.id, reason: 'expired' })
+      } else if (idleMs >= idleAppMs && session.sandbox) dropSandbox(session)
     }
     let total = 0
     for (const session of sessions.values()) {
@@ -262,6 +274,7 @@ export async function createSessionStore({
       if (total <= memoryBudgetBytes) break
       total -= session.memoryBytes
       await destroy(session)
+      events.emit('removed', { id: session.id, reason: 'evicted' })
     }
   }
   let sweeping = false
@@ -301,6 +314,7 @@ export async function createSessionStore({
         compiled: undefined,
         sandbox: undefined,
         ready: undefined,
+        resetting: undefined,
       }
       await db.open(session.dbId, session.seed)
       sessions.set(id, session)
@@ -387,15 +401,21 @@ export async function createSessionStore({
       return drainLearnerLogs(find(id))
     },
 
-    /** Back to a fresh database, empty cache and log, real time; the code stays. */
+    /** Back to a fresh database, empty cache and log, real time; the code stays. Concurrent resets run one after another. */
     async reset(id: string) {
       const session = find(id)
-      dropSandbox(session)
-      await db.close(session.dbId)
-      await db.open(session.dbId, session.seed)
-      session.cache.clear()
-      session.clock.reset()
-      session.log.drain()
+      const previous = session.resetting ?? Promise.resolve()
+      const resetting = previous.then(async () => {
+        dropSandbox(session)
+        await db.close(session.dbId)
+        await db.open(session.dbId, session.seed)
+        session.cache.clear()
+        session.clock.reset()
+        session.log.drain()
+      })
+      // The next reset waits for this one, whether it worked or not.
+      session.resetting = resetting.catch(() => {})
+      await resetting
     },
 
     async delete(id: string) {
@@ -404,6 +424,9 @@ export async function createSessionStore({
 
     /** Runs the idle and memory sweep now (the timer runs it every sweepIntervalMs). */
     sweep,
+
+    /** `removed`: a session the sweep expired or evicted (for the server's log and metrics). */
+    events: events as Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>,
 
     get size() {
       return sessions.size

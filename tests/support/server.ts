@@ -2,12 +2,12 @@
  * Starts the real sandbox server (real HTTP, real isolates, real SQLite child processes) on a
  * free port for a test file, and gives small helpers to talk to it.
  */
-import type { AddressInfo } from 'node:net'
 import { request as httpRequest } from 'node:http'
-import { serve } from '@hono/node-server'
 import { createDbPool, type DbPoolOptions } from '../../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
 import { createServerApp, type ServerAppOptions } from '../../sandbox-server/http/app.ts'
+import { startSandboxServer, type SandboxServerOptions } from '../../sandbox-server/http/serve.ts'
+import { createLogger } from '../../sandbox-server/observability/index.ts'
 
 export interface TestServer {
   url: string
@@ -56,14 +56,24 @@ function rawRequest(
 }
 
 export async function startTestServer(
-  options: { store?: Partial<SessionStoreOptions>; app?: Partial<ServerAppOptions>; db?: DbPoolOptions } = {},
+  options: {
+    store?: Partial<SessionStoreOptions>
+    /** App options; its logs are silent unless `app.logger` is given. */
+    app?: Partial<ServerAppOptions>
+    db?: DbPoolOptions
+    http?: Partial<Omit<SandboxServerOptions, 'fetch' | 'port'>>
+  } = {},
 ): Promise<TestServer> {
   const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
-  const app = createServerApp({ sessions, sessionsPerMinute: 10_000, gradesPerMinute: 10_000, ...options.app })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  const { port } = server.address() as AddressInfo
+  const app = createServerApp({
+    sessions,
+    sessionsPerMinute: 10_000,
+    gradesPerMinute: 10_000,
+    logger: createLogger({ level: 'silent' }),
+    ...options.app,
+  })
+  const { server, port } = await startSandboxServer({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', ...options.http })
   const url = `http://127.0.0.1:${port}`
 
   const api: TestServer['api'] = async (method, path, body) => {
