@@ -3,9 +3,9 @@
  * measures it from the outside through HTTP, as learners reach it. Prints medians (and p99
  * where a tail matters). Figures depend on the machine; the README quotes a run on 2 cores.
  */
-import { spawn, execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { mib, rssOf, startServer } from './server.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const port = 3900 + Math.floor(Math.random() * 90)
@@ -47,39 +47,13 @@ async function createApp(code = helloApp): Promise<string> {
 }
 const send = (id: string, path: string) => api('POST', `/sessions/${id}/requests`, { method: 'GET', path })
 
-/** RSS of the server process and of its SQLite child processes, in bytes. */
-function rssOf(pid: number): { server: number; children: number } {
-  const rss = (one: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${one}/status`, 'utf8'))![1]) * 1024
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
-    .toString()
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number)
-  return { server: rss(pid), children: children.reduce((sum, one) => sum + rss(one), 0) }
-}
-const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`
-
-async function startServer() {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'sandbox-server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), SESSIONS_PER_MINUTE: '100000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('running at') && resolve())
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
-  })
-  return child
-}
-
 const results: [string, string, string][] = []
 function report(name: string, value: string, target: string) {
   results.push([name, value, target])
   console.log(`${name.padEnd(48)} ${value.padStart(14)}   target ${target}`)
 }
 
-const server = await startServer()
+const server = await startServer(port)
 try {
   // Memory first, on a fresh server: what 500 sessions cost, not what earlier load left behind.
   await send(await createApp(), '/hit')

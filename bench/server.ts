@@ -1,0 +1,45 @@
+/**
+ * The benches' server: the real `sandbox-server/main.ts` in its own process, measured from
+ * the outside, and what its process tree holds.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** Starts the server on `port` with no per-client limits in the way; resolves once it listens. */
+export async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'sandbox-server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), SESSIONS_PER_MINUTE: '100000', GRADES_PER_MINUTE: '100000', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('running at') && resolve())
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+  })
+  // Keep reading its output so the server never blocks on a full pipe.
+  child.stdout!.resume()
+  return child
+}
+
+/** RSS of the server process and of its child processes (SQLite, esbuild), in bytes. */
+export function rssOf(pid: number): { server: number; children: number } {
+  const rss = (one: number) => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${one}/status`, 'utf8'))![1]) * 1024
+    } catch {
+      return 0 // exited meanwhile
+    }
+  }
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
+    .toString()
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+  return { server: rss(pid), children: children.reduce((sum, one) => sum + rss(one), 0) }
+}
+
+export const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`
