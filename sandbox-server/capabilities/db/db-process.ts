@@ -26,16 +26,17 @@ const MAX_START_FAILURES = 3
 const MAX_WALL_FACTOR = 10
 
 /**
- * CPU time (user + system) a process has used, in ms, from /proc on Linux; undefined elsewhere
- * (then deadlines fall back to wall time). Clock ticks are 10 ms on every Linux this runs on.
+ * A process's CPU time (user + system, in ms; clock ticks are 10 ms on every Linux this runs
+ * on) and scheduler state ('R' running or waiting for a core, 'S' sleeping,
+ * 'T' stopped...) from /proc on Linux; undefined elsewhere.
  */
-export function processCpuMs(pid: number | undefined): number | undefined {
+function processStat(pid: number | undefined): { cpuMs: number; state: string } | undefined {
   if (pid === undefined || process.platform !== 'linux') return undefined
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
     // The command name may hold spaces and parentheses: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10
+    return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, state: fields[0]! }
   } catch {
     return undefined
   }
@@ -233,21 +234,32 @@ export class DbProcess {
     const id = ++this.nextId
     // The deadline counts the child's CPU, not the wall clock: on a busy machine a statement
     // waits for a core, and that wait is nobody's runaway (up to MAX_WALL_FACTOR times over).
+    // A child that is stopped, or made no progress while not waiting for a core, is hung: it
+    // is replaced at its first deadline check rather than waited for.
     const sentAt = performance.now()
-    const cpuAtSend = processCpuMs(child.pid)
+    const atSend = processStat(child.pid)
+    let lastCpu = atSend?.cpuMs
     const expire = () => {
       if (this.inFlight?.id !== id) return
-      const cpuUsed = cpuAtSend === undefined ? undefined : processCpuMs(child.pid)
+      const now = atSend === undefined ? undefined : processStat(child.pid)
       const wall = performance.now() - sentAt
-      if (cpuUsed !== undefined && cpuUsed - cpuAtSend! < request.timeoutMs && wall < request.timeoutMs * MAX_WALL_FACTOR) {
-        this.inFlight.timer = setTimeout(expire, Math.max(20, request.timeoutMs - (cpuUsed - cpuAtSend!)))
+      const used = now === undefined ? undefined : now.cpuMs - atSend!.cpuMs
+      const progressing = now !== undefined && (now.state === 'R' || now.cpuMs > lastCpu!)
+      lastCpu = now?.cpuMs
+      if (used !== undefined && progressing && used < request.timeoutMs && wall < request.timeoutMs * MAX_WALL_FACTOR) {
+        this.inFlight.timer = setTimeout(expire, Math.max(20, Math.min(request.timeoutMs - used, request.timeoutMs / 2)))
         return
       }
-      this.inFlight = undefined
-      request.reject(request.timeoutError())
-      // Stop taking replies from this child now; its exit triggers the respawn and restore.
-      this.ready = false
-      child.kill('SIGKILL')
+      // One more turn of the event loop first: a reply already waiting in the pipe (the host
+      // was busy) is read before the child is given up on.
+      setImmediate(() => {
+        if (this.inFlight?.id !== id) return
+        this.inFlight = undefined
+        request.reject(used !== undefined && !progressing ? new DatabaseCrashedError('it stopped answering') : request.timeoutError())
+        // Stop taking replies from this child now; its exit triggers the respawn and restore.
+        this.ready = false
+        child.kill('SIGKILL')
+      })
     }
     const timer = setTimeout(expire, request.timeoutMs)
     this.inFlight = { request, id, timer }
