@@ -198,3 +198,18 @@ export default app
     expect(body.error).toMatchObject({ limit: 'output', message: expect.stringMatching(/response headers are larger than 64 KB/) })
   })
 })
+
+describe('a response that lies about itself', () => {
+  it('is read through the platform’s own accessors, so a getter cannot hand the host a graph', async () => {
+    const id = await server.createApp(`import { Hono } from 'hono'
+const app = new Hono()
+const big = 'x'.repeat(1024 * 1024)
+class Lying extends Response { get statusText() { return new Array(300).fill(big) } get status() { return 999 } }
+app.get('/', () => new Lying('hi', { status: 201, statusText: 'Created' }))
+export default app
+`)
+    const response = await server.send(id, { path: '/' })
+    expect(response.status).toBe(200)
+    expect(response.body).toMatchObject({ status: 201, statusText: 'Created', body: 'hi' })
+  })
+})

@@ -137,3 +137,26 @@ app.get('/', (c) => c.text('fast'))`),
     expect((await server.send(id, { path: '/' })).body.body).toBe('fast')
   })
 })
+
+describe('one session’s flood', () => {
+  let server: TestServer
+  // Three server-wide turns: a session may hold at most two of them.
+  beforeAll(async () => {
+    server = await startTestServer({ store: { admission: { concurrent: 3, queued: 100 } } })
+  })
+  afterAll(() => server.close())
+
+  it('waits on its own turns and is turned away past them, while another session is served', async () => {
+    const flooder = await server.createApp(
+      app(`app.get('/', async (c) => { await new Promise((resolve) => setTimeout(resolve, 1500)); return c.text('slow') })`),
+    )
+    const bystander = await server.createApp(app(`app.get('/', (c) => c.text('fast'))`))
+    const flood = Array.from({ length: 20 }, () => server.send(flooder, { path: '/' }))
+    expect((await server.send(bystander, { path: '/' })).body.body).toBe('fast')
+    const answers = await Promise.all(flood)
+    const statuses = answers.map((answer) => answer.status)
+    // Two run and eight wait; the other ten are told at once that the server is busy.
+    expect(statuses.filter((status) => status === 503)).toHaveLength(10)
+    expect(answers.filter((answer) => answer.body.body === 'slow')).toHaveLength(10)
+  })
+})

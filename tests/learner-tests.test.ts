@@ -248,3 +248,20 @@ describe('learner tests judge behaviour, not source, and cannot change their own
     expect(body.tests[0]).toMatchObject({ name: 'fails for real', status: 'fail', message: 'expected 404 to be 200' })
   })
 })
+
+describe('what a test file can send back is bounded', () => {
+  it('keeps 200 characters of a long test name', async () => {
+    const { body } = await runTests(testFile(`test('x'.repeat(100000), () => {})`))
+    expect(body.tests[0].name).toBe('x'.repeat(200))
+  })
+
+  it('cannot wrap the sandbox module to record how the app works', async () => {
+    const { body } = await runTests(
+      testFile(
+        `import { db } from 'sandbox'\ntest('wraps db.get', () => { const calls = []; const real = db.get; db.get = (...args) => { calls.push(args[0]); return real(...args) }; expect(db.get).toBe(real) })`,
+      ),
+    )
+    // The assignment is ignored (or throws in strict code): db.get is still the sandbox's own.
+    expect(body.tests[0]).toMatchObject({ name: 'wraps db.get', status: 'pass' })
+  })
+})

@@ -25,9 +25,9 @@ export type { TestResult }
 
 /** The learner's own tests, run once against one version of the app under test. */
 export type TestRun =
-  | { tests: TestResult[]; stopped?: undefined }
-  /** The run did not finish: a limit hit, or the module threw while loading. The message says which. */
-  | { tests?: undefined; stopped: string }
+  | { tests: TestResult[]; stopped?: undefined; busy?: undefined }
+  /** The run did not finish: a limit hit, or the module threw while loading. The message says which; `busy` when the server, not the code, was too slow. */
+  | { tests?: undefined; stopped: string; busy?: boolean }
 
 export interface CheckResponse {
   status: number

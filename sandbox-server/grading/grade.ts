@@ -8,7 +8,7 @@ import type { SessionStore, AppResponse } from '../sessions/index.ts'
 import type { Exercise } from '../exercises/index.ts'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
-import { CompileError, LearnerModuleError, LimitExceeded } from '../runtime/errors.ts'
+import { CompileError, LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
 import { createRunValues, type RunValues } from './run-values.ts'
 import { checkLine } from './check-source.ts'
@@ -221,7 +221,7 @@ async function testRunForCheck({ exercise, code, sessions }: CheckRun, mutate?: 
   try {
     return { tests: (await runLearnerTests({ exercise, code, sessions, mutate })).tests }
   } catch (error) {
-    if (error instanceof LimitExceeded || error instanceof LearnerModuleError) return { stopped: error.message }
+    if (error instanceof LimitExceeded || error instanceof LearnerModuleError) return { stopped: error.message, busy: error instanceof ServerBusy }
     throw error
   }
 }

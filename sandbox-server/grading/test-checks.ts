@@ -10,6 +10,7 @@
  *   catchesMutant({ bug: 'orders of exactly 50.00 pay for shipping', mutate: ['subtotal >= 5000', 'subtotal > 5000'] }),
  * ])
  */
+import { ServerBusy } from '../runtime/errors.ts'
 import type { CheckDefinition, TestResult } from './checks.ts'
 
 export const TESTS_PASS = 'Your tests pass against the real app'
@@ -66,7 +67,9 @@ export function catchesMutant({ bug, mutate, hint = 1, weight }: Mutant): CheckD
     requires: [TESTS_PASS],
     async run(t) {
       const run = await t.runTests({ mutate })
-      // A copy that loops or crashes on load is caught too: a real test run would fail.
+      // A copy that loops or crashes on load is caught too: a real test run would fail. A
+      // server too busy to finish the run says nothing about the tests.
+      if (run.busy) throw new ServerBusy()
       if (run.stopped !== undefined) return
       const caughtBy = run.tests.filter((test) => test.status === 'fail')
       if (caughtBy.length === 0) {

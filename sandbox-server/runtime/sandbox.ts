@@ -84,6 +84,33 @@ const BACKGROUND_SAMPLE_MS = 200
 /** Idle CPU that drains from the bucket per sample: 10% of a core is always allowed. */
 const BACKGROUND_ALLOWANCE_MS = BACKGROUND_SAMPLE_MS * 0.1
 const idleSandboxes = new Set<Sandbox>()
+/** Runs in progress across every sandbox of this process, for each run's share of the CPU. */
+interface ActiveRun {
+  isolate: IsolatedVm.Isolate
+  startCpu: bigint
+  /** The last figure read, kept for when the isolate is gone. */
+  lastClaimed?: number
+}
+const activeRuns = new Set<ActiveRun>()
+/** CPU that finished runs' isolates claimed, in ms: with the active ones, a running total. */
+let finishedClaimed = 0
+
+/** What a run's isolate has claimed since it started, in ms (isolated-vm's cpuTime). */
+function claimedBy(run: ActiveRun): number {
+  try {
+    run.lastClaimed = Number(run.isolate.cpuTime - run.startCpu) / 1e6
+  } catch {
+    // Disposed: its last figure stands.
+  }
+  return run.lastClaimed ?? 0
+}
+
+/** CPU claimed by every run of this process so far; a difference of two readings is a window's. */
+function claimedByAll(): number {
+  let total = finishedClaimed
+  for (const run of activeRuns) total += claimedBy(run)
+  return total
+}
 let backgroundTimer: NodeJS.Timeout | undefined
 
 function watchInBackground(sandbox: Sandbox) {
@@ -185,8 +212,11 @@ export class Sandbox {
       const door = new ivm.Reference(async (capability: unknown, method: unknown, text: unknown, bytes: unknown) => {
         try {
           let args: unknown
+          const decodeStarted = performance.now()
           try {
             args = decodeFromIsolate({ text, bytes }, MAX_CALL_TEXT)
+            // Reading the call is host work done for this learner: it counts like the call.
+            sandbox?.chargeHostWork(performance.now() - decodeStarted)
           } catch {
             return new ivm.ExternalCopy({ err: { name: 'TypeError', message: 'The sandbox could not read this call.' } }).copyInto({ release: true })
           }
@@ -379,10 +409,17 @@ export class Sandbox {
     // isolated-vm's cpuTime is wall time while the isolate holds its lock, so on a busy machine
     // it counts time the OS gave to others. The whole process cannot have used less CPU than
     // this isolate did: the smaller of the two is the learner's own work.
-    const claimedCpu = () => Number(this.isolate.cpuTime - startCpu) / 1e6
+    // With other runs computing at the same time, the process's CPU is theirs too: this run is
+    // charged its part of it, in proportion to what each run's isolate claimed meanwhile.
+    const run: ActiveRun = { isolate: this.isolate, startCpu }
+    activeRuns.add(run)
+    const claimedByAllAtStart = claimedByAll()
+    const claimedCpu = () => claimedBy(run)
     const usedCpu = () => {
       const { user, system } = process.cpuUsage(startProcessCpu)
-      return Math.min(claimedCpu(), (user + system) / 1000) + (this.hostTime() - startHost)
+      const claimed = claimedCpu()
+      const share = ((user + system) / 1000) * (claimed / Math.max(claimed, claimedByAll() - claimedByAllAtStart, 1e-6))
+      return Math.min(claimed, share) + (this.hostTime() - startHost)
     }
     let timer: NodeJS.Timeout | undefined
     const watch = () => {
@@ -421,6 +458,8 @@ export class Sandbox {
       throw new LearnerModuleError(learnerMessage(error))
     } finally {
       this.activeRuns--
+      finishedClaimed += claimedBy(run)
+      activeRuns.delete(run)
       this.bufferRefused = false
       this.sqlStopped = undefined
       clearTimeout(timer)

@@ -7,7 +7,7 @@
 import { ServerBusy } from '../runtime/errors.ts'
 
 export interface AdmissionOptions {
-  /** Runs at once. Default 8 (isolates run on their own threads; more only adds waiting). */
+  /** Runs at once. Default 16 (isolates run on their own threads; a run waiting on a timer holds a turn too). */
   concurrent?: number
   /** Runs allowed to wait; more are refused. Default 256. */
   queued?: number
@@ -18,7 +18,7 @@ export interface AdmissionOptions {
  * const admission = createAdmission({ concurrent: 4 })
  * const result = await admission.run(() => sandbox.handle(request))
  */
-export function createAdmission({ concurrent = 8, queued = 256 }: AdmissionOptions = {}) {
+export function createAdmission({ concurrent = 16, queued = 256 }: AdmissionOptions = {}) {
   let running = 0
   const waiting: (() => void)[] = []
   return {

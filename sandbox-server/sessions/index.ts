@@ -64,6 +64,8 @@ export interface Session {
 }
 
 interface SessionState extends Session {
+  /** This session's own turns (see admission.ts): 2 runs at once, 8 waiting. */
+  admission: ReturnType<typeof createAdmission>
   /** Where a fresh database comes from: trusted seed SQL, or a database snapshot. */
   seed: { seedSql?: string; snapshot?: Uint8Array }
   compiled: { code: string; usesTests: boolean; mapStack: StackMapper } | undefined
@@ -226,8 +228,10 @@ export async function createSessionStore({
    * back. Errors come back with positions mapped to the learner's file.
    */
   async function runApp<T>(session: SessionState, work: (sandbox: Sandbox, session: SessionState) => Promise<T>): Promise<T> {
-    // Turned away at the door (ServerBusy before any work): the sandbox is not involved.
-    return admission.run(() => runAdmitted(session, work))
+    // Turned away at the door (ServerBusy before any work): the sandbox is not involved. A
+    // session's own turns come first, so one session's flood of cheap waits cannot hold every
+    // server-wide turn.
+    return session.admission.run(() => admission.run(() => runAdmitted(session, work)))
   }
 
   async function runAdmitted<T>(session: SessionState, work: (sandbox: Sandbox, session: SessionState) => Promise<T>): Promise<T> {
@@ -311,6 +315,7 @@ export async function createSessionStore({
         appUnderTest,
         memoryBytes: 0,
         seed: snapshot ? { snapshot } : { seedSql },
+        admission: createAdmission({ concurrent: 2, queued: 8 }),
         compiled: undefined,
         sandbox: undefined,
         ready: undefined,

@@ -380,12 +380,13 @@ process.on('message', (/** @type {DbRequest | BytesPart} */ message) => {
   const cpuBefore = process.cpuUsage()
   try {
     reply = { id: request.id, ok: true, ...handle(request) }
-    // CPU, not elapsed time: on a busy machine a statement waits for a core, and that wait is not the learner's.
-    const { user, system } = process.cpuUsage(cpuBefore)
-    reply.cpuMs = (user + system) / 1000
   } catch (error) {
     reply = { id: request.id, ok: false, error: toWireError(error, request) }
   }
+  // CPU, not elapsed time, and for failed statements too: on a busy machine a statement waits
+  // for a core, and that wait is not the learner's; work that ends in an error is.
+  const { user, system } = process.cpuUsage(cpuBefore)
+  reply.cpuMs = (user + system) / 1000
   if (reply.ok && reply.bytes && reply.bytes.byteLength > config.partBytes) {
     const { bytes } = reply
     delete reply.bytes

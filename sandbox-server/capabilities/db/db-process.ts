@@ -65,6 +65,8 @@ export interface DbProcessHooks {
   beforeRisky(dbId: string): void
   /** A fresh child replaced a dead one: queue (with `front`) the requests that restore it. */
   restore(): void
+  /** The child just died (before any respawn): what it held in memory is gone. */
+  died(): void
 }
 
 interface QueuedRequest extends RequestOptions {
@@ -211,7 +213,8 @@ export class DbProcess {
         request.resolve(message)
       }
     } else {
-      request.reject(toError(message.error, request.payload.dbId))
+      // The CPU the failed statement spent travels with its error, to be charged (see pool.ts).
+      request.reject(Object.assign(toError(message.error, request.payload.dbId), { cpuMs: message.cpuMs ?? 0 }))
     }
     this.pump()
   }
@@ -309,6 +312,7 @@ export class DbProcess {
     }
     child.kill('SIGKILL')
     if (this.disposed) return
+    this.hooks.died()
     this.needsRestore = true
     this.restarts++
     if (!wasStarted && ++this.startFailures >= MAX_START_FAILURES) {

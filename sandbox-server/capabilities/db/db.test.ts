@@ -351,8 +351,11 @@ describe('database pool', () => {
       await pool.begin(id)
       await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['Uncommitted'])
       expect(await rejection(pool.get(id, RUNAWAY))).toBeInstanceOf(SqlTimeoutError)
+      // The transaction went with the child: nothing runs outside it until it is rolled back.
+      expect(await rejection(pool.get(id, 'SELECT count(*) AS n FROM users'))).toMatchObject({ code: 'SANDBOX_TRANSACTION_LOST' })
+      await pool.rollback(id)
       expect(await pool.get(id, 'SELECT count(*) AS n FROM users')).toEqual({ n: 2 })
-      // The transaction went with the child, so a new one can begin.
+      // A new transaction can begin.
       await pool.begin(id)
       await pool.rollback(id)
     })

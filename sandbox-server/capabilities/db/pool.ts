@@ -52,6 +52,8 @@ interface DatabaseRecord {
   /** Written since `snapshot` was taken. */
   dirty: boolean
   inTransaction: boolean
+  /** Its child died inside a transaction: refuse statements until the learner's code rolls back or begins anew. */
+  transactionLost: boolean
   snapshotQueued: boolean
   /** A restore request for it waits in its child's queue (it survives a further death). */
   restoreQueued: boolean
@@ -101,6 +103,7 @@ class ProcessDbPool implements DbPool {
         process: new DbProcess(config, {
           beforeRisky: (dbId) => this.snapshotOthersBefore(slot, dbId),
           restore: () => this.restore(slot),
+          died: () => this.loseTransactions(slot),
         }),
       }
       return slot
@@ -120,6 +123,7 @@ class ProcessDbPool implements DbPool {
       opened: false,
       dirty: false,
       inTransaction: false,
+      transactionLost: false,
       snapshotQueued: false,
       restoreQueued: false,
       flushTimer: undefined,
@@ -161,23 +165,33 @@ class ProcessDbPool implements DbPool {
 
   async begin(dbId: string): Promise<void> {
     const record = this.find(dbId)
+    record.transactionLost = false
     // No snapshot can be taken inside the transaction: catch the writes made before it now.
     if (record.dirty) this.queueSnapshot(record, false)
     await this.send(record, { op: 'begin', dbId }, this.statementDeadline())
   }
 
   async commit(dbId: string): Promise<void> {
-    await this.send(this.find(dbId), { op: 'commit', dbId }, this.statementDeadline())
+    const record = this.find(dbId)
+    this.refuseLostTransaction(record)
+    await this.send(record, { op: 'commit', dbId }, this.statementDeadline())
   }
 
   async rollback(dbId: string): Promise<void> {
-    await this.send(this.find(dbId), { op: 'rollback', dbId }, this.statementDeadline())
+    const record = this.find(dbId)
+    if (record.transactionLost) {
+      // Already rolled back, with the child that held it.
+      record.transactionLost = false
+      return
+    }
+    await this.send(record, { op: 'rollback', dbId }, this.statementDeadline())
   }
 
   async abandon(dbId: string): Promise<{ cancelled: number; rolledBack: boolean }> {
     const record = this.records.get(dbId)
     if (!record) return { cancelled: 0, rolledBack: false }
     const cancelled = record.slot.process.cancelQueued(dbId, new StatementCancelled())
+    record.transactionLost = false
     // A statement already in the child finishes first; then the transaction it may have left
     // open is rolled back, ahead of anything queued since.
     if (!record.inTransaction && !record.slot.process.isRunning(dbId)) return { cancelled, rolledBack: false }
@@ -263,21 +277,37 @@ class ProcessDbPool implements DbPool {
     await Promise.all(this.slots.map((slot) => slot.process.dispose()))
   }
 
+  /** Throws while a transaction this database was in is lost (see `transactionLost`); BEGIN or ROLLBACK end that. */
+  private refuseLostTransaction(record: DatabaseRecord, sql = ''): void {
+    if (!record.transactionLost) return
+    if (/^\s*(BEGIN|ROLLBACK)\b/i.test(sql)) {
+      record.transactionLost = false
+      return
+    }
+    throw lostTransactionError()
+  }
+
   private learnerStatement(op: 'get' | 'all' | 'run', dbId: string, sql: string, params: SqlParams | undefined) {
     const record = this.find(dbId)
+    this.refuseLostTransaction(record, typeof sql === 'string' ? sql : '')
     assertLearnerStatement(sql)
     const wireParams: WireParams | undefined = normalizeParams(params)
     return this.send(record, { op, dbId, sql, params: wireParams }, { ...this.statementDeadline(), risky: true })
   }
 
   private async send(record: DatabaseRecord, payload: DbRequestPayload, options: Omit<RequestOptions, 'onReply'>): Promise<DbOkReply> {
-    // Charged to the learner's run: the child's CPU, not the time spent queued behind others. A
-    // refused statement is cheap; one that ran away is the deadline's, which stops the run.
+    // Charged to the learner's run: the child's CPU, not the time spent queued behind others;
+    // a failed statement carries its CPU on the error. One that ran away is the deadline's,
+    // which stops the run.
     let cpuMs = 0
     try {
       const reply = await record.slot.process.request(payload, { ...options, onReply: (reply) => this.noteReply(record, reply) })
       cpuMs = reply.cpuMs ?? 0
       return reply
+    } catch (error) {
+      const spent = (error as { cpuMs?: unknown }).cpuMs
+      if (typeof spent === 'number') cpuMs = spent
+      throw error
     } finally {
       reportHostWork(cpuMs)
     }
@@ -382,6 +412,19 @@ class ProcessDbPool implements DbPool {
   }
 
   /** The restore hook: reopens the child's databases from their snapshots before anything else runs. */
+  /**
+   * A child died: the open transactions of its databases went with it. Statements sent for
+   * them must not now run one by one outside a transaction (half a transfer committed), so the
+   * ones waiting are cancelled and later ones refused until the learner's code rolls back.
+   */
+  private loseTransactions(slot: Slot): void {
+    for (const record of slot.databases) {
+      if (!record.inTransaction) continue
+      record.transactionLost = true
+      slot.process.cancelQueued(record.id, lostTransactionError())
+    }
+  }
+
   private restore(slot: Slot): void {
     // A restore still queued from an earlier death will run in this child too.
     const records = [...slot.databases].filter((record) => record.opened && record.snapshot && !record.restoreQueued)
@@ -409,6 +452,13 @@ class ProcessDbPool implements DbPool {
         })
     }
   }
+}
+
+function lostTransactionError(): SqlError {
+  return new SqlError(
+    'the database process restarted in the middle of your transaction (a query ran away), so it was rolled back and nothing of it was kept: run the request again',
+    'SANDBOX_TRANSACTION_LOST',
+  )
 }
 
 function clampInteger(value: number, min: number, max: number): number {

@@ -64,7 +64,7 @@ export type DbReply =
       /** CPU time the child spent on this request (user + system), in ms: the learner's real cost. */
       cpuMs?: number
     }
-  | { id: number; ok: false; error: WireError }
+  | { id: number; ok: false; error: WireError; cpuMs?: number }
 
 /** One slice of a large `bytes` field, sent (either way) just before the message it belongs to. */
 export interface BytesPart {

@@ -4,8 +4,8 @@
  * referenced 450 times became 4.5 GB on the host and ended the process), and a value that
  * nests the same array twice per level is tiny in the isolate but exponential to walk on the
  * host. So a learner value never crosses as an object graph: inside the isolate it is measured
- * with a budget (every occurrence counted) and turned into one JSON text plus a list of byte
- * arrays; the host parses that text, whose tree can be no larger than the text itself.
+ * as it is written out (every occurrence counted, toJSON and getters included) and turned into
+ * one JSON text plus a list of byte arrays; the host parses that text, whose tree can be no larger than the text itself.
  *
  * `encodeForHost` runs in the isolate and uses only built-ins captured when this module is
  * evaluated (before learner code runs); `decodeFromIsolate` runs on the host.
@@ -18,10 +18,12 @@ export interface WireMessage {
 }
 
 const TAG = '\u0000sandbox'
+/** How the tag appears in JSON text (stringify escapes the NUL). */
+const TAG_IN_JSON = '\\u0000sandbox'
 /** No call needs more values than this; counting stops here, so a huge graph costs little to refuse. */
 const MAX_VALUES = 100_000
 const { stringify, parse } = JSON
-const { keys, getPrototypeOf, getOwnPropertyDescriptor } = Object
+const { getPrototypeOf, getOwnPropertyDescriptor } = Object
 const { apply } = Reflect
 const { isView } = ArrayBuffer
 const { isArray } = Array
@@ -62,33 +64,6 @@ function bytesOf(value: object): Uint8Array | undefined {
   return copy
 }
 
-/** Throws when `value`, counted as it would be written out (every occurrence), passes `maxBytes`. */
-function measure(value: unknown, maxBytes: number, what: string): void {
-  let total = 0
-  let values = 0
-  const pending: unknown[] = [value]
-  const tooLarge = () => new RangeError(`${what} is larger than ${Math.round(maxBytes / 1024)} KB: pass less data`)
-  while (pending.length > 0) {
-    if (++values > MAX_VALUES) throw new RangeError(`${what} holds more than ${MAX_VALUES} values: pass less data`)
-    const next = pending.pop()
-    if (typeof next === 'string') total += next.length + 2
-    else if (typeof next !== 'object' || next === null) total += 8
-    else {
-      const bytes = byteSize(next)
-      if (bytes !== undefined) total += bytes
-      else {
-        const names = keys(next)
-        total += 2 + names.length
-        for (let index = 0; index < names.length && total <= maxBytes; index++) {
-          total += names[index]!.length
-          pending[pending.length] = (next as Record<string, unknown>)[names[index]!]
-        }
-      }
-    }
-    if (total > maxBytes) throw tooLarge()
-  }
-}
-
 /** The byte length of an ArrayBuffer or a view; undefined for anything else. */
 function byteSize(value: object): number | undefined {
   if (isView(value)) return apply(apply(objectToString, value, []) === '[object DataView]' ? dataViewLength : viewLength, value, [])
@@ -108,21 +83,36 @@ function byteSize(value: object): number | undefined {
  * const message = encodeForHost([sql, params], 2 * 1024 * 1024, 'the SQL parameters')
  */
 export function encodeForHost(value: unknown, maxBytes: number, what: string): WireMessage {
-  measure(value, maxBytes, what)
+  // Counted as JSON.stringify walks it, after toJSON and getters ran: exactly what is written,
+  // every occurrence of a shared value included, and given up on at the first limit.
+  let total = 0
+  let values = 0
+  const tooLarge = () => new RangeError(`${what} is larger than ${Math.round(maxBytes / 1024)} KB: pass less data`)
   const bytes: Uint8Array[] = []
-  const text = stringify(value, function replacer(_key: string, inner: unknown) {
-    if (typeof inner === 'bigint') return { [TAG]: 'bigint', value: StringOf(inner) }
-    if (typeof inner !== 'object' || inner === null || isArray(inner)) return inner
-    const tag = apply(objectToString, inner, [])
-    if (tag === '[object Map]' || tag === '[object Set]') {
-      throw new TypeError(`${what} holds a ${tag.slice(8, -1)}: pass plain data (objects, arrays, strings, numbers), e.g. Object.fromEntries(map)`)
+  const text = stringify(value, function replacer(key: string, inner: unknown) {
+    if (++values > MAX_VALUES) throw new RangeError(`${what} holds more than ${MAX_VALUES} values: pass less data`)
+    total += key.length + 2
+    let written: unknown = inner
+    if (typeof inner === 'string') total += inner.length
+    else if (typeof inner === 'bigint') written = { [TAG]: 'bigint', value: StringOf(inner) }
+    else if (typeof inner === 'object' && inner !== null && !isArray(inner)) {
+      const tag = apply(objectToString, inner, [])
+      if (tag === '[object Map]' || tag === '[object Set]') {
+        throw new TypeError(`${what} holds a ${tag.slice(8, -1)}: pass plain data (objects, arrays, strings, numbers), e.g. Object.fromEntries(map)`)
+      }
+      const size = byteSize(inner)
+      if (size !== undefined) {
+        total += size
+        if (total > maxBytes) throw tooLarge()
+        bytes[bytes.length] = bytesOf(inner)!
+        written = { [TAG]: 'bytes', index: bytes.length - 1 }
+      }
     }
-    const copied = bytesOf(inner)
-    if (copied === undefined) return inner
-    bytes[bytes.length] = copied
-    return { [TAG]: 'bytes', index: bytes.length - 1 }
+    total += 8
+    if (total > maxBytes) throw tooLarge()
+    return written
   }) as string | undefined
-  if (text !== undefined && text.length > maxBytes) throw new RangeError(`${what} is larger than ${Math.round(maxBytes / 1024)} KB: pass less data`)
+  if (text !== undefined && text.length > maxBytes) throw tooLarge()
   return { text: text ?? 'null', bytes }
 }
 
@@ -133,6 +123,8 @@ export function encodeForHost(value: unknown, maxBytes: number, what: string): W
 export function decodeFromIsolate(message: unknown, maxBytes: number): unknown {
   const { text, bytes } = (message ?? {}) as Partial<WireMessage>
   if (typeof text !== 'string' || text.length > maxBytes || !isArray(bytes)) throw new TypeError('malformed call from the isolate')
+  // Most calls carry no bytes or bigints: parse them without a reviver, which costs a call per value.
+  if (bytes.length === 0 && !text.includes(TAG_IN_JSON)) return parse(text)
   return parse(text, (_key, value: unknown) => {
     if (typeof value !== 'object' || value === null || !(TAG in value)) return value
     const tagged = value as Record<string, unknown>

@@ -19,7 +19,12 @@ import { Response as PlatformResponse } from '../platform/response.ts'
 
 // Captured before learner code runs, which may replace the globals (see door.ts).
 const NativePromise = Promise
-const { setPrototypeOf } = Object
+const { setPrototypeOf, getOwnPropertyDescriptor } = Object
+const { apply } = Reflect
+const responseStatus = getOwnPropertyDescriptor(PlatformResponse.prototype, 'status')!.get!
+const responseStatusText = getOwnPropertyDescriptor(PlatformResponse.prototype, 'statusText')!.get!
+const stringSlice = String.prototype.slice
+const clipText = (text: string, max: number) => (text.length > max ? (apply(stringSlice, text, [0, max]) as string) : text)
 
 type Modules = Record<string, unknown>
 const sandboxGlobal = globalThis as typeof globalThis & Record<string, unknown>
@@ -112,6 +117,9 @@ function judgeBehaviourOnly() {
   Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, configurable: true })
   Object.freeze(Promise.prototype)
   Object.freeze(Promise)
+  // A test that wraps db.get or log.info to record the app's calls detects a change of code,
+  // not of behaviour: the sandbox module's objects cannot be changed here.
+  for (const part of Object.values(sandboxModule)) if (typeof part === 'object' && part !== null) Object.freeze(part)
   hideCodePositions()
 }
 
@@ -260,6 +268,15 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
       `Your app returned ${response === undefined ? 'nothing' : typeof response} instead of a Response: did a handler forget to return c.json(...) or c.text(...)?`,
     )
   }
+  let status: number
+  let statusText: string
+  try {
+    // Through the platform's own accessors: a subclass's getter could return any graph.
+    status = apply(responseStatus, response, []) as number
+    statusText = clipText(apply(responseStatusText, response, []) as string, 1024)
+  } catch {
+    throw new Error('Your app answered with a stand-in for a Response (a Proxy or a copy): return the Response itself, e.g. c.json(...).')
+  }
   let body = bufferedBytes(response)
   if (body === undefined) {
     // The platform types its streams with web-streams-polyfill; the DOM lib types Response.body.
@@ -278,8 +295,8 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
   // No prototype: the async function's promise must not find a planted `then` on its result.
   return setPrototypeOf(
     {
-      status: response.status,
-      statusText: response.statusText,
+      status,
+      statusText,
       headers,
       body: body ?? new Uint8Array(0),
       tooLarge: false,

@@ -83,12 +83,15 @@ const collected: { name: string; body: TestBody; suites: Suite[] }[] = []
 /** Registers a test; it runs when the host asks (Run tests, or grading). */
 export function test(name: string, body: TestBody): void {
   if (typeof name !== 'string' || typeof body !== 'function') throw new TypeError('test(name, fn) needs a name and a function')
+  if (collected.length >= MAX_TESTS) throw new RangeError(`A file may hold at most ${MAX_TESTS} tests.`)
+  const fullName = suites
+    .slice(1)
+    .map((suite) => suite.name)
+    .concat(name)
+    .join(' > ')
   push(collected, {
-    name: suites
-      .slice(1)
-      .map((suite) => suite.name)
-      .concat(name)
-      .join(' > '),
+    // A fresh, short copy: results cross to the host, and one long name must not count many times.
+    name: typeof fullName === 'string' ? apply(stringSlice, fullName, [0, MAX_NAME]) : 'test',
     body,
     suites: [...suites],
   })
@@ -159,6 +162,10 @@ let positionOf: (error: unknown) => string | undefined = () => undefined
 export function useFailurePositions(lookup: typeof positionOf): void {
   positionOf = lookup
 }
+
+/** Tests a file may register, and the longest name kept: results cross to the host. */
+const MAX_TESTS = 500
+const MAX_NAME = 200
 
 /** A failure's message as the host shows it: at most this long (the host maps and cuts it again). */
 const MAX_MESSAGE = 8 * 1024
