@@ -159,7 +159,7 @@ describe('limits stop runaway code with a clear message', () => {
     )
     expect((await server.send(id, { path: '/start' })).body.body).toBe('started')
     await expectBystanderServed()
-    await vi.waitFor(() => expect(server.sessions.appState(id)).toBe('stopped'), { timeout: 5000, interval: 50 })
+    await vi.waitFor(() => expect(server.sessions.appState(id)).toBe('stopped'), { timeout: 60_000, interval: 50 })
     const next = await server.send(id, { path: '/' })
     expect(next.body.body).toBe('ok')
     expect(next.body.logs[0].message).toMatch(/^Your app was restarted: Code running between requests/)
