@@ -4,11 +4,16 @@ import { defineConfig } from 'vitest/config'
 // process, which inherits NODE_OPTIONS=--no-node-snapshot from the npm script.
 // Timeouts are generous on purpose: they catch a hang, not a slow machine. No test asserts how
 // long anything took; the bench does that.
+
 export default defineConfig({
   test: {
     pool: 'forks',
-    include: ['sandbox-server/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'sandbox', include: ['sandbox-server/**/*.test.ts', 'tests/*.test.ts'] } },
+      // The site is built once per run, before the browser tests start.
+      { extends: true, test: { name: 'browser', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/e2e/build-site.ts'] } },
+    ],
   },
 })
