@@ -1,11 +1,21 @@
+/**
+ * The HTTP API as a specification: real isolates, real SQLite. Requests go through the Hono app
+ * in memory (`app.request()`); the tests where the socket matters (live URLs reached by Host
+ * name, bodies read from Node's request) use a server on a real port.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from './support/server.ts'
+import { createTestApp, startTestServer, type TestApp, type TestServer } from './support/server.ts'
 
-let server: TestServer
+let server: TestApp
+let socket: TestServer
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await createTestApp()
+  socket = await startTestServer()
 })
-afterAll(() => server.close())
+afterAll(async () => {
+  await server.close()
+  await socket.close()
+})
 
 const notesApp = `
 import { Hono } from 'hono'
@@ -237,23 +247,23 @@ describe('live URLs', () => {
     export default app`
 
   it('forwards requests to a learner app on its own origin', async () => {
-    const id = await server.createApp(liveApp)
-    const response = await server.raw('POST', '/echo?q=1', {
-      headers: { host: `${id}.localhost:${server.port}`, 'content-type': 'application/json' },
+    const id = await socket.createApp(liveApp)
+    const response = await socket.raw('POST', '/echo?q=1', {
+      headers: { host: `${id}.localhost:${socket.port}`, 'content-type': 'application/json' },
       body: JSON.stringify({ a: 1 }),
     })
     expect(response.status).toBe(200)
-    expect(JSON.parse(response.text)).toEqual({ got: { a: 1 }, q: '1', url: `http://${id}.localhost:${server.port}/echo?q=1` })
+    expect(JSON.parse(response.text)).toEqual({ got: { a: 1 }, q: '1', url: `http://${id}.localhost:${socket.port}/echo?q=1` })
     expect(response.headers['x-content-type-options']).toBe('nosniff')
-    const unknown = await server.raw('GET', '/', { headers: { host: `${'a'.repeat(32)}.localhost:${server.port}` } })
+    const unknown = await socket.raw('GET', '/', { headers: { host: `${'a'.repeat(32)}.localhost:${socket.port}` } })
     expect(unknown.status).toBe(404)
   })
 
   it('forwards /s/<session>/ paths and keeps the answer inside that path', async () => {
-    const id = await server.createApp(liveApp)
-    const echo = await server.fetch(`/s/${id}/echo?q=2`, { method: 'POST', body: '{"b":2}' })
+    const id = await socket.createApp(liveApp)
+    const echo = await socket.fetch(`/s/${id}/echo?q=2`, { method: 'POST', body: '{"b":2}' })
     expect((await echo.json()).got).toEqual({ b: 2 })
-    const login = await server.fetch(`/s/${id}/login`, { redirect: 'manual' })
+    const login = await socket.fetch(`/s/${id}/login`, { redirect: 'manual' })
     expect(login.status).toBe(302)
     expect(login.headers.get('location')).toBe(`/s/${id}/home`)
     expect(login.headers.get('set-cookie')).toContain(`Path=/s/${id}/`)
@@ -277,7 +287,7 @@ describe('bad input gets a clear 4xx', () => {
   })
 
   it('rejects huge bodies with 413', async () => {
-    const response = await server.raw('POST', '/api/sessions', {
+    const response = await socket.raw('POST', '/api/sessions', {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }),
     })
@@ -287,15 +297,15 @@ describe('bad input gets a clear 4xx', () => {
 
   it('limits chunked bodies too, and reads small ones whichever way they come', async () => {
     const chunked = { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }
-    const huge = await server.raw('POST', '/api/sessions', { headers: chunked, body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }) })
+    const huge = await socket.raw('POST', '/api/sessions', { headers: chunked, body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }) })
     expect([huge.status, JSON.parse(huge.text).error.code]).toEqual([413, 'body_too_large'])
     const declared = (body: string) => ({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })
     const body = JSON.stringify({ exerciseId: 'first-route' })
     for (const headers of [chunked, declared(body)]) {
-      const created = await server.raw('POST', '/api/sessions', { headers, body })
+      const created = await socket.raw('POST', '/api/sessions', { headers, body })
       expect([created.status, JSON.parse(created.text).exerciseId]).toEqual([201, 'first-route'])
     }
-    const lying = await server.raw('POST', '/api/sessions', { headers: { ...declared(body), 'content-length': String(300 * 1024) }, body })
+    const lying = await socket.raw('POST', '/api/sessions', { headers: { ...declared(body), 'content-length': String(300 * 1024) }, body })
     expect(lying.status).toBe(413)
   })
 
@@ -346,7 +356,7 @@ describe('grading through the API', () => {
     expect(listing).toMatchObject({ name: 'GET /notes lists the notes', status: 'pass' })
     expect(readOne).toMatchObject({ status: 'fail', message: 'GET /notes/2 returned 501; expected 200 because note 2 exists' })
     expect(readOne.hint).toContain('db.get')
-    expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost:${server.port}/notes/2'`)
+    expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost/notes/2'`)
   })
 
   it('passes a correct solution and refuses to grade a playground', async () => {

@@ -3,12 +3,12 @@
  * harmful), and the server must keep serving other learners meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startTestServer, type TestServer } from './support/server.ts'
+import { createTestApp, type TestApp } from './support/server.ts'
 
-let server: TestServer
+let server: TestApp
 let bystander: string
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await createTestApp()
   bystander = await server.createApp(app(`app.get('/', (c) => c.text('still here'))`))
 })
 afterAll(() => server.close())

@@ -6,7 +6,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
 import { bodyLimit } from 'hono/body-limit'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, UnknownSession, type SessionStore, type AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
@@ -62,9 +61,14 @@ function apiBodyLimit(maxBytes: number): MiddlewareHandler {
   }
 }
 
+/** Node's request under Hono's, when the request came through @hono/node-server's socket. */
+function nodeRequest(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+}
+
 /** The body as text: straight from Node's request when its length is declared, else through Hono. */
 async function readBodyText(c: Context): Promise<string> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const incoming = nodeRequest(c)
   const length = declaredLength(c)
   if (!incoming || length === undefined || incoming.readableDidRead) return c.req.text()
   const chunks: Buffer[] = []
@@ -126,6 +130,14 @@ function createRateLimiter(perMinute: number) {
     window.count++
     return window.count <= perMinute
   }
+}
+
+/**
+ * The client's address, for the rate limit. Requests that came through no socket (the app
+ * called in memory with `app.request()`, as tests do) count as one client.
+ */
+function clientAddress(c: Context): string {
+  return nodeRequest(c)?.socket.remoteAddress ?? 'unknown'
 }
 
 /** The session id from a route parameter; a malformed id is simply unknown. */
@@ -207,7 +219,7 @@ export function createServerApp({
   api.get('/health', (c) => c.json({ ok: true, sessions: sessions.size }))
 
   api.post('/sessions', async (c) => {
-    const client = getConnInfo(c).remote.address ?? 'unknown'
+    const client = clientAddress(c)
     if (!allowSession(client)) {
       c.header('Retry-After', '60')
       throw new ApiError(429, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
