@@ -3,7 +3,7 @@
  * in memory (`app.request()`); the tests where the socket matters (live URLs reached by Host
  * name, bodies read from Node's request) use a server on a real port.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestApp, startTestServer, type TestApp, type TestServer } from './support/server.ts'
 
 let server: TestApp
@@ -137,6 +137,59 @@ export default app`)
     expect((await server.api('POST', `/sessions/${id}/reset`)).status).toBe(200)
     expect((await server.api('GET', `/sessions/${id}/db`)).body.tables).toEqual([])
     expect(JSON.parse((await server.send(id, { path: '/notes' })).body.body)).toEqual([])
+  })
+  it('sends a response body that is not UTF-8 text as base64, and text as text', async () => {
+    const id = await server.createApp(`
+      import { Hono } from 'hono'
+      const app = new Hono()
+      app.get('/bytes', (c) => c.body(new Uint8Array([0xff, 0x00, 0x80]), 200, { 'content-type': 'application/octet-stream' }))
+      app.get('/text', (c) => c.text('héllo'))
+      export default app`)
+    const bytes = await server.send(id, { path: '/bytes' })
+    expect(bytes.body).toMatchObject({ status: 200, bodyEncoding: 'base64', body: '/wCA' })
+    expect([...Buffer.from(bytes.body.body, 'base64')]).toEqual([0xff, 0x00, 0x80])
+    expect((await server.send(id, { path: '/text' })).body).toMatchObject({ bodyEncoding: 'utf8', body: 'héllo' })
+  })
+})
+
+describe('the session lifecycle', () => {
+  it('ends a session with DELETE: its API, database and live URL answer 404 afterwards', async () => {
+    const id = await server.createApp(notesApp)
+    expect((await server.send(id, { path: '/notes' })).status).toBe(200)
+    const deleted = await server.fetch(`/api/sessions/${id}`, { method: 'DELETE' })
+    expect([deleted.status, await deleted.text()]).toEqual([204, ''])
+    expect((await server.send(id, { path: '/notes' })).body.error.code).toBe('unknown_session')
+    expect((await server.api('GET', `/sessions/${id}/db`)).status).toBe(404)
+    expect((await server.fetch(`/s/${id}/notes`)).status).toBe(404)
+    expect((await server.api('DELETE', `/sessions/${id}`)).body.error.code).toBe('unknown_session')
+  })
+
+  it('redirects /s/<session> to /s/<session>/ with 308, so the method and body survive', async () => {
+    const id = await server.createApp(notesApp)
+    const redirect = await server.fetch(`/s/${id}`, { method: 'POST', redirect: 'manual' })
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([308, `/s/${id}/`])
+    expect((await server.fetch('/s/not-a-session')).status).toBe(404)
+  })
+
+  it('limits how many sessions one client creates a minute with 429 and Retry-After, and allows more a minute later', async () => {
+    const limited = await createTestApp({ app: { sessionsPerMinute: 2 } })
+    const create = () => limited.fetch('/api/sessions', { method: 'POST' })
+    try {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      expect([(await create()).status, (await create()).status]).toEqual([201, 201])
+      const refused = await create()
+      expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '60'])
+      expect((await refused.json()).error).toEqual({
+        code: 'too_many_sessions',
+        message: 'You can create 2 sessions a minute; please wait a moment.',
+      })
+      expect((await limited.api('GET', '/health')).status).toBe(200)
+      vi.setSystemTime(Date.now() + 60_000)
+      expect((await create()).status).toBe(201)
+    } finally {
+      vi.useRealTimers()
+      await limited.close()
+    }
   })
 })
 

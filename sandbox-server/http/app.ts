@@ -204,14 +204,15 @@ export function createServerApp({
     return ownOrigin.fetch(c.req.raw, c.env)
   })
 
-  // Live URLs on the site's origin: /s/<session>/anything
+  // Live URLs on the site's origin: /s/<session>/anything. "/s/:id/*" also matches "/s/<session>"
+  // itself, so the redirect to the slash (relative links in the app's pages need it) comes first.
+  app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
   app.all('/s/:id/*', tooLarge(maxLiveBodyBytes), async (c) => {
     const id = sessionParam(c)
     const prefix = `/s/${id}`
     const path = new URL(c.req.url).pathname.slice(prefix.length) || '/'
     return forwardToApp(c, id, path, prefix)
   })
-  app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
 
   const api = new Hono()
   api.use('*', apiBodyLimit(maxApiBodyBytes))
