@@ -210,6 +210,29 @@ describe('the exercise workspace, beyond the happy path', () => {
     await page.close()
   })
 
+  it('starts a new session when the server no longer knows the old one, keeps the code and says the database was reset', async () => {
+    const page = await newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    await page.evaluate((code) => window.__workspace!.setCode(code), solution)
+    await send(page, 'GET', '/notes')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    const liveUrl = page.locator('[data-ws="live-url"]')
+    const before = (await liveUrl.textContent())!
+    const [sessionId] = new URL(before).hostname.split('.')
+
+    // As if the server had restarted or swept the session away as idle.
+    expect((await server.api('DELETE', `/sessions/${sessionId}`)).status).toBe(204)
+    await send(page, 'POST', '/notes', '{"body":"After the restart"}')
+    await page.locator('[data-ws="response-status"]', { hasText: '201' }).waitFor()
+    await page.locator('[data-ws="notice"]', { hasText: 'your database was reset' }).waitFor()
+    expect(await liveUrl.textContent()).not.toBe(before)
+    expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(solution)
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+
   it('works from the keyboard: Tab reaches Send and Run checks with a visible focus ring, Ctrl+Enter sends', async () => {
     const page = await newPage()
     await openWorkspace(page, lessonPathFor('crud-notes'))
