@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config'
 // process, which inherits NODE_OPTIONS=--no-node-snapshot from the npm script.
 // Timeouts are generous on purpose: they catch a hang, not a slow machine. No test asserts how
 // long anything took; the bench does that.
+//
+// Two tiers: `npm test` runs the projects sandbox and browser; `npm run test:full` (what CI
+// runs) runs them, then full: the heavier suites.
 
 export default defineConfig({
   test: {
@@ -14,6 +17,7 @@ export default defineConfig({
       { extends: true, test: { name: 'sandbox', include: ['sandbox-server/**/*.test.ts', 'tests/*.test.ts'] } },
       // The site is built once per run, before the browser tests start.
       { extends: true, test: { name: 'browser', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/e2e/build-site.ts'] } },
+      { extends: true, test: { name: 'full', include: ['tests/full/**/*.test.ts'] } },
     ],
   },
 })
