@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 // isolated-vm crashes in worker threads (its issue 481): every test file runs in a forked
@@ -11,6 +12,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Two files at once even on 2 cores (Vitest's default there is one): many tests wait on a
+    // limit, a child process or the browser, and another file can use that time.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
