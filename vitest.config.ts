@@ -19,7 +19,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'sandbox', include: ['sandbox-server/**/*.test.ts', 'tests/*.test.ts'] } },
-      // The site is built once per run, before the browser tests start.
+      // The site is built once per run, beside the other files; the browser tests wait for it.
       { extends: true, test: { name: 'browser', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/e2e/build-site.ts'] } },
       { extends: true, test: { name: 'full', include: ['tests/full/**/*.test.ts'] } },
     ],

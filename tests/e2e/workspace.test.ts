@@ -1,9 +1,10 @@
 /**
  * The learning site in a real browser: the built site served by the real sandbox server, driven
  * by headless Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH). The site is built once
- * per run before these tests start (build-site.ts, Vitest's global setup). The editor's content
- * is set through the page's test hook, never typed; every step waits for a condition, never a
- * time, and the waits are generous: they catch a hang, not a busy machine.
+ * per run: build-site.ts (Vitest's global setup) starts the build while other files run, and
+ * beforeAll waits for it. The editor's content is set through the page's test hook, never typed;
+ * every step waits for a condition, never a time, and the waits are generous: they catch a
+ * hang, not a busy machine.
  * Screenshots go to test-results/ (gitignored).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { buildSiteIfNeeded } from '../../scripts/site-build-if-needed.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import '../../site/src/workspace/test-hook.ts'
 
@@ -44,6 +46,8 @@ beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: install it with "sudo apt-get install -y chromium" (or set CHROMIUM_PATH).`)
   }
+  // The build build-site.ts started; returns at once when site/dist is current.
+  await buildSiteIfNeeded({ log: () => {} })
   const files = serveStatic({ root: join(root, 'site/dist') })
   server = await startTestServer({ app: { site: async (c) => (await files(c, async () => {})) ?? undefined } })
   browser = await chromium.launch({
@@ -59,7 +63,8 @@ beforeAll(async () => {
     ],
   })
   mkdirSync(screenshots, { recursive: true })
-})
+  // A site build takes minutes on a busy machine: this hook waits for that work, not a clock.
+}, 30 * 60_000)
 
 afterAll(async () => {
   await browser?.close()
