@@ -20,8 +20,12 @@ const distDir = join(siteDir, 'dist')
 /** Written after a successful build; its time is the build's. */
 const stampFile = join(distDir, '.build-stamp')
 
-/** Held while a build runs (it holds the builder's pid): two builds into one site/dist break each other. */
-const lockDir = join(siteDir, '.build-lock')
+/**
+ * Held while a build runs (it holds the builder's pid): two builds into one site/dist break each
+ * other. It lives outside site/: taking it there changed site/'s modification time, so a process
+ * that waited for another's build found the site "changed" and built it again.
+ */
+const lockDir = join(root, '.site-build-lock')
 
 /** True when the lock's owner is gone (it crashed or was interrupted), so the lock can go. */
 function lockIsStale(): boolean {
@@ -53,7 +57,7 @@ async function acquireBuildLock(signal?: AbortSignal): Promise<() => void> {
 }
 
 const SOURCES = ['site', 'lessons', 'exercises', 'sandbox-server/content/schemas.ts', 'sandbox-server/capabilities/sandbox.d.ts']
-const SKIPPED = new Set(['dist', 'node_modules', '.astro', '.build-lock'])
+const SKIPPED = new Set(['dist', 'node_modules', '.astro'])
 
 /** The newest modification time of a file or of any file under a folder (0 when missing). */
 function newestChange(path: string): number {

@@ -1,11 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from './support/server.ts'
+/**
+ * The HTTP API as a specification: real isolates, real SQLite. Requests go through the Hono app
+ * in memory (`app.request()`); the tests where the socket matters (live URLs reached by Host
+ * name, bodies read from Node's request) use a server on a real port.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createTestApp, startTestServer, type TestApp, type TestServer } from './support/server.ts'
 
-let server: TestServer
+let server: TestApp
+let socket: TestServer
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await createTestApp()
+  socket = await startTestServer()
 })
-afterAll(() => server.close())
+afterAll(async () => {
+  await server.close()
+  await socket.close()
+})
 
 const notesApp = `
 import { Hono } from 'hono'
@@ -128,6 +138,59 @@ export default app`)
     expect((await server.api('GET', `/sessions/${id}/db`)).body.tables).toEqual([])
     expect(JSON.parse((await server.send(id, { path: '/notes' })).body.body)).toEqual([])
   })
+  it('sends a response body that is not UTF-8 text as base64, and text as text', async () => {
+    const id = await server.createApp(`
+      import { Hono } from 'hono'
+      const app = new Hono()
+      app.get('/bytes', (c) => c.body(new Uint8Array([0xff, 0x00, 0x80]), 200, { 'content-type': 'application/octet-stream' }))
+      app.get('/text', (c) => c.text('héllo'))
+      export default app`)
+    const bytes = await server.send(id, { path: '/bytes' })
+    expect(bytes.body).toMatchObject({ status: 200, bodyEncoding: 'base64', body: '/wCA' })
+    expect([...Buffer.from(bytes.body.body, 'base64')]).toEqual([0xff, 0x00, 0x80])
+    expect((await server.send(id, { path: '/text' })).body).toMatchObject({ bodyEncoding: 'utf8', body: 'héllo' })
+  })
+})
+
+describe('the session lifecycle', () => {
+  it('ends a session with DELETE: its API, database and live URL answer 404 afterwards', async () => {
+    const id = await server.createApp(notesApp)
+    expect((await server.send(id, { path: '/notes' })).status).toBe(200)
+    const deleted = await server.fetch(`/api/sessions/${id}`, { method: 'DELETE' })
+    expect([deleted.status, await deleted.text()]).toEqual([204, ''])
+    expect((await server.send(id, { path: '/notes' })).body.error.code).toBe('unknown_session')
+    expect((await server.api('GET', `/sessions/${id}/db`)).status).toBe(404)
+    expect((await server.fetch(`/s/${id}/notes`)).status).toBe(404)
+    expect((await server.api('DELETE', `/sessions/${id}`)).body.error.code).toBe('unknown_session')
+  })
+
+  it('redirects /s/<session> to /s/<session>/ with 308, so the method and body survive', async () => {
+    const id = await server.createApp(notesApp)
+    const redirect = await server.fetch(`/s/${id}`, { method: 'POST', redirect: 'manual' })
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([308, `/s/${id}/`])
+    expect((await server.fetch('/s/not-a-session')).status).toBe(404)
+  })
+
+  it('limits how many sessions one client creates a minute with 429 and Retry-After, and allows more a minute later', async () => {
+    const limited = await createTestApp({ app: { sessionsPerMinute: 2 } })
+    const create = () => limited.fetch('/api/sessions', { method: 'POST' })
+    try {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      expect([(await create()).status, (await create()).status]).toEqual([201, 201])
+      const refused = await create()
+      expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '60'])
+      expect((await refused.json()).error).toEqual({
+        code: 'too_many_sessions',
+        message: 'You can create 2 sessions a minute; please wait a moment.',
+      })
+      expect((await limited.api('GET', '/health')).status).toBe(200)
+      vi.setSystemTime(Date.now() + 60_000)
+      expect((await create()).status).toBe(201)
+    } finally {
+      vi.useRealTimers()
+      await limited.close()
+    }
+  })
 })
 
 describe('capabilities', () => {
@@ -237,23 +300,23 @@ describe('live URLs', () => {
     export default app`
 
   it('forwards requests to a learner app on its own origin', async () => {
-    const id = await server.createApp(liveApp)
-    const response = await server.raw('POST', '/echo?q=1', {
-      headers: { host: `${id}.localhost:${server.port}`, 'content-type': 'application/json' },
+    const id = await socket.createApp(liveApp)
+    const response = await socket.raw('POST', '/echo?q=1', {
+      headers: { host: `${id}.localhost:${socket.port}`, 'content-type': 'application/json' },
       body: JSON.stringify({ a: 1 }),
     })
     expect(response.status).toBe(200)
-    expect(JSON.parse(response.text)).toEqual({ got: { a: 1 }, q: '1', url: `http://${id}.localhost:${server.port}/echo?q=1` })
+    expect(JSON.parse(response.text)).toEqual({ got: { a: 1 }, q: '1', url: `http://${id}.localhost:${socket.port}/echo?q=1` })
     expect(response.headers['x-content-type-options']).toBe('nosniff')
-    const unknown = await server.raw('GET', '/', { headers: { host: `${'a'.repeat(32)}.localhost:${server.port}` } })
+    const unknown = await socket.raw('GET', '/', { headers: { host: `${'a'.repeat(32)}.localhost:${socket.port}` } })
     expect(unknown.status).toBe(404)
   })
 
   it('forwards /s/<session>/ paths and keeps the answer inside that path', async () => {
-    const id = await server.createApp(liveApp)
-    const echo = await server.fetch(`/s/${id}/echo?q=2`, { method: 'POST', body: '{"b":2}' })
+    const id = await socket.createApp(liveApp)
+    const echo = await socket.fetch(`/s/${id}/echo?q=2`, { method: 'POST', body: '{"b":2}' })
     expect((await echo.json()).got).toEqual({ b: 2 })
-    const login = await server.fetch(`/s/${id}/login`, { redirect: 'manual' })
+    const login = await socket.fetch(`/s/${id}/login`, { redirect: 'manual' })
     expect(login.status).toBe(302)
     expect(login.headers.get('location')).toBe(`/s/${id}/home`)
     expect(login.headers.get('set-cookie')).toContain(`Path=/s/${id}/`)
@@ -277,7 +340,7 @@ describe('bad input gets a clear 4xx', () => {
   })
 
   it('rejects huge bodies with 413', async () => {
-    const response = await server.raw('POST', '/api/sessions', {
+    const response = await socket.raw('POST', '/api/sessions', {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }),
     })
@@ -287,15 +350,15 @@ describe('bad input gets a clear 4xx', () => {
 
   it('limits chunked bodies too, and reads small ones whichever way they come', async () => {
     const chunked = { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }
-    const huge = await server.raw('POST', '/api/sessions', { headers: chunked, body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }) })
+    const huge = await socket.raw('POST', '/api/sessions', { headers: chunked, body: JSON.stringify({ code: 'x'.repeat(300 * 1024) }) })
     expect([huge.status, JSON.parse(huge.text).error.code]).toEqual([413, 'body_too_large'])
     const declared = (body: string) => ({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })
     const body = JSON.stringify({ exerciseId: 'first-route' })
     for (const headers of [chunked, declared(body)]) {
-      const created = await server.raw('POST', '/api/sessions', { headers, body })
+      const created = await socket.raw('POST', '/api/sessions', { headers, body })
       expect([created.status, JSON.parse(created.text).exerciseId]).toEqual([201, 'first-route'])
     }
-    const lying = await server.raw('POST', '/api/sessions', { headers: { ...declared(body), 'content-length': String(300 * 1024) }, body })
+    const lying = await socket.raw('POST', '/api/sessions', { headers: { ...declared(body), 'content-length': String(300 * 1024) }, body })
     expect(lying.status).toBe(413)
   })
 
@@ -346,7 +409,7 @@ describe('grading through the API', () => {
     expect(listing).toMatchObject({ name: 'GET /notes lists the notes', status: 'pass' })
     expect(readOne).toMatchObject({ status: 'fail', message: 'GET /notes/2 returned 501; expected 200 because note 2 exists' })
     expect(readOne.hint).toContain('db.get')
-    expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost:${server.port}/notes/2'`)
+    expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost/notes/2'`)
   })
 
   it('passes a correct solution and refuses to grade a playground', async () => {

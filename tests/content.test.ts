@@ -1,8 +1,9 @@
 /**
  * Course content as instructors write it: the real course validates clean, every kind of
  * mistake is reported at its file and line with pinned wording (like Starlight pins its error
- * map), and what `lessons:new` writes passes the validator as it stands. Exercises are graded
- * for real: real isolates, real SQLite, the same gradeSubmission learners meet.
+ * map), and what `lessons:new` writes passes the validator as it stands. The courses built
+ * here are graded for real: real isolates, real SQLite, the same gradeSubmission learners meet
+ * (the real exercises are graded in exercises.test.ts).
  */
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -22,6 +23,7 @@ import {
 } from '../sandbox-server/content/index.ts'
 import { checkCourse } from '../sandbox-server/content/check-course.ts'
 import { findSeedProblem } from '../sandbox-server/content/seed-sql.ts'
+import { listExercises } from '../sandbox-server/exercises/index.ts'
 import { ScaffoldRefused, scaffoldLesson } from '../sandbox-server/content/scaffold.ts'
 
 const db = createDbPool()
@@ -98,9 +100,11 @@ function pingExercise(id: string, change: Partial<Record<'starter.ts' | 'solutio
 }
 
 describe('the real course', () => {
-  it('validates clean: every lesson, every exercise graded, no warnings', async () => {
-    const problems = await checkCourse({ sessions })
+  // Each exercise is graded once per run, in its own test: tests/exercises.test.ts.
+  it('validates clean: every role and lesson, and every exercise opened by a lesson', async () => {
+    const { problems, referencedExercises } = await readCourse()
     expect(problems.map(formatProblem)).toEqual([])
+    expect((await listExercises()).filter((id) => !referencedExercises.has(id))).toEqual([])
   })
 
   it('loads as a typed tree, roles and lessons in folder order', async () => {

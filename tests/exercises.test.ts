@@ -1,12 +1,15 @@
 /**
- * Every exercise on disk, graded by the same function learners and graders use: its solution
- * must pass every check and its starter must fail at least one, so a broken lesson never lands.
+ * Every exercise on disk, checked once per run the way `npm run lessons:check` checks it: its
+ * files, checks, hints and seed are valid, its solution passes every check and its starter runs
+ * but fails at least one (graded by the same gradeSubmission learners meet), so a broken lesson
+ * never lands. One test per exercise: a slow exercise has its own timeout and its own message.
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import { createDbPool } from '../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore } from '../sandbox-server/sessions/index.ts'
-import { listExercises, loadExercise } from '../sandbox-server/exercises/index.ts'
-import { gradeSubmission } from '../sandbox-server/grading/index.ts'
+import { EXERCISES_DIR, listExercises } from '../sandbox-server/exercises/index.ts'
+import { PROJECT_ROOT, formatProblem } from '../sandbox-server/content/index.ts'
+import { checkExercise } from '../sandbox-server/content/check-exercise.ts'
 
 const db = createDbPool()
 const sessions = await createSessionStore({ db })
@@ -21,25 +24,7 @@ it('finds the exercises', () => {
   expect(ids.length).toBeGreaterThanOrEqual(2)
 })
 
-describe.each(ids)('exercise %s', (id) => {
-  it('its solution passes every check', async () => {
-    const exercise = await loadExercise(id)
-    const result = await gradeSubmission({ exercise, code: exercise.solution, sessions })
-    const failures = result.tests.filter((test) => test.status !== 'pass').map((test) => `${test.name}: ${test.status}: ${test.message}`)
-    expect(failures).toEqual([])
-    expect(result).toMatchObject({ status: 'pass', gradable: true, score: result.maxScore })
-  })
-
-  it('its starter runs but fails at least one check', async () => {
-    const exercise = await loadExercise(id)
-    const result = await gradeSubmission({ exercise, code: exercise.starter, sessions })
-    expect(result.gradable, result.message).toBe(true)
-    expect(result.status).toBe('fail')
-  })
-
-  it('has hints for its checks', async () => {
-    const exercise = await loadExercise(id)
-    expect(exercise.hints.length).toBeGreaterThanOrEqual(2)
-    for (const check of exercise.checks) expect(check.hint ?? 0).toBeLessThan(exercise.hints.length)
-  })
+it.each(ids)('exercise %s: valid files, checks and hints; the solution passes every check, the starter fails one', async (id) => {
+  const problems = await checkExercise(id, { exercisesDir: EXERCISES_DIR, rootDir: PROJECT_ROOT, db, sessions })
+  expect(problems.map(formatProblem)).toEqual([])
 })

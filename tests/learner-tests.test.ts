@@ -3,11 +3,11 @@
  * sandbox, against the exercise's app (`./app`), through the real HTTP API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from './support/server.ts'
+import { createTestApp, type TestApp } from './support/server.ts'
 
-let server: TestServer
+let server: TestApp
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await createTestApp()
 })
 afterAll(() => server.close())
 

@@ -7,7 +7,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
 import { bodyLimit } from 'hono/body-limit'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, UnknownSession, type Session, type SessionStore, type AppResponse } from '../sessions/index.ts'
 import { loadExercise } from '../exercises/index.ts'
@@ -96,9 +95,14 @@ function apiBodyLimit(maxBytes: number): MiddlewareHandler {
   }
 }
 
+/** Node's request under Hono's, when the request came through @hono/node-server's socket. */
+function nodeRequest(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+}
+
 /** The body as text: straight from Node's request when its length is declared, else through Hono. */
 async function readBodyText(c: Context): Promise<string> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const incoming = nodeRequest(c)
   const length = declaredLength(c)
   if (!incoming || length === undefined || incoming.readableDidRead) return c.req.text()
   const chunks: Buffer[] = []
@@ -162,13 +166,12 @@ function createRateLimiter(perMinute: number) {
   }
 }
 
-/** The caller's address, for per-client limits; requests made in memory (app.request) share one. */
+/**
+ * The client's address, for per-client limits and logs. Requests that came through no socket
+ * (the app called in memory with `app.request()`, as tests do) count as one client.
+ */
 function clientOf(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
+  return nodeRequest(c)?.socket.remoteAddress ?? 'unknown'
 }
 
 /** Throws a 429 with Retry-After when `client` has used its turns for this minute. */
@@ -290,14 +293,15 @@ export function createServerApp({
     return ownOrigin.fetch(c.req.raw, c.env)
   })
 
-  // Live URLs on the site's origin: /s/<session>/anything
+  // Live URLs on the site's origin: /s/<session>/anything. "/s/:id/*" also matches "/s/<session>"
+  // itself, so the redirect to the slash (relative links in the app's pages need it) comes first.
+  app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
   app.all('/s/:id/*', tooLarge(maxLiveBodyBytes), async (c) => {
     const id = sessionParam(c)
     const prefix = `/s/${id}`
     const path = new URL(c.req.url).pathname.slice(prefix.length) || '/'
     return forwardToApp(c, id, path, prefix)
   })
-  app.all('/s/:id', (c) => c.redirect(`/s/${sessionParam(c)}/`, 308))
 
   addOperatorRoutes(app, { metrics, readiness })
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createDbPool } from '../capabilities/db/index.ts'
 import { createSessionStore, UnknownSession } from './index.ts'
 
@@ -17,7 +17,8 @@ const app = new Hono()
 app.get('/', (c) => { db.run('INSERT INTO visits VALUES (1)'); return c.json(db.get('SELECT count(*) AS n FROM visits')) })
 export default app`
 
-const visits = async (id: string) => JSON.parse(new TextDecoder().decode((await sessions.request(id, { method: 'GET', path: '/' })).body)).n
+const visits = async (id: string, store = sessions) =>
+  JSON.parse(new TextDecoder().decode((await store.request(id, { method: 'GET', path: '/' })).body)).n
 
 describe('sessions', () => {
   it('puts an idle app to sleep and wakes it with its data kept', async () => {
@@ -28,6 +29,26 @@ describe('sessions', () => {
     await sessions.sweep()
     expect(sessions.appState(id)).toBe('none')
     expect(await visits(id)).toBe(2)
+  })
+
+  it('removes a session unused for idleTtlMs and keeps one used since', async () => {
+    const expiring = await createSessionStore({ db, idleTtlMs: 60_000, sweepIntervalMs: 60_000 })
+    try {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      const idle = await expiring.create()
+      const used = await expiring.create()
+      await expiring.setCode(used.id, counter)
+      vi.setSystemTime(Date.now() + 40_000)
+      expect(await visits(used.id, expiring)).toBe(1)
+      vi.setSystemTime(Date.now() + 20_000)
+      await expiring.sweep()
+      expect(() => expiring.get(idle.id)).toThrow(UnknownSession)
+      expect(await visits(used.id, expiring)).toBe(2)
+      expect(expiring.size).toBe(1)
+    } finally {
+      vi.useRealTimers()
+      await expiring.dispose()
+    }
   })
 
   it('removes sessions over the memory budget, least recently used first', async () => {

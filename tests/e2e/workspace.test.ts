@@ -1,7 +1,10 @@
 /**
  * The learning site in a real browser: the built site served by the real sandbox server, driven
- * by headless Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH). The editor's content is
- * set through the page's test hook, never typed; every step waits for a condition, never a time.
+ * by headless Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH). The site is built once
+ * per run: build-site.ts (Vitest's global setup) starts the build while other files run, and
+ * beforeAll waits for it. The editor's content is set through the page's test hook, never typed;
+ * every step waits for a condition, never a time, and the waits are generous: they catch a
+ * hang, not a busy machine.
  * Screenshots go to test-results/ (gitignored).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
@@ -43,6 +46,7 @@ beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: install it with "sudo apt-get install -y chromium" (or set CHROMIUM_PATH).`)
   }
+  // The build build-site.ts started; returns at once when site/dist is current.
   await buildSiteIfNeeded({ log: () => {} })
   const files = serveStatic({ root: join(root, 'site/dist') })
   server = await startTestServer({ app: { site: async (c) => (await files(c, async () => {})) ?? undefined } })
@@ -59,18 +63,26 @@ beforeAll(async () => {
     ],
   })
   mkdirSync(screenshots, { recursive: true })
-}, 300_000)
+  // A site build takes minutes on a busy machine: this hook waits for that work, not a clock.
+}, 30 * 60_000)
 
 afterAll(async () => {
   await browser?.close()
   await server?.close()
 })
 
+/** A page in its own browser context (its own localStorage), with generous waits. */
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  page.setDefaultTimeout(60_000)
+  return page
+}
+
 /** Opens the exercise's lesson and waits until the workspace (editor included) is ready. */
 async function openWorkspace(page: Page, lessonPath: string) {
   await page.goto(`${server.url}${lessonPath}`)
   await page.locator('#workspace').scrollIntoViewIfNeeded()
-  await page.locator('[data-workspace][data-state="ready"]').waitFor({ timeout: 30_000 })
+  await page.locator('[data-workspace][data-state="ready"]').waitFor()
   await page.locator('[data-ws="status"]', { hasText: 'Ready' }).waitFor()
 }
 
@@ -86,7 +98,7 @@ async function send(page: Page, method: string, path: string, body = '') {
 
 describe('the exercise workspace', () => {
   it('runs the learner’s code, shows the database, grades it, keeps the code and survives a runaway loop', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
     const lessonPath = lessonPathFor('crud-notes')
@@ -102,7 +114,7 @@ describe('the exercise workspace', () => {
 
     // Every check passes.
     await page.getByRole('button', { name: 'Run checks' }).click()
-    await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor()
     const checks = page.locator('[data-ws="checks"] details')
     expect(await checks.count()).toBeGreaterThan(0)
     expect(await page.locator('[data-ws="checks"] details[data-status="pass"]').count()).toBe(await checks.count())
@@ -111,7 +123,7 @@ describe('the exercise workspace', () => {
     // A reload resumes with the same code.
     await page.reload()
     await page.locator('#workspace').scrollIntoViewIfNeeded()
-    await page.locator('[data-workspace][data-state="ready"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-workspace][data-state="ready"]').waitFor()
     expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(solution)
 
     // An infinite loop hits the CPU limit, the learner is told so, and the page keeps working.
@@ -119,7 +131,7 @@ describe('the exercise workspace', () => {
     await page.evaluate((code) => window.__workspace!.setCode(code), looping)
     await send(page, 'GET', '/loop')
     const limit = page.locator('[data-ws="response"] [data-error="limit_exceeded"]')
-    await limit.waitFor({ timeout: 15_000 })
+    await limit.waitFor()
     expect(await limit.getAttribute('data-limit')).toBe('cpu')
     expect(await limit.textContent()).toMatch(/CPU/i)
     await page.screenshot({ path: join(screenshots, 'workspace-cpu-limit.png'), fullPage: true })
@@ -128,12 +140,12 @@ describe('the exercise workspace', () => {
     await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
     expect(pageErrors).toEqual([])
     await page.close()
-  }, 120_000)
+  })
 })
 
 describe('the exercise workspace, beyond the happy path', () => {
   it('shows a compile error as a marker on its line and in the list under the editor, with line and column', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage()
     await openWorkspace(page, lessonPathFor('crud-notes'))
     const broken = solution.replace('const app = new Hono()', 'const app = new Hono()\nconst total = ;')
     const line = broken.split('\n').findIndex((text) => text === 'const total = ;') + 1
@@ -155,10 +167,10 @@ describe('the exercise workspace, beyond the happy path', () => {
     expect(await diagnostics.isHidden()).toBe(true)
     expect(await page.evaluate(() => window.__workspace!.serverMarkers())).toEqual([])
     await page.close()
-  }, 60_000)
+  })
 
   it('offers a solution to compare after a check run, and leaves the learner’s code as it was', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
     await openWorkspace(page, lessonPathFor('crud-notes'))
@@ -168,7 +180,7 @@ describe('the exercise workspace, beyond the happy path', () => {
     const mine = `${await page.evaluate(() => window.__workspace!.getCode())}\n// my own note\n`
     await page.evaluate((code) => window.__workspace!.setCode(code), mine)
     await page.getByRole('button', { name: 'Run checks' }).click()
-    await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor()
 
     // Hints come one at a time, the nudge first, whichever hint the failed check points at.
     const firstProblem = page.locator('[data-ws="checks"] details[open]')
@@ -193,7 +205,7 @@ describe('the exercise workspace, beyond the happy path', () => {
     // "Back to your code" closes it too, and the button survives a reload (the attempt is kept).
     await page.reload()
     await page.locator('#workspace').scrollIntoViewIfNeeded()
-    await page.locator('[data-workspace][data-state="ready"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-workspace][data-state="ready"]').waitFor()
     await compare.click()
     await page.locator('[data-ws="comparison"] .monaco-diff-editor').waitFor()
     await page.getByRole('button', { name: 'Back to your code' }).click()
@@ -201,10 +213,33 @@ describe('the exercise workspace, beyond the happy path', () => {
     expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(mine)
     expect(pageErrors).toEqual([])
     await page.close()
-  }, 60_000)
+  })
+
+  it('starts a new session when the server no longer knows the old one, keeps the code and says the database was reset', async () => {
+    const page = await newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    await page.evaluate((code) => window.__workspace!.setCode(code), solution)
+    await send(page, 'GET', '/notes')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    const liveUrl = page.locator('[data-ws="live-url"]')
+    const before = (await liveUrl.textContent())!
+    const [sessionId] = new URL(before).hostname.split('.')
+
+    // As if the server had restarted or swept the session away as idle.
+    expect((await server.api('DELETE', `/sessions/${sessionId}`)).status).toBe(204)
+    await send(page, 'POST', '/notes', '{"body":"After the restart"}')
+    await page.locator('[data-ws="response-status"]', { hasText: '201' }).waitFor()
+    await page.locator('[data-ws="notice"]', { hasText: 'your database was reset' }).waitFor()
+    expect(await liveUrl.textContent()).not.toBe(before)
+    expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(solution)
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
 
   it('works from the keyboard: Tab reaches Send and Run checks with a visible focus ring, Ctrl+Enter sends', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage()
     await openWorkspace(page, lessonPathFor('crud-notes'))
     const active = () => page.evaluate(() => document.activeElement?.getAttribute('data-ws') ?? document.activeElement?.id ?? null)
     const focusRing = () =>
@@ -235,12 +270,12 @@ describe('the exercise workspace, beyond the happy path', () => {
     await page.keyboard.press('Control+Enter')
     await page.locator('[data-ws="response-status"]', { hasText: '404' }).waitFor()
     await page.close()
-  }, 60_000)
+  })
 })
 
 describe('a test-writing exercise', () => {
   it('runs the learner’s tests against app.ts, shows app.ts read-only, and grades the tests against mutants', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
     await openWorkspace(page, lessonPathFor('write-the-tests'))
@@ -260,7 +295,7 @@ describe('a test-writing exercise', () => {
     // The editor resolves './app' and 'sandbox/test': a planted type error is the only problem it reports.
     const typeError = `${starter}\nconst wrong: number = 'not a number'\n`
     await page.evaluate((code) => window.__workspace!.setCode(code), typeError)
-    await page.waitForFunction(() => window.__workspace!.typeMarkers().length > 0, undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => window.__workspace!.typeMarkers().length > 0)
     const markers = await page.evaluate(() => window.__workspace!.typeMarkers())
     expect(markers).toContainEqual({ line: typeError.split('\n').length - 1, message: "Type 'string' is not assignable to type 'number'." })
     expect(markers.filter((marker) => marker.line !== typeError.split('\n').length - 1)).toEqual([])
@@ -270,7 +305,7 @@ describe('a test-writing exercise', () => {
     const line = failing.split('\n').findIndex((text) => text.includes('toBe(404)')) + 1
     await page.evaluate((code) => window.__workspace!.setCode(code), failing)
     await page.getByRole('button', { name: 'Run tests' }).click()
-    await page.locator('[data-ws="tests-summary"][data-status="fail"]', { hasText: '1 of 2 tests pass' }).waitFor({ timeout: 30_000 })
+    await page.locator('[data-ws="tests-summary"][data-status="fail"]', { hasText: '1 of 2 tests pass' }).waitFor()
     const failure = page.locator('[data-ws="tests"] li[data-status="fail"]')
     expect(await failure.textContent()).toContain('expected 200 to be 404')
     await failure.getByRole('button', { name: `line ${line}` }).click()
@@ -279,9 +314,9 @@ describe('a test-writing exercise', () => {
     await page.evaluate((code) => window.__workspace!.setCode(code), testsSolution)
     await page.locator('[data-ws="editor"] .view-lines').click()
     await page.keyboard.press('Control+Shift+Enter')
-    await page.locator('[data-ws="tests-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-ws="tests-summary"][data-status="pass"]').waitFor()
     await page.getByRole('button', { name: 'Run checks' }).click()
-    await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor()
     expect(await page.locator('[data-ws="checks"] details[data-status="pass"]').count()).toBe(8)
     await page.screenshot({ path: join(screenshots, 'workspace-tests-pass.png'), fullPage: true })
 
@@ -291,5 +326,5 @@ describe('a test-writing exercise', () => {
     await page.locator('[data-ws="tests-stale"]').waitFor()
     expect(pageErrors).toEqual([])
     await page.close()
-  }, 90_000)
+  })
 })

@@ -1,25 +1,30 @@
 /**
- * Starts the real sandbox server (real HTTP, real isolates, real SQLite child processes) on a
- * free port for a test file, and gives small helpers to talk to it.
+ * The real sandbox server for a test file (real isolates, real SQLite child processes) and small
+ * helpers to talk to it. `createTestApp` answers through the Hono app in memory
+ * (`app.request()`, no socket), which is what most tests need; `startTestServer` serves the
+ * same app on a free port for the tests where the socket matters: live URLs reached by Host
+ * name, bodies read from Node's request, the browser.
  */
-import { request as httpRequest } from 'node:http'
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { createDbPool, type DbPoolOptions } from '../../sandbox-server/capabilities/db/index.ts'
-import { createSessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
+import { createSessionStore, type SessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
 import { createServerApp, type ServerAppOptions } from '../../sandbox-server/http/app.ts'
 import { startSandboxServer, type SandboxServerOptions } from '../../sandbox-server/http/serve.ts'
 import { createLogger } from '../../sandbox-server/observability/index.ts'
 
-export interface TestServer {
-  url: string
-  port: number
-  sessions: Awaited<ReturnType<typeof createSessionStore>>
-  /** fetch against the server; `path` starts with "/". */
+export interface TestAppOptions {
+  store?: Partial<SessionStoreOptions>
+  /** App options; its logs are silent unless `app.logger` is given. */
+  app?: Partial<ServerAppOptions>
+  db?: DbPoolOptions
+  /** Socket settings for startTestServer (timeouts, connection cap). */
+  http?: Partial<Omit<SandboxServerOptions, 'fetch' | 'port'>>
+}
+
+export interface TestApp {
+  sessions: SessionStore
+  /** A request to the server; `path` starts with "/". */
   fetch(path: string, init?: RequestInit): Promise<Response>
-  /**
-   * One request on its own connection, with any headers (fetch forbids setting Host), e.g. to
-   * reach a live URL as `<session>.localhost` while connecting to 127.0.0.1.
-   */
-  raw(method: string, path: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse>
   /** JSON API call: returns status and parsed body. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
   /** Creates a session and loads `code`; returns its id. */
@@ -32,9 +37,19 @@ export interface TestServer {
   close(): Promise<void>
 }
 
+export interface TestServer extends TestApp {
+  url: string
+  port: number
+  /**
+   * One request on its own connection, with any headers (fetch forbids setting Host), e.g. to
+   * reach a live URL as `<session>.localhost` while connecting to 127.0.0.1.
+   */
+  raw(method: string, path: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse>
+}
+
 export interface RawResponse {
   status: number
-  headers: import('node:http').IncomingHttpHeaders
+  headers: IncomingHttpHeaders
   text: string
 }
 
@@ -55,15 +70,8 @@ function rawRequest(
   })
 }
 
-export async function startTestServer(
-  options: {
-    store?: Partial<SessionStoreOptions>
-    /** App options; its logs are silent unless `app.logger` is given. */
-    app?: Partial<ServerAppOptions>
-    db?: DbPoolOptions
-    http?: Partial<Omit<SandboxServerOptions, 'fetch' | 'port'>>
-  } = {},
-): Promise<TestServer> {
+/** The store and the Hono app, as `npm start` makes them (no rate limit unless asked for). */
+async function createParts(options: TestAppOptions) {
   const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
   const app = createServerApp({
@@ -73,11 +81,17 @@ export async function startTestServer(
     logger: createLogger({ level: 'silent' }),
     ...options.app,
   })
-  const { server, port } = await startSandboxServer({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', ...options.http })
-  const url = `http://127.0.0.1:${port}`
+  const dispose = async () => {
+    await sessions.dispose()
+    await db.dispose()
+  }
+  return { sessions, app, dispose }
+}
 
-  const api: TestServer['api'] = async (method, path, body) => {
-    const response = await fetch(`${url}/api${path}`, {
+/** The helpers every test uses, over whichever transport `fetch` is. */
+function helpers(sessions: SessionStore, fetch: TestApp['fetch'], close: () => Promise<void>): TestApp {
+  const api: TestApp['api'] = async (method, path, body) => {
+    const response = await fetch(`/api${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -85,13 +99,9 @@ export async function startTestServer(
     const text = await response.text()
     return { status: response.status, body: text ? JSON.parse(text) : null }
   }
-
   return {
-    url,
-    port,
     sessions,
-    fetch: (path, init) => fetch(`${url}${path}`, init),
-    raw: (method, path, options) => rawRequest(port, method, path, options),
+    fetch,
     api,
     async createApp(code, exerciseId) {
       const created = await api('POST', '/sessions', { code, ...(exerciseId ? { exerciseId } : {}) })
@@ -106,12 +116,44 @@ export async function startTestServer(
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       })
     },
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      ;(server as import('node:http').Server).closeAllConnections()
-      await closed
-      await sessions.dispose()
-      await db.dispose()
-    },
+    close,
+  }
+}
+
+/**
+ * The server's app answering in memory through `app.request()`: no socket, no port.
+ *
+ * @example
+ * const app = await createTestApp({ app: { sessionsPerMinute: 2 } })
+ * const { status, body } = await app.api('POST', '/sessions', {})
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { sessions, app, dispose } = await createParts(options)
+  return helpers(sessions, async (path, init) => app.request(path, init), dispose)
+}
+
+/**
+ * The server's app on a free port of 127.0.0.1, as `npm start` serves it; every helper goes
+ * through the socket.
+ *
+ * @example
+ * const server = await startTestServer()
+ * await server.raw('GET', '/', { headers: { host: `${id}.localhost:${server.port}` } })
+ */
+export async function startTestServer(options: TestAppOptions = {}): Promise<TestServer> {
+  const { sessions, app, dispose } = await createParts(options)
+  const { server, port } = await startSandboxServer({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', ...options.http })
+  const url = `http://127.0.0.1:${port}`
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeAllConnections()
+    await closed
+    await dispose()
+  }
+  return {
+    ...helpers(sessions, (path, init) => fetch(`${url}${path}`, init), close),
+    url,
+    port,
+    raw: (method, path, options) => rawRequest(port, method, path, options),
   }
 }

@@ -74,10 +74,13 @@ describe('web platform inside the isolate', () => {
     const small = await startTestIsolate(bundle, { maxPendingTimers: 2 })
     try {
       await small.evaluate(`globalThis.ran = 0; for (let i = 0; i < 4; i++) setTimeout(() => globalThis.ran++, 5)`)
-      await vi.waitFor(async () => {
-        expect(await small.evaluate<number>('return globalThis.ran')).toBe(2)
-        expect(small.reports.filter((report) => report.message.includes('Too many timers'))).toHaveLength(2)
-      })
+      await vi.waitFor(
+        async () => {
+          expect(await small.evaluate<number>('return globalThis.ran')).toBe(2)
+          expect(small.reports.filter((report) => report.message.includes('Too many timers'))).toHaveLength(2)
+        },
+        { timeout: 60_000 },
+      )
     } finally {
       small.dispose()
     }
