@@ -55,9 +55,8 @@ export function createPasswordPool({ threads = 2, jobsPerWorker = 500, maxQueued
   const queue: Job[] = []
 
   function start(): PoolWorker {
-    const worker = new Worker(new URL('./password-worker.js', import.meta.url))
-    // A pool of idle threads must never keep a process (the grader CLI) alive.
-    worker.unref()
+    // Plain JavaScript: it needs none of the parent's loader hooks.
+    const worker = new Worker(new URL('./password-worker.js', import.meta.url), { execArgv: [] })
     const entry: PoolWorker = {
       worker,
       jobsDone: 0,
@@ -69,12 +68,16 @@ export function createPasswordPool({ threads = 2, jobsPerWorker = 500, maxQueued
       if (message.id === undefined || !job) return
       entry.busy = undefined
       entry.jobsDone++
+      worker.unref()
       job.resolve({ value: message.value, ms: message.ms ?? 0 })
       if (entry.jobsDone >= jobsPerWorker) replace(entry)
       next()
     })
     worker.on('error', () => replace(entry))
     worker.on('exit', () => replace(entry))
+    // An idle thread must never keep a process (the grader CLI, lessons:check) alive; a busy one
+    // must, or the process could end mid-hash. After the listeners: adding one refs it again.
+    worker.unref()
     workers.push(entry)
     return entry
   }
@@ -98,6 +101,7 @@ export function createPasswordPool({ threads = 2, jobsPerWorker = 500, maxQueued
       if (!idle) return
       const job = queue.shift()!
       idle.busy = job
+      idle.worker.ref()
       const target = idle
       void target.ready.then(() => {
         if (target.busy !== job) return
