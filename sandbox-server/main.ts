@@ -3,10 +3,12 @@
  * learner's live URL and the operator routes, with SQLite embedded. Settings come from the
  * environment (see "Operating it" in the README): PORT (default 3000), LOG_LEVEL,
  * LOG_LINES_PER_SECOND, LOG_BURST, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_CONNECTIONS,
- * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, and SOLUTIONS: who may read reference solutions
- * (after-attempt, never or always; http/solutions.ts). Logs are JSON lines on standard output.
+ * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, SOLUTIONS: who may read reference solutions
+ * (after-attempt, never or always; http/solutions.ts), and DATA_DIR: where sessions and their
+ * databases are kept between runs (default ./data). Logs are JSON lines on standard output.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Context } from 'hono'
@@ -41,8 +43,12 @@ try {
 }
 const siteDir = fileURLToPath(new URL('../site/dist/', import.meta.url))
 
-const db = createDbPool()
-const sessions = await createSessionStore({ db })
+// Sessions outlive the process: `npm start` after a crash or a restart continues each one.
+const dataDir = resolve(process.env.DATA_DIR || 'data')
+mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+const db = createDbPool({ dataDir: join(dataDir, 'databases') })
+const sessions = await createSessionStore({ db, stateFile: join(dataDir, 'sessions.sqlite') })
+logger.info({ event: 'sessions-loaded', sessions: sessions.size })
 const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
 const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)
 await buildPrelude()

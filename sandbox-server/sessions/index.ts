@@ -3,10 +3,13 @@
  *
  * A session keeps its compiled code and a warm Sandbox. When a limit stops the sandbox, the
  * next request builds a new one from the same code, keeping the database, cache and clock.
- * Sessions live in memory only: an idle app gives back its isolate first, an idle session
- * expires later, and when the sessions together hold more than the memory budget the least
- * recently used go first. Callers must cope with a session
- * vanishing (the browser re-creates it and re-sends the code).
+ * With a `stateFile`, every session made from seed SQL (not a grading session, made from a
+ * snapshot) is kept there as it changes (./saved.ts) and its database is a file, so a server
+ * started again after a crash or a restart continues each one: its code compiles again on
+ * its first request. An idle app gives back its isolate first, an idle session expires later,
+ * and when the sessions together hold more than the memory budget the least recently used
+ * go first. Callers must cope with a session vanishing (the browser re-creates it and
+ * re-sends the code).
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
@@ -16,6 +19,7 @@ import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sa
 import type { TestResult } from '../runtime/test-result.ts'
 import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { createAdmission, type AdmissionOptions } from './admission.ts'
+import { openSavedSessions, type SavedCacheEntry, type SavedSession, type SavedSessions } from './saved.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {
   capabilityTable,
@@ -24,6 +28,7 @@ import {
   createCrypto,
   createLogBuffer,
   loadCrypto,
+  newSessionKeys,
   type LogEntry,
   type SessionCache,
   type SessionClock,
@@ -74,6 +79,12 @@ interface SessionState extends Session {
   ready: Sandbox | undefined
   /** The reset in progress, so that concurrent resets run one after another. */
   resetting: Promise<void> | undefined
+  /** Kept in the state file (see saved.ts). */
+  saved: boolean
+  /** The last-used time the state file has. */
+  savedLastUsedAt: number
+  /** Compiling code loaded from the state file, on the first request after a restart. */
+  compiling: Promise<void> | undefined
 }
 
 /** A session the store removed by itself: idle past its time, or least recently used over the memory budget. */
@@ -124,6 +135,12 @@ export interface SessionStoreOptions {
   sweepIntervalMs?: number
   /** Runs at once across all sessions, and runs allowed to wait before a 503 (see admission.ts). */
   admission?: AdmissionOptions
+  /**
+   * The file sessions are kept in between runs of the server (see saved.ts); give the pool a
+   * `dataDir` of its own too, so the databases outlive it. Without it, sessions live in
+   * memory only and dispose() deletes them.
+   */
+  stateFile?: string
 }
 
 export function hashCode(source: string): string {
@@ -145,11 +162,66 @@ export async function createSessionStore({
   memoryBudgetBytes = 1.5 * 1024 ** 3,
   sweepIntervalMs = 15_000,
   admission: admissionOptions,
+  stateFile,
 }: SessionStoreOptions) {
   await loadCrypto()
   const admission = createAdmission(admissionOptions)
   const sessions = new Map<string, SessionState>()
   const events = new EventEmitter<{ removed: [SessionRemoved] }>()
+  const saved: SavedSessions | undefined = stateFile === undefined ? undefined : openSavedSessions(stateFile)
+
+  /** A session's state in memory, new or as the state file kept it. */
+  function build(kept: SavedSession, cacheEntries: SavedCacheEntry[], seed: SessionState['seed'], isSaved: boolean): SessionState {
+    const { id } = kept
+    const store = isSaved ? saved : undefined
+    const clock = createClock({ offsetMs: kept.clockOffsetMs, onChange: store && ((offsetMs) => store.setClock(id, offsetMs)) })
+    return {
+      id,
+      exerciseId: kept.exerciseId,
+      createdAt: kept.createdAt,
+      lastUsedAt: kept.lastUsedAt,
+      source: kept.source,
+      codeHash: kept.source === undefined ? undefined : hashCode(kept.source),
+      clock,
+      cache: createCache({
+        clock,
+        saved: store && {
+          entries: cacheEntries,
+          set: (entry) => store.setCacheEntry(id, entry),
+          delete: (key) => store.deleteCacheEntry(id, key),
+          clear: () => store.clearCache(id),
+        },
+      }),
+      crypto: createCrypto(kept.keys),
+      log: createLogBuffer(),
+      dbId: id,
+      appUnderTest: kept.appUnderTest,
+      memoryBytes: 0,
+      seed,
+      admission: createAdmission({ concurrent: 2, queued: 8 }),
+      compiled: undefined,
+      sandbox: undefined,
+      ready: undefined,
+      resetting: undefined,
+      saved: isSaved,
+      savedLastUsedAt: kept.lastUsedAt,
+      compiling: undefined,
+    }
+  }
+
+  // Sessions kept from an earlier run: their databases are files the pool takes up again.
+  for (const { session: kept, cache } of saved?.load() ?? []) {
+    const session = build(kept, cache, { seedSql: kept.seedSql }, true)
+    try {
+      await db.reopen(session.dbId)
+    } catch {
+      // Its file is gone (deleted by hand, or the crash came mid-create): start it afresh.
+      await db.open(session.dbId, session.seed)
+    }
+    sessions.set(session.id, session)
+  }
+  // Databases no kept session owns (a grade the crash cut short) are deleted.
+  if (saved) await db.removeOthers()
 
   function find(id: string): SessionState {
     const session = sessions.get(id)
@@ -173,6 +245,14 @@ export async function createSessionStore({
 
   /** The session's warm sandbox, or a new one when there is none or a limit stopped it. */
   async function sandboxFor(session: SessionState): Promise<Sandbox> {
+    if (session.compiled === undefined && session.source !== undefined) {
+      // Kept from before a restart: compiled once, by whichever request comes first.
+      const source = session.source
+      session.compiling ??= compile(source, session.appUnderTest)
+        .then((compiled) => void (session.source === source && (session.compiled ??= compiled)))
+        .finally(() => (session.compiling = undefined))
+      await session.compiling
+    }
     if (session.compiled === undefined) throw new NoCodeLoaded()
     const current = session.sandbox && (await session.sandbox.catch(() => undefined))
     if (current && !current.disposed) return current
@@ -254,10 +334,19 @@ export async function createSessionStore({
     sessions.delete(session.id)
     dropSandbox(session)
     session.cache.clear()
+    if (session.saved) saved?.remove(session.id)
     await db.close(session.dbId).catch(() => {})
   }
 
+  /** Writes the last-used times that changed (in one transaction: the sweep does it). */
+  function saveLastUse() {
+    const changed = [...sessions.values()].filter((session) => session.saved && session.lastUsedAt !== session.savedLastUsedAt)
+    saved?.touch(changed.map((session) => [session.id, session.lastUsedAt]))
+    for (const session of changed) session.savedLastUsedAt = session.lastUsedAt
+  }
+
   async function sweep() {
+    saveLastUse()
     const now = Date.now()
     for (const session of [...sessions.values()]) {
       const idleMs = now - session.lastUsedAt
@@ -269,9 +358,8 @@ export async function createSessionStore({
     let total = 0
     for (const session of sessions.values()) {
       const sandbox = session.sandbox && (await session.sandbox.catch(() => undefined))
-      const dbBytes = await db.sizeBytes(session.dbId).catch(() => 0)
-      // The pool keeps a snapshot of each database beside it: count the database twice.
-      session.memoryBytes = ((await sandbox?.heapBytes()) ?? 0) + 2 * dbBytes + session.cache.sizeBytes()
+      // The database is a file: it takes disk, not memory (its page cache is bounded per connection).
+      session.memoryBytes = ((await sandbox?.heapBytes()) ?? 0) + session.cache.sizeBytes()
       total += session.memoryBytes
     }
     for (const session of [...sessions.values()]) {
@@ -298,31 +386,24 @@ export async function createSessionStore({
      * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
      */
     async create({ exerciseId, seedSql, snapshot, appUnderTest }: SessionOptions = {}): Promise<Session> {
-      const id = randomBytes(16).toString('hex')
-      const clock = createClock()
-      const session: SessionState = {
-        id,
+      const now = Date.now()
+      const kept: SavedSession = {
+        id: randomBytes(16).toString('hex'),
         exerciseId,
-        createdAt: Date.now(),
-        lastUsedAt: Date.now(),
+        createdAt: now,
+        lastUsedAt: now,
         source: undefined,
-        codeHash: undefined,
-        clock,
-        cache: createCache({ clock }),
-        crypto: createCrypto(),
-        log: createLogBuffer(),
-        dbId: id,
         appUnderTest,
-        memoryBytes: 0,
-        seed: snapshot ? { snapshot } : { seedSql },
-        admission: createAdmission({ concurrent: 2, queued: 8 }),
-        compiled: undefined,
-        sandbox: undefined,
-        ready: undefined,
-        resetting: undefined,
+        seedSql,
+        clockOffsetMs: 0,
+        keys: newSessionKeys(),
       }
+      // A grading session (made from a snapshot) lives only as long as its grade.
+      const isSaved = saved !== undefined && snapshot === undefined
+      const session = build(kept, [], snapshot ? { snapshot } : { seedSql }, isSaved)
       await db.open(session.dbId, session.seed)
-      sessions.set(id, session)
+      if (isSaved) saved!.add(kept)
+      sessions.set(session.id, session)
       return session
     },
 
@@ -340,8 +421,7 @@ export async function createSessionStore({
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
     async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
       const session = find(id)
-      const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest: session.appUnderTest })
-      const compiled = { code, usesTests, mapStack: createStackMapper(map) }
+      const compiled = await compile(source, session.appUnderTest)
       const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
       session.compiled = compiled
       session.sandbox = undefined
@@ -360,6 +440,7 @@ export async function createSessionStore({
       )
       session.source = source
       session.codeHash = hashCode(source)
+      if (session.saved) saved?.setCode(session.id, source)
       return { codeHash: session.codeHash, logs: drainLearnerLogs(session).entries }
     },
 
@@ -442,14 +523,26 @@ export async function createSessionStore({
       return admission.depth
     },
 
+    /** Stops every app. Kept sessions stay in the state file for the next start; the others are deleted. */
     async dispose() {
       clearInterval(sweeper)
-      for (const session of [...sessions.values()]) await destroy(session)
+      saveLastUse()
+      for (const session of [...sessions.values()]) {
+        if (session.saved) dropSandbox(session)
+        else await destroy(session)
+      }
+      sessions.clear()
+      saved?.close()
     },
   }
 }
 
 export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>
+
+async function compile(source: string, appUnderTest: string | undefined): Promise<NonNullable<SessionState['compiled']>> {
+  const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest })
+  return { code, usesTests, mapStack: createStackMapper(map) }
+}
 
 /** What `db.abandon` undid, as a sentence to add to a limit's message ('' when nothing). */
 function describeUndone(undone: { cancelled: number; rolledBack: boolean } | undefined): string {

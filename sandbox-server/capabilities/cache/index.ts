@@ -32,6 +32,13 @@ export interface CacheOptions {
   clock: SessionClock
   maxEntries?: number
   maxBytes?: number
+  /** Entries kept from before (oldest first), and where each change is written so they outlive the server. */
+  saved?: {
+    entries: Iterable<{ key: string; stored: Uint8Array; expiresAt: number }>
+    set(entry: { key: string; stored: Uint8Array; expiresAt: number }): void
+    delete(key: string): void
+    clear(): void
+  }
 }
 
 export class CacheValueTooLarge extends LearnerFacingError {
@@ -44,17 +51,23 @@ export class CacheValueTooLarge extends LearnerFacingError {
  * cache.set('report', { total: 3 }, { ttlMs: 30_000 })
  * cache.get('report') // { total: 3 }, a hit
  */
-export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }: CacheOptions): SessionCache {
-  const entries = new Map<string, { stored: Buffer; expiresAt: number; bytes: number }>()
+export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024, saved }: CacheOptions): SessionCache {
+  const entries = new Map<string, { stored: Uint8Array; expiresAt: number; bytes: number }>()
   let bytes = 0
   let hits = 0
   let misses = 0
+  for (const { key, stored, expiresAt } of saved?.entries ?? []) {
+    const size = 2 * key.length + stored.byteLength
+    entries.set(key, { stored, expiresAt, bytes: size })
+    bytes += size
+  }
 
   const remove = (key: string) => {
     const entry = entries.get(key)
     if (!entry) return false
     bytes -= entry.bytes
     entries.delete(key)
+    saved?.delete(key)
     return true
   }
   const purgeExpired = () => {
@@ -75,7 +88,7 @@ export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }
     },
     set(key, value, { ttlMs = Number.POSITIVE_INFINITY } = {}) {
       if (!(ttlMs > 0)) throw new InvalidArgument('cache.set: ttlMs must be a positive number of milliseconds')
-      let stored: Buffer
+      let stored: Uint8Array
       try {
         stored = serialize(value)
       } catch {
@@ -86,12 +99,15 @@ export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024 }
       remove(String(key))
       purgeExpired()
       while (entries.size >= maxEntries || bytes + size > maxBytes) remove(entries.keys().next().value as string)
-      entries.set(String(key), { stored, expiresAt: clock.now() + ttlMs, bytes: size })
+      const entry = { stored, expiresAt: clock.now() + ttlMs, bytes: size }
+      entries.set(String(key), entry)
       bytes += size
+      saved?.set({ key: String(key), stored, expiresAt: entry.expiresAt })
     },
     delete: (key) => remove(String(key)),
     clear() {
       entries.clear()
+      saved?.clear()
       bytes = 0
       hits = 0
       misses = 0

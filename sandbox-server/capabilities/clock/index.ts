@@ -18,17 +18,20 @@ export interface SessionClock {
  * @example
  * const clock = createClock()
  * clock.advance(60_000) // the learner's app now lives one minute in the future
+ * const restored = createClock({ offsetMs: 60_000, onChange: (offsetMs) => save(offsetMs) })
  */
-export function createClock(): SessionClock {
-  let offsetMs = 0
+export function createClock({ offsetMs: initial = 0, onChange }: { offsetMs?: number; onChange?: (offsetMs: number) => void } = {}): SessionClock {
+  let offsetMs = initial
   return {
     now: () => Date.now() + offsetMs,
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError('clock.advance takes a positive number of milliseconds')
       offsetMs += ms
+      onChange?.(offsetMs)
     },
     reset() {
       offsetMs = 0
+      onChange?.(offsetMs)
     },
     get offsetMs() {
       return offsetMs

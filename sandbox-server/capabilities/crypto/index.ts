@@ -60,9 +60,23 @@ function fromBase64(text: string, what: string): Uint8Array {
  * const crypto = createCrypto()
  * crypto.decrypt(crypto.encrypt('secret note')) // 'secret note'
  */
-export function createCrypto(): SessionCrypto {
+/**
+ * A session's secret keys as one value to keep: the encryption key, then the signing key.
+ * Call after loadCrypto().
+ */
+export function newSessionKeys(): Uint8Array {
   const secretKey = sodium.crypto_secretbox_keygen()
   const macKey = sodium.crypto_auth_hmacsha256_keygen()
+  const keys = new Uint8Array(secretKey.length + macKey.length)
+  keys.set(secretKey)
+  keys.set(macKey, secretKey.length)
+  return keys
+}
+
+export function createCrypto(keys: Uint8Array = newSessionKeys()): SessionCrypto {
+  const secretKey = keys.slice(0, sodium.crypto_secretbox_KEYBYTES)
+  const macKey = keys.slice(sodium.crypto_secretbox_KEYBYTES, sodium.crypto_secretbox_KEYBYTES + sodium.crypto_auth_hmacsha256_KEYBYTES)
+  if (macKey.length !== sodium.crypto_auth_hmacsha256_KEYBYTES) throw new RangeError('createCrypto: the keys are too short')
   return {
     hashPassword: (password) => (passwords ??= createPasswordPool()).hash(password),
     verifyPassword: (hash, password) => (passwords ??= createPasswordPool()).verify(hash, password),

@@ -1,19 +1,23 @@
 // @ts-check
 /**
- * The database child process: holds the in-memory SQLite databases of many sessions and runs
- * one request at a time for the host's pool (./pool.ts) over IPC (protocol in ./protocol.ts).
+ * A database child process: opens session databases (files in the pool's data folder) and
+ * runs one request at a time for the host's pool (./pool.ts) over IPC (protocol in
+ * ./protocol.ts). Any child can open any database: the pool sends each statement to a child
+ * that is free, so one session's runaway statement delays nobody else.
  *
  * Why a separate process: better-sqlite3 cannot interrupt a running statement (its issue 707),
- * so the host kills this whole process at the statement deadline and restores its databases
- * from snapshots in a fresh one. Nothing here needs to cooperate with that.
+ * so the host kills this whole process at the statement deadline. Every database is a file in
+ * WAL mode with synchronous=NORMAL: a committed write is in the operating system's hands
+ * before the reply leaves, so it survives kill -9 of this process or the host (not a power
+ * cut), and a transaction this process held open when it died rolls back by itself.
  *
  * Why plain JavaScript: `child_process.fork` must start it on Node 20, 22 and 24 with no tsx
  * loader and no flags, from the server, the tests and the grader CLI alike.
  *
  * What it must never do:
- * - open a file or a network connection: every database is `:memory:` or deserialized, and the
- *   host refuses ATTACH, DETACH, VACUUM and PRAGMA (but a read-only list) before a learner
- *   statement gets here (./learner-sql.ts);
+ * - open a file outside `config.dataDir`, or one whose name it did not make from a key of 32
+ *   hex digits; the host refuses ATTACH, DETACH, VACUUM and PRAGMA (but a read-only list)
+ *   before a learner statement gets here (./learner-sql.ts), so learner SQL names no file;
  * - read the environment: the host starts it with an empty env and no execArgv;
  * - outlive the host: a watchdog thread kills it when its parent process changes;
  * - send back a stack trace or a host path: an error crosses as `{ kind, message, code }`.
@@ -25,8 +29,10 @@
  * @typedef {import('./protocol.ts').BytesPart} BytesPart
  * @typedef {import('better-sqlite3').Database} SqliteDatabase
  * @typedef {import('better-sqlite3').Statement} SqliteStatement
- * @typedef {{ db: SqliteDatabase; statements: Map<string, SqliteStatement>; maxPageCount: number }} OpenDatabase
+ * @typedef {{ db: SqliteDatabase; statements: Map<string, SqliteStatement> }} OpenDatabase
  */
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 
@@ -37,8 +43,10 @@ const config = JSON.parse(process.argv[2] ?? '{}')
 const STATEMENT_CACHE_SIZE = 64
 /** Longer statements are prepared each time and never kept, so the cache holds at most ~64 x 2 KB of text. */
 const CACHED_STATEMENT_MAX_LENGTH = 2048
+/** Page cache per open database, in KiB (SQLite's default is 2 MiB): the file is the real store. */
+const PAGE_CACHE_KIB = 512
 
-/** @type {Map<string, OpenDatabase>} */
+/** Open databases by key, least recently used first. @type {Map<string, OpenDatabase>} */
 const databases = new Map()
 
 /** An error meant for the host, already worded for the learner. */
@@ -55,40 +63,103 @@ class RequestError extends Error {
   }
 }
 
-/** @param {string} dbId */
-function getDatabase(dbId) {
-  const entry = databases.get(dbId)
-  // No id in the message: a session's id is a capability and must not be echoed or logged.
-  if (!entry) throw new RequestError('unknown-db', 'no such database', 'SANDBOX_UNKNOWN_DATABASE')
-  return entry
+/** No id in the message: a key names a session's file. */
+const unknownDatabase = () => new RequestError('unknown-db', 'no such database', 'SANDBOX_UNKNOWN_DATABASE')
+
+/** @param {string} key */
+function fileOf(key) {
+  if (!/^[0-9a-f]{32}$/.test(key)) throw unknownDatabase()
+  return join(config.dataDir, `${key}.sqlite`)
 }
 
 /**
- * Opens an empty database (then runs the trusted seed with `exec`) or restores a snapshot.
- * @param {Extract<DbRequest, { op: 'open' }>} request
+ * The connection settings every open repeats (only the journal mode is kept in the file).
+ * @param {SqliteDatabase} db
  */
-function openDatabase({ dbId, seedSql, bytes: snapshot, maxPageCount }) {
-  if (databases.has(dbId)) {
-    throw new RequestError('sql', 'a database with this id is already open', 'SANDBOX_ALREADY_OPEN')
+function configure(db) {
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
+  // The default temp store is a file; in memory, and capped like main, TEMP tables can
+  // neither touch the disk nor escape the size limit.
+  db.pragma('temp_store = MEMORY')
+  db.pragma(`max_page_count = ${Math.floor(config.maxPageCount)}`)
+  db.pragma(`temp.max_page_count = ${Math.floor(config.maxPageCount)}`)
+  // After a checkpoint the write-ahead log is cut back to this size rather than kept at its peak.
+  db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`)
+}
+
+/** @param {string} key */
+function getDatabase(key) {
+  const entry = databases.get(key)
+  if (entry) {
+    databases.delete(key)
+    databases.set(key, entry)
+    return entry
   }
-  // better-sqlite3 only takes a Buffer for deserialization; this is a view, not a copy.
-  const db = snapshot ? new Database(Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength)) : new Database(':memory:')
+  /** @type {SqliteDatabase} */
+  let db
   try {
-    db.pragma('foreign_keys = ON')
-    // The default temp store is a file; in memory, and capped like main, TEMP tables can
-    // neither touch the disk nor escape the size limit.
-    db.pragma('temp_store = MEMORY')
-    db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`)
-    db.pragma(`temp.max_page_count = ${Math.floor(maxPageCount)}`)
-    if (seedSql) db.exec(seedSql)
+    db = new Database(fileOf(key), { fileMustExist: true, timeout: 1000 })
+  } catch (error) {
+    if (error instanceof RequestError) throw error
+    throw unknownDatabase()
+  }
+  try {
+    configure(db)
   } catch (error) {
     db.close()
     throw error
   }
-  databases.set(dbId, { db, statements: new Map(), maxPageCount })
-  // The first snapshot is taken here so the host can always restore it; a database opened
-  // from an unchanged snapshot already has one on the host.
-  return snapshot && !seedSql ? {} : { bytes: toUint8Array(db.serialize()) }
+  return remember(key, db)
+}
+
+/**
+ * Keeps a connection, closing the least recently used ones beyond `config.maxOpen` (never one
+ * inside a transaction): the files stay, and the next request opens them again.
+ * @param {string} key
+ * @param {SqliteDatabase} db
+ */
+function remember(key, db) {
+  const entry = { db, statements: new Map() }
+  databases.set(key, entry)
+  for (const [oldKey, old] of databases) {
+    if (databases.size <= config.maxOpen) break
+    if (oldKey === key || old.db.inTransaction) continue
+    old.db.close()
+    databases.delete(oldKey)
+  }
+  return entry
+}
+
+/** @param {string} key */
+function closeDatabase(key) {
+  databases.get(key)?.db.close()
+  databases.delete(key)
+}
+
+/**
+ * Creates a database file afresh (any old one is removed): empty then the trusted seed, run
+ * as one transaction, or the bytes of a snapshot.
+ * @param {Extract<DbRequest, { op: 'create' }>} request
+ */
+function createDatabase({ dbId: key, seedSql, bytes }) {
+  const file = fileOf(key)
+  closeDatabase(key)
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true })
+  if (bytes) writeFileSync(file, bytes, { mode: 0o600 })
+  const db = new Database(file, { timeout: 1000 })
+  try {
+    db.pragma('journal_mode = WAL')
+    configure(db)
+    if (seedSql) db.transaction(() => db.exec(seedSql))()
+  } catch (error) {
+    db.close()
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true })
+    throw error
+  }
+  remember(key, db)
+  return {}
 }
 
 /**
@@ -198,27 +269,26 @@ function allRows(statement, params) {
 /**
  * @param {OpenDatabase} entry
  * @param {Extract<DbRequest, { op: 'get' | 'all' | 'run' | 'query' }>} request
- * @returns {{ result: unknown; wrote: boolean }}
+ * @returns {unknown}
  */
 function runStatement(entry, request) {
   const statement = prepareCached(entry, request.sql)
-  const wrote = !statement.readonly
   switch (request.op) {
     case 'get': {
       const row = statement.get(...bind(request.params))
-      return { result: row === undefined ? undefined : convertRow(/** @type {Record<string, unknown>} */ (row), { bytes: 0 }), wrote }
+      return row === undefined ? undefined : convertRow(/** @type {Record<string, unknown>} */ (row), { bytes: 0 })
     }
     case 'all':
-      return { result: allRows(statement, request.params), wrote }
+      return allRows(statement, request.params)
     case 'run': {
       const info = statement.run(...bind(request.params))
-      return { result: { changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) }, wrote }
+      return { changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) }
     }
     case 'query':
       if (!statement.reader || !statement.readonly) {
         throw new RequestError('sql', 'query() only runs statements that read (SELECT, EXPLAIN)', 'SANDBOX_NOT_A_READ')
       }
-      return { result: allRows(statement, request.params), wrote: false }
+      return allRows(statement, request.params)
   }
 }
 
@@ -276,10 +346,14 @@ function pageOfRows(db, { table, limit, offset }) {
 
 /**
  * @param {DbRequest} request
- * @returns {{ result?: unknown; wrote?: boolean; tx?: boolean; bytes?: Uint8Array }}
+ * @returns {{ result?: unknown; tx?: boolean; bytes?: Uint8Array }}
  */
 function handle(request) {
-  if (request.op === 'open') return { ...openDatabase(request), tx: false }
+  if (request.op === 'create') return { ...createDatabase(request), tx: false }
+  if (request.op === 'close') {
+    closeDatabase(request.dbId)
+    return {}
+  }
   const entry = getDatabase(request.dbId)
   const { db } = entry
   switch (request.op) {
@@ -287,15 +361,14 @@ function handle(request) {
     case 'all':
     case 'run':
     case 'query': {
-      const { result, wrote } = runStatement(entry, request)
-      return { result, wrote, tx: db.inTransaction }
+      return { result: runStatement(entry, request), tx: db.inTransaction }
     }
     case 'begin':
       prepareCached(entry, 'BEGIN').run()
       return { tx: true }
     case 'commit':
       prepareCached(entry, 'COMMIT').run()
-      return { wrote: true, tx: db.inTransaction }
+      return { tx: db.inTransaction }
     case 'rollback':
       prepareCached(entry, 'ROLLBACK').run()
       return { tx: db.inTransaction }
@@ -312,10 +385,6 @@ function handle(request) {
       const pageSize = Number(db.pragma('page_size', { simple: true }))
       return { result: pages * pageSize, tx: db.inTransaction }
     }
-    case 'close':
-      db.close()
-      databases.delete(request.dbId)
-      return {}
   }
 }
 
@@ -338,7 +407,7 @@ function toWireError(error, request) {
   const text = String(message ?? error)
   if (code === 'SQLITE_FULL') {
     const entry = 'dbId' in request ? databases.get(request.dbId) : undefined
-    const pages = entry?.maxPageCount ?? ('maxPageCount' in request ? request.maxPageCount : 0)
+    const pages = config.maxPageCount
     const pageSize = entry ? Number(entry.db.pragma('page_size', { simple: true })) : 4096
     return {
       kind: 'sql',
@@ -373,7 +442,7 @@ process.on('message', (/** @type {DbRequest | BytesPart} */ message) => {
     return
   }
   const request = message
-  if (incoming?.id === request.id && request.op === 'open') request.bytes = incoming.bytes
+  if (incoming?.id === request.id && request.op === 'create') request.bytes = incoming.bytes
   incoming = undefined
   /** @type {DbReply} */
   let reply

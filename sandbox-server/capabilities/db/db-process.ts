@@ -5,9 +5,9 @@
  * Requests go down one at a time, so the deadline starts when the child starts the work (not
  * while it waits behind others) and a kill has exactly one culprit. At the deadline the request
  * is rejected at once and the child gets SIGKILL; nothing waits for SQLite to notice. A child
- * that exits for any other reason (out of memory, a crash) is handled the same way. After a
- * death the pool's `restore` hook queues, ahead of everything else, the requests that rebuild
- * the child's databases.
+ * that exits for any other reason (out of memory, a crash) is handled the same way. The
+ * databases are files, so a fresh child simply opens them again; what the dead one had open
+ * in a transaction rolled back with it (the pool's `died` hook tells the sessions).
  *
  * It must never block the event loop (no sync IPC, no waiting on the child) and never start
  * the child with the parent's environment or execArgv: it gets `env: {}` and `execArgv: []`.
@@ -52,20 +52,14 @@ export interface RequestOptions {
   timeoutMs: number
   /** The error a request that hits its deadline rejects with. */
   timeoutError: () => Error
-  /** May run long or crash the child: the pool gets a chance to snapshot others first. */
-  risky?: boolean
-  /** Jump the queue (restores, snapshots that must precede a risky statement). */
+  /** Jump the queue (the rollback of a stopped run goes before anything else). */
   front?: boolean
   /** Called synchronously with a successful reply, before anything else is sent. */
   onReply?: (reply: DbOkReply) => void
 }
 
 export interface DbProcessHooks {
-  /** A risky request for `dbId` is next: queue (with `front`) whatever must run before it. */
-  beforeRisky(dbId: string): void
-  /** A fresh child replaced a dead one: queue (with `front`) the requests that restore it. */
-  restore(): void
-  /** The child just died (before any respawn): what it held in memory is gone. */
+  /** The child just died (before any respawn): the transactions it held open are rolled back. */
   died(): void
 }
 
@@ -89,7 +83,6 @@ export class DbProcess {
   private ready = false
   /** The current child said it is ready at least once (so a death is not a start failure). */
   private started = false
-  private needsRestore = false
   private startFailures = 0
   private disposed = false
   private pumping = false
@@ -120,6 +113,11 @@ export class DbProcess {
       if (!this.child) this.spawn()
       this.pump()
     })
+  }
+
+  /** Requests waiting or running: the pool sends new work to the child with the least. */
+  get load(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0)
   }
 
   /** Whether the child is running a request for `dbId` right now. */
@@ -193,10 +191,6 @@ export class DbProcess {
       this.ready = true
       this.started = true
       this.startFailures = 0
-      if (this.needsRestore) {
-        this.needsRestore = false
-        this.hooks.restore()
-      }
       this.pump()
       return
     }
@@ -224,7 +218,6 @@ export class DbProcess {
     this.pumping = true
     try {
       if (!this.child || !this.ready || this.inFlight || this.queue.length === 0) return
-      if (this.queue[0]!.risky) this.hooks.beforeRisky(this.queue[0]!.payload.dbId)
       const request = this.queue.shift()!
       this.send(this.child, request)
     } finally {
@@ -259,7 +252,7 @@ export class DbProcess {
         if (this.inFlight?.id !== id) return
         this.inFlight = undefined
         request.reject(used !== undefined && !progressing ? new DatabaseCrashedError('it stopped answering') : request.timeoutError())
-        // Stop taking replies from this child now; its exit triggers the respawn and restore.
+        // Stop taking replies from this child now; its exit triggers the respawn.
         this.ready = false
         child.kill('SIGKILL')
       })
@@ -313,7 +306,6 @@ export class DbProcess {
     child.kill('SIGKILL')
     if (this.disposed) return
     this.hooks.died()
-    this.needsRestore = true
     this.restarts++
     if (!wasStarted && ++this.startFailures >= MAX_START_FAILURES) {
       // Do not spin: fail what waits, and try again on the next request.

@@ -319,27 +319,34 @@ describe('database pool', () => {
         await runawayPool.open('other-child', { seedSql: SEED })
         await runawayPool.open('neighbour', { seedSql: SEED })
         await runawayPool.open('filler')
-        // Over 1 MiB, so its snapshot crosses in slices both ways; it lands beside the runaway.
+        // It lands beside the runaway, in the same child.
         await runawayPool.open('big-neighbour', { seedSql: BIG_SEED })
         await runawayPool.run('runaway', 'INSERT INTO users (name) VALUES (?)', ['Before the runaway'])
-        // Written just before the runaway: the snapshot taken before a risky statement keeps it.
         await runawayPool.run('neighbour', 'INSERT INTO users (name) VALUES (?)', ['Neighbour write'])
 
-        // While the runaway runs, the event loop keeps turning and the other child keeps answering.
+        // While the runaway runs, the event loop keeps turning and the other child answers,
+        // for the runaway's neighbour too: its statement goes to the free child.
         let ticks = 0
         const ticker = setInterval(() => ticks++, 5)
-        const runaway = rejection(runawayPool.get('runaway', RUNAWAY)).finally(() => clearInterval(ticker))
+        const finished: string[] = []
+        const runaway = rejection(runawayPool.get('runaway', RUNAWAY)).finally(() => {
+          clearInterval(ticker)
+          finished.push('runaway')
+        })
         expect(await runawayPool.get('other-child', 'SELECT name FROM users WHERE id = 1')).toEqual({ name: 'Ada' })
+        expect(await runawayPool.get('neighbour', 'SELECT name FROM users WHERE id = 3')).toEqual({ name: 'Neighbour write' })
+        finished.push('neighbour')
         const error = await runaway
+        expect(finished).toEqual(['neighbour', 'runaway'])
 
         expect(error).toBeInstanceOf(SqlTimeoutError)
         expect(error.message).toMatch(/^your SQL query ran longer than 1 s/)
         expect(ticks).toBeGreaterThan(0)
 
-        // The next statement works on a fresh child, and the other databases lost nothing.
+        // The next statement works on a fresh child, and no database lost a committed write.
         expect(await runawayPool.get('neighbour', 'SELECT name FROM users WHERE id = 3')).toEqual({ name: 'Neighbour write' })
         expect(await runawayPool.get('other-child', 'SELECT count(*) AS n FROM users')).toEqual({ n: 2 })
-        expect(await runawayPool.get('runaway', 'SELECT count(*) AS n FROM users WHERE id <= 2')).toEqual({ n: 2 })
+        expect(await runawayPool.get('runaway', 'SELECT count(*) AS n FROM users')).toEqual({ n: 3 })
         expect(await runawayPool.get('big-neighbour', BIG_CHECK)).toEqual(BIG_EXPECTED)
         expect(runawayPool.stats()).toEqual({ processes: 2, databases: 5, restarts: 1 })
       } finally {
@@ -347,16 +354,17 @@ describe('database pool', () => {
       }
     })
 
-    it('drops an open transaction of the runaway database and restores it from its last snapshot', async () => {
+    it('rolls back an open transaction of the runaway database and keeps its committed writes', async () => {
       const id = newId('runaway-tx')
       await pool.open(id, { seedSql: SEED })
+      await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['Committed'])
       await pool.begin(id)
       await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['Uncommitted'])
       expect(await rejection(pool.get(id, RUNAWAY))).toBeInstanceOf(SqlTimeoutError)
       // The transaction went with the child: nothing runs outside it until it is rolled back.
       expect(await rejection(pool.get(id, 'SELECT count(*) AS n FROM users'))).toMatchObject({ code: 'SANDBOX_TRANSACTION_LOST' })
       await pool.rollback(id)
-      expect(await pool.get(id, 'SELECT count(*) AS n FROM users')).toEqual({ n: 2 })
+      expect(await pool.all(id, 'SELECT name FROM users ORDER BY id')).toEqual([{ name: 'Ada' }, { name: 'Grace' }, { name: 'Committed' }])
       // A new transaction can begin.
       await pool.begin(id)
       await pool.rollback(id)
@@ -370,15 +378,13 @@ describe('database pool', () => {
         await crashPool.open('victim', { seedSql: SEED })
         await crashPool.open('bystander', { seedSql: SEED })
         await crashPool.run('bystander', 'INSERT INTO users (name) VALUES (?)', ['Written before the crash'])
-        // Any victim statement first has the bystander snapshotted, so the next one is sent alone.
-        await crashPool.get('victim', 'SELECT 1')
 
         // Dies in the middle of a statement (as if out of memory): that call fails, nothing else.
         const running = rejection(crashPool.get('victim', RUNAWAY))
         process.kill(pid!, 'SIGKILL')
         const error = await running
         expect(error).toBeInstanceOf(DatabaseCrashedError)
-        expect(error.message).toMatch(/killed by SIGKILL.*restored from its last snapshot/)
+        expect(error.message).toMatch(/killed by SIGKILL.*nothing it did was kept/)
         expect(await crashPool.get('bystander', 'SELECT name FROM users WHERE id = 3')).toEqual({
           name: 'Written before the crash',
         })
@@ -435,7 +441,6 @@ describe('database pool', () => {
 
       const copy = newId('copy')
       await pool.open(copy, { snapshot: bytes })
-      // A seed on top of a snapshot is part of the state a restore comes back to.
       const seeded = newId('copy-seeded')
       await pool.open(seeded, { snapshot: bytes, seedSql: "INSERT INTO users (name) VALUES ('Seeded')" })
       expect(await pool.get(seeded, 'SELECT count(*) AS n FROM users')).toEqual({ n: 4 })
@@ -457,7 +462,7 @@ describe('database pool', () => {
       expect(await pool.get(copy, BIG_CHECK)).toEqual(BIG_EXPECTED)
     })
 
-    it('reports the size a database costs toward the memory budget', async () => {
+    it('reports the size of a database', async () => {
       const id = newId('size')
       await pool.open(id, { seedSql: SEED })
       const size = await pool.sizeBytes(id)

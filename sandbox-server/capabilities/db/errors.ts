@@ -24,8 +24,8 @@ export class SqlError extends LearnerFacingError {
 }
 
 /**
- * A statement ran past its deadline; its database process was stopped and every database in it
- * restored from its last snapshot.
+ * A statement ran past its deadline; its database process was stopped. The statement never
+ * happened and a transaction it was in rolled back; every committed write stays.
  */
 export class SqlTimeoutError extends LearnerFacingError {
   override name = 'SqlTimeoutError'
@@ -35,8 +35,8 @@ export class SqlTimeoutError extends LearnerFacingError {
     super(
       message ??
         `your SQL query ran longer than ${formatDuration(timeoutMs)} and was stopped: look for a ` +
-          'recursive CTE with no stopping condition or a join with no ON clause. The database ' +
-          'was restored from its last snapshot, so its latest writes may be missing.',
+          'recursive CTE with no stopping condition or a join with no ON clause. Nothing it did ' +
+          'was kept (nor an open transaction); your earlier writes are all still there.',
     )
     this.timeoutMs = timeoutMs
   }
@@ -58,15 +58,15 @@ export class UnknownDatabaseError extends LearnerFacingError {
 
 /**
  * The database process stopped while running this call for a reason other than the deadline
- * (out of memory, a crash). Its databases were restored from their last snapshots.
+ * (out of memory, a crash). As with a timeout, only the statement and an open transaction are lost.
  */
 export class DatabaseCrashedError extends LearnerFacingError {
   override name = 'DatabaseCrashedError'
   readonly code = 'SANDBOX_DATABASE_CRASHED'
   constructor(detail: string) {
     super(
-      `the database process stopped while running this statement (${detail}); the database ` +
-        'was restored from its last snapshot, so its latest writes may be missing',
+      `the database process stopped while running this statement (${detail}); nothing it did ` +
+        'was kept (nor an open transaction), and your earlier writes are all still there',
     )
   }
 }

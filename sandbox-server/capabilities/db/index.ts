@@ -1,7 +1,7 @@
 /**
- * The database capability: per-session in-memory SQLite, held in a small pool of child
- * processes so that one runaway statement is stopped at its deadline (the child is killed and
- * its databases restored from snapshots) while the host's event loop keeps running.
+ * The database capability: per-session SQLite database files (WAL), served by a small pool of
+ * child processes so that one runaway statement is stopped at its deadline (its child is
+ * killed; committed writes stay in the file) while the host's event loop keeps running.
  *
  * Learner SQL stays in its database: one statement per call, no ATTACH, DETACH, VACUUM or
  * PRAGMA (but a short read-only list), a page limit per database, foreign keys on. Nothing here

@@ -1,33 +1,29 @@
 /**
- * The database pool: which child holds which session database, the learner rules applied
- * before a statement leaves the host, and the snapshots that let a killed child come back.
+ * The database pool: each session's database is a file in the data folder, and a few child
+ * processes run statements on them. The pool applies the learner rules before a statement
+ * leaves the host and picks the child that runs it.
  *
- * Snapshot policy (the data-loss window):
- * - Every database has a snapshot from the moment it opens (taken right after seeding, or the
- *   snapshot it was opened from). The host keeps it, so it costs as much memory again as the
- *   database itself. Large snapshots cross the IPC channel in 1 MiB slices so the event loop
- *   never copies more than that at once.
- * - A statement that may write marks its database dirty. Before the child runs a statement
- *   that could run away or crash it (a learner statement, query(), rows(), tables(), a seed),
- *   every *other* dirty database in that child whose snapshot is at most 1 MiB is snapshotted
- *   first. So another session's runaway never costs a small database any committed write.
- * - Every dirty database is also snapshotted a while after its write: `snapshotIntervalMs`
- *   (default 100 ms) per MiB of snapshot, at least one interval. That bounds what a larger
- *   database (over 1 MiB) can lose to another session's runaway: its writes of the last
- *   ~0.1 s per MiB (1.6 s at the 16 MiB limit), plus however long its snapshot waited
- *   behind the runaway (at most the statement deadline).
- * - A database inside a transaction is never snapshotted (serialize() would capture rows that
- *   may still roll back): an open transaction is always lost. begin() snapshots a dirty
- *   database first; a learner's own `run('BEGIN')` does not, so the writes just before it
- *   may be lost with the transaction.
- * - The database whose own statement ran away (or crashed the child) comes back from its last
- *   snapshot: the runaway statement never happened, and its own writes of the last interval
- *   (those no snapshot caught yet) are gone too. The learner's error says so.
- * TEMP tables live on the connection, not in the snapshot: a restore drops them.
+ * Durability and rollback (the guarantees the README states):
+ * - Files are in WAL mode with synchronous=NORMAL, so a statement whose reply came back is
+ *   committed: kill -9 of a child or of the server loses no acknowledged write (a power cut
+ *   may lose the last ones). A transaction open in a child that dies rolls back by itself.
+ * - Any child can open any database. A statement goes to the child already running or holding
+ *   that database's work (its earlier statements, its open transaction), else to its home
+ *   child when that is idle, else to the least loaded one: one session's runaway statement
+ *   holds up only what was already queued behind it.
+ * - After a child dies, statements of a transaction it held are refused until the learner's
+ *   code rolls back or begins anew (see `loseTransactions`), so half a transfer never commits.
+ * TEMP tables live on a connection, and a connection may close (a child dies, or the session's
+ * statements move to another child): they are for one request, not for keeping.
  *
  * It must never send a learner statement to a child before findRefusal() passed it (SQLite
  * applies some PRAGMAs while preparing), and never block the event loop.
  */
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { access, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { DbProcess, type DbOkReply, type DbRequestPayload, type RequestOptions } from './db-process.ts'
 import { DbPoolDisposedError, SqlError, SqlTimeoutError, StatementCancelled, UnknownDatabaseError, formatDuration } from './errors.ts'
 import { assertLearnerStatement, normalizeParams } from './learner-sql.ts'
@@ -35,46 +31,43 @@ import { reportHostWork } from '../../runtime/host-work.ts'
 import type { WireParams } from './protocol.ts'
 import type { DbPool, DbPoolOptions, DbStats, RowsPage, RunResult, SqlParams, SqlRow, TableInfo } from './types.ts'
 
-/** Dirty databases up to this size are snapshotted before another database's risky statement. */
-const SWITCH_SNAPSHOT_MAX_BYTES = 1024 * 1024
-/** Trusted work on data the learner did not shape (seeding, snapshots, restores) gets this deadline. */
+/** Trusted work on data the learner did not shape (seeding, snapshots) gets this deadline. */
 const TRUSTED_TIMEOUT_MS = 10_000
 const DEFAULT_PAGE_LIMIT = 100
-const RESTORED = '; the database was restored from its last snapshot'
 
 interface DatabaseRecord {
   readonly id: string
-  readonly slot: Slot
-  /** The last state a crash can fall back to. */
-  snapshot: Uint8Array | undefined
-  /** The child has it open (open finished); only then can it be restored. */
-  opened: boolean
-  /** Written since `snapshot` was taken. */
-  dirty: boolean
+  /** The file's name without `.sqlite`: a hash of the id, so no session id is written anywhere. */
+  readonly key: string
+  /** The child it was created on, preferred while idle (its statements are prepared there). */
+  home: Slot
+  /** Where its requests in progress went, while there are any: the next one follows them. */
+  busyOn: Slot | undefined
+  pending: number
+  /** Inside a transaction (opened by begin() or the learner's own BEGIN), held by `busyOn`'s child. */
   inTransaction: boolean
+  txSlot: Slot | undefined
   /** Its child died inside a transaction: refuse statements until the learner's code rolls back or begins anew. */
   transactionLost: boolean
-  snapshotQueued: boolean
-  /** A restore request for it waits in its child's queue (it survives a further death). */
-  restoreQueued: boolean
-  /** Refreshes the snapshot a while after a write (see the policy above). */
-  flushTimer: NodeJS.Timeout | undefined
+  /** Children that may hold a connection to it (closed there before the file is deleted). */
+  readonly openOn: Set<Slot>
 }
 
 interface Slot {
   process: DbProcess
-  databases: Set<DatabaseRecord>
+  /** Databases created here (for balancing homes). */
+  homes: number
 }
 
 /**
- * Creates a pool of child processes holding per-session SQLite databases.
+ * Creates a pool of child processes serving per-session SQLite database files.
  *
  * @example
- * const pool = createDbPool({ processes: 2, statementTimeoutMs: 1000 })
+ * const pool = createDbPool({ processes: 2, statementTimeoutMs: 1000, dataDir: 'data/databases' })
  * await pool.open('session-1', { seedSql: 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)' })
  * await pool.run('session-1', 'INSERT INTO users (name) VALUES (?)', ['Ada'])
  * await pool.get('session-1', 'SELECT * FROM users WHERE name = :name', { name: 'Ada' }) // { id: 1, name: 'Ada' }
- * await pool.dispose()
+ * await pool.dispose() // the files stay; pool.reopen('session-1') in a new pool finds them
  */
 export function createDbPool(options: DbPoolOptions = {}): DbPool {
   return new ProcessDbPool(options)
@@ -84,67 +77,58 @@ class ProcessDbPool implements DbPool {
   private readonly records = new Map<string, DatabaseRecord>()
   private readonly slots: Slot[]
   private readonly statementTimeoutMs: number
-  private readonly maxPageCount: number
   private readonly maxRows: number
-  private readonly snapshotIntervalMs: number
+  private readonly dataDir: string
+  /** A folder of our own in the system's temp folder, removed by dispose(). */
+  private readonly temporary: boolean
   private disposed = false
 
-  constructor({ processes = 2, statementTimeoutMs = 1000, maxPageCount = 4096, maxRows = 5000, snapshotIntervalMs = 100 }: DbPoolOptions) {
+  constructor({ processes = 2, statementTimeoutMs = 1000, maxPageCount = 4096, maxRows = 5000, dataDir, maxOpenPerProcess = 256 }: DbPoolOptions) {
     this.statementTimeoutMs = statementTimeoutMs
-    this.maxPageCount = maxPageCount
     this.maxRows = maxRows
-    this.snapshotIntervalMs = snapshotIntervalMs
+    this.temporary = dataDir === undefined
+    if (dataDir === undefined) this.dataDir = mkdtempSync(join(tmpdir(), 'backend-sandbox-db-'))
+    else {
+      this.dataDir = resolve(dataDir)
+      mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
+    }
     // A reply may carry about as much as the whole database could hold.
-    const config = { maxRows, maxResultBytes: Math.max(maxPageCount * 4096, 1024 * 1024), partBytes: 1024 * 1024 }
+    const config = {
+      maxRows,
+      maxResultBytes: Math.max(maxPageCount * 4096, 1024 * 1024),
+      partBytes: 1024 * 1024,
+      dataDir: this.dataDir,
+      maxPageCount,
+      maxOpen: maxOpenPerProcess,
+    }
     this.slots = Array.from({ length: Math.max(1, Math.floor(processes)) }, () => {
-      // The hooks run only on the child's messages, after `slot` exists.
-      const slot: Slot = {
-        databases: new Set(),
-        process: new DbProcess(config, {
-          beforeRisky: (dbId) => this.snapshotOthersBefore(slot, dbId),
-          restore: () => this.restore(slot),
-          died: () => this.loseTransactions(slot),
-        }),
-      }
+      // The hook runs only on the child's exit, after `slot` exists.
+      const slot: Slot = { homes: 0, process: new DbProcess(config, { died: () => this.loseTransactions(slot) }) }
       return slot
     })
   }
 
   async open(dbId: string, source: { seedSql?: string; snapshot?: Uint8Array } = {}): Promise<void> {
-    this.assertUsable()
-    if (typeof dbId !== 'string' || dbId === '') throw new TypeError('dbId must be a non-empty string')
-    if (this.records.has(dbId)) throw new Error('a database with this id is already open')
-    // Least loaded child; ties go to the first.
-    const slot = this.slots.reduce((best, candidate) => (candidate.databases.size < best.databases.size ? candidate : best))
-    const record: DatabaseRecord = {
-      id: dbId,
-      slot,
-      snapshot: source.snapshot,
-      opened: false,
-      dirty: false,
-      inTransaction: false,
-      transactionLost: false,
-      snapshotQueued: false,
-      restoreQueued: false,
-      flushTimer: undefined,
-    }
-    this.records.set(dbId, record)
-    slot.databases.add(record)
+    const record = this.register(dbId)
     try {
-      await slot.process.request(
-        { op: 'open', dbId, seedSql: source.seedSql, bytes: source.snapshot, maxPageCount: this.maxPageCount },
-        {
-          ...this.trustedDeadline('opening the database (running its seed SQL)'),
-          risky: true,
-          onReply: (okReply) => {
-            record.snapshot = okReply.bytes ?? source.snapshot
-            record.opened = true
-          },
-        },
+      await this.send(
+        record,
+        { op: 'create', dbId: record.key, seedSql: source.seedSql, bytes: source.snapshot },
+        this.trustedDeadline('creating the database (running its seed SQL)'),
       )
     } catch (error) {
       this.forget(record)
       throw error
+    }
+  }
+
+  async reopen(dbId: string): Promise<void> {
+    const record = this.register(dbId)
+    try {
+      await access(this.fileOf(record.key))
+    } catch {
+      this.forget(record)
+      throw new UnknownDatabaseError(dbId)
     }
   }
 
@@ -166,15 +150,13 @@ class ProcessDbPool implements DbPool {
   async begin(dbId: string): Promise<void> {
     const record = this.find(dbId)
     record.transactionLost = false
-    // No snapshot can be taken inside the transaction: catch the writes made before it now.
-    if (record.dirty) this.queueSnapshot(record, false)
-    await this.send(record, { op: 'begin', dbId }, this.statementDeadline())
+    await this.send(record, { op: 'begin', dbId: record.key }, this.statementDeadline())
   }
 
   async commit(dbId: string): Promise<void> {
     const record = this.find(dbId)
     this.refuseLostTransaction(record)
-    await this.send(record, { op: 'commit', dbId }, this.statementDeadline())
+    await this.send(record, { op: 'commit', dbId: record.key }, this.statementDeadline())
   }
 
   async rollback(dbId: string): Promise<void> {
@@ -184,26 +166,40 @@ class ProcessDbPool implements DbPool {
       record.transactionLost = false
       return
     }
-    await this.send(record, { op: 'rollback', dbId }, this.statementDeadline())
+    await this.send(record, { op: 'rollback', dbId: record.key }, this.statementDeadline())
   }
 
   async abandon(dbId: string): Promise<{ cancelled: number; rolledBack: boolean }> {
     const record = this.records.get(dbId)
     if (!record) return { cancelled: 0, rolledBack: false }
-    const cancelled = record.slot.process.cancelQueued(dbId, new StatementCancelled())
+    // Its requests in progress are all on one child (see slotFor).
+    const slot = record.inTransaction && record.txSlot ? record.txSlot : record.busyOn
     record.transactionLost = false
+    if (!slot) return { cancelled: 0, rolledBack: false }
+    const cancelled = slot.process.cancelQueued(record.key, new StatementCancelled())
     // A statement already in the child finishes first; then the transaction it may have left
     // open is rolled back, ahead of anything queued since.
-    if (!record.inTransaction && !record.slot.process.isRunning(dbId)) return { cancelled, rolledBack: false }
-    const rollback = await this.send(record, { op: 'rollback', dbId }, { ...this.statementDeadline(), front: true }).then(
+    if (!record.inTransaction && !slot.process.isRunning(record.key)) return { cancelled, rolledBack: false }
+    const rollback = await this.send(record, { op: 'rollback', dbId: record.key }, { ...this.statementDeadline(), front: true }, slot).then(
       () => true,
       () => false,
     )
     return { cancelled, rolledBack: rollback && record.inTransaction === false }
   }
 
+  async removeOthers(): Promise<number> {
+    this.assertUsable()
+    const kept = new Set([...this.records.values()].map((record) => record.key))
+    const stale = (await readdir(this.dataDir)).filter((name) => {
+      const key = /^([0-9a-f]{32})\.sqlite(-wal|-shm)?$/.exec(name)?.[1]
+      return key !== undefined && !kept.has(key)
+    })
+    await Promise.all(stale.map((name) => rm(join(this.dataDir, name), { force: true })))
+    return stale.filter((name) => name.endsWith('.sqlite')).length
+  }
+
   async tables(dbId: string): Promise<TableInfo[]> {
-    const reply = await this.send(this.find(dbId), { op: 'tables', dbId }, { ...this.statementDeadline('listing the tables'), risky: true })
+    const reply = await this.send(this.find(dbId), { op: 'tables', dbId: this.keyOf(dbId) }, this.statementDeadline('listing the tables'))
     return reply.result as TableInfo[]
   }
 
@@ -213,9 +209,9 @@ class ProcessDbPool implements DbPool {
     const offset = clampInteger(page.offset ?? 0, 0, Number.MAX_SAFE_INTEGER)
     const reply = await this.send(
       record,
-      { op: 'rows', dbId, table: String(table), limit, offset },
+      { op: 'rows', dbId: record.key, table: String(table), limit, offset },
       // A learner's VIEW can be endless, so reading one gets the learner's deadline.
-      { ...this.statementDeadline(`reading ${JSON.stringify(table)}`), risky: true },
+      this.statementDeadline(`reading ${JSON.stringify(table)}`),
     )
     return reply.result as RowsPage
   }
@@ -223,43 +219,38 @@ class ProcessDbPool implements DbPool {
   async query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]> {
     const record = this.find(dbId)
     const wireParams = normalizeParams(params)
-    const reply = await this.send(record, { op: 'query', dbId, sql: String(sql), params: wireParams }, { ...this.statementDeadline(), risky: true })
+    const reply = await this.send(record, { op: 'query', dbId: record.key, sql: String(sql), params: wireParams }, this.statementDeadline())
     return reply.result as SqlRow[]
   }
 
   async snapshot(dbId: string): Promise<Uint8Array> {
     const record = this.find(dbId)
-    const reply = await record.slot.process.request(
-      { op: 'snapshot', dbId },
-      {
-        ...this.trustedDeadline('taking a snapshot'),
-        onReply: (okReply) => {
-          if (okReply.bytes) this.keepSnapshot(record, okReply.bytes)
-        },
-      },
-    )
-    const snapshot = reply.bytes
-    if (!snapshot) {
+    const reply = await this.send(record, { op: 'snapshot', dbId: record.key }, this.trustedDeadline('taking a snapshot'))
+    if (!reply.bytes) {
       throw new SqlError('the database is inside a transaction: commit or roll back before taking a snapshot', 'SANDBOX_IN_TRANSACTION')
     }
-    return snapshot
+    return reply.bytes
   }
 
   async sizeBytes(dbId: string): Promise<number> {
-    const reply = await this.send(this.find(dbId), { op: 'size', dbId }, this.trustedDeadline('measuring the database'))
+    const record = this.find(dbId)
+    const reply = await this.send(record, { op: 'size', dbId: record.key }, this.trustedDeadline('measuring the database'))
     return reply.result as number
   }
 
   async close(dbId: string): Promise<void> {
     const record = this.find(dbId)
-    // Forget it first so no restore brings it back; calls already queued still run before the close.
+    // Forget it first so nothing new is sent; calls already queued still run before the close.
     this.forget(record)
-    try {
-      await record.slot.process.request({ op: 'close', dbId }, this.trustedDeadline('closing the database'))
-    } catch (error) {
-      // Gone already (its open failed or a crash lost it): closed is what was asked for.
-      if (!(error instanceof UnknownDatabaseError)) throw error
-    }
+    await Promise.all(
+      [...record.openOn].map((slot) =>
+        slot.process.request({ op: 'close', dbId: record.key }, this.trustedDeadline('closing the database')).catch(() => {
+          // Its child died meanwhile: the connection went with it.
+        }),
+      ),
+    )
+    const file = this.fileOf(record.key)
+    await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(file + suffix, { force: true })))
   }
 
   stats(): DbStats {
@@ -272,9 +263,9 @@ class ProcessDbPool implements DbPool {
 
   async dispose(): Promise<void> {
     this.disposed = true
-    for (const record of this.records.values()) clearTimeout(record.flushTimer)
     this.records.clear()
     await Promise.all(this.slots.map((slot) => slot.process.dispose()))
+    if (this.temporary) rmSync(this.dataDir, { recursive: true, force: true })
   }
 
   /** Throws while a transaction this database was in is lost (see `transactionLost`); BEGIN or ROLLBACK end that. */
@@ -292,16 +283,42 @@ class ProcessDbPool implements DbPool {
     this.refuseLostTransaction(record, typeof sql === 'string' ? sql : '')
     assertLearnerStatement(sql)
     const wireParams: WireParams | undefined = normalizeParams(params)
-    return this.send(record, { op, dbId, sql, params: wireParams }, { ...this.statementDeadline(), risky: true })
+    return this.send(record, { op, dbId: record.key, sql, params: wireParams }, this.statementDeadline())
   }
 
-  private async send(record: DatabaseRecord, payload: DbRequestPayload, options: Omit<RequestOptions, 'onReply'>): Promise<DbOkReply> {
+  /**
+   * The child for a database's next request: the one holding its transaction or running its
+   * earlier requests (so they stay in order); else its home while idle; else the least loaded.
+   */
+  private slotFor(record: DatabaseRecord): Slot {
+    if (record.inTransaction && record.txSlot) return record.txSlot
+    if (record.pending > 0 && record.busyOn) return record.busyOn
+    if (record.home.process.load === 0) return record.home
+    return this.slots.reduce((best, candidate) => (candidate.process.load < best.process.load ? candidate : best), record.home)
+  }
+
+  private async send(
+    record: DatabaseRecord,
+    payload: DbRequestPayload,
+    options: Omit<RequestOptions, 'onReply'>,
+    slot = this.slotFor(record),
+  ): Promise<DbOkReply> {
     // Charged to the learner's run: the child's CPU, not the time spent queued behind others;
     // a failed statement carries its CPU on the error. One that ran away is the deadline's,
     // which stops the run.
     let cpuMs = 0
+    record.pending++
+    record.busyOn = slot
+    record.openOn.add(slot)
     try {
-      const reply = await record.slot.process.request(payload, { ...options, onReply: (reply) => this.noteReply(record, reply) })
+      const reply = await slot.process.request(payload, {
+        ...options,
+        // Synchronously with the reply, before the child gets its next request.
+        onReply: (reply) => {
+          record.inTransaction = reply.tx === true
+          record.txSlot = record.inTransaction ? slot : undefined
+        },
+      })
       cpuMs = reply.cpuMs ?? 0
       return reply
     } catch (error) {
@@ -309,15 +326,9 @@ class ProcessDbPool implements DbPool {
       if (typeof spent === 'number') cpuMs = spent
       throw error
     } finally {
+      record.pending--
       reportHostWork(cpuMs)
     }
-  }
-
-  /** Runs synchronously with the reply, before the child gets its next request. */
-  private noteReply(record: DatabaseRecord, reply: DbOkReply): void {
-    record.inTransaction = reply.tx === true
-    if (reply.wrote) record.dirty = true
-    if (record.dirty && !record.inTransaction) this.scheduleFlush(record)
   }
 
   /** The learner's deadline; `what` words the error when the work was not a learner statement. */
@@ -326,10 +337,7 @@ class ProcessDbPool implements DbPool {
     return {
       timeoutMs,
       timeoutError: () =>
-        new SqlTimeoutError(
-          timeoutMs,
-          what === undefined ? undefined : `${what} took longer than ${formatDuration(timeoutMs)} and was stopped${RESTORED}`,
-        ),
+        new SqlTimeoutError(timeoutMs, what === undefined ? undefined : `${what} took longer than ${formatDuration(timeoutMs)} and was stopped`),
     }
   }
 
@@ -337,8 +345,38 @@ class ProcessDbPool implements DbPool {
     const timeoutMs = Math.max(TRUSTED_TIMEOUT_MS, this.statementTimeoutMs)
     return {
       timeoutMs,
-      timeoutError: () => new SqlTimeoutError(timeoutMs, `${what} took longer than ${formatDuration(timeoutMs)} and was stopped${RESTORED}`),
+      timeoutError: () => new SqlTimeoutError(timeoutMs, `${what} took longer than ${formatDuration(timeoutMs)} and was stopped`),
     }
+  }
+
+  private keyOf(dbId: string): string {
+    return this.find(dbId).key
+  }
+
+  private fileOf(key: string): string {
+    return join(this.dataDir, `${key}.sqlite`)
+  }
+
+  private register(dbId: string): DatabaseRecord {
+    this.assertUsable()
+    if (typeof dbId !== 'string' || dbId === '') throw new TypeError('dbId must be a non-empty string')
+    if (this.records.has(dbId)) throw new Error('a database with this id is already open')
+    // Homes are spread evenly; ties go to the first child.
+    const home = this.slots.reduce((best, candidate) => (candidate.homes < best.homes ? candidate : best))
+    home.homes++
+    const record: DatabaseRecord = {
+      id: dbId,
+      key: createHash('sha256').update(dbId).digest('hex').slice(0, 32),
+      home,
+      busyOn: undefined,
+      pending: 0,
+      inTransaction: false,
+      txSlot: undefined,
+      transactionLost: false,
+      openOn: new Set(),
+    }
+    this.records.set(dbId, record)
+    return record
   }
 
   private find(dbId: string): DatabaseRecord {
@@ -353,103 +391,24 @@ class ProcessDbPool implements DbPool {
   }
 
   private forget(record: DatabaseRecord): void {
-    clearTimeout(record.flushTimer)
-    if (this.records.get(record.id) === record) this.records.delete(record.id)
-    record.slot.databases.delete(record)
+    if (this.records.get(record.id) !== record) return
+    this.records.delete(record.id)
+    record.home.homes--
   }
 
-  private keepSnapshot(record: DatabaseRecord, snapshot: Uint8Array): void {
-    record.snapshot = snapshot
-    record.dirty = false
-    record.inTransaction = false
-  }
-
-  private scheduleFlush(record: DatabaseRecord): void {
-    if (record.flushTimer || this.disposed) return
-    // Copying a snapshot costs the event loop ~1.5 ms a MiB (measured), so a larger database
-    // is snapshotted less often: the interval grows by one snapshotIntervalMs per MiB.
-    const mebibytes = (record.snapshot?.byteLength ?? 0) / (1024 * 1024)
-    record.flushTimer = setTimeout(
-      () => {
-        record.flushTimer = undefined
-        if (record.dirty && !record.inTransaction) this.queueSnapshot(record, false)
-      },
-      this.snapshotIntervalMs * Math.max(1, mebibytes),
-    )
-    // Pending snapshots alone must not keep the host process alive.
-    record.flushTimer.unref()
-  }
-
-  /** The beforeRisky hook: see the snapshot policy in the header. */
-  private snapshotOthersBefore(slot: Slot, dbId: string): void {
-    for (const record of slot.databases) {
-      if (record.id !== dbId && record.dirty && !record.inTransaction && (record.snapshot?.byteLength ?? 0) <= SWITCH_SNAPSHOT_MAX_BYTES) {
-        this.queueSnapshot(record, true)
-      }
-    }
-  }
-
-  private queueSnapshot(record: DatabaseRecord, front: boolean): void {
-    if (record.snapshotQueued || !record.opened || this.disposed) return
-    record.snapshotQueued = true
-    record.slot.process
-      .request(
-        { op: 'snapshot', dbId: record.id },
-        {
-          ...this.trustedDeadline('taking a snapshot'),
-          front,
-          onReply: (reply) => {
-            record.snapshotQueued = false
-            if (reply.bytes) this.keepSnapshot(record, reply.bytes)
-            else record.inTransaction = true
-          },
-        },
-      )
-      .catch(() => {
-        // Lost with its child (the restore takes over) or closed meanwhile: nothing to keep.
-        record.snapshotQueued = false
-      })
-  }
-
-  /** The restore hook: reopens the child's databases from their snapshots before anything else runs. */
   /**
-   * A child died: the open transactions of its databases went with it. Statements sent for
-   * them must not now run one by one outside a transaction (half a transfer committed), so the
-   * ones waiting are cancelled and later ones refused until the learner's code rolls back.
+   * A child died: the open transactions it held rolled back with it. Statements sent for them
+   * must not now run one by one outside a transaction (half a transfer committed), so the ones
+   * waiting are cancelled and later ones refused until the learner's code rolls back.
    */
   private loseTransactions(slot: Slot): void {
-    for (const record of slot.databases) {
-      if (!record.inTransaction) continue
-      record.transactionLost = true
-      slot.process.cancelQueued(record.id, lostTransactionError())
-    }
-  }
-
-  private restore(slot: Slot): void {
-    // A restore still queued from an earlier death will run in this child too.
-    const records = [...slot.databases].filter((record) => record.opened && record.snapshot && !record.restoreQueued)
-    // `front` puts each at the head, so queue them last-first to restore in order.
-    for (const record of records.reverse()) {
-      record.dirty = false
+    for (const record of this.records.values()) {
+      record.openOn.delete(slot)
+      if (!record.inTransaction || record.txSlot !== slot) continue
       record.inTransaction = false
-      record.restoreQueued = true
-      slot.process
-        .request(
-          { op: 'open', dbId: record.id, bytes: record.snapshot, maxPageCount: this.maxPageCount },
-          {
-            ...this.trustedDeadline('restoring the database'),
-            front: true,
-            onReply: () => {
-              record.restoreQueued = false
-            },
-          },
-        )
-        .catch(() => {
-          record.restoreQueued = false
-          // It cannot come back (it crashed its child again, or the pool closed): calls on it
-          // now say "unknown database", which the session layer reports as a reset.
-          this.forget(record)
-        })
+      record.txSlot = undefined
+      record.transactionLost = true
+      slot.process.cancelQueued(record.key, lostTransactionError())
     }
   }
 }

@@ -2,7 +2,9 @@
  * The IPC protocol between the host's pool (./pool.ts) and a database child (./child.js).
  *
  * One request at a time per child: `{ id, op, ...payload }` goes down, `{ id, ok, ... }` comes
- * back; a large snapshot travels ahead of its message in BytesPart slices. Messages use `serialization: 'advanced'` (structured clone), so Uint8Array and BigInt
+ * back; a large snapshot travels ahead of its message in BytesPart slices. A request names its
+ * database by a key of 32 hex digits (a hash of the session's id, never the id itself): the
+ * file `<dataDir>/<key>.sqlite`. Messages use `serialization: 'advanced'` (structured clone), so Uint8Array and BigInt
  * cross as themselves. Keep this small: every field here is copied on every call.
  * Nothing here may carry a host path, a stack trace or an environment variable.
  */
@@ -24,16 +26,22 @@ export interface ChildConfig {
    * stalled the receiving event loop ~25 ms (measured), 1 MiB parts ~4 ms.
    */
   partBytes: number
+  /** The folder holding the database files. */
+  dataDir: string
+  /** SQLite pages each database may use (`max_page_count`, main and TEMP). */
+  maxPageCount: number
+  /** Connections one child keeps open; beyond it the least recently used are closed (the files stay). */
+  maxOpen: number
 }
 
 export type DbRequest = { id: number } & (
   | {
-      op: 'open'
+      /** Replaces any file of that key with a new database: seeded, or a snapshot's bytes. */
+      op: 'create'
       dbId: string
       seedSql?: string
-      /** A snapshot to open; when large it arrives beforehand as BytesPart messages instead. */
+      /** A snapshot to start from; when large it arrives beforehand as BytesPart messages instead. */
       bytes?: Uint8Array
-      maxPageCount: number
     }
   | { op: 'get' | 'all' | 'run' | 'query'; dbId: string; sql: string; params?: WireParams }
   | { op: 'begin' | 'commit' | 'rollback' | 'tables' | 'snapshot' | 'size' | 'close'; dbId: string }
@@ -55,8 +63,6 @@ export type DbReply =
       id: number
       ok: true
       result?: unknown
-      /** The statement could have changed the database: its snapshot is now stale. */
-      wrote?: boolean
       /** The database is inside a transaction after this request. */
       tx?: boolean
       /** A snapshot; when large it came beforehand as BytesPart messages instead. */

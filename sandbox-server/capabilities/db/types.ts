@@ -54,11 +54,12 @@ export interface DbPoolOptions {
   /** Most rows one all() or query() may return before it fails. Default 5000. */
   maxRows?: number
   /**
-   * How soon after a write a database's snapshot is refreshed, per MiB of database (at least
-   * once this long). For a database over 1 MiB this bounds the writes another session's runaway
-   * can cost it; see the snapshot policy in pool.ts. Default 100.
+   * The folder for the database files (created if missing; the files outlive the pool). By
+   * default a new folder in the system's temp folder, removed by dispose().
    */
-  snapshotIntervalMs?: number
+  dataDir?: string
+  /** Connections one child keeps open before closing the least recently used. Default 256. */
+  maxOpenPerProcess?: number
 }
 
 export interface DbStats {
@@ -71,16 +72,24 @@ export interface DbStats {
 }
 
 /**
- * Per-session SQLite databases held in a pool of child processes. Every method returns a
+ * Per-session SQLite database files served by a pool of child processes. Every method returns a
  * promise and never blocks the event loop. Learner methods (get, all, run, begin, commit,
  * rollback) take exactly one statement and refuse ATTACH, DETACH, VACUUM and most PRAGMAs.
  */
 export interface DbPool {
   /**
-   * Creates a database from trusted seed SQL (several statements allowed) or a snapshot.
-   * The pool keeps a reference to `snapshot` (no copy): do not change it afterwards.
+   * Creates a database file (replacing any of that id) from trusted seed SQL (several
+   * statements allowed, run as one transaction) or a snapshot's bytes.
    */
   open(dbId: string, source?: { seedSql?: string; snapshot?: Uint8Array }): Promise<void>
+  /** Takes up a database file an earlier pool left in the same data folder; UnknownDatabaseError when there is none. */
+  reopen(dbId: string): Promise<void>
+  /**
+   * Deletes the files in the data folder of every database this pool does not hold (left by a
+   * crash mid-grade, say); resolves to how many. Call after reopen()ing the ones to keep,
+   * before creating new ones.
+   */
+  removeOthers(): Promise<number>
   /** First row of one learner statement, or undefined. */
   get(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow | undefined>
   /** All rows of one learner statement (at most `maxRows`). */
@@ -104,10 +113,11 @@ export interface DbPool {
   query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]>
   /** The database as bytes (`serialize()`), for open(..., { snapshot }). */
   snapshot(dbId: string): Promise<Uint8Array>
-  /** page_count * page_size: what the database costs toward the memory budget. */
+  /** page_count * page_size: what the database takes on disk (its write-ahead log aside). */
   sizeBytes(dbId: string): Promise<number>
+  /** Closes the database and deletes its file. */
   close(dbId: string): Promise<void>
   stats(): DbStats
-  /** Kills the child processes; every pending and later call rejects. */
+  /** Kills the child processes (the files stay); every pending and later call rejects. */
   dispose(): Promise<void>
 }
