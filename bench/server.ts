@@ -3,16 +3,29 @@
  * the outside, and what its process tree holds.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** Starts the server on `port` with no per-client limits in the way; resolves once it listens. */
+/**
+ * Starts the server on `port` with no per-client limits in the way; resolves once it listens.
+ * Its sessions are kept in a new temporary DATA_DIR unless `env` names one.
+ */
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'sandbox-server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), SESSIONS_PER_MINUTE: '100000', GRADES_PER_MINUTE: '100000', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SESSIONS_PER_MINUTE: '100000',
+      GRADES_PER_MINUTE: '100000',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sandbox-bench-')),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise<void>((resolve, reject) => {

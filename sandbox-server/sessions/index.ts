@@ -39,7 +39,7 @@ import {
 export class UnknownSession extends Error {
   override name = 'UnknownSession'
   constructor() {
-    super('No such session: it may have expired or the server restarted. Create a new one (your code is kept in your browser).')
+    super('No such session: it expired after sitting idle or was deleted. Create a new one (your code is kept in your browser).')
   }
 }
 

@@ -129,7 +129,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     currentCode: () => code,
     onReplaced: () =>
       showNotice(
-        'Your sandbox session had ended (the server restarted or it sat idle), so you have a new one. Your code is kept; your database was reset to the exercise’s starting data.',
+        'Your sandbox session had ended (it sat idle too long), so you have a new one. Your code is kept; your database was reset to the exercise’s starting data.',
       ),
     onSession: ({ liveUrl }) => {
       part(root, 'live-url').textContent = liveUrl
