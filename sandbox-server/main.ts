@@ -15,6 +15,7 @@ import type { Context } from 'hono'
 import pino from 'pino'
 import { createDbPool } from './capabilities/db/index.ts'
 import { createSessionStore } from './sessions/index.ts'
+import { localSessions } from './sessions/service.ts'
 import { createServerApp } from './http/app.ts'
 import { startSandboxServer } from './http/serve.ts'
 import { createLogger, setProcessLogger } from './observability/index.ts'
@@ -66,7 +67,7 @@ async function site(c: Context): Promise<Response | undefined> {
 }
 
 const app = createServerApp({
-  sessions,
+  sessions: localSessions(sessions),
   site,
   sessionsPerMinute,
   gradesPerMinute,

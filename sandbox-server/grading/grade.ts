@@ -312,7 +312,7 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
   } catch (error) {
     const reproduction = last ? curlFor(last, appUrl) : undefined
     if (error instanceof LimitExceeded) {
-      logs.push(...sessions.drainLogs(sessionId).entries)
+      logs.push(...error.logs)
       return finish('timeout', { message: error.message, output: formatOutput(logs), reproduction })
     }
     if (error instanceof LearnerModuleError) return finish('error', { message: error.message, output: formatOutput(logs), reproduction })

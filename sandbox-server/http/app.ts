@@ -8,9 +8,9 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
 import { bodyLimit } from 'hono/body-limit'
 import type { TSchema, Static } from '@sinclair/typebox'
-import { NoCodeLoaded, UnknownSession, type Session, type SessionStore, type AppResponse } from '../sessions/index.ts'
+import { NoCodeLoaded, UnknownSession, type AppResponse } from '../sessions/index.ts'
+import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
-import { gradeSubmission, runLearnerTests } from '../grading/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
@@ -31,7 +31,7 @@ import {
 import { addOperatorRoutes, noteSession, observeRequests } from './observe.ts'
 
 export interface ServerAppOptions {
-  sessions: SessionStore
+  sessions: SessionService
   /** Live hosts are `<session><liveHostSuffix>`; default ".localhost". */
   liveHostSuffix?: string
   /** Largest JSON body the API accepts. */
@@ -229,19 +229,19 @@ export function createServerApp({
   solutions = 'after-attempt',
   logger = createLogger(),
   logBudget,
-  readiness = [sqlitePoolCheck(sessions.database), passwordHashingCheck()],
+  readiness = [sqlitePoolCheck(sessions), passwordHashingCheck()],
 }: ServerAppOptions) {
   const allowSession = createRateLimiter(sessionsPerMinute)
   const allowGrade = createRateLimiter(gradesPerMinute)
   const gradeLimit = (c: Context) =>
     enforceRate(c, allowGrade, 'too_many_grades', `You can run checks or tests ${gradesPerMinute} times a minute; please wait a moment.`)
   // Sessions whose code was checked and counted as an attempt; an ended session drops out.
-  const attempted = new WeakSet<Session>()
+  const attempted = new WeakSet<SessionInfo>()
   const app = new Hono()
   const budget = createLogBudget(logBudget)
   const metrics = createMetrics({
     sessions: () => sessions.size,
-    database: () => sessions.database.stats(),
+    database: () => sessions.stats(),
     droppedLogLines: () => budget.droppedTotal,
     runs: () => sessions.runs,
   })
@@ -276,7 +276,6 @@ export function createServerApp({
       const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer>)
       return new Response(content, { status: response.status, statusText: response.statusText, headers })
     } catch (error) {
-      if (error instanceof LimitExceeded) sessions.drainLogs(id)
       return errorResponse(c, error)
     }
   }
@@ -347,8 +346,7 @@ export function createServerApp({
       const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes })
       return c.json(describeResponse(response))
     } catch (error) {
-      const logs = error instanceof LimitExceeded ? sessions.drainLogs(id).entries : []
-      return errorResponse(c, error, { logs })
+      return errorResponse(c, error, { logs: error instanceof LimitExceeded ? error.logs : [] })
     }
   })
 
@@ -363,7 +361,7 @@ export function createServerApp({
     if (exercise?.appUnderTest === undefined) {
       throw new ApiError(409, 'no_tests_exercise', 'This exercise is not one where you write tests: send requests or run the checks instead.')
     }
-    const { tests, logs } = await runLearnerTests({ exercise, code: session.source, sessions })
+    const { tests, logs } = await sessions.runLearnerTests(session.id)
     const failed = tests.filter((test) => test.status === 'fail').length
     return c.json({ passed: tests.length - failed, failed, tests, logs })
   })
@@ -374,9 +372,8 @@ export function createServerApp({
     if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise to grade.')
     if (session.source === undefined) throw new NoCodeLoaded()
     gradeLimit(c)
-    const exercise = await loadExercise(session.exerciseId)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
-    const result = await gradeSubmission({ exercise, code: session.source, sessions, appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal })
+    const result = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal })
     // Code that does not compile or load counts as no attempt, here as in the UI.
     if (result.gradable) attempted.add(session)
     return c.json(result)
@@ -394,27 +391,25 @@ export function createServerApp({
   })
 
   api.get('/sessions/:id/db', async (c) => {
-    const session = sessions.get(sessionParam(c))
-    return c.json({ tables: await sessions.database.tables(session.dbId) })
+    return c.json({ tables: await sessions.tables(sessionParam(c)) })
   })
 
   api.get('/sessions/:id/db/:table', async (c) => {
-    const session = sessions.get(sessionParam(c))
+    const id = sessionParam(c)
     const table = c.req.param('table')
     const limit = Math.min(Math.max(Number.parseInt(c.req.query('limit') ?? '50', 10) || 50, 1), DATABASE_PAGE_MAX)
     const offset = Math.max(Number.parseInt(c.req.query('offset') ?? '0', 10) || 0, 0)
-    const tables = await sessions.database.tables(session.dbId)
+    const tables = await sessions.tables(id)
     if (!tables.some((known) => known.name === table)) {
       throw new ApiError(404, 'unknown_table', `Your database has no table "${table}".`, { tables: tables.map((known) => known.name) })
     }
-    return c.json({ table, limit, offset, ...(await sessions.database.rows(session.dbId, table, { limit, offset })) })
+    return c.json({ table, limit, offset, ...(await sessions.rows(id, table, { limit, offset })) })
   })
 
   api.post('/sessions/:id/clock/advance', async (c) => {
-    const session = sessions.get(sessionParam(c))
+    const id = sessionParam(c)
     const { ms } = await readJson(c, AdvanceClockBody)
-    session.clock.advance(ms)
-    return c.json({ now: session.clock.now(), offsetMs: session.clock.offsetMs })
+    return c.json(await sessions.advanceClock(id, ms))
   })
 
   api.post('/sessions/:id/reset', async (c) => {

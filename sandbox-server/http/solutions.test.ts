@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDbPool, type DbPool } from '../capabilities/db/index.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { createSessionStore, type SessionStore } from '../sessions/index.ts'
+import { localSessions } from '../sessions/service.ts'
 import { createServerApp } from './app.ts'
 import { solutionPolicyFrom, type SolutionPolicy } from './solutions.ts'
 
@@ -26,7 +27,7 @@ async function sessionWith(code: string, exerciseId: string | null = 'crud-notes
 }
 
 function serverWith(solutions: SolutionPolicy) {
-  const app = createServerApp({ sessions, solutions })
+  const app = createServerApp({ sessions: localSessions(sessions), solutions })
   const call = async (method: string, path: string) => {
     const response = await app.request(`http://localhost/api/sessions/${path}`, { method })
     return { status: response.status, body: await response.json() }

@@ -4,7 +4,7 @@
  * fails, so a load balancer sends learners elsewhere. Liveness (`/health/live`) asks nothing:
  * the process answering is the answer.
  */
-import type { DbPool } from '../capabilities/db/index.ts'
+import type { DbStats } from '../capabilities/db/index.ts'
 import { createCrypto, loadCrypto } from '../capabilities/index.ts'
 
 export interface ReadinessCheck {
@@ -14,7 +14,7 @@ export interface ReadinessCheck {
 }
 
 /** The SQLite pool has at least one live child to run statements. */
-export function sqlitePoolCheck(db: DbPool): ReadinessCheck {
+export function sqlitePoolCheck(db: { stats(): DbStats }): ReadinessCheck {
   return {
     name: 'sqlite',
     async run() {

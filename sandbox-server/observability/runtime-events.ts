@@ -3,12 +3,12 @@
  * SQLite children replaced after a deadline kill or a crash (read from the pool's restart count,
  * which only grows). Each becomes one log line and a metric.
  */
-import type { SessionStore } from '../sessions/index.ts'
+import type { SessionService } from '../sessions/service.ts'
 import { sessionTag, type Logger } from './logging.ts'
 import type { Metrics } from './metrics.ts'
 
 export interface RuntimeEventsOptions {
-  sessions: SessionStore
+  sessions: Pick<SessionService, 'events' | 'stats'>
   logger: Logger
   metrics: Metrics
   /** How often the SQLite pool's restart count is read. Default 1 s. */
@@ -28,9 +28,9 @@ export function watchRuntimeEvents({ sessions, logger, metrics, pollMs = 1000 }:
   }
   sessions.events.on('removed', onRemoved)
 
-  let restartsSeen = sessions.database.stats().restarts
+  let restartsSeen = sessions.stats().restarts
   const poll = setInterval(() => {
-    const { restarts, processes } = sessions.database.stats()
+    const { restarts, processes } = sessions.stats()
     if (restarts <= restartsSeen) return
     logger.warn({ event: 'sqlite_child_restarted', count: restarts - restartsSeen, restarts, children: processes })
     restartsSeen = restarts

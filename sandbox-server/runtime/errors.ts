@@ -7,6 +7,7 @@
  * as it stands (inside the isolate with its name, in the API with its message); any other error
  * is internal, logged on the host with an id, and reaches the learner only as "internal error".
  */
+import type { LogEntry } from '../capabilities/log/index.ts'
 
 /** An error whose name and message are written for the learner and may be shown as they stand. */
 export class LearnerFacingError extends Error {}
@@ -55,6 +56,8 @@ export type LimitKind = 'cpu' | 'memory' | 'wall' | 'output' | 'busy'
 /** A run spent one of its budgets; the isolate was stopped and is rebuilt on the next request. */
 export class LimitExceeded extends LearnerFacingError {
   override name = 'LimitExceeded'
+  /** What the run logged before it was stopped (its session fills this in; the API shows them). */
+  logs: LogEntry[] = []
   constructor(
     readonly limit: LimitKind,
     message: string,

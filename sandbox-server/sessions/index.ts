@@ -324,7 +324,9 @@ export async function createSessionStore({
         dropSandbox(session)
         const note = describeUndone(await db.abandon(session.dbId).catch(() => undefined))
         // A new error: the sandbox hands the same one to every run it stopped.
-        if (note && !(error instanceof ServerBusy)) thrown = new LimitExceeded(error.limit, error.message + note)
+        const stopped = error instanceof ServerBusy ? new ServerBusy() : new LimitExceeded(error.limit, error.message + note)
+        stopped.logs = drainLearnerLogs(session).entries
+        thrown = stopped
       }
       throw session.compiled ? readable(thrown, session.compiled.mapStack) : thrown
     }
@@ -480,11 +482,6 @@ export async function createSessionStore({
         }))
         return { tests, logs: drainLearnerLogs(session).entries }
       })
-    },
-
-    /** Logs written since the last request (for a failed run, the lines before it stopped). */
-    drainLogs(id: string) {
-      return drainLearnerLogs(find(id))
     },
 
     /** Back to a fresh database, empty cache and log, real time; the code stays. Concurrent resets run one after another. */

@@ -8,6 +8,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { createDbPool, type DbPoolOptions } from '../../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore, type SessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
+import { localSessions } from '../../sandbox-server/sessions/service.ts'
 import { createServerApp, type ServerAppOptions } from '../../sandbox-server/http/app.ts'
 import { startSandboxServer, type SandboxServerOptions } from '../../sandbox-server/http/serve.ts'
 import { createLogger } from '../../sandbox-server/observability/index.ts'
@@ -75,7 +76,7 @@ async function createParts(options: TestAppOptions) {
   const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
   const app = createServerApp({
-    sessions,
+    sessions: localSessions(sessions),
     sessionsPerMinute: 10_000,
     gradesPerMinute: 10_000,
     logger: createLogger({ level: 'silent' }),

@@ -1,0 +1,101 @@
+/**
+ * What the HTTP layer may ask of sessions: one narrow, asynchronous interface whose arguments
+ * and results are plain data, so that it can be answered in this process (`localSessions`) or
+ * by worker processes that hold the isolates (`./workers/`). Nothing here hands out a pool, a
+ * clock or a cache object: a session is its id, and `get` returns a description of it.
+ */
+import type { EventEmitter } from 'node:events'
+import type { DbStats, RowsPage, TableInfo } from '../capabilities/db/index.ts'
+import type { LogEntry } from '../capabilities/index.ts'
+import type { TestResult } from '../runtime/test-result.ts'
+import { loadExercise } from '../exercises/index.ts'
+import { gradeSubmission, runLearnerTests, type SubmissionResult } from '../grading/index.ts'
+import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
+
+/** A session as the API describes it. The object stays the same while the session lives. */
+export interface SessionInfo {
+  readonly id: string
+  readonly exerciseId: string | undefined
+  readonly appUnderTest: string | undefined
+  readonly createdAt: number
+  /** The learner's code, once some compiled and loaded. */
+  readonly source: string | undefined
+  readonly codeHash: string | undefined
+}
+
+export interface CreateSessionOptions {
+  exerciseId?: string
+  seedSql?: string
+  appUnderTest?: string
+}
+
+export interface SessionService {
+  create(options: CreateSessionOptions): Promise<SessionInfo>
+  /** Throws UnknownSession. */
+  get(id: string): SessionInfo
+  /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
+  setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }>
+  /** One request through the session's app. A LimitExceeded carries the run's log lines in `logs`. */
+  request(id: string, request: AppRequest): Promise<AppResponse>
+  reset(id: string): Promise<void>
+  delete(id: string): Promise<void>
+  tables(id: string): Promise<TableInfo[]>
+  rows(id: string, table: string, page: { limit: number; offset: number }): Promise<RowsPage>
+  advanceClock(id: string, ms: number): Promise<{ now: number; offsetMs: number }>
+  /** Grades the session's code against its exercise, in fresh sessions made for the grade. */
+  grade(id: string, options: { appUrl: string; signal?: AbortSignal }): Promise<SubmissionResult>
+  /** Runs the learner's own tests (a test-writing exercise) against the app under test, on fresh data. */
+  runLearnerTests(id: string): Promise<{ tests: TestResult[]; logs: LogEntry[] }>
+  readonly size: number
+  /** Runs in progress and waiting for a turn. */
+  readonly runs: { running: number; waiting: number }
+  /** The SQLite children (all of them, in every process). */
+  stats(): DbStats
+  /** `removed`: a session the sweep expired or evicted. */
+  readonly events: Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>
+  dispose(): Promise<void>
+}
+
+/**
+ * The service answered in this process, by a session store.
+ *
+ * @example
+ * const sessions = localSessions(await createSessionStore({ db: createDbPool() }))
+ * const { id } = await sessions.create({})
+ */
+export function localSessions(store: SessionStore): SessionService {
+  return {
+    create: (options) => store.create(options),
+    get: (id) => store.get(id),
+    setCode: (id, source) => store.setCode(id, source),
+    request: (id, request) => store.request(id, request),
+    reset: (id) => store.reset(id),
+    delete: (id) => store.delete(id),
+    tables: async (id) => store.database.tables(store.get(id).dbId),
+    rows: async (id, table, page) => store.database.rows(store.get(id).dbId, table, page),
+    async advanceClock(id, ms) {
+      const { clock } = store.get(id)
+      clock.advance(ms)
+      return { now: clock.now(), offsetMs: clock.offsetMs }
+    },
+    async grade(id, { appUrl, signal }) {
+      const session = store.get(id)
+      if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
+      return gradeSubmission({ exercise: await loadExercise(session.exerciseId), code: session.source, sessions: store, appUrl, signal })
+    },
+    async runLearnerTests(id) {
+      const session = store.get(id)
+      if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
+      return runLearnerTests({ exercise: await loadExercise(session.exerciseId), code: session.source, sessions: store })
+    },
+    get size() {
+      return store.size
+    },
+    get runs() {
+      return store.runs
+    },
+    stats: () => store.database.stats(),
+    events: store.events,
+    dispose: () => store.dispose(),
+  }
+}
