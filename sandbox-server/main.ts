@@ -4,10 +4,12 @@
  * environment (see "Operating it" in the README): PORT (default 3000), LOG_LEVEL,
  * LOG_LINES_PER_SECOND, LOG_BURST, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_CONNECTIONS,
  * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, SOLUTIONS: who may read reference solutions
- * (after-attempt, never or always; http/solutions.ts), and DATA_DIR: where sessions and their
- * databases are kept between runs (default ./data). Logs are JSON lines on standard output.
+ * (after-attempt, never or always; http/solutions.ts), DATA_DIR: where sessions and their
+ * databases are kept between runs (default ./data), and WORKERS: worker processes for the
+ * learners' isolates (default one per core; 0 runs them in this process). Logs are JSON lines on standard output.
  */
 import { existsSync, mkdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
@@ -15,7 +17,8 @@ import type { Context } from 'hono'
 import pino from 'pino'
 import { createDbPool } from './capabilities/db/index.ts'
 import { createSessionStore } from './sessions/index.ts'
-import { localSessions } from './sessions/service.ts'
+import { localSessions, type SessionService } from './sessions/service.ts'
+import { createWorkerSessions } from './sessions/workers/supervisor.ts'
 import { createServerApp } from './http/app.ts'
 import { startSandboxServer } from './http/serve.ts'
 import { createLogger, setProcessLogger } from './observability/index.ts'
@@ -47,12 +50,20 @@ const siteDir = fileURLToPath(new URL('../site/dist/', import.meta.url))
 // Sessions outlive the process: `npm start` after a crash or a restart continues each one.
 const dataDir = resolve(process.env.DATA_DIR || 'data')
 mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-const db = createDbPool({ dataDir: join(dataDir, 'databases') })
-const sessions = await createSessionStore({ db, stateFile: join(dataDir, 'sessions.sqlite') })
-logger.info({ event: 'sessions-loaded', sessions: sessions.size })
+// Learners' isolates run in worker processes (one per core), so no learner program can end
+// this one; WORKERS=0 runs them here instead (one process, as the tests and the grader do).
+const workers = setting('WORKERS', availableParallelism())
+const sessions: SessionService =
+  workers > 0
+    ? await createWorkerSessions({ dataDir, workers, logger })
+    : localSessions(
+        await createSessionStore({ db: createDbPool({ dataDir: join(dataDir, 'databases') }), stateFile: join(dataDir, 'sessions.sqlite') }),
+      )
+logger.info({ event: 'sessions_loaded', sessions: sessions.size, workers })
 const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
 const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)
-await buildPrelude()
+// The isolates need the prelude bundle in whichever process runs them.
+if (workers === 0) await buildPrelude()
 
 /** Until the site is built, `/` says what already works instead of a bare 404. */
 const placeholder = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Backend Sandbox</title>
@@ -67,7 +78,7 @@ async function site(c: Context): Promise<Response | undefined> {
 }
 
 const app = createServerApp({
-  sessions: localSessions(sessions),
+  sessions,
   site,
   sessionsPerMinute,
   gradesPerMinute,
@@ -87,10 +98,7 @@ console.log(`Backend Sandbox is running at http://localhost:${boundPort}/`)
 
 function shutdown() {
   server.close()
-  void sessions
-    .dispose()
-    .then(() => db.dispose())
-    .finally(() => process.exit(0))
+  void sessions.dispose().finally(() => process.exit(0))
 }
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)

@@ -141,6 +141,12 @@ export interface SessionStoreOptions {
    * memory only and dispose() deletes them.
    */
   stateFile?: string
+  /**
+   * Load every kept session at start (the default, for one process). False: load none, and
+   * take a kept session up on its first use instead (a worker process gets its sessions so,
+   * from the supervisor, see ./workers/).
+   */
+  loadAll?: boolean
 }
 
 export function hashCode(source: string): string {
@@ -163,6 +169,7 @@ export async function createSessionStore({
   sweepIntervalMs = 15_000,
   admission: admissionOptions,
   stateFile,
+  loadAll = true,
 }: SessionStoreOptions) {
   await loadCrypto()
   const admission = createAdmission(admissionOptions)
@@ -209,8 +216,8 @@ export async function createSessionStore({
     }
   }
 
-  // Sessions kept from an earlier run: their databases are files the pool takes up again.
-  for (const { session: kept, cache } of saved?.load() ?? []) {
+  /** Takes up a session kept from an earlier run: its database is a file the pool opens again. */
+  async function takeUp(kept: SavedSession, cache: SavedCacheEntry[]): Promise<SessionState> {
     const session = build(kept, cache, { seedSql: kept.seedSql }, true)
     try {
       await db.reopen(session.dbId)
@@ -219,9 +226,15 @@ export async function createSessionStore({
       await db.open(session.dbId, session.seed)
     }
     sessions.set(session.id, session)
+    return session
   }
-  // Databases no kept session owns (a grade the crash cut short) are deleted.
-  if (saved) await db.removeOthers()
+  if (saved && loadAll) {
+    for (const { session, cache } of saved.load()) await takeUp(session, cache)
+    // Databases no kept session owns (a grade the crash cut short) are deleted.
+    await db.removeOthers()
+  }
+  /** Sessions being taken up on first use (loadAll false), so that two requests share one. */
+  const takingUp = new Map<string, Promise<SessionState | undefined>>()
 
   function find(id: string): SessionState {
     const session = sessions.get(id)
@@ -411,6 +424,21 @@ export async function createSessionStore({
 
     get(id: string): Session {
       return find(id)
+    },
+
+    /**
+     * Makes sure a kept session is in memory, taking it up from the state file if it is not
+     * (see `loadAll`); throws UnknownSession when it is not kept either.
+     */
+    async adopt(id: string): Promise<void> {
+      if (sessions.has(id)) return
+      let pending = takingUp.get(id)
+      if (!pending) {
+        const kept = saved?.loadOne(id)
+        pending = (kept ? takeUp(kept.session, kept.cache) : Promise.resolve(undefined)).finally(() => takingUp.delete(id))
+        takingUp.set(id, pending)
+      }
+      if (!(await pending)) throw new UnknownSession()
     },
 
     appState(id: string): AppState {

@@ -37,6 +37,8 @@ export interface SavedCacheEntry {
 export interface SavedSessions {
   /** Every saved session, oldest use first, with its cache entries. */
   load(): { session: SavedSession; cache: SavedCacheEntry[] }[]
+  /** One saved session with its cache entries, or undefined. */
+  loadOne(id: string): { session: SavedSession; cache: SavedCacheEntry[] } | undefined
   add(session: SavedSession): void
   setCode(id: string, source: string): void
   setClock(id: string, offsetMs: number): void
@@ -76,7 +78,8 @@ const SCHEMA = `
  * saved.setCode(id, source)
  */
 export function openSavedSessions(file: string): SavedSessions {
-  const db = new Database(file)
+  // Worker processes share the file, each writing its own sessions' rows: wait for a lock rather than fail.
+  const db = new Database(file, { timeout: 5000 })
   chmodSync(file, 0o600)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
@@ -96,6 +99,7 @@ export function openSavedSessions(file: string): SavedSessions {
     clearCache: db.prepare('DELETE FROM cache_entries WHERE session_id = ?'),
     remove: db.prepare('DELETE FROM sessions WHERE id = ?'),
     sessions: db.prepare('SELECT * FROM sessions ORDER BY last_used_at'),
+    session: db.prepare('SELECT * FROM sessions WHERE id = ?'),
     cache: db.prepare('SELECT key, stored, expires_at FROM cache_entries WHERE session_id = ? ORDER BY rowid'),
   }
   // After close() (the server is stopping) a late write from a run being stopped is dropped.
@@ -108,26 +112,30 @@ export function openSavedSessions(file: string): SavedSessions {
     for (const [id, lastUsedAt] of times) statements.touch.run(lastUsedAt, id)
   })
 
+  const fromRow = (row: SessionRow) => ({
+    session: {
+      id: row.id,
+      exerciseId: row.exercise_id ?? undefined,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+      source: row.source ?? undefined,
+      appUnderTest: row.app_under_test ?? undefined,
+      seedSql: row.seed_sql ?? undefined,
+      clockOffsetMs: row.clock_offset_ms,
+      keys: new Uint8Array(row.keys),
+    },
+    cache: (statements.cache.all(row.id) as CacheRow[]).map((entry) => ({
+      key: entry.key,
+      stored: new Uint8Array(entry.stored),
+      expiresAt: entry.expires_at,
+    })),
+  })
+
   return {
-    load() {
-      return (statements.sessions.all() as SessionRow[]).map((row) => ({
-        session: {
-          id: row.id,
-          exerciseId: row.exercise_id ?? undefined,
-          createdAt: row.created_at,
-          lastUsedAt: row.last_used_at,
-          source: row.source ?? undefined,
-          appUnderTest: row.app_under_test ?? undefined,
-          seedSql: row.seed_sql ?? undefined,
-          clockOffsetMs: row.clock_offset_ms,
-          keys: new Uint8Array(row.keys),
-        },
-        cache: (statements.cache.all(row.id) as CacheRow[]).map((entry) => ({
-          key: entry.key,
-          stored: new Uint8Array(entry.stored),
-          expiresAt: entry.expires_at,
-        })),
-      }))
+    load: () => (statements.sessions.all() as SessionRow[]).map(fromRow),
+    loadOne(id) {
+      const row = statements.session.get(id) as SessionRow | undefined
+      return row && fromRow(row)
     },
     add: write((session: SavedSession) => {
       statements.add.run({

@@ -9,7 +9,7 @@
  */
 
 // The pool
-export { createDbPool } from './pool.ts'
+export { createDbPool, databaseKey, removeDatabasesExcept } from './pool.ts'
 export type { DbPool, DbPoolOptions, DbStats, SqlValue, SqlParams, SqlRow, RunResult, TableInfo, ColumnInfo, RowsPage } from './types.ts'
 
 // Errors, one class per failure kind

@@ -189,13 +189,7 @@ class ProcessDbPool implements DbPool {
 
   async removeOthers(): Promise<number> {
     this.assertUsable()
-    const kept = new Set([...this.records.values()].map((record) => record.key))
-    const stale = (await readdir(this.dataDir)).filter((name) => {
-      const key = /^([0-9a-f]{32})\.sqlite(-wal|-shm)?$/.exec(name)?.[1]
-      return key !== undefined && !kept.has(key)
-    })
-    await Promise.all(stale.map((name) => rm(join(this.dataDir, name), { force: true })))
-    return stale.filter((name) => name.endsWith('.sqlite')).length
+    return removeDatabasesExcept(this.dataDir, this.records.keys())
   }
 
   async tables(dbId: string): Promise<TableInfo[]> {
@@ -366,7 +360,7 @@ class ProcessDbPool implements DbPool {
     home.homes++
     const record: DatabaseRecord = {
       id: dbId,
-      key: createHash('sha256').update(dbId).digest('hex').slice(0, 32),
+      key: databaseKey(dbId),
       home,
       busyOn: undefined,
       pending: 0,
@@ -411,6 +405,25 @@ class ProcessDbPool implements DbPool {
       slot.process.cancelQueued(record.key, lostTransactionError())
     }
   }
+}
+
+/**
+ * Deletes the database files in `dataDir` of every id but `keep`; resolves to how many
+ * databases. For a folder no pool is writing to, or through a pool's removeOthers().
+ */
+export async function removeDatabasesExcept(dataDir: string, keep: Iterable<string>): Promise<number> {
+  const kept = new Set([...keep].map(databaseKey))
+  const stale = (await readdir(dataDir).catch(() => [])).filter((name) => {
+    const key = /^([0-9a-f]{32})\.sqlite(-wal|-shm)?$/.exec(name)?.[1]
+    return key !== undefined && !kept.has(key)
+  })
+  await Promise.all(stale.map((name) => rm(join(dataDir, name), { force: true })))
+  return stale.filter((name) => name.endsWith('.sqlite')).length
+}
+
+/** The name of a database's file in the data folder, without `.sqlite`: a hash of its id, so no session id is written to disk. */
+export function databaseKey(dbId: string): string {
+  return createHash('sha256').update(dbId).digest('hex').slice(0, 32)
 }
 
 function lostTransactionError(): SqlError {

@@ -1,0 +1,119 @@
+/**
+ * The messages between the supervisor (./supervisor.ts, in the HTTP process) and a worker
+ * process (./worker.ts), over Node's IPC with `serialization: 'advanced'` (structured clone:
+ * Uint8Array bodies cross as themselves). A call names the SessionService method it runs and
+ * its arguments, which are plain data (see ../service.ts); an error crosses as plain fields
+ * and is rebuilt as the same class on the other side, so the HTTP layer answers as if the
+ * session lived in its own process.
+ */
+import type { DbStats } from '../../capabilities/db/index.ts'
+import type { SandboxLimits } from '../../runtime/sandbox.ts'
+import type { AdmissionOptions } from '../admission.ts'
+import type { SessionRemoved } from '../index.ts'
+import type { SessionService } from '../service.ts'
+import {
+  CompileError,
+  LearnerFacingError,
+  LearnerModuleError,
+  LimitExceeded,
+  ServerBusy,
+  type Diagnostic,
+  type LimitKind,
+} from '../../runtime/errors.ts'
+import { reportInternalError } from '../../runtime/internal-error.ts'
+import { NoCodeLoaded, UnknownSession } from '../index.ts'
+import { UnknownExercise } from '../../exercises/index.ts'
+import type { LogEntry } from '../../capabilities/index.ts'
+
+/** What a worker is started with (its first argv, as JSON). */
+export interface WorkerConfig {
+  /** Where database files live. */
+  databases: string
+  /** The session state file shared by every worker (each writes only its own sessions' rows). */
+  stateFile: string
+  /** SQLite child processes per worker. */
+  dbProcesses: number
+  limits?: Partial<SandboxLimits>
+  idleTtlMs?: number
+  memoryBudgetBytes?: number
+  admission?: AdmissionOptions
+  /** Accept the `crash` call (a native abort), for the tests of crash containment. */
+  testHooks?: boolean
+  /** The supervisor's log level, so a worker is as quiet as the process that started it. */
+  logLevel?: string
+}
+
+/** The SessionService methods a worker answers, with their argument lists. */
+export type WorkerMethod = 'create' | 'setCode' | 'request' | 'reset' | 'delete' | 'tables' | 'rows' | 'advanceClock' | 'grade' | 'runLearnerTests'
+
+export type WorkerCall =
+  | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[] }
+  | { id: number; method: 'crash'; sessionId: undefined; args: [] }
+
+export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError }
+
+/** What a worker says on its own. */
+export type WorkerEvent =
+  { event: 'ready' } | { event: 'removed'; removed: SessionRemoved } | { event: 'stats'; stats: DbStats; runs: SessionService['runs'] }
+
+export type WorkerMessage = WorkerReply | WorkerEvent
+
+/** An error as it crosses: its class name and the fields the HTTP layer reads. */
+export interface WireError {
+  name: string
+  message: string
+  limit?: LimitKind
+  logs?: LogEntry[]
+  diagnostics?: Diagnostic[]
+  code?: string
+}
+
+/** An error worded for the learner that has no class of its own on this side (SqlError, CryptoError...). */
+export class RemoteLearnerError extends LearnerFacingError {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message)
+  }
+}
+
+/** In the worker: an error as plain fields. Anything not worded for the learner is reported here and crosses as its id only. */
+export function errorToWire(error: unknown): WireError {
+  if (error instanceof LimitExceeded) return { name: error.name, message: error.message, limit: error.limit, logs: error.logs }
+  if (error instanceof CompileError) return { name: error.name, message: error.message, diagnostics: error.diagnostics }
+  if (error instanceof LearnerFacingError || error instanceof UnknownSession || error instanceof NoCodeLoaded || error instanceof UnknownExercise) {
+    const code = (error as { code?: unknown }).code
+    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) }
+  }
+  const id = reportInternalError(error, 'worker')
+  return { name: 'InternalError', message: `internal error ${id} in a worker process` }
+}
+
+/** In the supervisor: the same class again. */
+export function errorFromWire(wire: WireError): Error {
+  switch (wire.name) {
+    case 'ServerBusy':
+      return new ServerBusy()
+    case 'LimitExceeded': {
+      const error = new LimitExceeded(wire.limit ?? 'cpu', wire.message)
+      error.logs = wire.logs ?? []
+      return error
+    }
+    case 'CompileError':
+      return new CompileError(wire.diagnostics ?? [])
+    case 'LearnerModuleError':
+      return new LearnerModuleError(wire.message)
+    case 'UnknownSession':
+      return new UnknownSession()
+    case 'NoCodeLoaded':
+      return new NoCodeLoaded()
+    case 'UnknownExercise':
+      return Object.assign(new UnknownExercise(''), { message: wire.message })
+    case 'InternalError':
+      return new Error(wire.message)
+    default:
+      return new RemoteLearnerError(wire.name, wire.message, wire.code)
+  }
+}

@@ -1,0 +1,416 @@
+/**
+ * The worker supervisor: answers the session service (../service.ts) for the HTTP process by
+ * calling worker processes (./worker.ts) that hold the isolates, so that no learner program
+ * can end the process serving HTTP, the site and the API.
+ *
+ * - **Placement.** A session sticks to one worker while that worker lives; a session with no
+ *   worker (new, kept from before a restart, or whose worker died) goes to the live worker with
+ *   the fewest sessions, which takes it up from the state file and its database file.
+ * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. A
+ *   call that was running learner code when it died is blamed if it was the only session
+ *   running there (or if it dies again when retried): "your app ran out of memory" when V8 said
+ *   so, else the cause. Every other call in flight is retried once on another worker. A warm
+ *   spare takes the dead worker's place at once, and a new spare starts behind it.
+ * - **Owned here:** the description of every session (for `get`, which is synchronous), the
+ *   expiry of sessions no worker holds, and the sum of the workers' figures for /metrics.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { EventEmitter } from 'node:events'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { removeDatabasesExcept, type DbStats } from '../../capabilities/db/index.ts'
+import { LearnerFacingError, LimitExceeded } from '../../runtime/errors.ts'
+import { DEFAULT_LIMITS, type SandboxLimits } from '../../runtime/sandbox.ts'
+import { createLogger, type Logger } from '../../observability/index.ts'
+import type { AdmissionOptions } from '../admission.ts'
+import { UnknownSession, type SessionRemoved } from '../index.ts'
+import { openSavedSessions } from '../saved.ts'
+import type { SessionInfo, SessionService } from '../service.ts'
+import { errorFromWire, type WorkerCall, type WorkerConfig, type WorkerMessage, type WorkerMethod } from './protocol.ts'
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
+/** Calls that run the learner's code, and so may be what killed a worker. */
+const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash'>(['setCode', 'request', 'grade', 'runLearnerTests', 'crash'])
+/** A worker that dies this many times in a row before it is ready is restarted only after a pause. */
+const MAX_START_FAILURES = 3
+const STDERR_TAIL_BYTES = 4096
+
+export interface WorkerSessionsOptions {
+  /** Sessions are kept in `<dataDir>/sessions.sqlite`, their databases in `<dataDir>/databases/`. */
+  dataDir: string
+  /** Worker processes; default one per core. */
+  workers?: number
+  /** Keep one more worker started and idle, to replace a dead one at once. Default true. */
+  spare?: boolean
+  /** SQLite child processes per worker. Default 2. */
+  dbProcesses?: number
+  limits?: Partial<SandboxLimits>
+  idleTtlMs?: number
+  /** For all workers together; each gets its share. */
+  memoryBudgetBytes?: number
+  /** Per worker (see ../admission.ts). */
+  admission?: AdmissionOptions
+  sweepIntervalMs?: number
+  logger?: Logger
+  /** Workers accept a call that aborts them (tests of crash containment only). */
+  testHooks?: boolean
+}
+
+interface Job {
+  method: WorkerMethod | 'crash'
+  sessionId: string | undefined
+  args: unknown[]
+  /** Sent again once already, after a worker died under it. */
+  retried: boolean
+  /** For create: the worker chosen for the new session (it stays there). */
+  worker?: Worker
+  resolve(value: unknown): void
+  reject(error: Error): void
+}
+
+interface Worker {
+  readonly child: ChildProcess
+  readonly ready: Promise<void>
+  readonly calls: Map<number, Job>
+  alive: boolean
+  started: boolean
+  /** Sessions placed here. */
+  sessions: number
+  stats: DbStats
+  runs: SessionService['runs']
+  stderrTail: string
+}
+
+interface Entry {
+  info: { -readonly [K in keyof SessionInfo]: SessionInfo[K] }
+  worker: Worker | undefined
+  lastUsedAt: number
+}
+
+/** The process running the learner's app stopped for a reason that is not the app's memory. */
+export class WorkerCrashed extends LearnerFacingError {
+  override name = 'WorkerCrashed'
+  readonly code = 'SANDBOX_WORKER_CRASHED'
+}
+
+/**
+ * Starts the workers and resolves once one can take calls.
+ *
+ * @example
+ * const sessions = await createWorkerSessions({ dataDir: 'data', workers: 2 })
+ * const { id } = await sessions.create({})
+ * await sessions.dispose()
+ */
+/** The service, with what the tests of crash containment need. */
+export type WorkerSessions = SessionService & {
+  /** The pid of the worker holding a session now, if any. */
+  workerOf(id: string): number | undefined
+  /** Tests only (with `testHooks`): aborts the worker holding this session, as a V8 crash would. */
+  crashWorker(id: string): Promise<void>
+}
+
+export async function createWorkerSessions({
+  dataDir,
+  workers: workerCount = availableParallelism(),
+  spare: keepSpare = true,
+  dbProcesses = 2,
+  limits,
+  idleTtlMs = 30 * 60_000,
+  memoryBudgetBytes = 1.5 * 1024 ** 3,
+  admission,
+  sweepIntervalMs = 15_000,
+  logger = createLogger(),
+  testHooks = false,
+}: WorkerSessionsOptions): Promise<WorkerSessions> {
+  const count = Math.max(1, Math.floor(workerCount))
+  const config: WorkerConfig = {
+    databases: join(dataDir, 'databases'),
+    stateFile: join(dataDir, 'sessions.sqlite'),
+    dbProcesses,
+    limits,
+    idleTtlMs,
+    memoryBudgetBytes: memoryBudgetBytes / count,
+    admission,
+    testHooks,
+    logLevel: logger.level,
+  }
+  const memoryMb = limits?.memoryMb ?? DEFAULT_LIMITS.memoryMb
+  const events = new EventEmitter<{ removed: [SessionRemoved] }>()
+  const entries = new Map<string, Entry>()
+  let nextCallId = 0
+  let startFailures = 0
+  let disposed = false
+
+  // The sessions kept from an earlier run; their workers take them up on first use.
+  const saved = openSavedSessions(config.stateFile)
+  for (const { session } of saved.load()) {
+    const { id, exerciseId, appUnderTest, createdAt, source, lastUsedAt } = session
+    entries.set(id, { info: { id, exerciseId, appUnderTest, createdAt, source, codeHash: undefined }, worker: undefined, lastUsedAt })
+  }
+  saved.close()
+  // Databases no kept session owns (a grade the crash cut short) are deleted.
+  await removeDatabasesExcept(config.databases, entries.keys())
+
+  function start(): Worker {
+    const child = fork(WORKER_SCRIPT, [JSON.stringify(config)], {
+      execArgv: ['--no-node-snapshot', '--import', import.meta.resolve('tsx')],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    })
+    let markReady!: () => void
+    const worker: Worker = {
+      child,
+      ready: new Promise<void>((resolve) => (markReady = resolve)),
+      calls: new Map(),
+      alive: true,
+      started: false,
+      sessions: 0,
+      stats: { processes: 0, databases: 0, restarts: 0 },
+      runs: { running: 0, waiting: 0 },
+      stderrTail: '',
+    }
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk)
+      worker.stderrTail = (worker.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES)
+    })
+    child.on('message', (message: WorkerMessage) => {
+      if ('event' in message) {
+        if (message.event === 'ready') {
+          worker.started = true
+          startFailures = 0
+          markReady()
+        } else if (message.event === 'stats') {
+          worker.stats = message.stats
+          worker.runs = message.runs
+        } else if (entries.get(message.removed.id)?.worker === worker) {
+          forget(message.removed.id)
+          events.emit('removed', message.removed)
+        }
+        return
+      }
+      const job = worker.calls.get(message.id)
+      if (!job) return
+      worker.calls.delete(message.id)
+      if (message.ok) job.resolve(message.value)
+      else job.reject(errorFromWire(message.error))
+    })
+    child.once('exit', (code, signal) => died(worker, signal ? `killed by ${signal}` : `exit code ${code}`))
+    // 'error' without 'exit' means it could not be started or messaged.
+    child.on('error', () => child.kill('SIGKILL'))
+    return worker
+  }
+
+  const active: Worker[] = Array.from({ length: count }, start)
+  let spare: Worker | undefined = keepSpare ? start() : undefined
+
+  function died(worker: Worker, reason: string) {
+    worker.alive = false
+    if (disposed) return
+    const outOfMemory = /heap out of memory|Allocation failed|OOM/i.test(worker.stderrTail)
+    const cause = outOfMemory ? 'out of memory' : reason
+    if (!worker.started) startFailures++
+    // The dead worker's place goes to the spare (already warm) or a new worker.
+    const replace = () => {
+      const index = active.indexOf(worker)
+      if (index >= 0) {
+        active[index] = spare?.alive ? spare : start()
+        spare = keepSpare ? start() : undefined
+      } else if (worker === spare) spare = start()
+    }
+    if (startFailures >= MAX_START_FAILURES) setTimeout(replace, 1000).unref()
+    else replace()
+
+    let moved = 0
+    for (const entry of entries.values()) {
+      if (entry.worker !== worker) continue
+      entry.worker = undefined
+      moved++
+    }
+    const jobs = [...worker.calls.values()]
+    worker.calls.clear()
+    logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
+    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
+    // Several sessions were running: any of them may be the cause. Spread them over the
+    // workers for their retry, so that the one that kills a worker again takes as few
+    // innocent retries with it as it can.
+    if (running.size > 1) {
+      let turn = 0
+      for (const id of running) {
+        const entry = id === undefined ? undefined : entries.get(id)
+        if (!entry || entry.worker) continue
+        entry.worker = active[turn++ % active.length]!
+        entry.worker.sessions++
+      }
+    }
+    for (const job of jobs) {
+      const blamed = RUNS_LEARNER_CODE.has(job.method) && (running.size === 1 || job.retried)
+      if (blamed) job.reject(crashError(outOfMemory, reason))
+      // A create sent again could leave the session in two workers: the caller asks again.
+      else if (job.retried || job.method === 'create') job.reject(crashError(false, reason))
+      else dispatch({ ...job, retried: true })
+    }
+  }
+
+  function crashError(outOfMemory: boolean, reason: string): Error {
+    return outOfMemory
+      ? new LimitExceeded(
+          'memory',
+          `Your app ran out of memory (more than ${memoryMb} MB), so the process running it was stopped and replaced: look for a Map, array or string that keeps growing.`,
+        )
+      : new WorkerCrashed(`The process running your app stopped (${reason}) and was replaced: send the request again.`)
+  }
+
+  /** The worker for a session: where it is, or the live worker with the fewest sessions. */
+  function placeOf(entry: Entry): Worker {
+    if (entry.worker?.alive) return entry.worker
+    const worker = leastLoaded()
+    entry.worker = worker
+    worker.sessions++
+    return worker
+  }
+
+  function leastLoaded(): Worker {
+    return active.reduce((best, candidate) => (candidate.sessions < best.sessions ? candidate : best))
+  }
+
+  function forget(id: string) {
+    const entry = entries.get(id)
+    if (!entry) return
+    if (entry.worker) entry.worker.sessions--
+    entries.delete(id)
+  }
+
+  function dispatch(job: Job): void {
+    const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
+    if (job.sessionId !== undefined && !entry) return job.reject(new UnknownSession())
+    const worker = entry ? placeOf(entry) : job.worker?.alive ? job.worker : leastLoaded()
+    worker.ready.then(() => {
+      if (!worker.alive) return dispatch(job) // died while starting: its replacement takes it
+      const id = ++nextCallId
+      worker.calls.set(id, job)
+      const call = { id, method: job.method, sessionId: job.sessionId, args: job.args } as WorkerCall
+      try {
+        worker.child.send(call)
+      } catch {
+        // The channel just closed: the worker's exit handles this job with the others.
+      }
+    })
+  }
+
+  function call<T>(method: WorkerMethod | 'crash', sessionId: string | undefined, args: unknown[], worker?: Worker): Promise<T> {
+    if (disposed) return Promise.reject(new Error('the session service was disposed'))
+    const entry = sessionId === undefined ? undefined : entries.get(sessionId)
+    if (sessionId !== undefined && !entry) return Promise.reject(new UnknownSession())
+    if (entry) entry.lastUsedAt = Date.now()
+    return new Promise<T>((resolve, reject) =>
+      dispatch({ method, sessionId, args, retried: false, worker, resolve: resolve as (value: unknown) => void, reject }),
+    )
+  }
+
+  function find(id: string): Entry {
+    const entry = entries.get(id)
+    if (!entry) throw new UnknownSession()
+    return entry
+  }
+
+  // Sessions no worker holds expire here; the workers expire their own.
+  const sweeper = setInterval(() => {
+    const now = Date.now()
+    for (const [id, entry] of entries) {
+      if (entry.worker || now - entry.lastUsedAt < idleTtlMs) continue
+      call('delete', id, []).then(
+        () => {
+          forget(id)
+          events.emit('removed', { id, reason: 'expired' })
+        },
+        () => {},
+      )
+    }
+  }, sweepIntervalMs)
+  sweeper.unref()
+
+  await Promise.race(active.map((worker) => worker.ready))
+
+  const service: WorkerSessions = {
+    async create(options) {
+      // The worker that makes a session holds it: it must not live in two workers at once.
+      const worker = leastLoaded()
+      worker.sessions++
+      try {
+        const info = await call<SessionInfo>('create', undefined, [options], worker)
+        const entry: Entry = { info: { ...info }, worker: worker.alive ? worker : undefined, lastUsedAt: Date.now() }
+        if (worker.alive) worker.sessions++
+        entries.set(info.id, entry)
+        return entry.info
+      } finally {
+        worker.sessions--
+      }
+    },
+    get: (id) => find(id).info,
+    async setCode(id, source) {
+      const result = await call<{ codeHash: string; logs: [] }>('setCode', id, [source])
+      const entry = entries.get(id)
+      if (entry) {
+        entry.info.source = source
+        entry.info.codeHash = result.codeHash
+      }
+      return result
+    },
+    request: (id, request) => call('request', id, [request]),
+    reset: (id) => call('reset', id, []),
+    async delete(id) {
+      await call('delete', id, [])
+      forget(id)
+    },
+    tables: (id) => call('tables', id, []),
+    rows: (id, table, page) => call('rows', id, [table, page]),
+    advanceClock: (id, ms) => call('advanceClock', id, [ms]),
+    // The abort signal stays here: a grade a client gave up on finishes in its worker.
+    grade: (id, { appUrl }) => call('grade', id, [{ appUrl }]),
+    runLearnerTests: (id) => call('runLearnerTests', id, []),
+    get size() {
+      return entries.size
+    },
+    get runs() {
+      return active.reduce((sum, worker) => ({ running: sum.running + worker.runs.running, waiting: sum.waiting + worker.runs.waiting }), {
+        running: 0,
+        waiting: 0,
+      })
+    },
+    stats() {
+      return active
+        .filter((worker) => worker.alive)
+        .reduce(
+          (sum, worker) => ({
+            processes: sum.processes + worker.stats.processes,
+            databases: sum.databases + worker.stats.databases,
+            restarts: sum.restarts + worker.stats.restarts,
+          }),
+          { processes: 0, databases: 0, restarts: 0 },
+        )
+    },
+    events,
+    workerOf: (id) => (entries.get(id)?.worker?.alive ? entries.get(id)!.worker!.child.pid : undefined),
+    async crashWorker(id) {
+      await call('crash', id, [])
+    },
+    async dispose() {
+      disposed = true
+      clearInterval(sweeper)
+      const all = [...active, ...(spare ? [spare] : [])].filter((worker) => worker.alive)
+      await Promise.all(
+        all.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.child.once('exit', () => resolve())
+              // A worker keeps its sessions' last-used times and closes its files on SIGTERM.
+              worker.child.kill('SIGTERM')
+              setTimeout(() => worker.child.kill('SIGKILL'), 5000).unref()
+            }),
+        ),
+      )
+    },
+  }
+  return service
+}

@@ -1,0 +1,82 @@
+/**
+ * A worker process: the isolates and capabilities of the sessions the supervisor places here
+ * (../service.ts answered by a session store of its own, with its own SQLite children). It
+ * takes a kept session up from the shared state file on the first call that names it, so a
+ * session moves to another worker by simply being called there. When a learner's program
+ * kills V8 (a heap that grows past what the isolate limit catches), only this process dies:
+ * the supervisor starts another and the sessions carry on from their files.
+ *
+ * Started by the supervisor with `--no-node-snapshot` and tsx's loader; talks only over IPC
+ * (./protocol.ts) and logs JSON lines to standard output like the HTTP process.
+ */
+import pino from 'pino'
+import { createDbPool } from '../../capabilities/db/index.ts'
+import { createLogger, setProcessLogger } from '../../observability/index.ts'
+import { buildPrelude } from '../../runtime/prelude/build.ts'
+import { createSessionStore, type Session } from '../index.ts'
+import { localSessions, type SessionInfo } from '../service.ts'
+import { errorToWire, type WorkerCall, type WorkerConfig, type WorkerMessage } from './protocol.ts'
+
+const config: WorkerConfig = JSON.parse(process.argv[2] ?? '{}')
+const logger = createLogger({ level: config.logLevel, destination: pino.destination(1) })
+setProcessLogger(logger)
+
+function send(message: WorkerMessage) {
+  process.send?.(message)
+}
+
+// The supervisor is gone: nothing here is worth keeping (every write is in the files).
+process.on('disconnect', () => process.exit(0))
+
+const db = createDbPool({ dataDir: config.databases, processes: config.dbProcesses })
+const store = await createSessionStore({
+  db,
+  stateFile: config.stateFile,
+  loadAll: false,
+  limits: config.limits,
+  idleTtlMs: config.idleTtlMs,
+  memoryBudgetBytes: config.memoryBudgetBytes,
+  admission: config.admission,
+})
+const sessions = localSessions(store)
+await buildPrelude()
+
+/** The description the supervisor keeps: plain fields only. */
+function describe(session: Session): SessionInfo {
+  const { id, exerciseId, appUnderTest, createdAt, source, codeHash } = session
+  return { id, exerciseId, appUnderTest, createdAt, source, codeHash }
+}
+
+async function answer(call: WorkerCall): Promise<unknown> {
+  if (call.method === 'crash') {
+    if (!config.testHooks) throw new Error('the crash hook is for tests only')
+    process.abort()
+  }
+  const { sessionId, args } = call
+  if (sessionId !== undefined) await store.adopt(sessionId)
+  const method = sessions[call.method] as (...args: unknown[]) => Promise<unknown>
+  const value = await method.apply(sessions, sessionId === undefined ? args : [sessionId, ...args])
+  // create() and get() hand out the live session: only its description crosses.
+  return call.method === 'create' ? describe(value as Session) : value
+}
+
+process.on('message', (call: WorkerCall) => {
+  answer(call).then(
+    (value) => send({ id: call.id, ok: true, value }),
+    (error) => send({ id: call.id, ok: false, error: errorToWire(error) }),
+  )
+})
+
+// Stopping (the server shuts down): keep the sessions' last-used times, close the files.
+process.once('SIGTERM', () => {
+  void store
+    .dispose()
+    .then(() => db.dispose())
+    .finally(() => process.exit(0))
+})
+
+store.events.on('removed', (removed) => send({ event: 'removed', removed }))
+const reportStats = () => send({ event: 'stats', stats: sessions.stats(), runs: sessions.runs })
+setInterval(reportStats, 500).unref()
+reportStats()
+send({ event: 'ready' })

@@ -1,0 +1,151 @@
+/**
+ * Worker processes: a learner's program that kills V8 takes down only its own worker. Real
+ * workers (sandbox-server/sessions/workers/), the real HTTP app in memory. For each way to die
+ * (a Map that grows forever, a huge array fill, a native abort) the test checks that the server
+ * answers throughout, that another session on the same worker keeps its data and answers its
+ * next request, that the offending session hears why, and that the workers are back to full
+ * strength.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import pino from 'pino'
+import { createServerApp } from '../sandbox-server/http/app.ts'
+import { createLogger } from '../sandbox-server/observability/index.ts'
+import { createWorkerSessions, type WorkerSessions } from '../sandbox-server/sessions/workers/supervisor.ts'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-workers-'))
+const lines: Record<string, unknown>[] = []
+let sessions: WorkerSessions
+let app: ReturnType<typeof createServerApp>
+
+beforeAll(async () => {
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line))
+      done()
+    },
+  })
+  const logger = createLogger({ destination: pino.destination({ dest: 1 }) })
+  const captured = createLogger({ destination })
+  sessions = await createWorkerSessions({ dataDir, workers: 2, spare: true, testHooks: true, logger: captured })
+  app = createServerApp({ sessions, logger, sessionsPerMinute: 10_000, gradesPerMinute: 10_000 })
+})
+
+afterAll(async () => {
+  await sessions.dispose()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await app.request(`/api${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null }
+}
+
+const NOTES = `import { Hono } from 'hono'
+import { db } from 'sandbox'
+db.run('CREATE TABLE IF NOT EXISTS notes (body TEXT)')
+const app = new Hono()
+app.post('/notes', async (c) => { db.run('INSERT INTO notes VALUES (?)', [await c.req.text()]); return c.text('saved', 201) })
+app.get('/notes', (c) => c.json(db.all('SELECT body FROM notes').map((row) => row.body)))
+app.post('/slow-notes', async (c) => {
+  const body = await c.req.text()
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  db.run('INSERT INTO notes VALUES (?)', [body])
+  return c.text('saved', 201)
+})
+export default app
+`
+
+const KILLERS = {
+  'a Map that grows forever': `app.get('/boom', () => { const m = new Map(); for (let i = 0; ; i++) m.set(i, i) })`,
+  'a huge array fill': `app.get('/boom', () => { new Array(2 ** 32 - 1).fill(0); return new Response('never') })`,
+}
+
+function appWith(route: string) {
+  return `import { Hono } from 'hono'\nconst app = new Hono()\n${route}\napp.get('/', (c) => c.text('alive'))\nexport default app\n`
+}
+
+async function createWith(code: string): Promise<string> {
+  const created = await api('POST', '/sessions', { code })
+  expect(created.status, JSON.stringify(created.body)).toBe(201)
+  return created.body.sessionId
+}
+
+async function send(id: string, method: string, path: string, body?: string) {
+  return api('POST', `/sessions/${id}/requests`, { method, path, ...(body === undefined ? {} : { body }) })
+}
+
+/** The session that will crash its worker, a bystander with data on the same worker, and one on another. */
+async function neighbours(killer: string) {
+  const victim = await createWith(appWith(killer))
+  let bystander: string | undefined
+  let other: string | undefined
+  while (!bystander || !other) {
+    const id = await createWith(NOTES)
+    if (sessions.workerOf(id) === sessions.workerOf(victim)) bystander ??= id
+    else other ??= id
+  }
+  for (const id of [other, bystander]) expect((await send(id, 'POST', '/notes', 'kept')).body.status).toBe(201)
+  return { victim, bystander, other }
+}
+
+function workerDeaths() {
+  return lines.filter((line) => line.event === 'worker_died')
+}
+
+describe('a learner program that kills V8', () => {
+  for (const [name, route] of Object.entries(KILLERS)) {
+    it(`takes down only its own worker: ${name}`, async () => {
+      const { victim, bystander, other } = await neighbours(route)
+      const deathsBefore = workerDeaths().length
+
+      const crashed = await send(victim, 'GET', '/boom')
+      expect(crashed.status).toBe(422)
+      expect(crashed.body.error).toMatchObject({ code: 'limit_exceeded', limit: 'memory' })
+      expect(crashed.body.error.message).toMatch(/ran out of memory/)
+
+      // The server kept answering; the bystander on the dead worker kept its data; so did the other.
+      expect((await api('GET', '/health')).status).toBe(200)
+      expect(JSON.parse((await send(bystander, 'GET', '/notes')).body.body)).toEqual(['kept'])
+      expect(JSON.parse((await send(other, 'GET', '/notes')).body.body)).toEqual(['kept'])
+      // The offending session answers its next request too, from a fresh isolate.
+      expect((await send(victim, 'GET', '/')).body.body).toBe('alive')
+
+      expect(workerDeaths().length).toBeGreaterThan(deathsBefore)
+      await vi.waitFor(() => expect(sessions.stats().processes).toBeGreaterThanOrEqual(4), { timeout: 60_000, interval: 50 })
+    })
+  }
+
+  it('takes down only its own worker: a native abort', async () => {
+    const { victim, bystander } = await neighbours(`app.get('/boom', (c) => c.text('fine'))`)
+    await expect(sessions.crashWorker(victim)).rejects.toThrow(/process running your app stopped/)
+    expect(JSON.parse((await send(bystander, 'GET', '/notes')).body.body)).toEqual(['kept'])
+    expect((await send(victim, 'GET', '/')).body.body).toBe('alive')
+  })
+
+  it('retries once the requests of other sessions that were in flight on the dead worker', async () => {
+    const { victim, bystander } = await neighbours(KILLERS['a Map that grows forever'])
+    // The bystander's writes wait 2 s before they write: the crash comes while they are in flight.
+    const writes = Array.from({ length: 3 }, (_, n) => send(bystander, 'POST', '/slow-notes', `during ${n}`))
+    const crashed = await send(victim, 'GET', '/boom')
+    expect(crashed.body.error).toMatchObject({ limit: 'memory' })
+    for (const write of await Promise.all(writes)) expect(write.body.status).toBe(201)
+    const notes: string[] = JSON.parse((await send(bystander, 'GET', '/notes')).body.body)
+    expect(new Set(notes.filter((note) => note.startsWith('during')))).toEqual(new Set(['during 0', 'during 1', 'during 2']))
+  })
+
+  it('logs each death with its cause and never a session id', () => {
+    const deaths = workerDeaths()
+    expect(deaths.length).toBeGreaterThanOrEqual(3)
+    expect(deaths.map((death) => death.cause)).toContain('out of memory')
+    expect(JSON.stringify(lines)).not.toMatch(/[0-9a-f]{32}/)
+  })
+})
