@@ -8,6 +8,8 @@
  *    read back after the restart): acknowledged writes lost.
  * 3. A restart with many stored sessions: time until the server listens again, and each
  *    session's first request afterwards (its code compiles again, its isolate is built).
+ * 4. A worker killed by a learner's ever-growing Map, five times: how soon the offender's next
+ *    request answers, and the slowest request of ten other learners meanwhile.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -203,6 +205,44 @@ try {
   rows.push([
     "each session's first request after it (median, p95)",
     `${median(firstRequest).toFixed(1)} ms, ${percentile(firstRequest, 95).toFixed(1)} ms (${answered} of ${ids.length} answered 200)`,
+  ])
+
+  // 4. Workers killed by a learner's program, while others keep reading.
+  const BOMB_APP = `import { Hono } from 'hono'
+const app = new Hono()
+app.get('/', (c) => c.text('alive'))
+app.get('/boom', () => { const m = new Map(); for (let i = 0; ; i++) m.set(i, i) })
+export default app
+`
+  const bomb = await api('POST', '/sessions', { code: BOMB_APP })
+  const bystanders = ids.slice(0, 10)
+  const recovery: number[] = []
+  const bystanderLatencies: number[] = []
+  let crashing = true
+  const readers = bystanders.map(async (id) => {
+    while (crashing) {
+      const started = performance.now()
+      await send(id, 'GET', '/notes')
+      bystanderLatencies.push(performance.now() - started)
+    }
+  })
+  for (let round = 0; round < 5; round++) {
+    const crashed = await send(bomb.body.sessionId, 'GET', '/boom')
+    const diedAt = performance.now()
+    if (!/memory/.test(JSON.stringify(crashed))) throw new Error(`expected the memory message, got ${JSON.stringify(crashed)}`)
+    const next = await send(bomb.body.sessionId, 'GET', '/')
+    if (next.body !== 'alive') throw new Error(`the offender's next request failed: ${JSON.stringify(next)}`)
+    recovery.push(performance.now() - diedAt)
+  }
+  crashing = false
+  await Promise.all(readers)
+  rows.push([
+    "a worker killed by a learner's Map, 5 times: the offender's next answer after (median, max)",
+    `${median(recovery).toFixed(0)} ms, ${Math.max(...recovery).toFixed(0)} ms`,
+  ])
+  rows.push([
+    '10 other learners reading meanwhile: requests, p50, p99, slowest',
+    `${bystanderLatencies.length}, ${median(bystanderLatencies).toFixed(1)} ms, ${percentile(bystanderLatencies, 99).toFixed(1)} ms, ${Math.max(...bystanderLatencies).toFixed(0)} ms`,
   ])
 } finally {
   for (const server of servers) server.kill('SIGKILL')
