@@ -101,7 +101,9 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
 async function send(id: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
   try {
     const answer = await api('POST', `/sessions/${id}/requests`, { method, path, body: body === undefined ? undefined : JSON.stringify(body) })
-    return answer.status === 200 ? { status: answer.body.status, body: answer.body.body } : { status: answer.status, body: '' }
+    return answer.status === 200
+      ? { status: answer.body.status, body: answer.body.body }
+      : { status: answer.status, body: JSON.stringify(answer.body) }
   } catch {
     return { status: 0, body: '' }
   }

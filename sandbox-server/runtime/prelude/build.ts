@@ -53,6 +53,15 @@ export function buildPrelude(): Promise<string> {
 let testLibrary: Promise<string> | undefined
 
 /**
+ * Uses bundles another process built (a worker gets them from its supervisor), so that
+ * esbuild bundles them once per server rather than once per process.
+ */
+export function usePrebuilt(bundles: { prelude: string; testLibrary: string }): void {
+  prelude = Promise.resolve(bundles.prelude)
+  testLibrary = Promise.resolve(bundles.testLibrary)
+}
+
+/**
  * The `sandbox/test` library (test-library.ts) as a script whose value is a function that
  * evaluates the library and returns its exports: the prelude calls it on the first import.
  */

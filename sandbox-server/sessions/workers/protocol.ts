@@ -46,6 +46,11 @@ export interface WorkerConfig {
 /** The SessionService methods a worker answers, with their argument lists. */
 export type WorkerMethod = 'create' | 'setCode' | 'request' | 'reset' | 'delete' | 'tables' | 'rows' | 'advanceClock' | 'grade' | 'runLearnerTests'
 
+/** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
+export interface WorkerInit {
+  init: { prelude: string; testLibrary: string }
+}
+
 export type WorkerCall =
   | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[] }
   | { id: number; method: 'crash'; sessionId: undefined; args: [] }

@@ -22,12 +22,13 @@ import { fileURLToPath } from 'node:url'
 import { removeDatabasesExcept, type DbStats } from '../../capabilities/db/index.ts'
 import { LearnerFacingError, LimitExceeded } from '../../runtime/errors.ts'
 import { DEFAULT_LIMITS, type SandboxLimits } from '../../runtime/sandbox.ts'
+import { buildPrelude, buildTestLibrary } from '../../runtime/prelude/build.ts'
 import { createLogger, type Logger } from '../../observability/index.ts'
 import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
 import type { SessionInfo, SessionService } from '../service.ts'
-import { errorFromWire, type WorkerCall, type WorkerConfig, type WorkerMessage, type WorkerMethod } from './protocol.ts'
+import { errorFromWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage, type WorkerMethod } from './protocol.ts'
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
 /** Calls that run the learner's code, and so may be what killed a worker. */
@@ -152,6 +153,9 @@ export async function createWorkerSessions({
   // Databases no kept session owns (a grade the crash cut short) are deleted.
   await removeDatabasesExcept(config.databases, entries.keys())
 
+  // Built once here and handed to every worker.
+  const bundles: WorkerInit = { init: { prelude: await buildPrelude(), testLibrary: await buildTestLibrary() } }
+
   function start(): Worker {
     const child = fork(WORKER_SCRIPT, [JSON.stringify(config)], {
       execArgv: ['--no-node-snapshot', '--import', import.meta.resolve('tsx')],
@@ -195,6 +199,7 @@ export async function createWorkerSessions({
       if (message.ok) job.resolve(message.value)
       else job.reject(errorFromWire(message.error))
     })
+    child.send(bundles)
     child.once('exit', (code, signal) => died(worker, signal ? `killed by ${signal}` : `exit code ${code}`))
     // 'error' without 'exit' means it could not be started or messaged.
     child.on('error', () => child.kill('SIGKILL'))
@@ -270,8 +275,11 @@ export async function createWorkerSessions({
     return worker
   }
 
+  /** The live worker with the fewest sessions, among those already started when there are any. */
   function leastLoaded(): Worker {
-    return active.reduce((best, candidate) => (candidate.sessions < best.sessions ? candidate : best))
+    const started = active.filter((worker) => worker.started && worker.alive)
+    const candidates = started.length > 0 ? started : active
+    return candidates.reduce((best, candidate) => (candidate.sessions < best.sessions ? candidate : best))
   }
 
   function forget(id: string) {

@@ -12,12 +12,15 @@
 import pino from 'pino'
 import { createDbPool } from '../../capabilities/db/index.ts'
 import { createLogger, setProcessLogger } from '../../observability/index.ts'
-import { buildPrelude } from '../../runtime/prelude/build.ts'
+import { buildPrelude, usePrebuilt } from '../../runtime/prelude/build.ts'
 import { createSessionStore, type Session } from '../index.ts'
 import { localSessions, type SessionInfo } from '../service.ts'
-import { errorToWire, type WorkerCall, type WorkerConfig, type WorkerMessage } from './protocol.ts'
+import { errorToWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage } from './protocol.ts'
 
 const config: WorkerConfig = JSON.parse(process.argv[2] ?? '{}')
+// The supervisor's first message carries the prelude bundles: no esbuild run for them here.
+const init = await new Promise<WorkerInit>((resolve) => process.once('message', resolve))
+usePrebuilt(init.init)
 const logger = createLogger({ level: config.logLevel, destination: pino.destination(1) })
 setProcessLogger(logger)
 
