@@ -37,7 +37,7 @@ export async function startServer(port: number, env: Record<string, string> = {}
   return child
 }
 
-/** RSS of the server process and of its child processes (SQLite, esbuild), in bytes. */
+/** RSS of the server process and of every process under it (workers, SQLite, esbuild), in bytes. */
 export function rssOf(pid: number): { server: number; children: number } {
   const rss = (one: number) => {
     try {
@@ -46,13 +46,17 @@ export function rssOf(pid: number): { server: number; children: number } {
       return 0 // exited meanwhile
     }
   }
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)])
-    .toString()
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number)
-  return { server: rss(pid), children: children.reduce((sum, one) => sum + rss(one), 0) }
+  const childrenOf = (parent: number): number[] => {
+    let listed = ''
+    try {
+      listed = execFileSync('ps', ['-o', 'pid=', '--ppid', String(parent)]).toString()
+    } catch {
+      return [] // ps exits 1 when there are none
+    }
+    const direct = listed.trim().split(/\s+/).filter(Boolean).map(Number)
+    return direct.flatMap((child) => [child, ...childrenOf(child)])
+  }
+  return { server: rss(pid), children: childrenOf(pid).reduce((sum, one) => sum + rss(one), 0) }
 }
 
 export const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`
