@@ -142,10 +142,13 @@ describe('a learner program that kills V8', () => {
     expect(new Set(notes.filter((note) => note.startsWith('during')))).toEqual(new Set(['during 0', 'during 1', 'during 2']))
   })
 
-  it('logs each death with its cause and never a session id', () => {
+  it('logs and counts each death with its cause, never with a session id', async () => {
     const deaths = workerDeaths()
     expect(deaths.length).toBeGreaterThanOrEqual(3)
     expect(deaths.map((death) => death.cause)).toContain('out of memory')
     expect(JSON.stringify(lines)).not.toMatch(/[0-9a-f]{32}/)
+    const metrics = await (await app.request('/metrics')).text()
+    expect(Number(/^sandbox_worker_deaths_total (\d+)/m.exec(metrics)?.[1])).toBe(deaths.length)
+    await vi.waitFor(async () => expect(await (await app.request('/metrics')).text()).toMatch(/^sandbox_workers 2$/m), { timeout: 60_000 })
   })
 })

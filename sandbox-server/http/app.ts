@@ -244,6 +244,7 @@ export function createServerApp({
     database: () => sessions.stats(),
     droppedLogLines: () => budget.droppedTotal,
     runs: () => sessions.runs,
+    workers: sessions.workers && (() => sessions.workers!()),
   })
   watchRuntimeEvents({ sessions, logger, metrics })
 

@@ -18,6 +18,8 @@ export interface MetricsSources {
   droppedLogLines(): number
   /** Runs in progress and waiting for a turn (admission control). */
   runs?(): { running: number; waiting: number }
+  /** Worker processes running learners' isolates, and how many died so far (none without workers). */
+  workers?(): { alive: number; deaths: number }
 }
 
 /** How a request ended, for the `outcome` label: the status class, or `limit` / `aborted`. */
@@ -102,6 +104,19 @@ export function createMetrics(sources: MetricsSources) {
     help: 'SQLite child processes replaced after a deadline kill or a crash.',
     registers: [registry],
   })
+  new Gauge({
+    name: 'sandbox_workers',
+    help: "Worker processes running learners' isolates (0: they run in the HTTP process).",
+    registers: [registry],
+    collect() {
+      this.set(sources.workers?.().alive ?? 0)
+    },
+  })
+  const workerDeaths = new Counter({
+    name: 'sandbox_worker_deaths_total',
+    help: "Worker processes that died (a learner's program that killed V8, or any other cause) and were replaced.",
+    registers: [registry],
+  })
   const dropped = new Counter({
     name: 'sandbox_log_lines_dropped_total',
     help: 'Log lines dropped because a client used up its log budget.',
@@ -128,6 +143,7 @@ export function createMetrics(sources: MetricsSources) {
     async render(): Promise<string> {
       await catchUp(restarts, sources.database().restarts)
       await catchUp(dropped, sources.droppedLogLines())
+      await catchUp(workerDeaths, sources.workers?.().deaths ?? 0)
       return registry.metrics()
     },
   }

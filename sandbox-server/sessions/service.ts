@@ -51,6 +51,8 @@ export interface SessionService {
   readonly runs: { running: number; waiting: number }
   /** The SQLite children (all of them, in every process). */
   stats(): DbStats
+  /** Worker processes alive and died so far; absent when sessions run in this process. */
+  workers?(): { alive: number; deaths: number }
   /** `removed`: a session the sweep expired or evicted. */
   readonly events: Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>
   dispose(): Promise<void>

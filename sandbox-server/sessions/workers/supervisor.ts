@@ -141,6 +141,9 @@ export async function createWorkerSessions({
   const entries = new Map<string, Entry>()
   let nextCallId = 0
   let startFailures = 0
+  let deaths = 0
+  /** SQLite child restarts counted by workers that have since died: totals only grow. */
+  let restartsOfDead = 0
   let disposed = false
 
   // The sessions kept from an earlier run; their workers take them up on first use.
@@ -212,6 +215,8 @@ export async function createWorkerSessions({
   function died(worker: Worker, reason: string) {
     worker.alive = false
     if (disposed) return
+    deaths++
+    restartsOfDead += worker.stats.restarts
     const outOfMemory = /heap out of memory|Allocation failed|OOM/i.test(worker.stderrTail)
     const cause = outOfMemory ? 'out of memory' : reason
     if (!worker.started) startFailures++
@@ -395,9 +400,10 @@ export async function createWorkerSessions({
             databases: sum.databases + worker.stats.databases,
             restarts: sum.restarts + worker.stats.restarts,
           }),
-          { processes: 0, databases: 0, restarts: 0 },
+          { processes: 0, databases: 0, restarts: restartsOfDead },
         )
     },
+    workers: () => ({ alive: active.filter((worker) => worker.alive && worker.started).length, deaths }),
     events,
     workerOf: (id) => (entries.get(id)?.worker?.alive ? entries.get(id)!.worker!.child.pid : undefined),
     async crashWorker(id) {
