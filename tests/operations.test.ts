@@ -260,6 +260,12 @@ describe('the server log', () => {
   })
 
   it('logs sessions the sweep expired or evicted, by hash', async () => {
+    // Over the memory budget, isolates go first; what the cache holds is evicted with its session.
+    const cachingApp = `import { Hono } from 'hono'
+import { cache } from 'sandbox'
+const app = new Hono()
+app.get('/', (c) => { cache.set('kept', 'x'.repeat(1000)); return c.text('ok') })
+export default app`
     for (const [store, event] of [
       [{ idleTtlMs: 0 }, 'session_expired'],
       [{ memoryBudgetBytes: 0 }, 'session_evicted'],
@@ -267,7 +273,8 @@ describe('the server log', () => {
       const captured = captureLogs()
       const swept = await startTestServer({ app: { logger: captured.logger }, store })
       try {
-        const id = await swept.createApp(echoApp)
+        const id = await swept.createApp(cachingApp)
+        expect((await swept.send(id, { path: '/' })).body.status).toBe(200)
         await swept.sessions.sweep()
         const line = await captured.waitFor((line) => line.event === event)
         expect(line.session).toMatch(/^[0-9a-f]{12}$/)

@@ -377,6 +377,17 @@ export async function createSessionStore({
       session.memoryBytes = ((await sandbox?.heapBytes()) ?? 0) + session.cache.sizeBytes()
       total += session.memoryBytes
     }
+    // Over the budget: the least recently used idle apps give back their isolates first (their
+    // next request builds one again in ~10 ms, with the same data); whole sessions are evicted
+    // only when that is not enough.
+    for (const session of sessions.values()) {
+      if (total <= memoryBudgetBytes) break
+      if (!session.sandbox || session.admission.depth.running > 0) continue
+      const heap = session.memoryBytes - session.cache.sizeBytes()
+      dropSandbox(session)
+      session.memoryBytes -= heap
+      total -= heap
+    }
     for (const session of [...sessions.values()]) {
       if (total <= memoryBudgetBytes) break
       total -= session.memoryBytes

@@ -51,13 +51,30 @@ describe('sessions', () => {
     }
   })
 
-  it('removes sessions over the memory budget, least recently used first', async () => {
-    const small = await createSessionStore({ db, memoryBudgetBytes: 1, sweepIntervalMs: 60_000 })
-    const { id } = await small.create()
-    await small.setCode(id, counter)
-    await small.sweep()
-    expect(() => small.get(id)).toThrow(UnknownSession)
-    await small.dispose()
+  it('over the memory budget, takes isolates back first and evicts only what still does not fit', async () => {
+    const caching = `
+import { Hono } from 'hono'
+import { cache } from 'sandbox'
+const app = new Hono()
+app.get('/', (c) => { cache.set('held', 'x'.repeat(4000)); return c.text('ok') })
+export default app`
+    // The budget holds one cache entry but no isolate.
+    const small = await createSessionStore({ db, memoryBudgetBytes: 6_000, sweepIntervalMs: 60_000 })
+    try {
+      const older = await small.create()
+      const newer = await small.create()
+      for (const { id } of [older, newer]) {
+        await small.setCode(id, caching)
+        await small.request(id, { method: 'GET', path: '/' })
+      }
+      await small.sweep()
+      expect(small.appState(newer.id)).toBe('none')
+      expect(() => small.get(older.id)).toThrow(UnknownSession)
+      // The one kept answers again, from a new isolate.
+      expect((await small.request(newer.id, { method: 'GET', path: '/' })).status).toBe(200)
+    } finally {
+      await small.dispose()
+    }
   })
 
   it('calls an exported service function directly, with copied arguments and result', async () => {
