@@ -6,22 +6,52 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+const projectRoot = fileURLToPath(new URL('..', import.meta.url))
 
-/** Starts the server on `port` with no per-client limits in the way; resolves once it listens. */
-export async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'sandbox-server/main.ts'], {
+export interface ServerProcessOptions {
+  /** The checkout whose server runs (its own node_modules): default this one. */
+  root?: string
+  /** The script to run, relative to `root`. Default the real server, `sandbox-server/main.ts`. */
+  script?: string
+  /** Cores it may run on (`taskset -c`), e.g. "0-2"; default any. */
+  cpus?: string
+  /** Options for Node itself, e.g. `['--cpu-prof', '--cpu-prof-dir', '/tmp/profiles']`. */
+  nodeOptions?: string[]
+}
+
+/**
+ * Starts a server on `port` with no per-client limits in the way; resolves once it listens.
+ *
+ * @example
+ * const plain = await startServer(4000, {}, { script: 'bench/plain-hono-server.ts' })
+ */
+export async function startServer(
+  port: number,
+  env: Record<string, string> = {},
+  { root = projectRoot, script = 'sandbox-server/main.ts', cpus, nodeOptions = [] }: ServerProcessOptions = {},
+): Promise<ChildProcess> {
+  const command = [process.execPath, '--no-node-snapshot', ...nodeOptions, '--import', 'tsx', script]
+  const [file, ...args] = cpus === undefined ? command : ['taskset', '-c', cpus, ...command]
+  const child = spawn(file!, args, {
     cwd: root,
     env: { ...process.env, PORT: String(port), SESSIONS_PER_MINUTE: '100000', GRADES_PER_MINUTE: '100000', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('running at') && resolve())
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    child.once('exit', (code) => reject(new Error(`${script} in ${root} exited with ${code}`)))
   })
   // Keep reading its output so the server never blocks on a full pipe.
   child.stdout!.resume()
   return child
+}
+
+/** Stops a server started by startServer; resolves once its process has exited. */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
 }
 
 /** RSS of the server process and of its child processes (SQLite, esbuild), in bytes. */

@@ -15,7 +15,8 @@ import type { Hono } from 'hono'
  * - `logs`: the request's log line and metrics (http/observe.ts);
  * - `session`: `sessions.request` as the live URL calls it (turn, the run, log drain);
  * - `sandbox`: `Sandbox.handle`, from the call to the checked answer;
- * - `isolate`: what the run's isolate claimed (isolated-vm's cpuTime: the time it held its lock);
+ * - `isolate`: what the run's isolate claimed (isolated-vm's cpuTime: the time it ran, not the
+ *   time it waited on a capability call);
  * - `capabilities`: capability calls as the host served them (`db`, `cache`, ...), logs apart;
  * - `learnerLogs`: the learner's `console` and `log` calls as the host served them;
  * - `copyOut`: reading and checking the isolate's answer on the host (headers, status, sizes).
