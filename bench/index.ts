@@ -100,6 +100,7 @@ try {
   printRow(header, widths)
   const splits = new Map<Scenario, Map<Target, TargetRounds>>()
   for (const scenario of scenarios) {
+    console.log(scenario.label)
     const measured = await runScenario(generator, targets, scenario, { rounds, seconds })
     if (scenario.split) splits.set(scenario, measured)
     const ofPlain = measured.get(plain)!
@@ -108,7 +109,6 @@ try {
       ['latency p50', (result) => result.p50, ms],
       ['latency p99', (result) => result.p99, ms],
     ]
-    console.log(scenario.label)
     for (const [name, of, format] of figures) {
       const cells = [`  ${name}`, format(median(ofPlain.results.map(of)))]
       for (const target of [sandbox, ...(baseline ? [baseline] : [])]) {

@@ -39,8 +39,16 @@ interface AutocannonInstance {
 }
 type Autocannon = (options: Record<string, unknown>) => AutocannonInstance
 
-// Resolved at run time from the project's node_modules (a devDependency), so `tsc` needs no types for it.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+/** autocannon from the project's node_modules (a devDependency), resolved at run time so `tsc` needs no types for it. */
+function loadAutocannon(): Autocannon {
+  try {
+    return createRequire(import.meta.url)('autocannon') as Autocannon
+  } catch {
+    console.error('The bench needs autocannon, a devDependency: run `npm ci` (or `npm install`) first.')
+    process.exit(1)
+  }
+}
+const autocannon = loadAutocannon()
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
