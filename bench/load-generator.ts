@@ -31,6 +31,8 @@ export interface LoadResult {
   p99: number
   /** Answers other than 2xx, connection errors and timeouts. */
   failures: number
+  /** The failures by status ("503"), "error" or "timeout". */
+  failuresBy: Record<string, number>
 }
 
 interface AutocannonInstance {
@@ -57,6 +59,7 @@ function percentile(sorted: number[], p: number): number {
 function runRound({ url, connections, seconds, amount, requests }: LoadRound): Promise<LoadResult> {
   return new Promise((resolve) => {
     const latencies: number[] = []
+    const failuresBy: Record<string, number> = {}
     const instance = autocannon({
       url,
       connections,
@@ -66,6 +69,7 @@ function runRound({ url, connections, seconds, amount, requests }: LoadRound): P
     })
     instance.on('response', (_client, statusCode, _bytes, ms) => {
       if (statusCode >= 200 && statusCode < 300) latencies.push(ms)
+      else failuresBy[statusCode] = (failuresBy[statusCode] ?? 0) + 1
     })
     instance.on('done', ({ errors, timeouts, non2xx, duration }) => {
       latencies.sort((a, b) => a - b)
@@ -75,6 +79,7 @@ function runRound({ url, connections, seconds, amount, requests }: LoadRound): P
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         failures: errors + timeouts + non2xx,
+        failuresBy: { ...failuresBy, ...(errors ? { error: errors } : {}), ...(timeouts ? { timeout: timeouts } : {}) },
       })
     })
   })

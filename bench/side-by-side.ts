@@ -167,7 +167,10 @@ export async function runScenario(
     for (const target of order) {
       if (scenario.split) await resetTimings(target)
       const result = await generator.run(roundFor(target))
-      if (result.failures > 0) console.warn(`  ${target.name}: ${result.failures} failed requests in ${scenario.label}`)
+      if (result.failures > 0) {
+        const by = Object.entries(result.failuresBy).map(([kind, count]) => `${kind}: ${count}`)
+        console.warn(`  ${target.name}: ${result.failures} requests failed (${by.join(', ')})`)
+      }
       const entry = measured.get(target)!
       entry.results.push(result)
       const timings = scenario.split ? await readTimings(target) : undefined
