@@ -7,7 +7,7 @@
  * where a 1-connection request's time goes inside the server. `--baseline` runs the same rounds
  * against a second checkout's server too (its own node_modules), so a change can be compared
  * with main in one run. Then the figures plain Hono has no counterpart for
- * (bench/sandbox-figures.ts), on a fresh server of this checkout. `--cpu-prof DIR` has Node
+ * (bench/sandbox-figures.ts), on a fresh server of each checkout. `--cpu-prof DIR` has Node
  * write a CPU profile of this checkout's side-by-side server into DIR when it stops.
  *
  * Figures depend on the machine; the README quotes a run on 2 cores.
@@ -69,9 +69,10 @@ const scenarios: Scenario[] = [
   ),
 ]
 
-const count = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`
-const ms = (value: number) => (Number.isNaN(value) ? '—' : `${value.toFixed(value < 10 ? 3 : 1)} ms`)
-const ratio = (value: number) => (Number.isNaN(value) ? '—' : `${value.toFixed(value < 10 ? 2 : 1)}×`)
+// A round in which every request failed has no latency: its figures print as a dash.
+const count = (value: number) => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')}/s` : '—')
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 3 : 1)} ms` : '—')
+const ratio = (value: number) => (Number.isFinite(value) && value > 0 ? `${value.toFixed(value < 10 ? 2 : 1)}×` : '—')
 
 /** The median over rounds of `of(target's round) / of(reference's round)`, round by round. */
 function medianRatio(rounds: TargetRounds, reference: TargetRounds, of: (result: TargetRounds['results'][number]) => number): number {
@@ -157,6 +158,8 @@ try {
 }
 
 if (!values['side-by-side-only']) {
-  console.log('\nSandbox only (no plain Hono counterpart), a fresh server of this checkout, one request at a time')
-  await measureSandboxFigures({ port: firstPort + 3, cpus: serverCpus })
+  console.log(
+    `\nSandbox only (no plain Hono counterpart): a fresh server per checkout, one request at a time${values.baseline ? ', taking each figure in turn' : ''}`,
+  )
+  await measureSandboxFigures({ port: firstPort + 3, cpus: serverCpus, baselineRoot: values.baseline ? resolve(values.baseline) : undefined })
 }

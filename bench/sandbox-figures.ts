@@ -1,10 +1,11 @@
 /**
  * The figures of `npm run bench` that plain Hono has no counterpart for: what 500 sessions
  * cost in memory, a cold session, grading, learner tests, and the CPU limit stopping a loop
- * while another learner is served. Measured over the JSON API of a fresh server of this
- * checkout (bench/server.ts), one request at a time: these are latencies of single
- * operations, not load.
+ * while another learner is served. Measured over the JSON API of a fresh server per checkout
+ * (bench/server.ts), one request at a time: latencies of single operations, not load. With a
+ * baseline checkout the two servers take each figure in turn.
  */
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { HELLO_APP } from './learner-app.ts'
 import { mib, rssOf, startServer, stopServer } from './server.ts'
@@ -16,114 +17,212 @@ function percentile(values: number[], p: number) {
 }
 const ms = (value: number) => `${value.toFixed(2)} ms`
 
-/** Measures the figures on a fresh server on `port`, printing each row as it is measured. */
-export async function measureSandboxFigures({ port, cpus }: { port: number; cpus?: string }): Promise<void> {
-  const base = `http://127.0.0.1:${port}`
-  async function api(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${base}/api${path}`, {
+/** The median time of `times` calls of `once`, one after another. */
+async function medianTime(times: number, once: () => Promise<unknown>): Promise<number> {
+  const durations: number[] = []
+  for (let i = 0; i < times; i++) {
+    const started = performance.now()
+    await once()
+    durations.push(performance.now() - started)
+  }
+  return median(durations)
+}
+
+/** A fresh server of one checkout, and its JSON API. */
+class FigureServer {
+  constructor(
+    readonly name: string,
+    readonly process: ChildProcess,
+    private readonly base: string,
+  ) {}
+
+  async api(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${this.base}/api${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     return { status: response.status, body: (await response.json()) as any }
   }
-  async function createApp(code = HELLO_APP): Promise<string> {
-    const created = await api('POST', '/sessions', { code })
+
+  async createApp(code = HELLO_APP): Promise<string> {
+    const created = await this.api('POST', '/sessions', { code })
     if (created.status !== 201) throw new Error(JSON.stringify(created.body))
     return created.body.sessionId
   }
-  const send = (id: string, path: string) => api('POST', `/sessions/${id}/requests`, { method: 'GET', path })
-  const report = (name: string, value: string, target: string) => console.log(`${name.padEnd(62)} ${value.padStart(12)}   target ${target}`)
 
-  const server = await startServer(port, {}, { cpus })
-  try {
-    // Memory first, on a fresh server: what 500 sessions cost, not what earlier load left behind.
-    await send(await createApp(), '/hit')
-    const before = rssOf(server.pid!)
-    const batch = 25
-    for (let made = 0; made < 500; made += batch) {
-      await Promise.all(Array.from({ length: batch }, async () => send(await createApp(), '/hit')))
-    }
-    const health = await api('GET', '/health')
-    const after = rssOf(server.pid!)
-    const total = after.server + after.children
-    report(`RSS with ${health.body.sessions} live sessions (all processes)`, mib(total), '<= 2,048 MiB')
-    console.log(
-      `  (server ${mib(after.server)}, child processes (SQLite, esbuild) ${mib(after.children)}; the server with one session: ${mib(before.server + before.children)}; ` +
-        `~${((total - before.server - before.children) / 500 / 1024).toFixed(0)} KiB per session)`,
-    )
+  send(id: string, path: string) {
+    return this.api('POST', `/sessions/${id}/requests`, { method: 'GET', path })
+  }
+}
 
-    const cold: number[] = []
-    for (let i = 0; i < 40; i++) {
-      const started = performance.now()
-      const id = await createApp()
-      await send(id, '/')
-      cold.push(performance.now() - started)
-    }
-    report('cold session (create + code + first request)', ms(median(cold)), '<= 50 ms median')
+interface Figure {
+  name: string
+  target: string
+  format: (value: number) => string
+  /** Measures the figure on one server; `note` is printed under the row. */
+  measure(server: FigureServer): Promise<{ value: number; note?: string }>
+}
 
-    const warmId = await createApp()
-    for (let i = 0; i < 200; i++) await send(warmId, '/hit')
-    const warm: number[] = []
-    for (let i = 0; i < 2000; i++) {
-      const started = performance.now()
-      await send(warmId, '/hit')
-      warm.push(performance.now() - started)
-    }
-    report('warm request round trip via HTTP API (db write+read)', ms(median(warm)), '<= 2 ms median')
-
-    const solution = readFileSync(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')
-    const graded = await api('POST', '/sessions', { exerciseId: 'crud-notes', code: solution })
-    const grading: number[] = []
-    for (let i = 0; i < 30; i++) {
-      const started = performance.now()
-      const result = await api('POST', `/sessions/${graded.body.sessionId}/grade`)
-      if (result.body.status !== 'pass') throw new Error(`grading failed: ${JSON.stringify(result.body)}`)
-      grading.push(performance.now() - started)
-    }
-    report('grade endpoint, crud-notes (7 checks)', ms(median(grading)), '<= 50 ms median')
-
-    // A test-writing exercise: the learner's 7 tests once against the real app (Run tests), and
-    // grading, which runs them against the real app and 7 mutants, each in a fresh session.
-    const testsSolution = readFileSync(new URL('../exercises/write-the-tests/solution.ts', import.meta.url), 'utf8')
-    const tester = await api('POST', '/sessions', { exerciseId: 'write-the-tests', code: testsSolution })
-    const testRuns: number[] = []
-    const mutantGrading: number[] = []
-    for (let i = 0; i < 20; i++) {
-      let started = performance.now()
-      const run = await api('POST', `/sessions/${tester.body.sessionId}/tests`)
-      if (run.body.failed !== 0 || run.body.passed !== 7) throw new Error(`the tests did not pass: ${JSON.stringify(run.body)}`)
-      testRuns.push(performance.now() - started)
-      started = performance.now()
-      const result = await api('POST', `/sessions/${tester.body.sessionId}/grade`)
-      if (result.body.status !== 'pass') throw new Error(`grading failed: ${JSON.stringify(result.body)}`)
-      mutantGrading.push(performance.now() - started)
-    }
-    report('run a learner’s tests, write-the-tests (7 tests, fresh data)', ms(median(testRuns)), '<= 100 ms median')
-    report('grade learner tests against 7 mutants (8 fresh sessions)', ms(median(mutantGrading)), '<= 1,000 ms median')
-
-    const loopStops: number[] = []
-    const bystanderLatency: number[] = []
-    const bystander = await createApp()
-    for (let i = 0; i < 5; i++) {
-      const looper = await createApp()
-      const started = performance.now()
-      let looping = true
-      const stopped = send(looper, '/loop').then((response) => {
-        looping = false
-        if (response.body.error?.limit !== 'cpu') throw new Error(`loop not stopped by the CPU limit: ${JSON.stringify(response.body)}`)
-        return performance.now() - started
-      })
-      while (looping) {
-        const t = performance.now()
-        await send(bystander, '/')
-        bystanderLatency.push(performance.now() - t)
+// In this order: memory first, on a fresh server, so it is what 500 sessions cost and not what
+// earlier load left behind.
+const FIGURES: Figure[] = [
+  {
+    name: 'RSS with 501 live sessions (all processes)',
+    target: '<= 2,048 MiB',
+    format: mib,
+    async measure(server) {
+      await server.send(await server.createApp(), '/hit')
+      const before = rssOf(server.process.pid!)
+      for (let made = 0; made < 500; made += 25) {
+        await Promise.all(Array.from({ length: 25 }, async () => server.send(await server.createApp(), '/hit')))
       }
-      loopStops.push(await stopped)
+      const after = rssOf(server.process.pid!)
+      const total = after.server + after.children
+      const one = before.server + before.children
+      const note =
+        `server ${mib(after.server)}, child processes (SQLite, esbuild) ${mib(after.children)}; with one session ${mib(one)}; ` +
+        `~${((total - one) / 500 / 1024).toFixed(0)} KiB per session`
+      return { value: total, note }
+    },
+  },
+  {
+    name: 'cold session (create + code + first request)',
+    target: '<= 50 ms median',
+    format: ms,
+    async measure(server) {
+      return { value: await medianTime(40, async () => server.send(await server.createApp(), '/')) }
+    },
+  },
+  {
+    name: 'warm request round trip via HTTP API (db write+read)',
+    target: '<= 2 ms median',
+    format: ms,
+    async measure(server) {
+      const id = await server.createApp()
+      for (let i = 0; i < 200; i++) await server.send(id, '/hit')
+      return { value: await medianTime(2000, () => server.send(id, '/hit')) }
+    },
+  },
+  {
+    name: 'grade endpoint, crud-notes (7 checks)',
+    target: '<= 50 ms median',
+    format: ms,
+    async measure(server) {
+      const solution = readFileSync(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')
+      const graded = await server.api('POST', '/sessions', { exerciseId: 'crud-notes', code: solution })
+      return { value: await medianTime(30, () => gradePassing(server, graded.body.sessionId)) }
+    },
+  },
+  // A test-writing exercise: the learner's 7 tests once against the real app (Run tests), and
+  // grading, which runs them against the real app and 7 mutants, each in a fresh session.
+  {
+    name: 'run a learner’s tests, write-the-tests (7 tests, fresh data)',
+    target: '<= 100 ms median',
+    format: ms,
+    async measure(server) {
+      const tester = await testWriter(server)
+      const value = await medianTime(20, async () => {
+        const run = await server.api('POST', `/sessions/${tester}/tests`)
+        if (run.body.failed !== 0 || run.body.passed !== 7) throw new Error(`${server.name}: the tests did not pass: ${JSON.stringify(run.body)}`)
+      })
+      return { value }
+    },
+  },
+  {
+    name: 'grade learner tests against 7 mutants (8 fresh sessions)',
+    target: '<= 1,000 ms median',
+    format: ms,
+    async measure(server) {
+      const tester = await testWriter(server)
+      return { value: await medianTime(20, () => gradePassing(server, tester)) }
+    },
+  },
+  {
+    name: 'infinite loop stopped after (median of 5)',
+    target: '<= 1,100 ms median',
+    format: ms,
+    async measure(server) {
+      const { loopStops } = await loopWithBystanderOnce(server)
+      return { value: median(loopStops) }
+    },
+  },
+  {
+    name: 'p99 of another learner while a loop runs',
+    target: '<= 20 ms',
+    format: ms,
+    async measure(server) {
+      const { bystanderLatency } = await loopWithBystanderOnce(server)
+      return { value: percentile(bystanderLatency, 99) }
+    },
+  },
+]
+
+/** Grades a session whose code passes; anything else stops the bench. */
+async function gradePassing(server: FigureServer, id: string): Promise<void> {
+  const result = await server.api('POST', `/sessions/${id}/grade`)
+  if (result.body.status !== 'pass') throw new Error(`${server.name}: grading failed: ${JSON.stringify(result.body)}`)
+}
+
+async function testWriter(server: FigureServer): Promise<string> {
+  const code = readFileSync(new URL('../exercises/write-the-tests/solution.ts', import.meta.url), 'utf8')
+  return (await server.api('POST', '/sessions', { exerciseId: 'write-the-tests', code })).body.sessionId
+}
+
+const loopRuns = new WeakMap<FigureServer, ReturnType<typeof loopWithBystander>>()
+
+/** Five loops, each stopped by the CPU limit, while another learner sends requests one after another; once per server. */
+function loopWithBystanderOnce(server: FigureServer) {
+  if (!loopRuns.has(server)) loopRuns.set(server, loopWithBystander(server))
+  return loopRuns.get(server)!
+}
+
+async function loopWithBystander(server: FigureServer) {
+  const loopStops: number[] = []
+  const bystanderLatency: number[] = []
+  const bystander = await server.createApp()
+  for (let i = 0; i < 5; i++) {
+    const looper = await server.createApp()
+    const started = performance.now()
+    let looping = true
+    const stopped = server.send(looper, '/loop').then((response) => {
+      looping = false
+      if (response.body.error?.limit !== 'cpu') throw new Error(`${server.name}: loop not stopped by the CPU limit: ${JSON.stringify(response.body)}`)
+      return performance.now() - started
+    })
+    while (looping) {
+      const t = performance.now()
+      await server.send(bystander, '/')
+      bystanderLatency.push(performance.now() - t)
     }
-    report('infinite loop stopped after', ms(median(loopStops)), '<= 1,100 ms median')
-    report('p99 of another learner while a loop runs', ms(percentile(bystanderLatency, 99)), '<= 20 ms')
+    loopStops.push(await stopped)
+  }
+  return { loopStops, bystanderLatency }
+}
+
+/**
+ * Measures the figures on a fresh server of this checkout on `port` (and of `baselineRoot` on
+ * `port + 1`, figure by figure in turn), printing each row as it is measured.
+ */
+export async function measureSandboxFigures({ port, cpus, baselineRoot }: { port: number; cpus?: string; baselineRoot?: string }): Promise<void> {
+  const servers: FigureServer[] = []
+  try {
+    servers.push(new FigureServer('this checkout', await startServer(port, {}, { cpus }), `http://127.0.0.1:${port}`))
+    if (baselineRoot) {
+      servers.push(new FigureServer('baseline', await startServer(port + 1, {}, { cpus, root: baselineRoot }), `http://127.0.0.1:${port + 1}`))
+    }
+    const widths = [62, 14, ...(baselineRoot ? [14, 15] : [])]
+    const row = (cells: string[]) =>
+      console.log(cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[index]!))).join('  '))
+    row(['figure', ...servers.map((server) => server.name), ...(baselineRoot ? ['this ÷ baseline'] : []), '  target'])
+    for (const figure of FIGURES) {
+      const measured = []
+      for (const server of servers) measured.push(await figure.measure(server))
+      const values = measured.map(({ value }) => value)
+      row([figure.name, ...values.map(figure.format), ...(baselineRoot ? [`${(values[0]! / values[1]!).toFixed(2)}×`] : []), `  ${figure.target}`])
+      measured.forEach(({ note }, index) => note && console.log(`  (${servers[index]!.name}: ${note})`))
+    }
   } finally {
-    await stopServer(server)
+    for (const server of servers) await stopServer(server.process)
   }
 }

@@ -33,7 +33,9 @@ export function startLoadGenerator(cpus?: string): LoadGenerator {
   const [file, ...args] = cpus === undefined ? command : ['taskset', '-c', cpus, ...command]
   const child = spawn(file!, args, { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] })
   const waiting: { resolve: (result: LoadResult) => void; reject: (error: Error) => void }[] = []
-  createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as LoadResult))
+  // JSON writes NaN (no latency: every request failed) as null.
+  const parse = (line: string) => JSON.parse(line, (_key, value) => (value === null ? NaN : value)) as LoadResult
+  createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.resolve(parse(line)))
   let exited = false
   child.once('exit', (code) => {
     exited = true
@@ -169,7 +171,9 @@ export async function runScenario(
       const result = await generator.run(roundFor(target))
       if (result.failures > 0) {
         const by = Object.entries(result.failuresBy).map(([kind, count]) => `${kind}: ${count}`)
-        console.warn(`  ${target.name}: ${result.failures} requests failed (${by.join(', ')})`)
+        // A 404 on a live URL: the server no longer knows the session (its log says whether it evicted it).
+        const gone = result.failuresBy['404'] ? '; 404: sessions gone, see the server’s session_evicted log lines' : ''
+        console.warn(`  ${target.name}: ${result.failures} requests failed (${by.join(', ')})${gone}`)
       }
       const entry = measured.get(target)!
       entry.results.push(result)
