@@ -20,6 +20,7 @@ import { measureSandboxFigures } from './sandbox-figures.ts'
 import { stopServer } from './server.ts'
 import {
   median,
+  planCores,
   runScenario,
   startLoadGenerator,
   startPlainHono,
@@ -44,15 +45,10 @@ const firstPort = 3900 + Math.floor(Math.random() * 80)
 const MOST_SESSIONS = 100
 
 // The load generator gets a core of its own where there are more than two; on two it shares.
-const cores = availableParallelism()
-const pinned = cores > 2
-const serverCpus = pinned ? `0-${cores - 2}` : undefined
-const generatorCpus = pinned ? String(cores - 1) : undefined
-console.log(
-  pinned
-    ? `${cores} cores: the load generator (autocannon) pinned to core ${cores - 1}, the servers to cores ${serverCpus}`
-    : `${cores} cores: the load generator (autocannon) shares them with the servers (not pinned: taskset needs more than two cores)`,
-)
+const cores = planCores()
+const serverCpus = cores.servers
+const generatorCpus = cores.generator
+console.log(`${availableParallelism()} cores: ${cores.description}`)
 console.log(`${rounds} rounds of ${seconds} s per figure, alternating between servers; medians over rounds\n`)
 
 const scenarios: Scenario[] = [

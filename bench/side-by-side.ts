@@ -6,7 +6,8 @@
  * quieter meanwhile weighs on all of them alike; each figure is the median over rounds, and
  * each ratio the median of the ratios within a round.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Phase, PhaseTotal } from '../sandbox-server/observability/phase-timings.ts'
@@ -19,6 +20,41 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url))
 export function median(values: number[]): number {
   const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b)
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** Which cores the servers and the load generator may use (`taskset -c` lists); none when they share. */
+export interface CorePlan {
+  servers?: string
+  generator?: string
+  /** What the bench prints about it. */
+  description: string
+}
+
+/** The cores this process may run on (Linux's Cpus_allowed_list, e.g. "0-3,8"), or [] where unknown. */
+function allowedCores(): number[] {
+  try {
+    const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]!
+    return list.split(',').flatMap((range) => {
+      const [first, last = first] = range.split('-').map(Number) as [number, number?]
+      return Array.from({ length: last! - first + 1 }, (_, index) => first + index)
+    })
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The load generator gets a core of its own, and the servers the others, where this process may
+ * use more than two cores and taskset is there; otherwise everything shares, and says so.
+ */
+export function planCores(): CorePlan {
+  const cores = allowedCores()
+  const shared = (why: string): CorePlan => ({ description: `the load generator (autocannon) shares the cores with the servers: ${why}` })
+  if (cores.length <= 2) return shared('pinning needs more than two')
+  if (spawnSync('taskset', ['-V']).status !== 0) return shared('taskset is not installed')
+  const generator = String(cores.at(-1))
+  const servers = cores.slice(0, -1).join(',')
+  return { servers, generator, description: `the load generator (autocannon) pinned to core ${generator}, the servers to cores ${servers}` }
 }
 
 /** The load generator's process, one round at a time. */
