@@ -1,164 +1,161 @@
 /**
- * `npm run bench`: starts the real server (`sandbox-server/main.ts`) in its own process and
- * measures it from the outside through HTTP, as learners reach it. Prints medians (and p99
- * where a tail matters). Figures depend on the machine; the README quotes a run on 2 cores.
+ * `npm run bench [-- --baseline ../other-checkout] [--rounds 3] [--seconds 2] [--side-by-side-only] [--cpu-prof DIR]`
+ *
+ * Side by side first (bench/side-by-side.ts): the same app on plain Hono and in the sandbox,
+ * each server in its own process, loaded by autocannon in another, rounds alternating; every
+ * throughput and latency figure is printed with its ratio to plain Hono from the same run, and
+ * where a 1-connection request's time goes inside the server. `--baseline` runs the same rounds
+ * against a second checkout's server too (its own node_modules), so a change can be compared
+ * with main in one run. Then the figures plain Hono has no counterpart for
+ * (bench/sandbox-figures.ts), on a fresh server of each checkout. `--cpu-prof DIR` has Node
+ * write a CPU profile of this checkout's side-by-side server into DIR when it stops.
+ *
+ * Figures depend on the machine; the README quotes a run on 2 cores.
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { mib, rssOf, startServer } from './server.ts'
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { Phase } from '../sandbox-server/observability/phase-timings.ts'
+import { measureSandboxFigures } from './sandbox-figures.ts'
+import { stopServer } from './server.ts'
+import {
+  median,
+  planCores,
+  runScenario,
+  startLoadGenerator,
+  startPlainHono,
+  startSandbox,
+  type Scenario,
+  type Target,
+  type TargetRounds,
+} from './side-by-side.ts'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const port = 3900 + Math.floor(Math.random() * 90)
-const base = `http://127.0.0.1:${port}`
+const { values } = parseArgs({
+  options: {
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '2' },
+    'side-by-side-only': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+})
+const rounds = Number(values.rounds)
+const seconds = Number(values.seconds)
+const firstPort = 3900 + Math.floor(Math.random() * 80)
+const MOST_SESSIONS = 100
 
-const helloApp = `import { Hono } from 'hono'
-import { db } from 'sandbox'
-db.run('CREATE TABLE IF NOT EXISTS hits (n INTEGER)')
-const app = new Hono()
-app.get('/', (c) => c.json({ hello: 'world' }))
-app.get('/hit', (c) => { db.run('INSERT INTO hits VALUES (1)'); return c.json(db.get('SELECT count(*) AS n FROM hits')) })
-app.get('/loop', () => { while (true) {} })
-export default app
-`
+// The load generator gets a core of its own where there are more than two; on two it shares.
+const cores = planCores()
+const serverCpus = cores.servers
+const generatorCpus = cores.generator
+console.log(`${availableParallelism()} cores: ${cores.description}`)
+console.log(`${rounds} rounds of ${seconds} s per figure, alternating between servers; medians over rounds\n`)
 
-function median(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+const scenarios: Scenario[] = [
+  { label: 'GET /, 1 session, 1 connection', path: '/', sessions: 1, connections: 1, split: true },
+  { label: 'GET /hit, 1 session, 1 connection', path: '/hit', sessions: 1, connections: 1, split: true },
+  ...['/', '/hit'].flatMap((path) =>
+    [1, 10, MOST_SESSIONS].map((sessions) => ({
+      label: `GET ${path}, ${sessions} session${sessions === 1 ? '' : 's'}, 10 connections`,
+      path,
+      sessions,
+      connections: 10,
+      split: false,
+    })),
+  ),
+]
+
+// A round in which every request failed has no latency: its figures print as a dash.
+const count = (value: number) => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')}/s` : '—')
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 3 : 1)} ms` : '—')
+const ratio = (value: number) => (Number.isFinite(value) && value > 0 ? `${value.toFixed(value < 10 ? 2 : 1)}×` : '—')
+
+/** The median over rounds of `of(target's round) / of(reference's round)`, round by round. */
+function medianRatio(rounds: TargetRounds, reference: TargetRounds, of: (result: TargetRounds['results'][number]) => number): number {
+  return median(rounds.results.map((result, index) => of(result) / of(reference.results[index]!)))
 }
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
-}
-const ms = (value: number) => `${value.toFixed(2)} ms`
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}/api${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as any }
+function printRow(cells: string[], widths: number[]) {
+  console.log(cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[index]!))).join('  '))
 }
 
-async function createApp(code = helloApp): Promise<string> {
-  const created = await api('POST', '/sessions', { code })
-  if (created.status !== 201) throw new Error(JSON.stringify(created.body))
-  return created.body.sessionId
-}
-const send = (id: string, path: string) => api('POST', `/sessions/${id}/requests`, { method: 'GET', path })
-
-const results: [string, string, string][] = []
-function report(name: string, value: string, target: string) {
-  results.push([name, value, target])
-  console.log(`${name.padEnd(48)} ${value.padStart(14)}   target ${target}`)
-}
-
-const server = await startServer(port)
+const generator = startLoadGenerator(generatorCpus)
+const targets: Target[] = []
 try {
-  // Memory first, on a fresh server: what 500 sessions cost, not what earlier load left behind.
-  await send(await createApp(), '/hit')
-  const before = rssOf(server.pid!)
-  const batch = 25
-  for (let made = 0; made < 500; made += batch) {
-    await Promise.all(Array.from({ length: batch }, async () => send(await createApp(), '/hit')))
-  }
-  const health = await api('GET', '/health')
-  const after = rssOf(server.pid!)
-  const total = after.server + after.children
-  report(`RSS with ${health.body.sessions} live sessions (all processes)`, mib(total), '<= 2,048 MiB')
-  console.log(
-    `  (server ${mib(after.server)}, child processes (SQLite, esbuild) ${mib(after.children)}; the server with one session: ${mib(before.server + before.children)}; ` +
-      `~${((total - before.server - before.children) / 500 / 1024).toFixed(0)} KiB per session)`,
-  )
-
-  const cold: number[] = []
-  for (let i = 0; i < 40; i++) {
-    const started = performance.now()
-    const id = await createApp()
-    await send(id, '/')
-    cold.push(performance.now() - started)
-  }
-  report('cold session (create + code + first request)', ms(median(cold)), '<= 50 ms median')
-
-  const warmId = await createApp()
-  for (let i = 0; i < 200; i++) await send(warmId, '/hit')
-  const warm: number[] = []
-  for (let i = 0; i < 2000; i++) {
-    const started = performance.now()
-    await send(warmId, '/hit')
-    warm.push(performance.now() - started)
-  }
-  report('warm request round trip via HTTP API (db write+read)', ms(median(warm)), '<= 2 ms median')
-
-  const solution = readFileSync(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')
-  const graded = await api('POST', '/sessions', { exerciseId: 'crud-notes', code: solution })
-  const grading: number[] = []
-  for (let i = 0; i < 30; i++) {
-    const started = performance.now()
-    const result = await api('POST', `/sessions/${graded.body.sessionId}/grade`)
-    if (result.body.status !== 'pass') throw new Error(`grading failed: ${JSON.stringify(result.body)}`)
-    grading.push(performance.now() - started)
-  }
-  report('grade endpoint, crud-notes (7 checks)', ms(median(grading)), '<= 50 ms median')
-
-  // A test-writing exercise: the learner's 7 tests once against the real app (Run tests), and
-  // grading, which runs them against the real app and 7 mutants, each in a fresh session.
-  const testsSolution = readFileSync(new URL('../exercises/write-the-tests/solution.ts', import.meta.url), 'utf8')
-  const tester = await api('POST', '/sessions', { exerciseId: 'write-the-tests', code: testsSolution })
-  const testRuns: number[] = []
-  const mutantGrading: number[] = []
-  for (let i = 0; i < 20; i++) {
-    let started = performance.now()
-    const run = await api('POST', `/sessions/${tester.body.sessionId}/tests`)
-    if (run.body.failed !== 0 || run.body.passed !== 7) throw new Error(`the tests did not pass: ${JSON.stringify(run.body)}`)
-    testRuns.push(performance.now() - started)
-    started = performance.now()
-    const result = await api('POST', `/sessions/${tester.body.sessionId}/grade`)
-    if (result.body.status !== 'pass') throw new Error(`grading failed: ${JSON.stringify(result.body)}`)
-    mutantGrading.push(performance.now() - started)
-  }
-  report('run a learner’s tests, write-the-tests (7 tests, fresh data)', ms(median(testRuns)), '<= 100 ms median')
-  report('grade learner tests against 7 mutants (8 fresh sessions)', ms(median(mutantGrading)), '<= 1,000 ms median')
-
-  const liveIds = await Promise.all(Array.from({ length: 10 }, () => createApp()))
-  const rpsRuns: number[] = []
-  for (let run = 0; run < 3; run++) {
-    let done = 0
-    const until = performance.now() + 2000
-    await Promise.all(
-      liveIds.map(async (id) => {
-        while (performance.now() < until) {
-          const response = await fetch(`${base}/s/${id}/`)
-          await response.arrayBuffer()
-          done++
-        }
-      }),
+  targets.push(await startPlainHono({ port: firstPort, sessions: MOST_SESSIONS, cpus: serverCpus }))
+  const cpuProfile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : []
+  targets.push(await startSandbox({ name: 'this checkout', port: firstPort + 1, sessions: MOST_SESSIONS, cpus: serverCpus, nodeOptions: cpuProfile }))
+  if (values.baseline) {
+    targets.push(
+      await startSandbox({ name: 'baseline', root: resolve(values.baseline), port: firstPort + 2, sessions: MOST_SESSIONS, cpus: serverCpus }),
     )
-    rpsRuns.push(done / 2)
   }
-  report('sandboxed requests/s (10 clients, live URLs)', `${Math.round(median(rpsRuns))}/s`, '>= 1,000/s')
+  const [plain, sandbox, baseline] = targets as [Target, Target, Target | undefined]
 
-  const loopStops: number[] = []
-  const bystanderLatency: number[] = []
-  const bystander = await createApp()
-  for (let i = 0; i < 5; i++) {
-    const looper = await createApp()
-    const started = performance.now()
-    let looping = true
-    const stopped = send(looper, '/loop').then((response) => {
-      looping = false
-      if (response.body.error?.limit !== 'cpu') throw new Error(`loop not stopped by the CPU limit: ${JSON.stringify(response.body)}`)
-      return performance.now() - started
-    })
-    while (looping) {
-      const t = performance.now()
-      await send(bystander, '/')
-      bystanderLatency.push(performance.now() - t)
+  const header = ['figure', 'plain Hono', 'this checkout', '× plain', ...(baseline ? ['baseline', '× plain', 'this ÷ baseline'] : [])]
+  const widths = [48, 12, 14, 8, ...(baseline ? [12, 8, 15] : [])]
+  printRow(header, widths)
+  const splits = new Map<Scenario, Map<Target, TargetRounds>>()
+  for (const scenario of scenarios) {
+    console.log(scenario.label)
+    const measured = await runScenario(generator, targets, scenario, { rounds, seconds })
+    if (scenario.split) splits.set(scenario, measured)
+    const ofPlain = measured.get(plain)!
+    const figures: [string, (result: TargetRounds['results'][number]) => number, (value: number) => string][] = [
+      ['requests/s', (result) => result.requestsPerSecond, count],
+      ['latency p50', (result) => result.p50, ms],
+      ['latency p99', (result) => result.p99, ms],
+    ]
+    for (const [name, of, format] of figures) {
+      const cells = [`  ${name}`, format(median(ofPlain.results.map(of)))]
+      for (const target of [sandbox, ...(baseline ? [baseline] : [])]) {
+        const rounds = measured.get(target)!
+        cells.push(format(median(rounds.results.map(of))), ratio(medianRatio(rounds, ofPlain, of)))
+      }
+      if (baseline) cells.push(ratio(medianRatio(measured.get(sandbox)!, measured.get(baseline)!, of)))
+      printRow(cells, widths)
     }
-    loopStops.push(await stopped)
   }
-  report('infinite loop stopped after', ms(median(loopStops)), '<= 1,100 ms median')
-  report('p99 of another learner while a loop runs', ms(percentile(bystanderLatency, 99)), '<= 20 ms')
+
+  // Where one request's time goes, from the servers' own phase timings (BENCH_TIMINGS=1).
+  // isolated-vm's cpuTime stops while the isolate waits on a capability call, so the door's
+  // crossings to the host and back fall in the "into the isolate and back" row.
+  const splitRows: [string, (phase: Record<Phase, number>) => number][] = [
+    ['server, from request to response sent', (t) => t.server],
+    ['  HTTP: Node, Hono routing, live-URL forwarding', (t) => t.server - t.session - t.logs],
+    ['  session: its turn, learner log drain', (t) => t.session - t.sandbox],
+    ['  into the isolate and back (thread hops, copies)', (t) => t.sandbox - t.isolate - t.capabilities - t.learnerLogs - t.copyOut],
+    ['  learner code in the isolate (its Hono app)', (t) => t.isolate],
+    ['  capability calls (SQLite)', (t) => t.capabilities],
+    ['  copy-out: reading and checking the answer', (t) => t.copyOut],
+    ['  logs: request line and metrics, learner logs', (t) => t.logs + t.learnerLogs],
+  ]
+  for (const [scenario, measured] of splits) {
+    console.log(`\nCost per request, ${scenario.label} (ms, the mean of a round; median over rounds)`)
+    const columns = targets.filter((target) => measured.get(target)!.splits.length > 0)
+    printRow(['phase', ...columns.map((target) => target.name)], [48, ...columns.map(() => 14)])
+    printRow(
+      ['client latency, mean (autocannon)', ...columns.map((target) => ms(median(measured.get(target)!.results.map((r) => r.mean))))],
+      [48, ...columns.map(() => 14)],
+    )
+    for (const [name, of] of splitRows) {
+      const cells = columns.map((target) => {
+        // Plain Hono has one phase: all of it is HTTP and its app.
+        if (target === plain && name !== splitRows[0]![0])
+          return name.startsWith('  HTTP') ? ms(median(measured.get(target)!.splits.map((t) => t.server))) : ''
+        return ms(median(measured.get(target)!.splits.map(of)))
+      })
+      printRow([name, ...cells], [48, ...columns.map(() => 14)])
+    }
+  }
 } finally {
-  server.kill('SIGTERM')
+  await generator.stop()
+  for (const target of targets) await stopServer(target.process)
+}
+
+if (!values['side-by-side-only']) {
+  console.log(
+    `\nSandbox only (no plain Hono counterpart): a fresh server per checkout, one request at a time${values.baseline ? ', taking each figure in turn' : ''}`,
+  )
+  await measureSandboxFigures({ port: firstPort + 3, cpus: serverCpus, baselineRoot: values.baseline ? resolve(values.baseline) : undefined })
 }

@@ -8,14 +8,34 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+const projectRoot = fileURLToPath(new URL('..', import.meta.url))
+
+export interface ServerProcessOptions {
+  /** The checkout whose server runs (its own node_modules): default this one. */
+  root?: string
+  /** The script to run, relative to `root`. Default the real server, `sandbox-server/main.ts`. */
+  script?: string
+  /** Cores it may run on (`taskset -c`), e.g. "0-2"; default any. */
+  cpus?: string
+  /** Options for Node itself, e.g. `['--cpu-prof', '--cpu-prof-dir', '/tmp/profiles']`. */
+  nodeOptions?: string[]
+}
 
 /**
- * Starts the server on `port` with no per-client limits in the way; resolves once it listens.
+ * Starts a server on `port` with no per-client limits in the way; resolves once it listens.
  * Its sessions are kept in a new temporary DATA_DIR unless `env` names one.
+ *
+ * @example
+ * const plain = await startServer(4000, {}, { script: 'bench/plain-hono-server.ts' })
  */
-export async function startServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'sandbox-server/main.ts'], {
+export async function startServer(
+  port: number,
+  env: Record<string, string> = {},
+  { root = projectRoot, script = 'sandbox-server/main.ts', cpus, nodeOptions = [] }: ServerProcessOptions = {},
+): Promise<ChildProcess> {
+  const command = [process.execPath, '--no-node-snapshot', ...nodeOptions, '--import', 'tsx', script]
+  const [file, ...args] = cpus === undefined ? command : ['taskset', '-c', cpus, ...command]
+  const child = spawn(file!, args, {
     cwd: root,
     env: {
       ...process.env,
@@ -30,11 +50,19 @@ export async function startServer(port: number, env: Record<string, string> = {}
   })
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('running at') && resolve())
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    child.once('exit', (code) => reject(new Error(`${script} in ${root} exited with ${code}`)))
   })
   // Keep reading its output so the server never blocks on a full pipe.
   child.stdout!.resume()
   return child
+}
+
+/** Stops a server started by startServer; resolves once its process has exited. */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
 }
 
 /** RSS of the server process and of every process under it (workers, SQLite, esbuild), in bytes. */

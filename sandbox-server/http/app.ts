@@ -29,6 +29,7 @@ import {
   type ReadinessCheck,
 } from '../observability/index.ts'
 import { addOperatorRoutes, noteSession, observeRequests } from './observe.ts'
+import { addPhaseTime } from '../observability/phase-timings.ts'
 
 export interface ServerAppOptions {
   sessions: SessionService
@@ -266,6 +267,7 @@ export function createServerApp({
     const method = c.req.method
     const body = method === 'GET' || method === 'HEAD' ? null : new Uint8Array(await c.req.arrayBuffer())
     try {
+      const started = performance.now()
       const response = await sessions.request(id, {
         method,
         path: `${path}${url.search}`,
@@ -273,6 +275,7 @@ export function createServerApp({
         body,
         origin: pathPrefix ? url.origin : `${url.protocol}//${c.req.header('host')}`,
       })
+      addPhaseTime('session', performance.now() - started)
       const headers = liveResponseHeaders(response, pathPrefix)
       const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer>)
       return new Response(content, { status: response.status, statusText: response.statusText, headers })

@@ -22,6 +22,7 @@ import {
   type RequestLogScope,
   type RequestOutcome,
 } from '../observability/index.ts'
+import { addPhaseTime, addPhaseTimingRoutes } from '../observability/phase-timings.ts'
 import { sessionFromHost } from './live.ts'
 
 /** Patterns that only wrap other routes; a request matching nothing more specific is `unmatched`. */
@@ -82,7 +83,8 @@ export function observeRequests({ logger, metrics, budget, liveHostSuffix, clien
       session: liveSession ?? SESSION_IN_PATH.exec(path)?.[1],
     }
     await runInLogScope(scope, next)
-    const seconds = (performance.now() - started) / 1000
+    const handled = performance.now()
+    const seconds = (handled - started) / 1000
     const method = c.req.method
     const route = liveSession === undefined ? routeLabel(c) : 'live'
     const status = c.res.status
@@ -102,12 +104,14 @@ export function observeRequests({ logger, metrics, budget, liveHostSuffix, clien
         ...(aborted ? { aborted: true } : {}),
       })
     })
+    addPhaseTime('logs', performance.now() - handled)
   }
 }
 
 /**
  * `GET /metrics` (Prometheus text), `GET /health/live` and `GET /health/ready` (503 with the
- * broken checks named when any capability cannot work).
+ * broken checks named when any capability cannot work); with BENCH_TIMINGS=1 also
+ * `GET /bench/timings` (and `DELETE` to start again), see ../observability/phase-timings.ts.
  */
 export function addOperatorRoutes(app: Hono, { metrics, readiness }: { metrics: Metrics; readiness: ReadinessCheck[] }): void {
   app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }))
@@ -116,4 +120,5 @@ export function addOperatorRoutes(app: Hono, { metrics, readiness }: { metrics: 
     const { ready, checks } = await checkReadiness(readiness)
     return c.json({ ok: ready, checks }, ready ? 200 : 503)
   })
+  addPhaseTimingRoutes(app)
 }

@@ -7,6 +7,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import { timeServerRequests } from '../observability/phase-timings.ts'
 
 export interface SandboxServerOptions {
   fetch: (request: Request, env: unknown) => Response | Promise<Response>
@@ -47,6 +48,7 @@ export async function startSandboxServer({
     },
   }) as Server
   server.maxConnections = maxConnections
+  timeServerRequests(server)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)

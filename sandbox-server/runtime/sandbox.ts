@@ -23,6 +23,7 @@ import { reportInternalError } from './internal-error.ts'
 import { meterHostWork, type HostWorkMeter } from './host-work.ts'
 import { decodeFromIsolate } from './platform/wire.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
+import { addPhaseTime } from '../observability/phase-timings.ts'
 
 export interface SandboxLimits {
   /** CPU time of one run, host calls included. */
@@ -183,6 +184,8 @@ export class Sandbox {
   private sqlStopped: string | undefined
   private activeRuns = 0
   private lastHeapBytes = 0
+  /** What the isolate claimed in the last finished run, ms (for the bench's phase timings). */
+  private lastRunClaimedMs = 0
   private backgroundCpuMs = 0
   private lastCpuSample = 0n
   private lastHostSample = 0
@@ -327,13 +330,20 @@ export class Sandbox {
 
   /** Sends one request through the learner's app. Throws LimitExceeded when a budget is spent. */
   async handle(request: SandboxRequest): Promise<SandboxResponse> {
+    const started = performance.now()
     const plain: PlainRequest = { ...request, maxBodyBytes: this.limits.maxResponseBytes }
     const result = (await this.guard(() =>
       this.entries.handle.apply(undefined, [plain], { arguments: { copy: true }, result: { promise: true, copy: true } }),
     )) as PlainResponse
     if (result.tooLarge)
       throw new LimitExceeded('output', result.what === 'headers' ? headersTooLarge(this.limits) : LIMIT_MESSAGES.output(this.limits))
-    return checkedResponse(result, this.limits)
+    const copyStarted = performance.now()
+    const response = checkedResponse(result, this.limits)
+    const finished = performance.now()
+    addPhaseTime('copyOut', finished - copyStarted)
+    addPhaseTime('isolate', this.lastRunClaimedMs)
+    addPhaseTime('sandbox', finished - started)
+    return response
   }
 
   /**
@@ -458,7 +468,8 @@ export class Sandbox {
       throw new LearnerModuleError(learnerMessage(error))
     } finally {
       this.activeRuns--
-      finishedClaimed += claimedBy(run)
+      this.lastRunClaimedMs = claimedBy(run)
+      finishedClaimed += this.lastRunClaimedMs
       activeRuns.delete(run)
       this.bufferRefused = false
       this.sqlStopped = undefined
@@ -496,8 +507,10 @@ export class Sandbox {
       return { err: internalReply(reportInternalError(error, `capability ${capability}.${method}`)) }
     } finally {
       this.hostCallsInProgress--
+      const served = performance.now() - started
       // The work the capability reported, not the time spent waiting for it (see host-work.ts).
-      this.hostMs += meter.reportedMs ?? performance.now() - started
+      this.hostMs += meter.reportedMs ?? served
+      addPhaseTime(capability === 'log' ? 'learnerLogs' : 'capabilities', served)
     }
   }
 }

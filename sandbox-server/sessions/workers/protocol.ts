@@ -24,6 +24,7 @@ import { reportInternalError } from '../../runtime/internal-error.ts'
 import { NoCodeLoaded, UnknownSession } from '../index.ts'
 import { UnknownExercise } from '../../exercises/index.ts'
 import type { LogEntry } from '../../capabilities/index.ts'
+import type { Phase, PhaseTotal } from '../../observability/phase-timings.ts'
 
 /** What a worker is started with (its first argv, as JSON). */
 export interface WorkerConfig {
@@ -59,7 +60,9 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 
 /** What a worker says on its own. */
 export type WorkerEvent =
-  { event: 'ready' } | { event: 'removed'; removed: SessionRemoved } | { event: 'stats'; stats: DbStats; runs: SessionService['runs'] }
+  | { event: 'ready' }
+  | { event: 'removed'; removed: SessionRemoved }
+  | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 
 export type WorkerMessage = WorkerReply | WorkerEvent
 

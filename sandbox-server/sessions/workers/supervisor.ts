@@ -24,6 +24,7 @@ import { LearnerFacingError, LimitExceeded } from '../../runtime/errors.ts'
 import { DEFAULT_LIMITS, type SandboxLimits } from '../../runtime/sandbox.ts'
 import { buildPrelude, buildTestLibrary } from '../../runtime/prelude/build.ts'
 import { createLogger, type Logger } from '../../observability/index.ts'
+import { addPhaseSource, sumPhaseTimes, type Phase, type PhaseTotal } from '../../observability/phase-timings.ts'
 import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
@@ -81,6 +82,8 @@ interface Worker {
   stats: DbStats
   runs: SessionService['runs']
   stderrTail: string
+  /** Its bench phase totals (BENCH_TIMINGS=1 only). */
+  phases?: Record<Phase, PhaseTotal>
 }
 
 interface Entry {
@@ -190,6 +193,7 @@ export async function createWorkerSessions({
         } else if (message.event === 'stats') {
           worker.stats = message.stats
           worker.runs = message.runs
+          worker.phases = message.phases
         } else if (entries.get(message.removed.id)?.worker === worker) {
           forget(message.removed.id)
           events.emit('removed', message.removed)
@@ -210,6 +214,8 @@ export async function createWorkerSessions({
   }
 
   const active: Worker[] = Array.from({ length: count }, start)
+  // The bench's phase totals: what the live workers timed (reported with their figures).
+  addPhaseSource(() => sumPhaseTimes(active.flatMap((worker) => (worker.phases ? [worker.phases] : []))))
   let spare: Worker | undefined = keepSpare ? start() : undefined
 
   function died(worker: Worker, reason: string) {

@@ -12,6 +12,7 @@
 import pino from 'pino'
 import { createDbPool } from '../../capabilities/db/index.ts'
 import { createLogger, setProcessLogger } from '../../observability/index.ts'
+import { phaseTimingsEnabled, readPhaseTimes } from '../../observability/phase-timings.ts'
 import { buildPrelude, usePrebuilt } from '../../runtime/prelude/build.ts'
 import { createSessionStore, type Session } from '../index.ts'
 import { localSessions, type SessionInfo } from '../service.ts'
@@ -79,7 +80,9 @@ process.once('SIGTERM', () => {
 })
 
 store.events.on('removed', (removed) => send({ event: 'removed', removed }))
-const reportStats = () => send({ event: 'stats', stats: sessions.stats(), runs: sessions.runs })
+// With BENCH_TIMINGS=1 the bench's phase totals travel with the figures (the supervisor adds them up).
+const reportStats = () =>
+  send({ event: 'stats', stats: sessions.stats(), runs: sessions.runs, ...(phaseTimingsEnabled ? { phases: readPhaseTimes() } : {}) })
 setInterval(reportStats, 500).unref()
 reportStats()
 send({ event: 'ready' })
