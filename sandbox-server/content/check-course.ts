@@ -2,8 +2,11 @@
  * The whole course, checked the way `npm run lessons:check` and the tests see it: every role
  * and lesson (frontmatter, numbering, unique slugs, exercises that exist), every exercise
  * (files, checks, hints, seed, solution passes, starter fails), and exercises no lesson opens
- * (a warning). Problems come in reading order: lessons by folder, then exercises by id. Returns problems; printing and exit codes belong to the script.
+ * (a warning). Problems come in reading order: lessons by folder, then exercises by id, though
+ * exercises are checked several at once. Returns problems; printing and exit codes belong to
+ * the script.
  */
+import { availableParallelism } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { createDbPool } from '../capabilities/db/index.ts'
 import { createSessionStore, type SessionStore } from '../sessions/index.ts'
@@ -31,6 +34,8 @@ export interface CheckCourseOptions {
    */
   only?: string[]
   onProgress?: (progress: CheckProgress) => void
+  /** How many exercises are checked at once. Default: one per core (more only adds check threads). */
+  concurrency?: number
   signal?: AbortSignal
 }
 
@@ -49,6 +54,7 @@ export async function checkCourse({
   sessions,
   only,
   onProgress,
+  concurrency = availableParallelism(),
   signal,
 }: CheckCourseOptions = {}): Promise<ContentProblem[]> {
   const course = await readCourse({ rootDir, lessonsDir, exercisesDir })
@@ -68,18 +74,29 @@ export async function checkCourse({
     throw error
   }
   try {
-    for (const [index, id] of exerciseIds.entries()) {
+    const perExercise: ContentProblem[][] = []
+    const checkOne = async (index: number) => {
+      const id = exerciseIds[index]!
       if (signal?.aborted) throw signal.reason ?? new Error('the check was cancelled')
       const onStep = (step: ExerciseStep) => onProgress?.({ kind: 'exercise', id, index, total: exerciseIds.length, step })
-      problems.push(...(await checkExercise(id, { exercisesDir, rootDir, db: store.database, sessions: store, onStep, signal })))
+      const found = await checkExercise(id, { exercisesDir, rootDir, db: store.database, sessions: store, onStep, signal })
       if (!referencedExercises.has(id)) {
-        problems.push({
+        found.push({
           severity: 'warning',
           file: relative(rootDir, join(exercisesDir, id)).split(sep).join('/'),
           message: `no lesson opens this exercise (add "exercise: ${id}" to a lesson's frontmatter)`,
         })
       }
+      perExercise[index] = found
     }
+    // Several exercises at once: a grade spends much of its time waiting (isolates, SQLite's
+    // child, check threads), so the cores stay busy. Problems keep the exercises' order.
+    let next = 0
+    const worker = async () => {
+      while (next < exerciseIds.length) await checkOne(next++)
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, exerciseIds.length) }, worker))
+    problems.push(...perExercise.flat())
   } finally {
     if (!sessions) await store.dispose()
     await ownDb?.dispose()
