@@ -15,7 +15,8 @@ export const LESSONS_CHECK_USAGE = `Usage: npm run lessons:check [-- <exercise-i
 
 Checks the course: every role.md and lesson.md (frontmatter, numbering, slugs), and every
 exercise (its files, checks.ts, hints.md, seed.sql; the solution passes every check, the
-starter fails at least one). Prints one line per problem, file:line: field: message.
+starter fails at least one; starter.ts, solution.ts and app.ts type-check and are formatted as
+Prettier would). Prints one line per problem, file:line: field: message.
 
   <exercise-id>...   check only these exercises (their folders in exercises/), not the lessons
   --root <dir>       check the course in <dir> (its own lessons/ and exercises/) instead of this one

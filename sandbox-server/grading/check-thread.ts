@@ -8,6 +8,7 @@
  * a deadline is replaced for the checks after it.
  */
 import { Worker } from 'node:worker_threads'
+import { TS_WORKER } from './ts-worker.ts'
 import { availableParallelism } from 'node:os'
 import {
   SYNC_BYTES,
@@ -37,7 +38,8 @@ const MAX_IDLE = Math.max(4, 2 * availableParallelism())
 const idle: Worker[] = []
 
 function startThread(): Worker {
-  return new Worker(new URL('./check-worker-entry.js', import.meta.url), {
+  return new Worker(TS_WORKER, {
+    workerData: { module: new URL('./check-worker.ts', import.meta.url).href },
     // The entry registers tsx itself; the parent's loader flags would register it twice.
     execArgv: [],
     // An instructor's runaway allocation ends this thread, not the server.

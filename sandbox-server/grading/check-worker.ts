@@ -2,7 +2,7 @@
  * The check thread: runs an exercise's checks (trusted, but possibly buggy, instructor code)
  * where the grade can stop them, even a `while (true) {}`. Every call a check makes on its
  * context is a message to the main thread, which owns the learner's session; this side only
- * runs the instructor's code and Vitest's `expect`. Started by check-worker-entry.js.
+ * runs the instructor's code and Vitest's `expect`. Started through ts-worker.js.
  */
 import { parentPort } from 'node:worker_threads'
 import { chai, expect } from 'vitest'

@@ -1,0 +1,67 @@
+/**
+ * Type-checks an exercise's TypeScript (starter.ts, solution.ts, app.ts) the way the editor
+ * sees it: against the `sandbox` module's types and the packages learners import (hono,
+ * TypeBox), resolved from this project, so a course kept in its own folder needs no
+ * node_modules. Library files are parsed once per process and shared by every exercise.
+ * Synchronous and CPU-bound: lessons:check runs it in a worker (type-check-worker.ts).
+ */
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import type { LineProblem } from './problems.ts'
+
+const SANDBOX_TYPES = fileURLToPath(new URL('../capabilities/sandbox.d.ts', import.meta.url))
+/** Bare imports ('hono') resolve as from a file at the project root. */
+const RESOLVE_FROM = fileURLToPath(new URL('../../package.json', import.meta.url))
+
+/** What learner code runs with: ES2022 and the web platform, no Node. Strict, as in the editor. */
+const OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+  types: [],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  isolatedModules: true,
+  allowImportingTsExtensions: true,
+}
+
+const host = ts.createCompilerHost(OPTIONS)
+const shared = new Map<string, ts.SourceFile | undefined>()
+const readSourceFile = host.getSourceFile.bind(host)
+const moduleCache = ts.createModuleResolutionCache(dirname(RESOLVE_FROM), (name) => name, OPTIONS)
+
+/** Exercise files are read fresh on every call (they are what changes); the rest is kept. */
+let courseFiles = new Set<string>()
+host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+  if (courseFiles.has(fileName)) return readSourceFile(fileName, languageVersion, onError, shouldCreate)
+  if (!shared.has(fileName)) shared.set(fileName, readSourceFile(fileName, languageVersion, onError, shouldCreate))
+  return shared.get(fileName)
+}
+host.resolveModuleNameLiterals = (literals, containingFile) =>
+  literals.map(({ text }) =>
+    ts.resolveModuleName(text, text.startsWith('.') ? containingFile : RESOLVE_FROM, OPTIONS, host, text.startsWith('.') ? undefined : moduleCache),
+  )
+
+/**
+ * The type errors in `files` (absolute paths), each with the file it is in.
+ *
+ * @example
+ * typeCheck(['/course/exercises/crud-notes/starter.ts'])
+ * // [{ file: '/course/exercises/crud-notes/starter.ts', line: 3, field: 'types', message: "Type 'string' is not assignable to type 'number'. (TS2322)" }]
+ */
+export function typeCheck(files: string[]): (LineProblem & { file: string })[] {
+  courseFiles = new Set(files.map((file) => join(file)))
+  const program = ts.createProgram({ rootNames: [SANDBOX_TYPES, ...courseFiles], options: OPTIONS, host })
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file && courseFiles.has(join(diagnostic.file.fileName)))
+    .map((diagnostic) => ({
+      file: join(diagnostic.file!.fileName),
+      line: diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1,
+      field: 'types',
+      message: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (TS${diagnostic.code})`,
+    }))
+}
