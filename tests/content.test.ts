@@ -281,6 +281,51 @@ describe('a course with planted mistakes', async () => {
   })
 })
 
+describe('lines that point at the mistake', async () => {
+  const root = await createCourse({
+    'lessons/02-invisible-logic-builder/role.md': role('Invisible logic builder', 2),
+    'lessons/02-invisible-logic-builder/01-open-quote/lesson.md': lesson({ summary: '"One sentence.', order: '1' }),
+    ...pingExercise('duplicate-name', { 'checks.ts': PING.checks.replace(/\]\n$/, PING.checks.slice('export default [\n'.length)) }),
+    ...pingExercise('starter-syntax', { 'starter.ts': PING.starter.replace('501))', '501)\n') }),
+    ...pingExercise('seed-column', {
+      'seed.sql': lines(
+        'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);',
+        '',
+        '-- the first item',
+        'INSERT INTO items',
+        '  (id, nme)',
+        "  VALUES (1, 'a');",
+      ),
+    }),
+    ...pingExercise('starter-throws', { 'starter.ts': PING.starter.replace('const app', "const settings = JSON.parse('{')\nconst app") }),
+  })
+  const problems = (await checkCourse({ rootDir: root, sessions })).filter((problem) => problem.severity === 'error').map(formatProblem)
+
+  it('an unclosed quote in frontmatter: the line where the quote opens', () => {
+    expect(problems).toContain('lessons/02-invisible-logic-builder/01-open-quote/lesson.md:4: frontmatter: YAML syntax error: Missing closing "quote')
+  })
+
+  it('a duplicate check name: the second check, the one to rename', () => {
+    expect(problems).toContain(
+      'exercises/duplicate-name/checks.ts:11: checks[1].name: "GET /ping answers pong" is also the name of checks[0]; names must be unique (results and requires use them)',
+    )
+  })
+
+  it('a starter syntax error: the line of the bracket never closed, with where the parser stopped', () => {
+    expect(problems).toContain(
+      'exercises/starter-syntax/starter.ts:3: cannot be graded: Your code does not compile: line 5, column 1: Expected ")" but found "export" (the bracket opened on line 3 is probably never closed); a starter must compile and load so learners can try it',
+    )
+  })
+
+  it('a missing column in seed.sql: the first line of the statement', () => {
+    expect(problems).toContain('exercises/seed-column/seed.sql:4: sql: table items has no column named nme (SQLITE_ERROR)')
+  })
+
+  it('a starter that throws while loading: the line that threw', () => {
+    expect(problems).toContainEqual(expect.stringMatching(/^exercises\/starter-throws\/starter\.ts:2: cannot be graded: SyntaxError: /))
+  })
+})
+
 describe('numbering', () => {
   it('wants each role and lesson number once, role names and lesson slugs once in the course', async () => {
     const lessonIn = (role: string, order: number) => lesson({ role, order: String(order) })

@@ -62,6 +62,23 @@ export function typeCheck(files: string[]): (LineProblem & { file: string })[] {
       file: join(diagnostic.file!.fileName),
       line: diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1,
       field: 'types',
-      message: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (TS${diagnostic.code})`,
+      message: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (TS${diagnostic.code})${relatedText(diagnostic)}`,
     }))
+}
+
+/**
+ * Where else the error points, in the same file: for an unclosed bracket, the line of the one it
+ * would close ("; the '(' it would close is on line 4"), which is where the mistake usually is.
+ */
+function relatedText({ file, relatedInformation = [] }: ts.Diagnostic): string {
+  return relatedInformation
+    .filter((related) => related.file === file && related.start !== undefined)
+    .map((related) => {
+      const line = related.file!.getLineAndCharacterOfPosition(related.start!).line + 1
+      const match = /to match the '(.)' token here/.exec(ts.flattenDiagnosticMessageText(related.messageText, ' '))
+      return match
+        ? `; the '${match[1]}' it would close is on line ${line}`
+        : `; see line ${line}: ${ts.flattenDiagnosticMessageText(related.messageText, ' ')}`
+    })
+    .join('')
 }
