@@ -112,7 +112,7 @@ export async function checkCourse({
       while (next < exerciseIds.length) await checkOne(next++)
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, exerciseIds.length) }, worker))
-    for (const { file, ...problem } of await typeProblems) {
+    for (const { file, column: _column, ...problem } of await typeProblems) {
       perExercise[exerciseIds.indexOf(basename(dirname(file)))]!.push({ severity: 'error', file: pathOf(file), ...problem })
     }
     for (const [index, id] of exerciseIds.entries()) {

@@ -9,11 +9,10 @@ import { readFile } from 'node:fs/promises'
 import * as prettier from 'prettier'
 import { TS_WORKER } from '../grading/ts-worker.ts'
 import type { LineProblem } from './problems.ts'
+import type { TypeCheckOptions, TypeProblem } from './type-check.ts'
 
 /** The files learners and the checks see as TypeScript, in an exercise folder. */
 export const TYPESCRIPT_FILES = ['starter.ts', 'solution.ts', 'app.ts'] as const
-
-export type FileProblem = LineProblem & { file: string }
 
 /**
  * The type errors in `files` (absolute paths), found in a worker thread.
@@ -21,16 +20,16 @@ export type FileProblem = LineProblem & { file: string }
  * @example
  * await typeCheckInWorker(['/course/exercises/crud-notes/starter.ts'])
  */
-export function typeCheckInWorker(files: string[]): Promise<FileProblem[]> {
+export function typeCheckInWorker(files: string[], options: TypeCheckOptions = {}): Promise<TypeProblem[]> {
   if (files.length === 0) return Promise.resolve([])
   const worker = new Worker(TS_WORKER, { workerData: { module: new URL('./type-check-worker.ts', import.meta.url).href }, execArgv: [] })
-  return new Promise<FileProblem[]>((resolve, reject) => {
-    worker.once('message', (answer: { problems: FileProblem[] } | { error: string }) =>
+  return new Promise<TypeProblem[]>((resolve, reject) => {
+    worker.once('message', (answer: { problems: TypeProblem[] } | { error: string }) =>
       'error' in answer ? reject(new Error(`type-checking failed: ${answer.error}`)) : resolve(answer.problems),
     )
     worker.once('error', reject)
     worker.once('exit', () => reject(new Error('the type-check thread stopped')))
-    worker.postMessage(files)
+    worker.postMessage({ files, options })
   }).finally(() => void worker.terminate())
 }
 

@@ -3,9 +3,10 @@
  * sees it: against the `sandbox` module's types and the packages learners import (hono,
  * TypeBox), resolved from this project, so a course kept in its own folder needs no
  * node_modules. Library files are parsed once per process and shared by every exercise.
- * Synchronous and CPU-bound: lessons:check runs it in a worker (type-check-worker.ts).
+ * Synchronous and CPU-bound: lessons:check and the grader's --typecheck run it in a worker
+ * (type-check-worker.ts).
  */
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import type { LineProblem } from './problems.ts'
@@ -26,6 +27,8 @@ const OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   isolatedModules: true,
   allowImportingTsExtensions: true,
+  // Every file is a module, even one without imports: submissions checked together share no names.
+  moduleDetection: ts.ModuleDetectionKind.Force,
 }
 
 const host = ts.createCompilerHost(OPTIONS)
@@ -35,25 +38,42 @@ const moduleCache = ts.createModuleResolutionCache(dirname(RESOLVE_FROM), (name)
 
 /** Exercise files are read fresh on every call (they are what changes); the rest is kept. */
 let courseFiles = new Set<string>()
+/** Where `./app` leads from a file checked, when it is a test file kept apart from its exercise. */
+let appFile: string | undefined
 host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
   if (courseFiles.has(fileName)) return readSourceFile(fileName, languageVersion, onError, shouldCreate)
   if (!shared.has(fileName)) shared.set(fileName, readSourceFile(fileName, languageVersion, onError, shouldCreate))
   return shared.get(fileName)
 }
 host.resolveModuleNameLiterals = (literals, containingFile) =>
-  literals.map(({ text }) =>
-    ts.resolveModuleName(text, text.startsWith('.') ? containingFile : RESOLVE_FROM, OPTIONS, host, text.startsWith('.') ? undefined : moduleCache),
-  )
+  literals.map(({ text }) => {
+    if (appFile && /^\.\/app(?:\.ts)?$/.test(text) && courseFiles.has(join(containingFile))) {
+      return ts.resolveModuleName(`./${basename(appFile)}`, join(dirname(appFile), 'importer.ts'), OPTIONS, host)
+    }
+    const relative = text.startsWith('.')
+    return ts.resolveModuleName(text, relative ? containingFile : RESOLVE_FROM, OPTIONS, host, relative ? undefined : moduleCache)
+  })
+
+export type TypeProblem = LineProblem & { file: string; line: number; column: number }
+
+export interface TypeCheckOptions {
+  /**
+   * The app under test of a test-writing exercise (its app.ts): a checked file's `./app` import
+   * leads there, wherever the file is (a submission graded by the CLI). Default: beside the file.
+   */
+  appFile?: string
+}
 
 /**
  * The type errors in `files` (absolute paths), each with the file it is in.
  *
  * @example
  * typeCheck(['/course/exercises/crud-notes/starter.ts'])
- * // [{ file: '/course/exercises/crud-notes/starter.ts', line: 3, field: 'types', message: "Type 'string' is not assignable to type 'number'. (TS2322)" }]
+ * // [{ file: '/course/exercises/crud-notes/starter.ts', line: 3, column: 7, field: 'types', message: "Type 'string' is not assignable to type 'number'. (TS2322)" }]
  */
-export function typeCheck(files: string[]): (LineProblem & { file: string })[] {
+export function typeCheck(files: string[], options: TypeCheckOptions = {}): TypeProblem[] {
   courseFiles = new Set(files.map((file) => join(file)))
+  appFile = options.appFile
   const program = ts.createProgram({ rootNames: [SANDBOX_TYPES, ...courseFiles], options: OPTIONS, host })
   return ts
     .getPreEmitDiagnostics(program)
@@ -61,6 +81,7 @@ export function typeCheck(files: string[]): (LineProblem & { file: string })[] {
     .map((diagnostic) => ({
       file: join(diagnostic.file!.fileName),
       line: diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1,
+      column: diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).character + 1,
       field: 'types',
       message: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (TS${diagnostic.code})${relatedText(diagnostic)}`,
     }))
