@@ -34,7 +34,7 @@ export type CheckOutcome =
 
 /** How long loading checks.ts on a new thread may take: a hang, not a slow machine. */
 const LOAD_DEADLINE_MS = 120_000
-const MAX_IDLE = Math.max(4, 2 * availableParallelism())
+const MAX_IDLE = Math.max(2, availableParallelism())
 const idle: Worker[] = []
 
 function startThread(): Worker {
