@@ -67,6 +67,17 @@ function giveBack(thread: Worker): void {
 }
 
 /**
+ * Starts idle check threads ahead of the first grade (up to the pool's size), so it does not
+ * wait for one: a server calls it once at startup.
+ *
+ * @example
+ * prewarmCheckThreads(1)
+ */
+export function prewarmCheckThreads(count = 1): void {
+  while (idle.length < Math.min(count, MAX_IDLE)) giveBack(startThread())
+}
+
+/**
  * One grade's check thread.
  *
  * @example
