@@ -82,11 +82,13 @@ function describeImportError(error: Error): LineProblem {
  * For 'Expected ")" but found ...' that is where the bracket never closed opens, when it can be
  * found: the parser only notices lines later.
  */
-function notGradable(message = '', source: string): LineProblem {
+function notGradable(learnerMessage = '', source: string, file: string): LineProblem {
+  // The learner's file is app.ts (or app.test.ts) in the sandbox; the instructor's has its own name.
+  const message = firstLine(learnerMessage).replace(/\(at app(?:\.test)?\.ts:(?=\d+:\d+\))/, `(at ${file}:`)
   const line = lineOfCompileError(message)
   const unclosed = /Expected "[)\]}]" but found/.test(message) ? unclosedBracketLine(source) : undefined
-  if (unclosed === undefined || line === undefined) return { line, message: `cannot be graded: ${firstLine(message)}` }
-  return { line: unclosed, message: `cannot be graded: ${firstLine(message)} (the bracket opened on line ${unclosed} is probably never closed)` }
+  if (unclosed === undefined || line === undefined) return { line, message: `cannot be graded: ${message}` }
+  return { line: unclosed, message: `cannot be graded: ${message} (the bracket opened on line ${unclosed} is probably never closed)` }
 }
 
 function firstLine(text: string | undefined): string {
@@ -189,7 +191,7 @@ export async function checkExercise(
   onStep?.('solution')
   const solution = await gradeSubmission({ exercise, code: exercise.solution, sessions, signal })
   if (!solution.gradable) {
-    report('solution.ts', [notGradable(solution.message, exercise.solution)])
+    report('solution.ts', [notGradable(solution.message, exercise.solution, 'solution.ts')])
   } else {
     // A skipped check waits for one that failed, which is reported already.
     for (const test of solution.tests.filter((test) => test.status !== 'pass' && test.status !== 'skipped')) {
@@ -205,7 +207,7 @@ export async function checkExercise(
   onStep?.('starter')
   const starter = await gradeSubmission({ exercise, code: exercise.starter, sessions, signal })
   if (!starter.gradable) {
-    const problem = notGradable(starter.message, exercise.starter)
+    const problem = notGradable(starter.message, exercise.starter, 'starter.ts')
     report('starter.ts', [{ ...problem, message: `${problem.message}; a starter must compile and load so learners can try it` }])
   } else if (starter.status === 'pass') {
     report('starter.ts', [{ message: 'passes every check; a starter must fail at least one so the learner has something to do' }])
