@@ -6,12 +6,17 @@
  * Synchronous and CPU-bound: lessons:check and the grader's --typecheck run it in a worker
  * (type-check-worker.ts).
  */
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import type { LineProblem } from './problems.ts'
 
 const SANDBOX_TYPES = fileURLToPath(new URL('../capabilities/sandbox.d.ts', import.meta.url))
+/** Where the incremental build info lives between runs: outside the course and the project. */
+const CACHE_DIR = join(tmpdir(), 'backend-sandbox-type-check')
 /** Bare imports ('hono') resolve as from a file at the project root. */
 const RESOLVE_FROM = fileURLToPath(new URL('../../package.json', import.meta.url))
 
@@ -31,7 +36,8 @@ const OPTIONS: ts.CompilerOptions = {
   moduleDetection: ts.ModuleDetectionKind.Force,
 }
 
-const host = ts.createCompilerHost(OPTIONS)
+// The incremental host gives each file the version (a hash of its text) build info compares.
+const host = ts.createIncrementalCompilerHost(OPTIONS)
 const shared = new Map<string, ts.SourceFile | undefined>()
 const readSourceFile = host.getSourceFile.bind(host)
 const moduleCache = ts.createModuleResolutionCache(dirname(RESOLVE_FROM), (name) => name, OPTIONS)
@@ -74,9 +80,20 @@ export interface TypeCheckOptions {
 export function typeCheck(files: string[], options: TypeCheckOptions = {}): TypeProblem[] {
   courseFiles = new Set(files.map((file) => join(file)))
   appFile = options.appFile
-  const program = ts.createProgram({ rootNames: [SANDBOX_TYPES, ...courseFiles], options: OPTIONS, host })
-  return ts
-    .getPreEmitDiagnostics(program)
+  const rootNames = [SANDBOX_TYPES, ...courseFiles]
+  // TypeScript's incremental build info, kept between runs: files that did not change (and
+  // whose imports did not) are not checked again. One file per set of files checked.
+  const key = createHash('sha256').update(JSON.stringify([rootNames, appFile ?? ''])).digest('hex').slice(0, 16)
+  const tsBuildInfoFile = join(CACHE_DIR, `type-check-${key}.tsbuildinfo`)
+  const program = ts.createIncrementalProgram({ rootNames, options: { ...OPTIONS, incremental: true, tsBuildInfoFile }, host })
+  const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()]
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true })
+    program.emit()
+  } catch {
+    // No cache where it cannot be written: the next run checks everything again.
+  }
+  return diagnostics
     .filter((diagnostic) => diagnostic.file && courseFiles.has(join(diagnostic.file.fileName)))
     .map((diagnostic) => ({
       file: join(diagnostic.file!.fileName),
