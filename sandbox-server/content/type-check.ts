@@ -83,7 +83,10 @@ export function typeCheck(files: string[], options: TypeCheckOptions = {}): Type
   const rootNames = [SANDBOX_TYPES, ...courseFiles]
   // TypeScript's incremental build info, kept between runs: files that did not change (and
   // whose imports did not) are not checked again. One file per set of files checked.
-  const key = createHash('sha256').update(JSON.stringify([rootNames, appFile ?? ''])).digest('hex').slice(0, 16)
+  const key = createHash('sha256')
+    .update(JSON.stringify([rootNames, appFile ?? '']))
+    .digest('hex')
+    .slice(0, 16)
   const tsBuildInfoFile = join(CACHE_DIR, `type-check-${key}.tsbuildinfo`)
   const program = ts.createIncrementalProgram({ rootNames, options: { ...OPTIONS, incremental: true, tsBuildInfoFile }, host })
   const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()]
