@@ -7,7 +7,8 @@
  * (type-check-worker.ts).
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { threadId } from 'node:worker_threads'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +47,12 @@ const moduleCache = ts.createModuleResolutionCache(dirname(RESOLVE_FROM), (name)
 let courseFiles = new Set<string>()
 /** Where `./app` leads from a file checked, when it is a test file kept apart from its exercise. */
 let appFile: string | undefined
+// Build info is written whole or not at all: two runs may share a file.
+host.writeFile = (fileName, text) => {
+  const partial = `${fileName}.${process.pid}.${threadId}.partial`
+  writeFileSync(partial, text)
+  renameSync(partial, fileName)
+}
 host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
   if (courseFiles.has(fileName)) return readSourceFile(fileName, languageVersion, onError, shouldCreate)
   if (!shared.has(fileName)) shared.set(fileName, readSourceFile(fileName, languageVersion, onError, shouldCreate))
