@@ -23,6 +23,7 @@ import { createServerApp } from './http/app.ts'
 import { startSandboxServer } from './http/serve.ts'
 import { createLogger, setProcessLogger } from './observability/index.ts'
 import { buildPrelude } from './runtime/prelude/build.ts'
+import { prewarmCheckThreads } from './grading/index.ts'
 import { solutionPolicyFrom, type SolutionPolicy } from './http/solutions.ts'
 
 /** A numeric setting from the environment, or its default when unset. */
@@ -62,8 +63,13 @@ const sessions: SessionService =
 logger.info({ event: 'sessions_loaded', sessions: sessions.size, workers })
 const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
 const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)
-// The isolates need the prelude bundle in whichever process runs them.
-if (workers === 0) await buildPrelude()
+// The isolates need the prelude bundle in whichever process runs them; so do grades' check
+// threads (in a worker process, the worker starts its own).
+if (workers === 0) {
+  await buildPrelude()
+  // The first grade should not wait for a check thread to start (tsx, Vitest: a few hundred ms).
+  prewarmCheckThreads(1)
+}
 
 /** Until the site is built, `/` says what already works instead of a bare 404. */
 const placeholder = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Backend Sandbox</title>

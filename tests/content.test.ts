@@ -206,13 +206,17 @@ describe('a course with planted mistakes', async () => {
     ...pingExercise('bad-checks', { 'checks.ts': lines('export default [{ title: "GET /ping answers pong", run() {} }]') }),
     ...pingExercise('broken-checks', { 'checks.ts': lines('export default [', "  { name: 'GET /ping', run(t) { t.request( } },", ']') }),
     ...pingExercise('no-solution', { 'solution.ts': null }),
+    ...pingExercise('bad-types', { 'starter.ts': PING.starter.replace('const app = new Hono()', "const app = new Hono()\nconst n: number = 'x'") }),
+    // Prettier settings for this exercise only: the others are not format-checked.
+    'exercises/bad-format/.prettierrc.json': '{ "semi": false, "singleQuote": true, "printWidth": 150 }',
+    ...pingExercise('bad-format', { 'solution.ts': PING.solution.replace('const app = new Hono()', 'const app = new Hono();') }),
   })
   const problems = await checkCourse({ rootDir: root, sessions })
 
   it('reports each mistake at its file and line, in reading order, with pinned wording', () => {
     expect(problems.map(formatProblem)).toEqual([
       'lessons/02-invisible-logic-builder/01-bad-type/lesson.md:7: minutes: Expected integer (estimated minutes to read and do it)',
-      'lessons/02-invisible-logic-builder/02-unknown-exercise/lesson.md:8: exercise: there is no exercise "no-such-exercise" (no folder exercises/no-such-exercise/; found: bad-checks, bad-hints, bad-seed, broken-checks, failing-solution, no-solution, passing-starter)',
+      'lessons/02-invisible-logic-builder/02-unknown-exercise/lesson.md:8: exercise: there is no exercise "no-such-exercise" (no folder exercises/no-such-exercise/; found: bad-checks, bad-format, bad-hints, bad-seed, bad-types, broken-checks, failing-solution, no-solution, passing-starter)',
       'lessons/02-invisible-logic-builder/03-broken-yaml/lesson.md:2: frontmatter: YAML syntax error: Nested mappings are not allowed in compact mappings; put the value in quotes when it contains ": "',
       'lessons/02-invisible-logic-builder/04-wrong-role/lesson.md:3: role: is "database-whisperer" but the lesson is in the folder 02-invisible-logic-builder; write "invisible-logic-builder"',
       'lessons/02-invisible-logic-builder/04-wrong-role/lesson.md:8: order: is 5 but the folder is numbered 04; make them agree (rename the folder or change order)',
@@ -222,11 +226,15 @@ describe('a course with planted mistakes', async () => {
       'exercises/bad-checks/checks.ts: checks[0].name: Expected required property (the title learners see)',
       'exercises/bad-checks/checks.ts: checks[0].title: Unexpected property',
       'exercises/bad-checks: warning: no lesson opens this exercise (add "exercise: bad-checks" to a lesson\'s frontmatter)',
+      'exercises/bad-format/solution.ts:2: format: is not formatted as Prettier would format it: run npx prettier --write on it',
+      'exercises/bad-format: warning: no lesson opens this exercise (add "exercise: bad-format" to a lesson\'s frontmatter)',
       'exercises/bad-hints/hints.md:1: hints: has 1 "## " section; write 2 or 3: a nudge, the idea, nearly the answer',
       'exercises/bad-hints/checks.ts:3: checks[0].hint: is 2 but hints.md has 1 hint (0 is the first)',
       'exercises/bad-hints/checks.ts:3: checks[0].requires: "a check that is not there" is not the name of an earlier check; a check can only wait for checks before it',
       'exercises/bad-hints: warning: no lesson opens this exercise (add "exercise: bad-hints" to a lesson\'s frontmatter)',
       'exercises/bad-seed/seed.sql:5: sql: no such table: itemz (SQLITE_ERROR)',
+      "exercises/bad-types/starter.ts:3: types: Type 'string' is not assignable to type 'number'. (TS2322)",
+      'exercises/bad-types: warning: no lesson opens this exercise (add "exercise: bad-types" to a lesson\'s frontmatter)',
       'exercises/broken-checks/checks.ts:2: could not be loaded: Unexpected token',
       'exercises/broken-checks: warning: no lesson opens this exercise (add "exercise: broken-checks" to a lesson\'s frontmatter)',
       'exercises/failing-solution/solution.ts: check "GET /ping answers pong": fail: GET /ping returned 418; expected 200 because ping always works',
@@ -270,6 +278,53 @@ describe('a course with planted mistakes', async () => {
       '05-passing-starter',
       '06-failing-solution',
     ])
+  })
+})
+
+describe('lines that point at the mistake', async () => {
+  const root = await createCourse({
+    'lessons/02-invisible-logic-builder/role.md': role('Invisible logic builder', 2),
+    'lessons/02-invisible-logic-builder/01-open-quote/lesson.md': lesson({ summary: '"One sentence.', order: '1' }),
+    ...pingExercise('duplicate-name', { 'checks.ts': PING.checks.replace(/\]\n$/, PING.checks.slice('export default [\n'.length)) }),
+    ...pingExercise('starter-syntax', { 'starter.ts': PING.starter.replace('501))', '501)\n') }),
+    ...pingExercise('seed-column', {
+      'seed.sql': lines(
+        'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);',
+        '',
+        '-- the first item',
+        'INSERT INTO items',
+        '  (id, nme)',
+        "  VALUES (1, 'a');",
+      ),
+    }),
+    ...pingExercise('starter-throws', { 'starter.ts': PING.starter.replace('const app', "const settings = JSON.parse('{')\nconst app") }),
+  })
+  const problems = (await checkCourse({ rootDir: root, sessions })).filter((problem) => problem.severity === 'error').map(formatProblem)
+
+  it('an unclosed quote in frontmatter: the line where the quote opens', () => {
+    expect(problems).toContain('lessons/02-invisible-logic-builder/01-open-quote/lesson.md:4: frontmatter: YAML syntax error: Missing closing "quote')
+  })
+
+  it('a duplicate check name: the second check, the one to rename', () => {
+    expect(problems).toContain(
+      'exercises/duplicate-name/checks.ts:11: checks[1].name: "GET /ping answers pong" is also the name of checks[0]; names must be unique (results and requires use them)',
+    )
+  })
+
+  it('a starter syntax error: the line of the bracket never closed, with where the parser stopped', () => {
+    expect(problems).toContain(
+      'exercises/starter-syntax/starter.ts:3: cannot be graded: Your code does not compile: line 5, column 1: Expected ")" but found "export" (the bracket opened on line 3 is probably never closed); a starter must compile and load so learners can try it',
+    )
+  })
+
+  it('a missing column in seed.sql: the first line of the statement', () => {
+    expect(problems).toContain('exercises/seed-column/seed.sql:4: sql: table items has no column named nme (SQLITE_ERROR)')
+  })
+
+  it('a starter that throws while loading: the line that threw', () => {
+    expect(problems).toContain(
+      "exercises/starter-throws/starter.ts:2: cannot be graded: SyntaxError: Expected property name or '}' in JSON at position 1 (at starter.ts:2:23); a starter must compile and load so learners can try it",
+    )
   })
 })
 

@@ -111,6 +111,35 @@ describe('grading one file', () => {
   })
 })
 
+describe('--typecheck', () => {
+  it("lists tsc's errors at the submission's lines, in the report and the JSON, without changing the grade", async () => {
+    const file = join(workDir, 'typed', 'bob.ts')
+    await mkdir(join(workDir, 'typed'), { recursive: true })
+    const solution = await readFile(SOLUTION, 'utf8')
+    await writeFile(file, solution.replace(/\n/, "\nconst answer: number = 'forty-two'\n"))
+    const json = join(workDir, 'typed', 'bob.json')
+    const run = await gradeInProcess('-e', 'crud-notes', file, '--typecheck', '--json', json)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/PASS · 7\/7 points/)
+    expect(run.stdout).toContain(
+      `Type errors (not counted in the grade):\n  ${file}:2:7 Type 'string' is not assignable to type 'number'. (TS2322)\n`,
+    )
+    const result = JSON.parse(await readFile(json, 'utf8'))
+    expect(Value.Check(SubmissionResult, result)).toBe(true)
+    expect(result).toMatchObject({
+      status: 'pass',
+      typeErrors: [{ line: 2, column: 7, message: "Type 'string' is not assignable to type 'number'. (TS2322)" }],
+    })
+  })
+
+  it("type-checks a test file against the exercise's app under test, wherever the file is", async () => {
+    const file = join(workDir, 'typed', 'tests.ts')
+    await writeFile(file, await readFile(join(ROOT, 'exercises/write-the-tests/solution.ts'), 'utf8'))
+    const run = await gradeInProcess('-e', 'write-the-tests', file, '--typecheck')
+    expect(run.stdout).toContain('Type errors: none\n')
+  })
+})
+
 describe('usage errors exit 2 with a helpful message, before anything loads the sandbox', () => {
   it.each([
     [

@@ -1,5 +1,5 @@
 /**
- * `npm run lessons:check [-- <exercise-id>...] [--root <dir>]` as a function from arguments to
+ * `npm run lessons:check [-- <exercise-id>...] [--root <dir>] [--watch]` as a function from arguments to
  * an exit code: 0 no errors, 1 errors found, 2 a usage error. Arguments are read and exercise ids
  * checked against exercises/ before anything loads the sandbox, so a mistake answers at once.
  * Printing the report is here; what counts as a problem is check-course.ts.
@@ -11,21 +11,24 @@ import type { CheckProgress } from './check-course.ts'
 import { PROJECT_ROOT } from './lessons.ts'
 import { countProblems, formatReport } from './problems.ts'
 
-export const LESSONS_CHECK_USAGE = `Usage: npm run lessons:check [-- <exercise-id>... [--root <dir>]]
+export const LESSONS_CHECK_USAGE = `Usage: npm run lessons:check [-- <exercise-id>... [--root <dir>] [--watch]]
 
 Checks the course: every role.md and lesson.md (frontmatter, numbering, slugs), and every
 exercise (its files, checks.ts, hints.md, seed.sql; the solution passes every check, the
-starter fails at least one). Prints one line per problem, file:line: field: message.
+starter fails at least one; starter.ts, solution.ts and app.ts type-check and are formatted as
+Prettier would). Prints one line per problem, file:line: field: message.
 
   <exercise-id>...   check only these exercises (their folders in exercises/), not the lessons
   --root <dir>       check the course in <dir> (its own lessons/ and exercises/) instead of this one
+  -w, --watch        check, then check again what changed each time a file is saved (Ctrl-C stops)
   -h, --help         show this text
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error; --watch exits 0.
 
 Examples:
   npm run lessons:check
   npm run lessons:check -- crud-notes
+  npm run lessons:check -- --watch crud-notes
   npm run lessons:check -- --root ../my-course`
 
 const STEPS = { files: 'reading its files', seed: 'loading seed.sql', solution: 'grading solution.ts', starter: 'grading starter.ts' }
@@ -67,7 +70,11 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 export async function runLessonsCheck(argv: string[], { stdout, stderr }: LessonsCheckStreams = process, signal?: AbortSignal): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { root: { type: 'string' }, watch: { type: 'boolean', short: 'w' }, help: { type: 'boolean', short: 'h' } },
+    })
   } catch (error) {
     // parseArgs explains well ("Unknown option '--rot'") but adds advice about "--" we do not want.
     return usageError(stderr, (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'))
@@ -88,6 +95,11 @@ export async function runLessonsCheck(argv: string[], { stdout, stderr }: Lesson
         `No exercise ${unknown.map((id) => `"${id}"`).join(', ')} in ${rootDir}/exercises. Exercises: ${known.join(', ') || '(none)'}.`,
       )
     }
+  }
+
+  if (values.watch) {
+    const { watchCourse } = await import('./watch.ts')
+    return watchCourse({ rootDir, only, stdout, stderr, signal })
   }
 
   // Grading loads the sandbox: only now that the arguments are right.

@@ -1,16 +1,27 @@
 /**
  * The whole course, checked the way `npm run lessons:check` and the tests see it: every role
  * and lesson (frontmatter, numbering, unique slugs, exercises that exist), every exercise
- * (files, checks, hints, seed, solution passes, starter fails), and exercises no lesson opens
- * (a warning). Problems come in reading order: lessons by folder, then exercises by id. Returns problems; printing and exit codes belong to the script.
+ * (files, checks, hints, seed, solution passes, starter fails; its TypeScript type-checks and is
+ * formatted as Prettier would), and exercises no lesson opens (a warning). Problems come in
+ * reading order: lessons by folder, then exercises by id, though exercises are checked several
+ * at once. Returns problems; printing and exit codes belong to the script.
  */
-import { join, relative, sep } from 'node:path'
+import { availableParallelism } from 'node:os'
+import { access } from 'node:fs/promises'
+import { basename, dirname, join, relative, sep } from 'node:path'
 import { createDbPool } from '../capabilities/db/index.ts'
 import { createSessionStore, type SessionStore } from '../sessions/index.ts'
 import { listExercises } from '../exercises/index.ts'
 import { PROJECT_ROOT, readCourse } from './lessons.ts'
 import { checkExercise, type ExerciseStep } from './check-exercise.ts'
 import { sortProblems, type ContentProblem } from './problems.ts'
+import { TYPESCRIPT_FILES, formatProblem, typeCheckInWorker } from './source-checks.ts'
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  )
 
 export type CheckProgress =
   | { kind: 'course'; roles: number; lessons: number; exercises: number }
@@ -31,6 +42,8 @@ export interface CheckCourseOptions {
    */
   only?: string[]
   onProgress?: (progress: CheckProgress) => void
+  /** How many exercises are checked at once. Default: one per core (more only adds check threads). */
+  concurrency?: number
   signal?: AbortSignal
 }
 
@@ -49,6 +62,7 @@ export async function checkCourse({
   sessions,
   only,
   onProgress,
+  concurrency = availableParallelism(),
   signal,
 }: CheckCourseOptions = {}): Promise<ContentProblem[]> {
   const course = await readCourse({ rootDir, lessonsDir, exercisesDir })
@@ -67,18 +81,48 @@ export async function checkCourse({
     await ownDb?.dispose()
     throw error
   }
+  const pathOf = (file: string) => relative(rootDir, file).split(sep).join('/')
+  const sourceFiles = (
+    await Promise.all(
+      exerciseIds
+        .flatMap((id) => TYPESCRIPT_FILES.map((name) => join(exercisesDir, id, name)))
+        .map(async (file) => ((await exists(file)) ? [file] : [])),
+    )
+  ).flat()
+  // Type-checking runs beside the grading, in its own thread: one program for every exercise.
+  const typeProblems = typeCheckInWorker(sourceFiles)
+  typeProblems.catch(() => {})
   try {
-    for (const [index, id] of exerciseIds.entries()) {
+    const perExercise: ContentProblem[][] = []
+    const checkOne = async (index: number) => {
+      const id = exerciseIds[index]!
       if (signal?.aborted) throw signal.reason ?? new Error('the check was cancelled')
       const onStep = (step: ExerciseStep) => onProgress?.({ kind: 'exercise', id, index, total: exerciseIds.length, step })
-      problems.push(...(await checkExercise(id, { exercisesDir, rootDir, db: store.database, sessions: store, onStep, signal })))
-      if (!referencedExercises.has(id)) {
-        problems.push({
-          severity: 'warning',
-          file: relative(rootDir, join(exercisesDir, id)).split(sep).join('/'),
-          message: `no lesson opens this exercise (add "exercise: ${id}" to a lesson's frontmatter)`,
-        })
+      const found = await checkExercise(id, { exercisesDir, rootDir, db: store.database, sessions: store, onStep, signal })
+      for (const file of sourceFiles.filter((file) => dirname(file) === join(exercisesDir, id))) {
+        const problem = await formatProblem(file, join(rootDir, '.prettierignore'))
+        if (problem) found.push({ severity: 'error', file: pathOf(file), ...problem })
       }
+      perExercise[index] = found
+    }
+    // Several exercises at once: a grade spends much of its time waiting (isolates, SQLite's
+    // child, check threads), so the cores stay busy. Problems keep the exercises' order.
+    let next = 0
+    const worker = async () => {
+      while (next < exerciseIds.length) await checkOne(next++)
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, exerciseIds.length) }, worker))
+    for (const { file, column: _column, ...problem } of await typeProblems) {
+      perExercise[exerciseIds.indexOf(basename(dirname(file)))]!.push({ severity: 'error', file: pathOf(file), ...problem })
+    }
+    for (const [index, id] of exerciseIds.entries()) {
+      problems.push(...perExercise[index]!)
+      if (referencedExercises.has(id)) continue
+      problems.push({
+        severity: 'warning',
+        file: pathOf(join(exercisesDir, id)),
+        message: `no lesson opens this exercise (add "exercise: ${id}" to a lesson's frontmatter)`,
+      })
     }
   } finally {
     if (!sessions) await store.dispose()

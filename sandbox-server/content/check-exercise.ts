@@ -9,6 +9,7 @@ import type { DbPool } from '../capabilities/db/index.ts'
 import type { SessionStore } from '../sessions/index.ts'
 import { loadExercise, readOptional, type Exercise } from '../exercises/index.ts'
 import { gradeSubmission } from '../grading/index.ts'
+import { unclosedBracketLine } from '../grading/check-source.ts'
 import { ValidationError } from '../validation/index.ts'
 import { findSeedProblem } from './seed-sql.ts'
 import type { ContentProblem, LineProblem } from './problems.ts'
@@ -41,16 +42,26 @@ function checksField(field: string): string {
   return `checks[${index}]${rest.map((part) => `.${part}`).join('')}`
 }
 
-/** The line where a check's name appears in checks.ts, to point at the check. */
-function lineOfCheck(source: string, name: string): number | undefined {
+/**
+ * The line where a check's name appears in checks.ts, to point at the check: its `nth`
+ * appearance (0 = the first) when several checks share the name.
+ */
+function lineOfCheck(source: string, name: string, nth = 0): number | undefined {
   const quoted = ["'", '"', '`'].map((quote) => `${quote}${name}${quote}`)
-  const index = [...quoted, name].map((text) => source.indexOf(text)).find((found) => found >= 0)
-  return index === undefined ? undefined : source.slice(0, index).split('\n').length
+  for (const text of [...quoted, name]) {
+    let index = source.indexOf(text)
+    for (let skipped = 0; skipped < nth && index >= 0; skipped++) index = source.indexOf(text, index + text.length)
+    if (index >= 0) return source.slice(0, index).split('\n').length
+  }
+  return undefined
 }
 
-/** The line a compile error names ("line 3, column 5: ..."), if any. */
+/**
+ * The line a compile error names ("line 3, column 5: ..."), or where the module threw while
+ * loading ("... (at app.ts:4:21)": the learner's file is app.ts in the sandbox), if any.
+ */
 function lineOfCompileError(message: string): number | undefined {
-  const match = /\bline (\d+), column \d+/.exec(message)
+  const match = /\bline (\d+), column \d+/.exec(message) ?? /\(at [\w.-]+\.ts:(\d+):\d+\)/.exec(message)
   return match ? Number(match[1]) : undefined
 }
 
@@ -64,6 +75,20 @@ function describeImportError(error: Error): LineProblem {
   const line = /checks\.ts:(\d+):\d+/.exec(text)?.[1]
   const reason = /(?:ERROR:|\[[A-Z_]+\])[ \t]*(.+)/.exec(text)?.[1] ?? firstLine(text)
   return { line: line === undefined ? undefined : Number(line), message: `could not be loaded: ${reason.trim()}` }
+}
+
+/**
+ * A file that could not be graded (it does not compile, or throws while loading), at its line.
+ * For 'Expected ")" but found ...' that is where the bracket never closed opens, when it can be
+ * found: the parser only notices lines later.
+ */
+function notGradable(learnerMessage = '', source: string, file: string): LineProblem {
+  // The learner's file is app.ts (or app.test.ts) in the sandbox; the instructor's has its own name.
+  const message = firstLine(learnerMessage).replace(/\(at app(?:\.test)?\.ts:(?=\d+:\d+\))/, `(at ${file}:`)
+  const line = lineOfCompileError(message)
+  const unclosed = /Expected "[)\]}]" but found/.test(message) ? unclosedBracketLine(source) : undefined
+  if (unclosed === undefined || line === undefined) return { line, message: `cannot be graded: ${message}` }
+  return { line: unclosed, message: `cannot be graded: ${message} (the bracket opened on line ${unclosed} is probably never closed)` }
 }
 
 function firstLine(text: string | undefined): string {
@@ -83,8 +108,9 @@ function checkHints(source: string): LineProblem[] {
 function checkCheckDefinitions(exercise: Exercise, source: string): LineProblem[] {
   const problems: LineProblem[] = []
   exercise.checks.forEach((check, index) => {
-    const line = lineOfCheck(source, check.name)
     const earlier = exercise.checks.slice(0, index).map((other) => other.name)
+    // A name used before points at this check's own appearance, not the first one.
+    const line = lineOfCheck(source, check.name, earlier.filter((other) => other === check.name).length)
     const duplicate = earlier.indexOf(check.name)
     if (duplicate >= 0) {
       problems.push({
@@ -165,7 +191,7 @@ export async function checkExercise(
   onStep?.('solution')
   const solution = await gradeSubmission({ exercise, code: exercise.solution, sessions, signal })
   if (!solution.gradable) {
-    report('solution.ts', [{ line: lineOfCompileError(solution.message ?? ''), message: `cannot be graded: ${firstLine(solution.message)}` }])
+    report('solution.ts', [notGradable(solution.message, exercise.solution, 'solution.ts')])
   } else {
     // A skipped check waits for one that failed, which is reported already.
     for (const test of solution.tests.filter((test) => test.status !== 'pass' && test.status !== 'skipped')) {
@@ -181,12 +207,8 @@ export async function checkExercise(
   onStep?.('starter')
   const starter = await gradeSubmission({ exercise, code: exercise.starter, sessions, signal })
   if (!starter.gradable) {
-    report('starter.ts', [
-      {
-        line: lineOfCompileError(starter.message ?? ''),
-        message: `cannot be graded: ${firstLine(starter.message)}; a starter must compile and load so learners can try it`,
-      },
-    ])
+    const problem = notGradable(starter.message, exercise.starter, 'starter.ts')
+    report('starter.ts', [{ ...problem, message: `${problem.message}; a starter must compile and load so learners can try it` }])
   } else if (starter.status === 'pass') {
     report('starter.ts', [{ message: 'passes every check; a starter must fail at least one so the learner has something to do' }])
   }

@@ -7,7 +7,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml'
+import { CST, LineCounter, Parser, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml'
 import { findProblems } from '../validation/index.ts'
 import type { LineProblem } from './problems.ts'
 
@@ -32,6 +32,26 @@ const FENCE = /^---[ \t]*$/
 const YAML_ADVICE: Record<string, string> = {
   BLOCK_AS_IMPLICIT_KEY: 'put the value in quotes when it contains ": "',
   DUPLICATE_KEY: 'each field may appear once',
+}
+
+/**
+ * For a missing closing quote, the YAML line where the quote opened: yaml reports the end of
+ * the text, where the string it took for a value finally stopped, not where the mistake is.
+ */
+function unclosedQuoteLine(yamlText: string, code: string): number | undefined {
+  if (code !== 'MISSING_CHAR') return undefined
+  let opened: number | undefined
+  for (const token of new Parser().parse(yamlText)) {
+    if (token.type !== 'document') continue
+    CST.visit(token, ({ key, value }) => {
+      for (const node of [key, value]) {
+        if (node?.type !== 'double-quoted-scalar' && node?.type !== 'single-quoted-scalar') continue
+        const quote = node.source[0]
+        if (node.source.length < 2 || !node.source.endsWith(quote!)) opened ??= node.offset
+      }
+    })
+  }
+  return opened === undefined ? undefined : yamlText.slice(0, opened).split('\n').length
 }
 
 /** The line of the node at `path` (a key's line for map entries, an item's for sequences), if it exists. */
@@ -97,7 +117,8 @@ export function parseFrontmatter<S extends TSchema>(source: string, schema: S): 
   if (yamlError) {
     const advice = YAML_ADVICE[yamlError.code]
     const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + (advice ? `; ${advice}` : '')
-    const line = Math.min((yamlError.linePos?.[0].line ?? 1) + 1, closing + 1)
+    const errorLine = yamlError.linePos?.[0].line ?? 1
+    const line = Math.min((unclosedQuoteLine(yamlText, yamlError.code) ?? errorLine) + 1, closing + 1)
     return {
       data: undefined,
       raw: undefined,

@@ -3,7 +3,8 @@
  * break? SQLite runs a script statement by statement and stops at the first error without
  * saying where, so the line is found by loading ever shorter prefixes of the script (a binary
  * search: a handful of loads): the shortest prefix that fails with the same message ends on the
- * line of the offending token (syntax errors) or of the statement's end (e.g. "no such table").
+ * line of the offending token (syntax errors, reported there) or of the statement's end; other
+ * errors ("no such table", a missing column) are reported at the statement's first line.
  * Uses the same database pool as learner sessions, so what loads here loads for them.
  */
 import type { DbPool } from '../capabilities/db/index.ts'
@@ -44,5 +45,39 @@ export async function findSeedProblem(db: DbPool, seedSql: string): Promise<Line
     if (prefixError?.message === error.message) high = middle
     else low = middle + 1
   }
-  return { line: high, field: 'sql', message: error.message }
+  // A syntax error is at its token; anything else (a missing column) belongs to the statement.
+  const atToken = /syntax error|unrecognized token|incomplete input/.test(error.message)
+  return { line: atToken ? high : statementStartLine(seedSql, lines.slice(0, high).join('\n').length), field: 'sql', message: error.message }
+}
+
+/**
+ * The line where the statement that ends before `end` (an offset) begins: after the last `;`
+ * before its last token, past blanks and comments; quotes and comments are skipped, so a `;`
+ * inside them does not count.
+ */
+export function statementStartLine(sql: string, end: number): number {
+  const tokens: number[] = []
+  const semicolons: number[] = []
+  for (let at = 0; at < end; at++) {
+    const char = sql[at]!
+    if (/\s/.test(char)) continue
+    if (sql.startsWith('--', at)) {
+      at = sql.indexOf('\n', at) >>> 0
+    } else if (sql.startsWith('/*', at)) {
+      const close = sql.indexOf('*/', at + 2)
+      at = close < 0 ? end : close + 1
+    } else {
+      tokens.push(at)
+      if (char === ';') semicolons.push(at)
+      const close = { "'": "'", '"': '"', '`': '`', '[': ']' }[char]
+      if (close) {
+        const closing = sql.indexOf(close, at + 1)
+        at = closing < 0 ? end : closing
+      }
+    }
+  }
+  const last = tokens.at(-1) ?? 0
+  const before = semicolons.filter((at) => at < last).at(-1) ?? -1
+  const first = tokens.find((at) => at > before) ?? 0
+  return sql.slice(0, first).split('\n').length
 }

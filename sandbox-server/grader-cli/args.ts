@@ -29,6 +29,9 @@ Options:
       --single            <path> is a folder holding one submission (its app.ts, index.ts,
                           solution.ts or only .ts file), as Exercism and Gradescope hand it over
       --junit <file>      write JUnit XML for CI: a test suite per student, a test case per check
+      --typecheck         also type-check each submission (strict, as the editor does) and list
+                          tsc's errors at the submission's lines: in the report and as typeErrors
+                          in --json's own format; they do not change the grade
   -c, --concurrency <n>   submissions graded at once (default: ${availableParallelism()}, the core count)
   -h, --help              show this text
 
@@ -39,6 +42,7 @@ runners must), 2 usage error.
 Examples:
   npm run grade -- --exercise crud-notes exercises/crud-notes/solution.ts
   npm run grade -- -e crud-notes submissions/ --json results.json --junit junit.xml
+  npm run grade -- -e crud-notes submissions/ --typecheck
   npm run grade -- -e crud-notes submissions/ --format exercism --json results/`
 
 /** A mistake on the command line: the CLI prints the message and exits 2. */
@@ -62,6 +66,8 @@ export interface GradeArgs {
   single: boolean
   junitPath: string | undefined
   concurrency: number
+  /** Type-check each submission too, and report tsc's errors beside the grade. */
+  typecheck: boolean
 }
 
 /**
@@ -84,6 +90,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
         junit: { type: 'string' },
         format: { type: 'string' },
         single: { type: 'boolean' },
+        typecheck: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -101,6 +108,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     format: 'json' as const,
     single: false,
     concurrency: availableParallelism(),
+    typecheck: false,
   }
   if (values.help) return { help: true, ...empty }
 
@@ -141,5 +149,6 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     format,
     single: values.single ?? false,
     concurrency,
+    typecheck: values.typecheck ?? false,
   }
 }

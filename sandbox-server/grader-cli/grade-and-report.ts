@@ -1,8 +1,8 @@
 /**
  * The grader's heavy half, loaded only once the command line is known to be right: loads the
  * exercise and the sandbox, grades with one session store, then writes the terminal report,
- * JSON (its own, Exercism's or Gradescope's) and JUnit. It owns the database pool and session
- * store it creates and always disposes them.
+ * JSON (its own, Exercism's or Gradescope's) and JUnit, and with --typecheck tsc's errors beside
+ * them. It owns the database pool and session store it creates and always disposes them.
  */
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -23,6 +23,7 @@ import { toGradescopeResults } from './gradescope.ts'
 import { writeOutput } from './outputs.ts'
 import { summarize, type BatchResult, type StudentResult } from './results.ts'
 import { EXIT, type GraderStreams } from './exit.ts'
+import { formatTypeErrors, typeErrorsOf } from './type-errors.ts'
 
 /**
  * Grades `target` as `args` say and writes every output; resolves to the exit code. Throws
@@ -34,6 +35,13 @@ import { EXIT, type GraderStreams } from './exit.ts'
 export async function gradeAndReport(args: GradeArgs, target: GradeTarget, { stdout, stderr }: GraderStreams): Promise<number> {
   const exercise = await loadExerciseForCli(args.exerciseId)
   const showReport = args.jsonPath !== '-'
+  const submissions = target.kind === 'single' ? [target.submission] : target.submissions
+  // Type-checking runs in its own thread while the grading goes on.
+  const typeChecked = args.typecheck ? typeErrorsOf(exercise, submissions) : undefined
+  const typeErrorsFor = async (path: string) => {
+    const found = await typeChecked
+    return found instanceof Map ? found.get(path) : undefined
+  }
   const db = createDbPool()
   let outputs: { json: unknown; suites: JUnitSuite[]; passed: boolean }
   try {
@@ -43,8 +51,14 @@ export async function gradeAndReport(args: GradeArgs, target: GradeTarget, { std
         const { student, file } = target.submission
         const [graded] = await gradeBatch({ exercise, submissions: [target.submission], sessions, concurrency: 1 })
         const { student: _student, file: _file, ...result } = graded!
+        const typeErrors = await typeErrorsFor(target.submission.path)
         if (showReport) stdout.write(formatSubmissionReport(result, { title: file, paint: paintFor(stdout) }))
-        outputs = { json: result, suites: [{ name: student, file, result }], passed: result.status === 'pass' }
+        if (showReport && typeChecked) stdout.write(formatTypeErrors([{ file, errors: typeErrors }], paintFor(stdout)))
+        outputs = {
+          json: typeChecked ? { ...result, typeErrors } : result,
+          suites: [{ name: student, file, result }],
+          passed: result.status === 'pass',
+        }
       } else {
         if (target.ignored.length) {
           const entries = target.ignored.length === 1 ? 'entry that is' : 'entries that are'
@@ -61,10 +75,23 @@ export async function gradeAndReport(args: GradeArgs, target: GradeTarget, { std
           onGraded: progress.finish,
         })
         progress.end()
+        if (typeChecked) {
+          for (const [index, student] of students.entries()) {
+            const errors = await typeErrorsFor(target.submissions[index]!.path)
+            if (errors) student.typeErrors = errors
+          }
+        }
         const summary = summarize(students)
         if (showReport) {
           const width = stdout.isTTY ? stdout.columns : undefined
           stdout.write(formatBatchReport(students, summary, { paint: paintFor(stdout), width, durationMs: performance.now() - started }))
+          if (typeChecked)
+            stdout.write(
+              formatTypeErrors(
+                students.map(({ file, typeErrors }) => ({ file, errors: typeErrors })),
+                paintFor(stdout),
+              ),
+            )
         }
         const json: BatchResult = { version: 3, exerciseId: exercise.id, students, summary }
         outputs = { json, suites: students.map(toSuite), passed: summary.passed === summary.total }
@@ -76,6 +103,8 @@ export async function gradeAndReport(args: GradeArgs, target: GradeTarget, { std
     await db.dispose()
   }
 
+  const typeCheckFailure = await typeChecked
+  if (typeCheckFailure && !(typeCheckFailure instanceof Map)) stderr.write(`Could not type-check: ${typeCheckFailure.failed}\n`)
   try {
     if (args.jsonPath !== undefined) {
       if (args.format === 'json') await writeOutput(args.jsonPath, asJson(outputs.json), stdout)

@@ -6,11 +6,26 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { SubmissionResult } from '../grading/index.ts'
 
+export const TscError = Type.Object(
+  {
+    line: Type.Integer({ description: "1-based line in the submission's file" }),
+    column: Type.Integer({ description: '1-based column' }),
+    message: Type.String({ description: "tsc's message and code, e.g. \"Type 'string' is not assignable to type 'number'. (TS2322)\"" }),
+  },
+  { description: 'one type error tsc finds in the submission (with --typecheck)' },
+)
+export type TscError = Static<typeof TscError>
+
+export const TscErrors = Type.Array(TscError, {
+  description: "with --typecheck: tsc's errors at the submission's own lines, in line order; they do not change the grade",
+})
+
 export const StudentResult = Type.Composite(
   [
     Type.Object({
       student: Type.String({ description: 'the file name without .ts, or the folder name, of this submission' }),
       file: Type.String({ description: 'the graded file, relative to the folder graded' }),
+      typeErrors: Type.Optional(TscErrors),
     }),
     SubmissionResult,
   ],

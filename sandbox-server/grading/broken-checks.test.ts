@@ -1,6 +1,7 @@
 /**
- * Checks are the instructor's code, run on the host: one that never settles or throws must end
- * as that check's error, pointing at its line in checks.ts, and the grade must go on.
+ * Checks are the instructor's code, run on the host (in a check thread): one that never settles,
+ * never yields or throws must end as that check's error, pointing at its line in checks.ts, and
+ * the grade must go on.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,7 @@ const CHECKS = `export default [
     name: 'GET / answers 200',
     async run(t) {
       t.expectStatus(await t.request('GET', '/'), 200, 'the app is up')
+      t.state.seen = 'by the first check'
     },
   },
   {
@@ -36,9 +38,18 @@ const CHECKS = `export default [
     },
   },
   {
+    name: 'never yields',
+    deadlineMs: 300,
+    async run(t) {
+      await t.request('GET', '/')
+      while (true) {}
+    },
+  },
+  {
     name: 'GET / still answers after them',
     async run(t) {
       t.expectStatus(await t.request('GET', '/'), 200, 'the app is up')
+      t.expect(t.state.seen).toBe('by the first check')
     },
   },
 ]
@@ -69,13 +80,40 @@ describe('a broken check', () => {
   it('that never settles ends as error at its deadline, one that throws as error with its line; the rest are graded', async () => {
     const exercise = await loadExercise('broken-checks', join(root, 'exercises'))
     const result = await gradeSubmission({ exercise, code: exercise.solution, sessions })
-    expect(result.tests.map((test) => test.status)).toEqual(['pass', 'error', 'error', 'pass'])
+    expect(result.tests.map((test) => test.status)).toEqual(['pass', 'error', 'error', 'error', 'pass'])
     expect(result.tests[1]!.message).toBe(
-      'This check did not finish: checks.ts:11 was still running after 0.3 s. This exercise has a broken check, not a problem with your code: please tell your instructor.',
+      'This check did not finish: checks.ts:12 was still running after 0.3 s. This exercise has a broken check, not a problem with your code: please tell your instructor.',
     )
     expect(result.tests[2]!.message).toMatch(
-      /^This check could not run: checks\.ts:21 threw TypeError: Cannot read properties of undefined \(reading 'status'\)\. This exercise has a broken check/,
+      /^This check could not run: checks\.ts:22 threw TypeError: Cannot read properties of undefined \(reading 'status'\)\. This exercise has a broken check/,
     )
+    // A `while (true) {}` holds its thread, not the server's: the grade ends and later checks run.
+    expect(result.tests[3]!.message).toBe(
+      'This check did not finish: checks.ts:28 was still running after 0.3 s. This exercise has a broken check, not a problem with your code: please tell your instructor.',
+    )
+  })
+
+  it('leaves the server answering while a check spins', async () => {
+    const exercise = await loadExercise('broken-checks', join(root, 'exercises'))
+    // The same store, telling the test when the spinning check has sent its last request.
+    let spinning!: () => void
+    const spun = new Promise<void>((resolve) => (spinning = resolve))
+    let requests = 0
+    const watched: SessionStore = {
+      ...sessions,
+      request(id, request) {
+        // The fourth request of a grade is the spinning check's; its loop starts after the answer.
+        if (++requests === 4) void Promise.resolve().then(spinning)
+        return sessions.request(id, request)
+      },
+    }
+    const grading = gradeSubmission({ exercise, code: exercise.solution, sessions: watched })
+    await spun
+    const session = await sessions.create({ exerciseId: exercise.id })
+    await sessions.setCode(session.id, exercise.solution)
+    for (let i = 0; i < 3; i++) expect((await sessions.request(session.id, { method: 'GET', path: '/', headers: [], body: null })).status).toBe(200)
+    expect((await grading).tests.at(-1)!.status).toBe('pass')
+    await sessions.delete(session.id)
   })
 
   it('is reported by lessons:check at its line in checks.ts, for the instructor', async () => {
@@ -83,15 +121,21 @@ describe('a broken check', () => {
     expect(problems).toEqual([
       expect.objectContaining({
         file: 'exercises/broken-checks/checks.ts',
-        line: 11,
+        line: 12,
         field: 'check "never settles"',
         message: 'was still running after 0.3 s',
       }),
       expect.objectContaining({
         file: 'exercises/broken-checks/checks.ts',
-        line: 21,
+        line: 22,
         field: 'check "throws"',
         message: "threw TypeError: Cannot read properties of undefined (reading 'status')",
+      }),
+      expect.objectContaining({
+        file: 'exercises/broken-checks/checks.ts',
+        line: 28,
+        field: 'check "never yields"',
+        message: 'was still running after 0.3 s',
       }),
     ])
   })

@@ -67,6 +67,26 @@ function skip(source: string, at: number): number {
   return i + 1
 }
 
+/**
+ * The line of the innermost bracket that is never closed, for a compile error that only says
+ * where the parser gave up ('Expected ")" but found "export"', lines later). Quotes and
+ * comments are skipped; a regular expression holding a bracket can mislead it, so callers offer
+ * the line as a probable place.
+ *
+ * @example
+ * unclosedBracketLine("app.get('/', (c) => c.text('hi')\n\nexport default app\n") // 1
+ */
+export function unclosedBracketLine(source: string): number | undefined {
+  let unclosed: number | undefined
+  for (let at = 0; at < source.length;) {
+    const char = source[at]!
+    if (QUOTES.has(char) || source.startsWith('//', at) || source.startsWith('/*', at)) at = skip(source, at)
+    else if ('([{'.includes(char) && skip(source, at) > source.length) unclosed = at++
+    else at = '([{'.includes(char) ? skip(source, at) : at + 1
+  }
+  return unclosed === undefined ? undefined : source.slice(0, unclosed).split('\n').length
+}
+
 /** A quoted name's value: the simple escapes undone; undefined for a template with `${}`. */
 function unquote(literal: string): string | undefined {
   if (literal.startsWith('`') && literal.includes('${')) return undefined

@@ -2,23 +2,26 @@
  * One function grades: `gradeSubmission` runs an exercise's checks against a submission in a
  * fresh, throwaway session (nothing the learner did while exploring can change the grade),
  * with the seeded database cloned from a template snapshot. The grade endpoint, the Vitest
- * exercise suite and the grader CLI all call it.
+ * exercise suite and the grader CLI all call it. The checks themselves run in a check thread
+ * (check-thread.ts) that is stopped at a check's deadline; what they ask of the session is done
+ * here, on this thread.
  */
 import type { SessionStore, AppResponse } from '../sessions/index.ts'
 import type { Exercise } from '../exercises/index.ts'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { CompileError, LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
-import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions, type TestRun } from './checks.ts'
+import type { CheckDefinition, CheckResponse, RequestOptions, TestRun } from './checks.ts'
+import type { SqlParams } from '../capabilities/db/index.ts'
+import { createCheckThreads, type AnswerCall } from './check-thread.ts'
+import { describeBody, type CrossingResponse, type SentRequestOptions, type ThrownError } from './check-protocol.ts'
+import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { createRunValues, type RunValues } from './run-values.ts'
 import { checkLine } from './check-source.ts'
 import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
-import { chai, expect } from 'vitest'
 
 const MESSAGE_LIMIT = 2000
-// Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
-// Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
-chai.config.truncateThreshold = 600
 
 export interface GradeOptions {
   exercise: Exercise
@@ -40,12 +43,6 @@ interface SentRequest {
 
 function shellQuote(text: string) {
   return `'${text.replaceAll("'", `'\\''`)}'`
-}
-
-function describeBody(options: RequestOptions): string {
-  if (options.json !== undefined) return ` with ${JSON.stringify(options.json)}`
-  if (options.body !== undefined) return ` with body ${JSON.stringify(options.body.length > 80 ? `${options.body.slice(0, 80)}…` : options.body)}`
-  return ''
 }
 
 function curlFor({ method, path, options }: SentRequest, appUrl: string): string {
@@ -96,10 +93,10 @@ function plainAssertion(message: string): string {
  * A check's failure message, prefixed with the request that led to it when it is not already,
  * in plain words (plainAssertion) and at most MESSAGE_LIMIT long.
  */
-function failureMessage(error: unknown, last: SentRequest | undefined): string {
-  let message = plainAssertion((error as Error).message ?? String(error))
+function failureMessage(error: ThrownError, last: SentRequest | undefined): string {
+  let message = plainAssertion(error.message)
   if (message.length > MESSAGE_LIMIT) message = `${message.slice(0, MESSAGE_LIMIT)}… (shortened)`
-  if (error instanceof CheckFailure || !last?.response) return message
+  if (error.name === 'CheckFailure' || !last?.response) return message
   return `${last.method} ${last.path}${describeBody(last.options)} returned ${last.response.status}: ${message}`
 }
 
@@ -118,6 +115,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     snapshot: await templateFor(exercise, sessions),
     appUnderTest: exercise.appUnderTest,
   })
+  const threads = createCheckThreads(pathToFileURL(join(exercise.dir, 'checks.ts')).href)
   try {
     try {
       await sessions.setCode(session.id, code)
@@ -125,18 +123,17 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
       if (error instanceof CompileError || error instanceof LearnerModuleError || error instanceof LimitExceeded) return ungradable(error.message)
       throw error
     }
-    const state: Record<string, unknown> = {}
     const values = createRunValues()
     const results: CheckResult[] = []
     let timeoutsInARow = 0
-    for (const check of exercise.checks) {
+    for (const [index, check] of exercise.checks.entries()) {
       if (signal?.aborted) throw signal.reason ?? new Error('grading was cancelled')
       // Each limit costs its full budget (a second of CPU): after two in a row, stop spending.
       if (timeoutsInARow >= 2) {
         results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
         continue
       }
-      const result = await runCheck(check, { values, exercise, code, sessionId: session.id, sessions, state, appUrl, results })
+      const result = await runCheck(check, index, { values, exercise, code, sessionId: session.id, sessions, threads, appUrl, results })
       timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
@@ -152,6 +149,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
       tests: results,
     }
   } finally {
+    threads.release()
     await sessions.delete(session.id).catch(() => {})
   }
 }
@@ -165,6 +163,8 @@ function skipped(check: CheckDefinition, message: string): CheckResult {
   return { name: check.name, status: 'skipped', message, weight: check.weight ?? 1, durationMs: 0 }
 }
 
+type CheckThreads = ReturnType<typeof createCheckThreads>
+
 interface CheckRun {
   /** Values the app made up in this run, named by origin in the results. */
   values: RunValues
@@ -172,7 +172,7 @@ interface CheckRun {
   code: string
   sessionId: string
   sessions: SessionStore
-  state: Record<string, unknown>
+  threads: CheckThreads
   appUrl: string
   results: CheckResult[]
 }
@@ -226,8 +226,8 @@ async function testRunForCheck({ exercise, code, sessions }: CheckRun, mutate?: 
   }
 }
 
-async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckResult> {
-  const { values, exercise, sessionId, sessions, state, appUrl, results } = run
+async function runCheck(check: CheckDefinition, index: number, run: CheckRun): Promise<CheckResult> {
+  const { values, exercise, sessionId, sessions, threads, appUrl, results } = run
   const started = performance.now()
   const weight = check.weight ?? 1
   const hintIndex = Math.min(check.hint ?? 0, exercise.hints.length - 1)
@@ -247,100 +247,85 @@ async function runCheck(check: CheckDefinition, run: CheckRun): Promise<CheckRes
   const session = sessions.get(sessionId)
   const logs: LogEntry[] = []
   let last: SentRequest | undefined
-  const context: CheckContext = {
-    async request(method, path, options = {}) {
-      last = { method: method.toUpperCase(), path, options }
-      const headers: [string, string][] = Object.entries({
-        ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      })
-      const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
-      const response = toCheckResponse(
-        await sessions.request(sessionId, {
-          method: last.method,
-          path,
-          headers,
-          body: body === undefined ? null : new TextEncoder().encode(body),
-        }),
-      )
-      logs.push(...response.logs)
-      last.response = response
-      values.learn(`${last.method} ${values.redact(path)}`, response, `${path} ${JSON.stringify(headers)} ${body ?? ''}`)
-      return response
-    },
-    async call(name, ...args) {
-      const { value, logs: lines } = await sessions.call(sessionId, name, args)
-      logs.push(...lines)
-      return value
-    },
-    runTests: (options = {}) => testRunForCheck(run, options.mutate),
-    db: {
-      all: (sql, params) => sessions.database.query(session.dbId, sql, params),
-      get: async (sql, params) => (await sessions.database.query(session.dbId, sql, params))[0],
-      tables: () => sessions.database.tables(session.dbId),
-    },
-    cache: { stats: () => session.cache.stats() },
-    clock: { advance: (ms) => session.clock.advance(ms), now: () => session.clock.now() },
-    logs: () => [...logs],
-    state,
-    expect,
-    expectStatus(response, status, because) {
-      if (response.status === status) return
-      const sent = last ? `${last.method} ${last.path}${describeBody(last.options)}` : 'The request'
-      throw new CheckFailure(`${sent} returned ${response.status}; expected ${status} because ${because}`)
-    },
-    fail(message) {
-      throw new CheckFailure(message)
-    },
+  // What the check asks its context for, done here, where the session lives (check-thread.ts).
+  const answer: AnswerCall = (method, args) => {
+    switch (method) {
+      case 'request':
+        return sendRequest(...(args as [string, string, SentRequestOptions]))
+      case 'call':
+        return sessions.call(sessionId, args[0] as string, args[1] as unknown[]).then((reply) => {
+          logs.push(...reply.logs)
+          return reply
+        })
+      case 'runTests':
+        return testRunForCheck(run, args[0] as [string, string] | undefined)
+      case 'db.all':
+        return sessions.database.query(session.dbId, args[0] as string, args[1] as SqlParams)
+      case 'db.get':
+        return sessions.database.query(session.dbId, args[0] as string, args[1] as SqlParams).then((rows) => rows[0])
+      case 'db.tables':
+        return sessions.database.tables(session.dbId)
+      case 'cache.stats':
+        return session.cache.stats()
+      case 'clock.advance':
+        return session.clock.advance(args[0] as number)
+      case 'clock.now':
+        return session.clock.now()
+    }
+  }
+  async function sendRequest(method: string, path: string, sent: SentRequestOptions): Promise<CrossingResponse> {
+    const options: RequestOptions = { ...sent, json: sent.json === undefined ? undefined : JSON.parse(sent.json) }
+    last = { method: method.toUpperCase(), path, options }
+    const headers: [string, string][] = Object.entries({
+      ...(sent.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...sent.headers,
+    })
+    const body = sent.json ?? sent.body
+    const appResponse = await sessions.request(sessionId, {
+      method: last.method,
+      path,
+      headers,
+      body: body === undefined ? null : new TextEncoder().encode(body),
+    })
+    const response = toCheckResponse(appResponse)
+    logs.push(...response.logs)
+    last.response = response
+    values.learn(`${last.method} ${values.redact(path)}`, response, `${path} ${JSON.stringify(headers)} ${body ?? ''}`)
+    return { status: response.status, headers: [...response.headers], text: response.text, logs: response.logs }
   }
 
   const deadlineMs = check.deadlineMs ?? CHECK_DEADLINE_MS
-  let timer: NodeJS.Timeout | undefined
-  try {
-    const running = Promise.resolve().then(() => check.run(context))
-    // A check given up on may still settle later, when nobody is listening any more.
-    running.catch(() => {})
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, deadlineMs, 'late')))
-    if ((await Promise.race([running, late])) === 'late') {
-      const line = await checkLine(exercise.dir, check.name)
-      return finish('error', {
-        message: `This check did not finish: checks.ts${line === undefined ? '' : `:${line}`} was still running after ${deadlineMs / 1000} s. ${BROKEN_CHECK}`,
-        output: formatOutput(logs),
-      })
-    }
-    return finish('pass', { output: formatOutput(logs) })
-  } catch (error) {
-    const reproduction = last ? curlFor(last, appUrl) : undefined
-    if (error instanceof LimitExceeded) {
-      logs.push(...error.logs)
-      return finish('timeout', { message: error.message, output: formatOutput(logs), reproduction })
-    }
-    if (error instanceof LearnerModuleError) return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
-    const isExpectation = error instanceof CheckFailure || (error as Error).name === 'AssertionError'
-    if (!isExpectation) {
-      const line = lineInChecks(error, exercise.dir) ?? (await checkLine(exercise.dir, check.name))
-      const where = `checks.ts${line === undefined ? '' : `:${line}`}`
-      return finish('error', { message: `This check could not run: ${where} threw ${describeThrown(error)}. ${BROKEN_CHECK}`, reproduction })
-    }
-    return finish('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
-  } finally {
-    clearTimeout(timer)
+  const outcome = await threads.run({ index, deadlineMs, answer })
+  const reproduction = last ? curlFor(last, appUrl) : undefined
+  if (!outcome.ended) {
+    const line = await checkLine(exercise.dir, check.name)
+    const where = `checks.ts${line === undefined ? '' : `:${line}`}`
+    const message = outcome.late
+      ? `This check did not finish: ${where} was still running after ${deadlineMs / 1000} s. ${BROKEN_CHECK}`
+      : `This check could not run: ${where}: ${outcome.crashed}. ${BROKEN_CHECK}`
+    return finish('error', { message, output: formatOutput(logs) })
   }
+  const error = outcome.error
+  if (!error) return finish('pass', { output: formatOutput(logs) })
+  if (error.kind === 'limit') {
+    logs.push(...(error.logs ?? []))
+    return finish('timeout', { message: error.message, output: formatOutput(logs), reproduction })
+  }
+  if (error.kind === 'module') return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
+  if (error.kind === 'other') {
+    const line = lineInChecks(error.stack, exercise.dir) ?? (await checkLine(exercise.dir, check.name))
+    const where = `checks.ts${line === undefined ? '' : `:${line}`}`
+    return finish('error', { message: `This check could not run: ${where} threw ${error.name}: ${error.message}. ${BROKEN_CHECK}`, reproduction })
+  }
+  return finish('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
 }
 
 /** How long a check's `run` may take by default before it is given up on. */
 export const CHECK_DEADLINE_MS = 10_000
 const BROKEN_CHECK = 'This exercise has a broken check, not a problem with your code: please tell your instructor.'
 
-/** "TypeError: x is not a function", for anything a check may throw. */
-function describeThrown(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`
-  return JSON.stringify(error) ?? String(error)
-}
-
 /** The line of the exercise's checks.ts nearest the top of an error's stack, when it is there. */
-function lineInChecks(error: unknown, exerciseDir: string): number | undefined {
-  const stack = error instanceof Error ? (error.stack ?? '') : ''
+function lineInChecks(stack = '', exerciseDir: string): number | undefined {
   const file = `${exerciseDir.replace(/\/$/, '')}/checks.ts:`
   const at = stack.indexOf(file)
   if (at < 0) return undefined

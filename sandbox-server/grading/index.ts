@@ -12,4 +12,5 @@ export {
 export { testsPass, catchesMutant, type Mutant } from './test-checks.ts'
 export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions, type TestRunOptions } from './grade.ts'
 export { checkTestCode } from './check-source.ts'
+export { prewarmCheckThreads } from './check-thread.ts'
 export { CheckResult, CheckStatus, SubmissionResult, OUTPUT_LIMIT, limitOutput, maxScoreOf, notGraded } from './results.ts'

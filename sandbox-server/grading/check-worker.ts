@@ -1,0 +1,157 @@
+/**
+ * The check thread: runs an exercise's checks (trusted, but possibly buggy, instructor code)
+ * where the grade can stop them, even a `while (true) {}`. Every call a check makes on its
+ * context is a message to the main thread, which owns the learner's session; this side only
+ * runs the instructor's code and Vitest's `expect`. Started through ts-worker.js.
+ */
+import { parentPort } from 'node:worker_threads'
+import { chai, expect } from 'vitest'
+import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
+import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions } from './checks.ts'
+import type { LogEntry } from '../capabilities/index.ts'
+import {
+  describeBody,
+  describeError,
+  type CallMessage,
+  type CrossingResponse,
+  type DoneMessage,
+  type ReplyMessage,
+  type RunCheckMessage,
+  type SentRequestOptions,
+  type StartedMessage,
+  type ThrownError,
+} from './check-protocol.ts'
+
+// Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
+// Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
+chai.config.truncateThreshold = 600
+
+const port = parentPort!
+let nextId = 0
+const waiting = new Map<number, (reply: ReplyMessage) => void>()
+
+/** Rebuilds an error thrown on the main thread, so checks can tell a limit from a failure. */
+function rebuild(error: ThrownError): Error {
+  if (error.kind === 'limit') {
+    const limit = error.busy ? new ServerBusy() : new LimitExceeded(error.limit ?? 'wall', error.message)
+    limit.logs = error.logs ?? []
+    return limit
+  }
+  if (error.kind === 'module') return new LearnerModuleError(error.message)
+  return Object.assign(new Error(error.message), { name: error.name })
+}
+
+/**
+ * Asks the main thread and waits. The error is rebuilt here, after the `await`, so its (async)
+ * stack still runs through the check's own line in checks.ts.
+ */
+async function ask(method: CallMessage['method'], args: unknown[]): Promise<any> {
+  const id = nextId++
+  const reply = new Promise<ReplyMessage>((resolve) => waiting.set(id, resolve))
+  port.postMessage({ type: 'call', id, method, args } satisfies CallMessage)
+  const answer = await reply
+  if ('error' in answer) throw rebuild(answer.error)
+  return answer.value
+}
+
+let syncBuffer: SharedArrayBuffer
+/** For the context's synchronous methods: waits for the main thread's answer in shared memory. */
+function askNow(method: CallMessage['method'], args: unknown[]): any {
+  const words = new Int32Array(syncBuffer, 0, 2)
+  Atomics.store(words, 0, 0)
+  port.postMessage({ type: 'call', id: nextId++, method, args, sync: true } satisfies CallMessage)
+  Atomics.wait(words, 0, 0)
+  const reply = JSON.parse(new TextDecoder().decode(new Uint8Array(syncBuffer, 8, Atomics.load(words, 1)).slice())) as {
+    value?: unknown
+    error?: ThrownError
+  }
+  if (reply.error) throw rebuild(reply.error)
+  return reply.value
+}
+
+function toResponse({ status, headers, text, logs }: CrossingResponse): CheckResponse {
+  let json: unknown
+  try {
+    json = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status, headers: new Headers(headers), text, json, logs }
+}
+
+function contextFor(state: Record<string, unknown>): CheckContext {
+  const logs: LogEntry[] = []
+  let last: { method: string; path: string; options: RequestOptions } | undefined
+  return {
+    async request(method, path, options = {}) {
+      last = { method: method.toUpperCase(), path, options }
+      const sent: SentRequestOptions = {
+        json: options.json === undefined ? undefined : JSON.stringify(options.json),
+        body: options.body,
+        headers: options.headers,
+      }
+      const response = toResponse(await ask('request', [method, path, sent]))
+      logs.push(...response.logs)
+      return response
+    },
+    async call(name, ...args) {
+      const { value, logs: lines } = (await ask('call', [name, args])) as { value: unknown; logs: LogEntry[] }
+      logs.push(...lines)
+      return value
+    },
+    runTests: async (options = {}) => await ask('runTests', [options.mutate]),
+    db: {
+      all: async (sql, params) => await ask('db.all', [sql, params]),
+      get: async (sql, params) => await ask('db.get', [sql, params]),
+      tables: async () => await ask('db.tables', []),
+    },
+    cache: { stats: () => askNow('cache.stats', []) },
+    clock: { advance: (ms) => void askNow('clock.advance', [ms]), now: () => askNow('clock.now', []) },
+    logs: () => [...logs],
+    state,
+    expect,
+    expectStatus(response, status, because) {
+      if (response.status === status) return
+      const sent = last ? `${last.method} ${last.path}${describeBody(last.options)}` : 'The request'
+      throw new CheckFailure(`${sent} returned ${response.status}; expected ${status} because ${because}`)
+    },
+    fail(message) {
+      throw new CheckFailure(message)
+    },
+  }
+}
+
+/** The checks' shared `state` in the grade this thread serves now. */
+let state: Record<string, unknown> = {}
+
+async function runCheck({ checksUrl, index, state: given, sync }: RunCheckMessage): Promise<void> {
+  syncBuffer = sync
+  if (given) state = given
+  let done: DoneMessage
+  try {
+    const checks = ((await import(checksUrl)) as { default: CheckDefinition[] }).default
+    const check = checks[index]
+    if (!check) throw new Error(`checks.ts has no check number ${index + 1}`)
+    port.postMessage({ type: 'started' } satisfies StartedMessage)
+    await check.run(contextFor(state))
+    done = { type: 'done' }
+  } catch (error) {
+    done = { type: 'done', error: describeError(error) }
+  }
+  try {
+    port.postMessage({ ...done, state })
+  } catch {
+    // A value in `state` that does not copy (a function): the next checks on this thread still
+    // see it; those on a new thread (after a deadline) see the last state that copied.
+    port.postMessage(done)
+  }
+}
+
+port.on('message', (message: RunCheckMessage | ReplyMessage) => {
+  if (message.type === 'run') {
+    void runCheck(message)
+    return
+  }
+  waiting.get(message.id)?.(message)
+  waiting.delete(message.id)
+})
