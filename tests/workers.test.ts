@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import pino from 'pino'
 import { createServerApp } from '../sandbox-server/http/app.ts'
 import { createLogger } from '../sandbox-server/observability/index.ts'
 import { createWorkerSessions, type WorkerSessions } from '../sandbox-server/sessions/workers/supervisor.ts'
@@ -28,7 +27,7 @@ beforeAll(async () => {
       done()
     },
   })
-  const logger = createLogger({ destination: pino.destination({ dest: 1 }) })
+  const logger = createLogger({ level: 'silent' })
   const captured = createLogger({ destination })
   sessions = await createWorkerSessions({ dataDir, workers: 2, spare: true, testHooks: true, logger: captured })
   app = createServerApp({ sessions, logger, sessionsPerMinute: 10_000, gradesPerMinute: 10_000 })
@@ -140,6 +139,15 @@ describe('a learner program that kills V8', () => {
     for (const write of await Promise.all(writes)) expect(write.body.status).toBe(201)
     const notes: string[] = JSON.parse((await send(bystander, 'GET', '/notes')).body.body)
     expect(new Set(notes.filter((note) => note.startsWith('during')))).toEqual(new Set(['during 0', 'during 1', 'during 2']))
+  })
+
+  it('never blames a request that was only in flight when its worker died (kill -9 from outside)', async () => {
+    const id = await createWith(NOTES)
+    const write = send(id, 'POST', '/slow-notes', 'survivor')
+    await vi.waitFor(() => expect(sessions.runs.running).toBeGreaterThan(0), { timeout: 60_000, interval: 20 })
+    process.kill(sessions.workerOf(id)!, 'SIGKILL')
+    expect((await write).body.status).toBe(201)
+    expect(JSON.parse((await send(id, 'GET', '/notes')).body.body)).toEqual(['survivor'])
   })
 
   it('logs and counts each death with its cause, never with a session id', async () => {

@@ -481,4 +481,5 @@ const watchdog = new Worker(
 )
 watchdog.unref()
 
-process.send?.({ ready: true })
+// A host that died while this child started has closed the channel: then there is nobody to tell.
+if (process.connected) process.send?.({ ready: true })

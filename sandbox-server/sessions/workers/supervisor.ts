@@ -6,11 +6,12 @@
  * - **Placement.** A session sticks to one worker while that worker lives; a session with no
  *   worker (new, kept from before a restart, or whose worker died) goes to the live worker with
  *   the fewest sessions, which takes it up from the state file and its database file.
- * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. A
- *   call that was running learner code when it died is blamed if it was the only session
- *   running there (or if it dies again when retried): "your app ran out of memory" when V8 said
- *   so, else the cause. Every other call in flight is retried once on another worker. A warm
- *   spare takes the dead worker's place at once, and a new spare starts behind it.
+ * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates.
+ *   Every call in flight there is sent once more, to another worker; a call that runs learner
+ *   code and kills a worker again is the cause, and only it is blamed: "your app ran out of
+ *   memory" when V8 said so, else how the process ended. (A first death alone proves nothing:
+ *   the run that exhausted the heap may have ended already, leaving an innocent one in flight.)
+ *   A warm spare takes the dead worker's place at once, and a new spare starts behind it.
  * - **Owned here:** the description of every session (for `get`, which is synchronous), the
  *   expiry of sessions no worker holds, and the sum of the workers' figures for /metrics.
  */
@@ -247,20 +248,17 @@ export async function createWorkerSessions({
     worker.calls.clear()
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
     const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
-    // Several sessions were running: any of them may be the cause. Spread them over the
-    // workers for their retry, so that the one that kills a worker again takes as few
-    // innocent retries with it as it can.
-    if (running.size > 1) {
-      let turn = 0
-      for (const id of running) {
-        const entry = id === undefined ? undefined : entries.get(id)
-        if (!entry || entry.worker) continue
-        entry.worker = active[turn++ % active.length]!
-        entry.worker.sessions++
-      }
+    // Any session that was running may be the cause: spread them over the workers for their
+    // retry, so that the one that kills a worker again takes as few others with it as it can.
+    let turn = 0
+    for (const id of running) {
+      const entry = id === undefined ? undefined : entries.get(id)
+      if (!entry || entry.worker) continue
+      entry.worker = active[turn++ % active.length]!
+      entry.worker.sessions++
     }
     for (const job of jobs) {
-      const blamed = RUNS_LEARNER_CODE.has(job.method) && (running.size === 1 || job.retried)
+      const blamed = RUNS_LEARNER_CODE.has(job.method) && job.retried
       if (blamed) job.reject(crashError(outOfMemory, reason))
       // A create sent again could leave the session in two workers: the caller asks again.
       else if (job.retried || job.method === 'create') job.reject(crashError(false, reason))

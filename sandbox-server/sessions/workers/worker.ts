@@ -26,7 +26,8 @@ const logger = createLogger({ level: config.logLevel, destination: pino.destinat
 setProcessLogger(logger)
 
 function send(message: WorkerMessage) {
-  process.send?.(message)
+  // The supervisor may be gone already (it is shutting down): then nobody is listening.
+  if (process.connected) process.send?.(message, undefined, {}, () => {})
 }
 
 // The supervisor is gone: nothing here is worth keeping (every write is in the files).
