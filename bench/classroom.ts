@@ -22,6 +22,8 @@ export interface ClassroomReport {
   statuses: Record<string, number>
   /** Correct learners' requests that failed with a limit blamed on their code (422 limit_exceeded). */
   blamed: number
+  /** What those were told (the first 10). */
+  blamedMessages: string[]
   /** Correct learners' requests that failed any other way than 503 busy (500s, network errors...). */
   otherFailures: string[]
   hostileRequests: number
@@ -104,6 +106,7 @@ export async function runClassroom({ baseUrl, learners, hostile, seconds }: Clas
     requests: 0,
     statuses: {},
     blamed: 0,
+    blamedMessages: [],
     otherFailures: [],
     hostileRequests: 0,
     p50: 0,
@@ -119,7 +122,10 @@ export async function runClassroom({ baseUrl, learners, hostile, seconds }: Clas
   function count(status: number, body: any, what: string) {
     report.requests++
     report.statuses[String(status)] = (report.statuses[String(status)] ?? 0) + 1
-    if (status === 422 && body?.error?.code === 'limit_exceeded') report.blamed++
+    if (status === 422 && body?.error?.code === 'limit_exceeded') {
+      report.blamed++
+      if (report.blamedMessages.length < 10) report.blamedMessages.push(`${what}: ${body.error.limit}: ${body.error.message}`)
+    }
     // 503 "busy, try again" is an honest answer under load; anything else is a failure.
     else if (status !== 503 && (status === 0 || status >= 400)) report.otherFailures.push(`${what}: ${status} ${JSON.stringify(body).slice(0, 200)}`)
   }

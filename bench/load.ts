@@ -40,6 +40,7 @@ try {
   ]
   for (const [name, value] of rows) console.log(`${name.padEnd(44)} ${value}`)
   for (const failure of report.otherFailures.slice(0, 5)) console.log(`  ${failure}`)
+  for (const message of report.blamedMessages) console.log(`  blamed: ${message}`)
 } finally {
   server.kill('SIGTERM')
 }

@@ -21,6 +21,7 @@ import type { CompiledModule } from './compile.ts'
 import { LearnerFacingError, LearnerModuleError, LimitExceeded, ServerBusy, type LimitKind } from './errors.ts'
 import { reportInternalError } from './internal-error.ts'
 import { meterHostWork, type HostWorkMeter } from './host-work.ts'
+import { idleShareSince, watchMachineLoad } from './machine-load.ts'
 import { decodeFromIsolate } from './platform/wire.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 import { addPhaseTime } from '../observability/phase-timings.ts'
@@ -149,6 +150,12 @@ async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, 
 /** A capability call's text as the isolate's door allows it (door.ts MAX_CALL_BYTES), with room for JSON. */
 const MAX_CALL_TEXT = 3 * 1024 * 1024
 
+/**
+ * The share of the machine's CPU that must have been idle during a run for an idle run to be
+ * blamed for its wall-clock budget: below it, every core was busy (see machine-load.ts).
+ */
+const MACHINE_IDLE_FOR_WALL = 0.1
+
 /** How far past its wall-clock budget a run that is computing may go while the machine is busy. */
 const BUSY_WALL_FACTOR = 3
 
@@ -204,6 +211,7 @@ export class Sandbox {
 
   static async create({ capabilities, limits: given, onUncaughtError }: SandboxOptions): Promise<Sandbox> {
     const limits = { ...DEFAULT_LIMITS, ...given }
+    watchMachineLoad()
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb })
     const stopPlatform = new AbortController()
     try {
@@ -438,8 +446,12 @@ export class Sandbox {
       const wall = performance.now() - startWall
       if (cpu >= cpuMs) return this.stop('cpu')
       if (wall >= wallMs) {
-        // Idle most of the time and waiting on nothing of ours: a promise that never settles.
-        if (claimedCpu() < wall / 2 && this.hostCallsInProgress === 0) return this.stop('wall')
+        // Idle most of the time and waiting on nothing of ours, while the machine had CPU to
+        // spare: a promise that never settles. (With every core busy, the run may never have
+        // been given a thread: that is the busy case below.)
+        const idleShare = idleShareSince(startWall)
+        const machineHadRoom = idleShare === undefined || idleShare >= MACHINE_IDLE_FOR_WALL
+        if (claimedCpu() < wall / 2 && this.hostCallsInProgress === 0 && machineHadRoom) return this.stop('wall')
         // Computing all along yet short of its CPU, or waiting for the host (the SQLite child's
         // queue): the machine is busy. Give the run the CPU it is owed (a real loop still ends
         // as the CPU limit) up to BUSY_WALL_FACTOR times the wall budget; past that the
