@@ -10,6 +10,7 @@ import { CompileError, LearnerFacingError, LearnerModuleError, LimitExceeded, Se
 import { reportInternalError } from '../runtime/internal-error.ts'
 import { ValidationError } from '../validation/index.ts'
 import { NoCodeLoaded, UnknownSession } from '../sessions/index.ts'
+import { WorkerCrashed } from '../sessions/workers/supervisor.ts'
 import { UnknownExercise } from '../exercises/index.ts'
 import { clientAborted, noteLimitHit } from './observe.ts'
 
@@ -34,6 +35,8 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof NoCodeLoaded) return new ApiError(409, 'no_code', error.message)
   if (error instanceof CompileError) return new ApiError(422, 'compile_error', error.message, { diagnostics: error.diagnostics })
   if (error instanceof ServerBusy) return new ApiError(503, 'server_busy', error.message, { retryAfterSeconds: error.retryAfterSeconds })
+  // The process running the app died under it: the server's trouble, not the code's.
+  if (error instanceof WorkerCrashed) return new ApiError(503, 'worker_crashed', error.message, { retryAfterSeconds: 1 })
   if (error instanceof LimitExceeded) return new ApiError(422, 'limit_exceeded', error.message, { limit: error.limit })
   if (error instanceof LearnerModuleError) return new ApiError(422, 'app_error', error.message)
   // SqlError, CryptoError, DatabaseCrashedError...: worded for the learner, and their code is stable.

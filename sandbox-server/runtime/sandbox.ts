@@ -276,6 +276,11 @@ export class Sandbox {
   }
 
   /** Why a limit stopped this sandbox, if one did. */
+  /** CPU time the isolate has used so far, in ns (0 once disposed): a worker reports who is busy. */
+  get cpuTimeNs(): bigint {
+    return this.isolate.isDisposed ? 0n : this.isolate.cpuTime
+  }
+
   get stopReason(): LimitExceeded | undefined {
     return this.stoppedBy
   }

@@ -85,6 +85,8 @@ interface SessionState extends Session {
   savedLastUsedAt: number
   /** Compiling code loaded from the state file, on the first request after a restart. */
   compiling: Promise<void> | undefined
+  /** Its isolate's CPU time when `busySinceLastAsked` last looked. */
+  cpuSeen: bigint
 }
 
 /** A session the store removed by itself: idle past its time, or least recently used over the memory budget. */
@@ -213,6 +215,7 @@ export async function createSessionStore({
       saved: isSaved,
       savedLastUsedAt: kept.lastUsedAt,
       compiling: undefined,
+      cpuSeen: 0n,
     }
   }
 
@@ -542,6 +545,20 @@ export async function createSessionStore({
 
     async delete(id: string) {
       await destroy(find(id))
+    },
+
+    /**
+     * The sessions whose isolates ran since the last call (a request or a background timer), so
+     * a worker can say who was busy when a crash came (see ./workers/supervisor.ts).
+     */
+    busySinceLastAsked(): string[] {
+      const busy: string[] = []
+      for (const session of sessions.values()) {
+        const cpu = session.ready?.cpuTimeNs ?? 0n
+        if (cpu > session.cpuSeen) busy.push(session.id)
+        session.cpuSeen = cpu
+      }
+      return busy
     },
 
     /** Runs the idle and memory sweep now (the timer runs it every sweepIntervalMs). */

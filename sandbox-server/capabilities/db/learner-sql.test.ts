@@ -39,6 +39,7 @@ describe('findRefusal', () => {
     'PRAGMA foreign_keys',
     'PRAGMA foreign_keys;',
     'pragma "table_info" = users',
+    "SELECT name FROM pragma_table_info('users')",
     '',
   ])('lets %j through', (sql) => {
     expect(findRefusal(sql)).toBeUndefined()
@@ -70,6 +71,10 @@ describe('findRefusal', () => {
     ['(SELECT 1)', /does not start like an SQL statement/],
     ['\vATTACH x', /does not start like an SQL statement/],
     ['EXPLAIN EXPLAIN SELECT 1', /"EXPLAIN" does not start/],
+    // The table-valued form reads what the statement would: a host path, for one.
+    ['SELECT * FROM pragma_database_list', /pragma_database_list is not available/],
+    ['SELECT * FROM main."PRAGMA_compile_options"', /pragma_compile_options is not available/],
+    ['WITH x AS (SELECT 1) SELECT * FROM x, pragma_journal_mode', /pragma_journal_mode is not available/],
   ])('refuses %j', (sql, message) => {
     expect(findRefusal(sql)).toMatch(message)
   })

@@ -45,7 +45,7 @@ const ALLOWED_STATEMENTS = new Set([
 const REFUSED_STATEMENTS: Record<string, string> = {
   ATTACH: 'ATTACH is not available in the sandbox: each session has exactly one database',
   DETACH: 'DETACH is not available in the sandbox: each session has exactly one database',
-  VACUUM: 'VACUUM is not available in the sandbox: the database lives in memory and needs no compacting',
+  VACUUM: 'VACUUM is not available in the sandbox: its databases are small and need no compacting',
 }
 
 /** SQLite's whitespace (tokenize.c): \v and other Unicode spaces are not. */
@@ -142,6 +142,14 @@ class SqlReader {
  * findRefusal('SELECT * FROM users')            // undefined
  */
 export function findRefusal(sql: string): string | undefined {
+  // The table-valued form of a PRAGMA (`SELECT * FROM pragma_database_list`) reads what the
+  // statement form would: the same list applies, wherever the name appears (a string that
+  // merely contains such a name is refused too: rare, and never wrong to refuse).
+  for (const [, name] of sql.matchAll(/pragma_(\w+)/gi)) {
+    if (!READ_ONLY_PRAGMAS.includes(asciiLower(name!))) {
+      return `pragma_${name} is not available in the sandbox; only these read-only PRAGMAs are: ${READ_ONLY_PRAGMAS.join(', ')}`
+    }
+  }
   const reader = new SqlReader(sql)
   reader.skipSpace(true)
   if (reader.position >= sql.length) return undefined // prepare says "empty" in its own words

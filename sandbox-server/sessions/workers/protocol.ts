@@ -61,6 +61,8 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 /** What a worker says on its own. */
 export type WorkerEvent =
   | { event: 'ready' }
+  /** Sessions whose isolates ran in the last moment (sent only when there are some). */
+  | { event: 'busy'; sessions: string[] }
   | { event: 'removed'; removed: SessionRemoved }
   | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 

@@ -6,12 +6,16 @@
  * - **Placement.** A session sticks to one worker while that worker lives; a session with no
  *   worker (new, kept from before a restart, or whose worker died) goes to the live worker with
  *   the fewest sessions, which takes it up from the state file and its database file.
- * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates.
- *   Every call in flight there is sent once more, to another worker; a call that runs learner
- *   code and kills a worker again is the cause, and only it is blamed: "your app ran out of
- *   memory" when V8 said so, else how the process ended. (A first death alone proves nothing:
- *   the run that exhausted the heap may have ended already, leaving an innocent one in flight.)
- *   A warm spare takes the dead worker's place at once, and a new spare starts behind it.
+ * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. The
+ *   suspects are the sessions whose isolates were running just before (workers say who is busy
+ *   every 100 ms: a request, or a background timer), else those with a call in flight. A session
+ *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
+ *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
+ *   next one. A first death alone blames nobody. Calls in flight that are safe to repeat (GET
+ *   and HEAD requests, loading code, reading the database, grades) are sent once more, to
+ *   another worker; the others (a POST may have written already) answer 503, saying so. A
+ *   worker that stops answering for 5 s is killed and handled the same way. A warm spare takes
+ *   the dead worker's place at once, and a new spare starts behind it.
  * - **Owned here:** the description of every session (for `get`, which is synchronous), the
  *   expiry of sessions no worker holds, and the sum of the workers' figures for /metrics.
  */
@@ -37,6 +41,14 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
 const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash'>(['setCode', 'request', 'grade', 'runLearnerTests', 'crash'])
 /** A worker that dies this many times in a row before it is ready is restarted only after a pause. */
 const MAX_START_FAILURES = 3
+/** A worker silent this long (it reports every 500 ms) is hung: it is killed and replaced. */
+const HUNG_AFTER_MS = 5000
+/** A session busy this shortly before a worker died is a suspect. */
+const SUSPECT_WINDOW_MS = 300
+/** Two deaths a session is suspected in, this close together, make it the cause. */
+const STRIKE_WINDOW_MS = 5 * 60_000
+/** Calls that may run again after their worker died mid-way without doing anything twice. */
+const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash'>(['setCode', 'tables', 'rows', 'grade', 'runLearnerTests', 'reset', 'delete', 'crash'])
 const STDERR_TAIL_BYTES = 4096
 
 export interface WorkerSessionsOptions {
@@ -68,6 +80,8 @@ interface Job {
   retried: boolean
   /** For create: the worker chosen for the new session (it stays there). */
   worker?: Worker
+  /** Where it was last sent (create keeps the session there). */
+  sentTo?: Worker
   resolve(value: unknown): void
   reject(error: Error): void
 }
@@ -83,6 +97,12 @@ interface Worker {
   stats: DbStats
   runs: SessionService['runs']
   stderrTail: string
+  /** Sessions it said were busy, and when (performance.now()). */
+  busy: Map<string, number>
+  /** When it last said anything. */
+  lastHeard: number
+  /** Killed for not answering. */
+  hung: boolean
   /** Its bench phase totals (BENCH_TIMINGS=1 only). */
   phases?: Record<Phase, PhaseTotal>
 }
@@ -91,6 +111,10 @@ interface Entry {
   info: { -readonly [K in keyof SessionInfo]: SessionInfo[K] }
   worker: Worker | undefined
   lastUsedAt: number
+  /** When worker deaths it was suspected in happened. */
+  strikes: number[]
+  /** Found to be the cause of a crash with no call of its own in flight: its next call hears it. */
+  blame: Error | undefined
 }
 
 /** The process running the learner's app stopped for a reason that is not the app's memory. */
@@ -154,7 +178,13 @@ export async function createWorkerSessions({
   const saved = openSavedSessions(config.stateFile)
   for (const { session } of saved.load()) {
     const { id, exerciseId, appUnderTest, createdAt, source, lastUsedAt } = session
-    entries.set(id, { info: { id, exerciseId, appUnderTest, createdAt, source, codeHash: undefined }, worker: undefined, lastUsedAt })
+    entries.set(id, {
+      info: { id, exerciseId, appUnderTest, createdAt, source, codeHash: undefined },
+      worker: undefined,
+      lastUsedAt,
+      strikes: [],
+      blame: undefined,
+    })
   }
   saved.close()
   // Databases no kept session owns (a grade the crash cut short) are deleted.
@@ -180,14 +210,20 @@ export async function createWorkerSessions({
       stats: { processes: 0, databases: 0, restarts: 0 },
       runs: { running: 0, waiting: 0 },
       stderrTail: '',
+      busy: new Map(),
+      lastHeard: performance.now(),
+      hung: false,
     }
     child.stderr!.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk)
       worker.stderrTail = (worker.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES)
     })
     child.on('message', (message: WorkerMessage) => {
+      worker.lastHeard = performance.now()
       if ('event' in message) {
-        if (message.event === 'ready') {
+        if (message.event === 'busy') {
+          for (const id of message.sessions) worker.busy.set(id, worker.lastHeard)
+        } else if (message.event === 'ready') {
           worker.started = true
           startFailures = 0
           markReady()
@@ -225,6 +261,7 @@ export async function createWorkerSessions({
     deaths++
     restartsOfDead += worker.stats.restarts
     const outOfMemory = /heap out of memory|Allocation failed|OOM/i.test(worker.stderrTail)
+    if (worker.hung) reason = 'it stopped answering'
     const cause = outOfMemory ? 'out of memory' : reason
     if (!worker.started) startFailures++
     // The dead worker's place goes to the spare (already warm) or a new worker.
@@ -247,32 +284,59 @@ export async function createWorkerSessions({
     const jobs = [...worker.calls.values()]
     worker.calls.clear()
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
-    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
-    // Any session that was running may be the cause: spread them over the workers for their
-    // retry, so that the one that kills a worker again takes as few others with it as it can.
+    // The suspects: who was busy just before; failing that, who had learner code in flight.
+    const now = performance.now()
+    let suspects = [...worker.busy].filter(([, at]) => now - at <= SUSPECT_WINDOW_MS).map(([id]) => id)
+    if (suspects.length === 0) {
+      suspects = jobs.flatMap((job) => (RUNS_LEARNER_CODE.has(job.method) && job.sessionId !== undefined ? [job.sessionId] : []))
+    }
+    const culprits = new Set<string>()
+    for (const id of new Set(suspects)) {
+      const entry = entries.get(id)
+      if (!entry) continue
+      entry.strikes = [...entry.strikes.filter((at) => now - at <= STRIKE_WINDOW_MS), now]
+      if (entry.strikes.length < 2) continue
+      culprits.add(id)
+      entry.strikes = []
+      entry.blame = crashError(outOfMemory, reason)
+    }
+    // The suspects' calls are retried on different workers, so that the one that kills a
+    // worker again takes as few others with it as it can.
     let turn = 0
-    for (const id of running) {
-      const entry = id === undefined ? undefined : entries.get(id)
+    for (const id of new Set(suspects)) {
+      const entry = entries.get(id)
       if (!entry || entry.worker) continue
       entry.worker = active[turn++ % active.length]!
       entry.worker.sessions++
     }
     for (const job of jobs) {
-      const blamed = RUNS_LEARNER_CODE.has(job.method) && job.retried
-      if (blamed) job.reject(crashError(outOfMemory, reason))
-      // A create sent again could leave the session in two workers: the caller asks again.
-      else if (job.retried || job.method === 'create') job.reject(crashError(false, reason))
+      const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
+      if (job.sessionId !== undefined && culprits.has(job.sessionId) && entry?.blame) {
+        job.reject(entry.blame)
+        entry.blame = undefined
+      } else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
       else dispatch({ ...job, retried: true })
     }
   }
 
-  function crashError(outOfMemory: boolean, reason: string): Error {
-    return outOfMemory
-      ? new LimitExceeded(
-          'memory',
-          `Your app ran out of memory (more than ${memoryMb} MB), so the process running it was stopped and replaced: look for a Map, array or string that keeps growing.`,
-        )
-      : new WorkerCrashed(`The process running your app stopped (${reason}) and was replaced: send the request again.`)
+  /** Whether a call may run again without doing anything twice. */
+  function safeToRepeat(job: Job): boolean {
+    if (job.method === 'request') return ['GET', 'HEAD', 'OPTIONS'].includes(String((job.args[0] as { method?: string }).method).toUpperCase())
+    return SAFE_TO_REPEAT.has(job.method)
+  }
+
+  function crashError(outOfMemory: boolean, reason: string, mayHaveRun = false): Error {
+    if (outOfMemory && !mayHaveRun) {
+      return new LimitExceeded(
+        'memory',
+        `Your app ran out of memory (more than ${memoryMb} MB), so the process running it was stopped and replaced: look for a Map, array or string that keeps growing.`,
+      )
+    }
+    return new WorkerCrashed(
+      mayHaveRun
+        ? `The process running your app stopped (${reason === 'out of memory' ? 'another app ran out of memory' : reason}) while your request was in it, so it may or may not have been applied: check before you send it again.`
+        : `The process running your app stopped (${reason}) and was replaced: send the request again.`,
+    )
   }
 
   /** The worker for a session: where it is, or the live worker with the fewest sessions. */
@@ -305,6 +369,7 @@ export async function createWorkerSessions({
     worker.ready.then(() => {
       if (!worker.alive) return dispatch(job) // died while starting: its replacement takes it
       const id = ++nextCallId
+      job.sentTo = worker
       worker.calls.set(id, job)
       const call = { id, method: job.method, sessionId: job.sessionId, args: job.args } as WorkerCall
       try {
@@ -315,14 +380,28 @@ export async function createWorkerSessions({
     })
   }
 
-  function call<T>(method: WorkerMethod | 'crash', sessionId: string | undefined, args: unknown[], worker?: Worker): Promise<T> {
+  function call<T>(
+    method: WorkerMethod | 'crash',
+    sessionId: string | undefined,
+    args: unknown[],
+    worker?: Worker,
+    sent?: (job: Job) => void,
+  ): Promise<T> {
     if (disposed) return Promise.reject(new Error('the session service was disposed'))
     const entry = sessionId === undefined ? undefined : entries.get(sessionId)
     if (sessionId !== undefined && !entry) return Promise.reject(new UnknownSession())
     if (entry) entry.lastUsedAt = Date.now()
-    return new Promise<T>((resolve, reject) =>
-      dispatch({ method, sessionId, args, retried: false, worker, resolve: resolve as (value: unknown) => void, reject }),
-    )
+    // Found to have crashed a worker from a timer: told on its next call, once.
+    if (entry?.blame) {
+      const blame = entry.blame
+      entry.blame = undefined
+      return Promise.reject(blame)
+    }
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { method, sessionId, args, retried: false, worker, resolve: resolve as (value: unknown) => void, reject }
+      dispatch(job)
+      sent?.(job)
+    })
   }
 
   function find(id: string): Entry {
@@ -330,6 +409,18 @@ export async function createWorkerSessions({
     if (!entry) throw new UnknownSession()
     return entry
   }
+
+  // A worker silent for too long (stopped, or its thread stuck) is killed: its exit is handled
+  // like any death, and the calls waiting on it go elsewhere or answer 503.
+  const heartbeat = setInterval(() => {
+    const now = performance.now()
+    for (const worker of [...active, ...(spare ? [spare] : [])]) {
+      if (!worker.alive || !worker.started || now - worker.lastHeard < HUNG_AFTER_MS) continue
+      worker.hung = true
+      worker.child.kill('SIGKILL')
+    }
+  }, 1000)
+  heartbeat.unref()
 
   // Sessions no worker holds expire here; the workers expire their own.
   const sweeper = setInterval(() => {
@@ -355,9 +446,12 @@ export async function createWorkerSessions({
       const worker = leastLoaded()
       worker.sessions++
       try {
-        const info = await call<SessionInfo>('create', undefined, [options], worker)
-        const entry: Entry = { info: { ...info }, worker: worker.alive ? worker : undefined, lastUsedAt: Date.now() }
-        if (worker.alive) worker.sessions++
+        let job: Job | undefined
+        const info = await call<SessionInfo>('create', undefined, [options], worker, (sent) => (job = sent))
+        // It lives where it was made (another worker, if the chosen one died before it started).
+        const holder = job?.sentTo?.alive ? job.sentTo : undefined
+        const entry: Entry = { info: { ...info }, worker: holder, lastUsedAt: Date.now(), strikes: [], blame: undefined }
+        if (holder) holder.sessions++
         entries.set(info.id, entry)
         return entry.info
       } finally {
@@ -377,7 +471,12 @@ export async function createWorkerSessions({
     request: (id, request) => call('request', id, [request]),
     reset: (id) => call('reset', id, []),
     async delete(id) {
-      await call('delete', id, [])
+      try {
+        await call('delete', id, [])
+      } catch (error) {
+        // Deleted already (by a worker that died before it answered): gone is what was asked.
+        if (!(error instanceof UnknownSession)) throw error
+      }
       forget(id)
     },
     tables: (id) => call('tables', id, []),
@@ -416,6 +515,7 @@ export async function createWorkerSessions({
     async dispose() {
       disposed = true
       clearInterval(sweeper)
+      clearInterval(heartbeat)
       const all = [...active, ...(spare ? [spare] : [])].filter((worker) => worker.alive)
       await Promise.all(
         all.map(

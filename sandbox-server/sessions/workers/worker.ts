@@ -9,6 +9,7 @@
  * Started by the supervisor with `--no-node-snapshot` and tsx's loader; talks only over IPC
  * (./protocol.ts) and logs JSON lines to standard output like the HTTP process.
  */
+import { Worker } from 'node:worker_threads'
 import pino from 'pino'
 import { createDbPool } from '../../capabilities/db/index.ts'
 import { createLogger, setProcessLogger } from '../../observability/index.ts'
@@ -30,8 +31,16 @@ function send(message: WorkerMessage) {
   if (process.connected) process.send?.(message, undefined, {}, () => {})
 }
 
-// The supervisor is gone: nothing here is worth keeping (every write is in the files).
-process.on('disconnect', () => process.exit(0))
+// The supervisor is gone: nothing here is worth keeping (every write is in the files). Not
+// process.exit: it waits for isolated-vm's threads, and one inside a learner's synchronous host
+// call waits for this thread in turn (seen: workers that never ended after kill -9 of the
+// server). A thread watching the parent covers a main thread too busy to hear 'disconnect'.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'))
+new Worker(
+  `const { workerData } = require('node:worker_threads')
+  setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(process.pid, 'SIGKILL') }, 250)`,
+  { eval: true, workerData: { ppid: process.ppid } },
+).unref()
 
 const db = createDbPool({ dataDir: config.databases, processes: config.dbProcesses })
 const store = await createSessionStore({
@@ -85,5 +94,10 @@ store.events.on('removed', (removed) => send({ event: 'removed', removed }))
 const reportStats = () =>
   send({ event: 'stats', stats: sessions.stats(), runs: sessions.runs, ...(phaseTimingsEnabled ? { phases: readPhaseTimes() } : {}) })
 setInterval(reportStats, 500).unref()
+// Who was busy, every 100 ms: when a crash comes, the supervisor suspects these first.
+setInterval(() => {
+  const busy = store.busySinceLastAsked()
+  if (busy.length > 0) send({ event: 'busy', sessions: busy })
+}, 100).unref()
 reportStats()
 send({ event: 'ready' })
