@@ -102,9 +102,21 @@ const { server, port: boundPort } = await startSandboxServer({
 logger.info({ event: 'listening', port: boundPort })
 console.log(`Backend Sandbox is running at http://localhost:${boundPort}/`)
 
+/**
+ * Stops taking connections, lets the requests in progress finish (up to 10 s: a run's own
+ * budgets end sooner), then stops the workers, which keep their sessions' state for the next
+ * start. A second signal stops at once.
+ */
+let stopping = false
 function shutdown() {
-  server.close()
-  void sessions.dispose().finally(() => process.exit(0))
+  if (stopping) process.exit(1)
+  stopping = true
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())
+  void Promise.race([drained, deadline])
+    .then(() => sessions.dispose())
+    .finally(() => process.exit(0))
 }
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)

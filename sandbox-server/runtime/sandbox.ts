@@ -451,17 +451,19 @@ export class Sandbox {
       const wall = performance.now() - startWall
       if (cpu >= cpuMs) return this.stop('cpu')
       if (wall >= wallMs) {
-        // Idle most of the time and waiting on nothing of ours, while the machine had CPU to
-        // spare: a promise that never settles. (With every core busy, the run may never have
-        // been given a thread: that is the busy case below.)
-        const idleShare = idleShareSince(startWall)
-        const machineHadRoom = idleShare === undefined || idleShare >= MACHINE_IDLE_FOR_WALL
-        if (claimedCpu() < wall / 2 && this.hostCallsInProgress === 0 && machineHadRoom) return this.stop('wall')
+        // Idle most of the time and waiting on nothing of ours: a promise that never settles.
+        // While every core was busy the run may instead never have been given a thread, so it
+        // gets the busy case's extra time first; idle to the end of it, it is the wall all the same.
+        if (claimedCpu() < wall / 2 && this.hostCallsInProgress === 0) {
+          const idleShare = idleShareSince(startWall)
+          const machineHadRoom = idleShare === undefined || idleShare >= MACHINE_IDLE_FOR_WALL
+          if (machineHadRoom || wall >= wallMs * BUSY_WALL_FACTOR) return this.stop('wall')
+        }
         // Computing all along yet short of its CPU, or waiting for the host (the SQLite child's
         // queue): the machine is busy. Give the run the CPU it is owed (a real loop still ends
         // as the CPU limit) up to BUSY_WALL_FACTOR times the wall budget; past that the
         // server, not the code, is at fault.
-        if (wall >= wallMs * BUSY_WALL_FACTOR) return this.stop('busy')
+        else if (wall >= wallMs * BUSY_WALL_FACTOR) return this.stop('busy')
       }
       const wallLeft = wall < wallMs ? wallMs - wall : wallMs * BUSY_WALL_FACTOR - wall
       timer = setTimeout(watch, Math.max(2, Math.min(cpuMs - cpu, wallLeft)))

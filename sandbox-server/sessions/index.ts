@@ -548,14 +548,15 @@ export async function createSessionStore({
     },
 
     /**
-     * The sessions whose isolates ran since the last call (a request or a background timer), so
-     * a worker can say who was busy when a crash came (see ./workers/supervisor.ts).
+     * The sessions whose isolates ran since the last call (a request or a background timer),
+     * with the CPU ms each used, so a worker can say who was busy when a crash came (see
+     * ./workers/supervisor.ts).
      */
-    busySinceLastAsked(): string[] {
-      const busy: string[] = []
+    busySinceLastAsked(): [id: string, cpuMs: number][] {
+      const busy: [string, number][] = []
       for (const session of sessions.values()) {
         const cpu = session.ready?.cpuTimeNs ?? 0n
-        if (cpu > session.cpuSeen) busy.push(session.id)
+        if (cpu > session.cpuSeen) busy.push([session.id, Number(cpu - session.cpuSeen) / 1e6])
         session.cpuSeen = cpu
       }
       return busy

@@ -1,8 +1,9 @@
 /**
  * Where sessions are kept between runs of the server: one SQLite file (WAL, synchronous=NORMAL)
  * beside the database files, holding each session's exercise, code, seed, clock offset, keys
- * and cache entries. Each change is written when it happens (the last-used times in batches),
- * so `npm start` after a crash or a restart continues every session as it was.
+ * and cache entries. Each change is written when it happens (cache changes within 100 ms, the
+ * last-used times in batches), so `npm start` after a crash or a restart continues every
+ * session as it was.
  *
  * Writes are synchronous on the server's thread: each is one small row (tens of microseconds
  * in WAL mode without fsync), cheaper than a round trip to another process. The file holds
@@ -50,6 +51,9 @@ export interface SavedSessions {
   remove(id: string): void
   close(): void
 }
+
+/** How long cache changes wait to be written together (a crash may lose that much of them). */
+const CACHE_FLUSH_MS = 100
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS sessions (
@@ -112,6 +116,32 @@ export function openSavedSessions(file: string): SavedSessions {
     for (const [id, lastUsedAt] of times) statements.touch.run(lastUsedAt, id)
   })
 
+  // Cache changes are written in batches, every CACHE_FLUSH_MS in one transaction, the last
+  // change of each key only: a learner's app that sets the same key in a loop, or floods the
+  // cache with values it evicts at once, costs the file at most its 1 MB cache a batch.
+  const pendingCache = new Map<string, Map<string, SavedCacheEntry | null>>()
+  let flushTimer: NodeJS.Timeout | undefined
+  const flushCache = db.transaction(() => {
+    for (const [id, changes] of pendingCache) {
+      for (const [key, entry] of changes) {
+        if (entry) statements.setCacheEntry.run(id, key, Buffer.from(entry.stored), entry.expiresAt)
+        else statements.deleteCacheEntry.run(id, key)
+      }
+    }
+    pendingCache.clear()
+  })
+  const flush = () => {
+    clearTimeout(flushTimer)
+    flushTimer = undefined
+    if (db.open && pendingCache.size > 0) flushCache()
+  }
+  const changeCache = (id: string, key: string, entry: SavedCacheEntry | null) => {
+    let changes = pendingCache.get(id)
+    if (!changes) pendingCache.set(id, (changes = new Map()))
+    changes.set(key, entry)
+    flushTimer ??= setTimeout(flush, CACHE_FLUSH_MS).unref()
+  }
+
   const fromRow = (row: SessionRow) => ({
     session: {
       id: row.id,
@@ -132,8 +162,12 @@ export function openSavedSessions(file: string): SavedSessions {
   })
 
   return {
-    load: () => (statements.sessions.all() as SessionRow[]).map(fromRow),
+    load() {
+      flush()
+      return (statements.sessions.all() as SessionRow[]).map(fromRow)
+    },
     loadOne(id) {
+      flush()
       const row = statements.session.get(id) as SessionRow | undefined
       return row && fromRow(row)
     },
@@ -150,13 +184,20 @@ export function openSavedSessions(file: string): SavedSessions {
     setCode: write((id: string, source: string) => void statements.setCode.run(source, id)),
     setClock: write((id: string, offsetMs: number) => void statements.setClock.run(offsetMs, id)),
     touch: write((times: Iterable<[string, number]>) => touchAll(times)),
-    setCacheEntry: write((id: string, { key, stored, expiresAt }: SavedCacheEntry) => {
-      statements.setCacheEntry.run(id, key, Buffer.from(stored), expiresAt)
+    setCacheEntry: write((id: string, entry: SavedCacheEntry) => changeCache(id, entry.key, entry)),
+    deleteCacheEntry: write((id: string, key: string) => changeCache(id, key, null)),
+    clearCache: write((id: string) => {
+      pendingCache.delete(id)
+      statements.clearCache.run(id)
     }),
-    deleteCacheEntry: write((id: string, key: string) => void statements.deleteCacheEntry.run(id, key)),
-    clearCache: write((id: string) => void statements.clearCache.run(id)),
-    remove: write((id: string) => void statements.remove.run(id)),
-    close: () => db.close(),
+    remove: write((id: string) => {
+      pendingCache.delete(id)
+      statements.remove.run(id)
+    }),
+    close() {
+      flush()
+      db.close()
+    },
   }
 }
 

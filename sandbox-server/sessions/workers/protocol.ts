@@ -61,8 +61,8 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 /** What a worker says on its own. */
 export type WorkerEvent =
   | { event: 'ready' }
-  /** Sessions whose isolates ran in the last moment (sent only when there are some). */
-  | { event: 'busy'; sessions: string[] }
+  /** Sessions whose isolates ran in the last moment, with their CPU ms (sent only when there are some). */
+  | { event: 'busy'; sessions: [id: string, cpuMs: number][] }
   | { event: 'removed'; removed: SessionRemoved }
   | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 

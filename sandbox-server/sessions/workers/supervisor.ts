@@ -8,7 +8,7 @@
  *   the fewest sessions, which takes it up from the state file and its database file.
  * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. The
  *   suspects are the sessions whose isolates were running just before (workers say who is busy
- *   every 100 ms: a request, or a background timer), else those with a call in flight. A session
+ *   every 100 ms: a request, or a background timer); a call merely in flight is not. A session
  *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
  *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
  *   next one. A first death alone blames nobody. Calls in flight that are safe to repeat (GET
@@ -43,8 +43,10 @@ const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash'>(['setCode', 'request',
 const MAX_START_FAILURES = 3
 /** A worker silent this long (it reports every 500 ms) is hung: it is killed and replaced. */
 const HUNG_AFTER_MS = 5000
-/** A session busy this shortly before a worker died is a suspect. */
-const SUSPECT_WINDOW_MS = 300
+/** A worker's last report of who is busy counts when it came this shortly before its death. */
+const SUSPECT_WINDOW_MS = 1000
+/** CPU ms in one 100 ms report that make a session a suspect: it was computing, not answering. */
+const SUSPECT_CPU_MS = 30
 /** Two deaths a session is suspected in, this close together, make it the cause. */
 const STRIKE_WINDOW_MS = 5 * 60_000
 /** Calls that may run again after their worker died mid-way without doing anything twice. */
@@ -97,8 +99,8 @@ interface Worker {
   stats: DbStats
   runs: SessionService['runs']
   stderrTail: string
-  /** Sessions it said were busy, and when (performance.now()). */
-  busy: Map<string, number>
+  /** Its last report of busy sessions: when (performance.now()), and each one's CPU ms. */
+  busy: { at: number; sessions: [string, number][] } | undefined
   /** When it last said anything. */
   lastHeard: number
   /** Killed for not answering. */
@@ -210,7 +212,7 @@ export async function createWorkerSessions({
       stats: { processes: 0, databases: 0, restarts: 0 },
       runs: { running: 0, waiting: 0 },
       stderrTail: '',
-      busy: new Map(),
+      busy: undefined,
       lastHeard: performance.now(),
       hung: false,
     }
@@ -221,9 +223,8 @@ export async function createWorkerSessions({
     child.on('message', (message: WorkerMessage) => {
       worker.lastHeard = performance.now()
       if ('event' in message) {
-        if (message.event === 'busy') {
-          for (const id of message.sessions) worker.busy.set(id, worker.lastHeard)
-        } else if (message.event === 'ready') {
+        if (message.event === 'busy') worker.busy = { at: worker.lastHeard, sessions: message.sessions }
+        else if (message.event === 'ready') {
           worker.started = true
           startFailures = 0
           markReady()
@@ -284,12 +285,12 @@ export async function createWorkerSessions({
     const jobs = [...worker.calls.values()]
     worker.calls.clear()
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
-    // The suspects: who was busy just before; failing that, who had learner code in flight.
+    // The suspects: who was computing hard in the worker's last report before it died, if that
+    // was recent. Not a call merely in flight (waiting on a timer, a query), nor a learner whose
+    // request took its usual millisecond meanwhile: that is no evidence.
     const now = performance.now()
-    let suspects = [...worker.busy].filter(([, at]) => now - at <= SUSPECT_WINDOW_MS).map(([id]) => id)
-    if (suspects.length === 0) {
-      suspects = jobs.flatMap((job) => (RUNS_LEARNER_CODE.has(job.method) && job.sessionId !== undefined ? [job.sessionId] : []))
-    }
+    const report = worker.busy && now - worker.busy.at <= SUSPECT_WINDOW_MS ? worker.busy.sessions : []
+    const suspects = report.filter(([, cpuMs]) => cpuMs >= SUSPECT_CPU_MS).map(([id]) => id)
     const culprits = new Set<string>()
     for (const id of new Set(suspects)) {
       const entry = entries.get(id)
