@@ -5,8 +5,9 @@
  * LOG_LINES_PER_SECOND, LOG_BURST, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_CONNECTIONS,
  * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, SOLUTIONS: who may read reference solutions
  * (after-attempt, never or always; http/solutions.ts), DATA_DIR: where sessions and their
- * databases are kept between runs (default ./data), and WORKERS: worker processes for the
- * learners' isolates (default one per core; 0 runs them in this process). Logs are JSON lines on standard output.
+ * databases are kept between runs (default ./data), WORKERS: worker processes for the
+ * learners' isolates (default one per core; 0 runs them in this process), and
+ * WORKER_RECYCLE_MB: a worker whose memory (PSS) grows past it is drained and replaced. Logs are JSON lines on standard output.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -56,7 +57,7 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 })
 const workers = setting('WORKERS', availableParallelism())
 const sessions: SessionService =
   workers > 0
-    ? await createWorkerSessions({ dataDir, workers, logger })
+    ? await createWorkerSessions({ dataDir, workers, logger, recycleAboveBytes: setting('WORKER_RECYCLE_MB', 1536) * 1024 ** 2 })
     : localSessions(
         await createSessionStore({ db: createDbPool({ dataDir: join(dataDir, 'databases') }), stateFile: join(dataDir, 'sessions.sqlite') }),
       )

@@ -184,6 +184,25 @@ describe('a learner program that kills V8', () => {
     expect(written.body.error.message).toMatch(/may or may not have been applied/)
   })
 
+  it('recycles a worker without losing anything: its sessions move on their next call, and it stops', async () => {
+    const id = await createWith(NOTES)
+    expect((await send(id, 'POST', '/notes', 'kept')).body.status).toBe(201)
+    const old = sessions.workerOf(id)!
+    const deaths = workerDeaths().length
+    const slow = send(id, 'GET', '/slow-notes')
+    sessions.recycleWorkerOf(id)
+    // The call in flight finishes where it runs; the next ones go to another worker.
+    expect(JSON.parse((await slow).body.body)).toEqual(['kept'])
+    expect((await send(id, 'POST', '/notes', 'after')).body.status).toBe(201)
+    expect(sessions.workerOf(id)).not.toBe(old)
+    expect(JSON.parse((await send(id, 'GET', '/notes')).body.body)).toEqual(['kept', 'after'])
+    await vi.waitFor(() => expect(lines.some((line) => line.event === 'worker_recycled' && line.pid === old)).toBe(true), {
+      timeout: 60_000,
+      interval: 20,
+    })
+    expect(workerDeaths().length).toBe(deaths)
+  })
+
   it('logs and counts each death with its cause, never with a session id', async () => {
     const deaths = workerDeaths()
     expect(deaths.length).toBeGreaterThanOrEqual(3)

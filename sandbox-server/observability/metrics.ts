@@ -19,7 +19,7 @@ export interface MetricsSources {
   /** Runs in progress and waiting for a turn (admission control). */
   runs?(): { running: number; waiting: number }
   /** Worker processes running learners' isolates, and how many died so far (none without workers). */
-  workers?(): { alive: number; deaths: number }
+  workers?(): { alive: number; deaths: number; recycled: number }
 }
 
 /** How a request ended, for the `outcome` label: the status class, or `limit` / `aborted`. */
@@ -117,6 +117,11 @@ export function createMetrics(sources: MetricsSources) {
     help: "Worker processes that died (a learner's program that killed V8, or any other cause) and were replaced.",
     registers: [registry],
   })
+  const workersRecycled = new Counter({
+    name: 'sandbox_workers_recycled_total',
+    help: 'Worker processes drained and replaced because their memory grew past the threshold.',
+    registers: [registry],
+  })
   const dropped = new Counter({
     name: 'sandbox_log_lines_dropped_total',
     help: 'Log lines dropped because a client used up its log budget.',
@@ -144,6 +149,7 @@ export function createMetrics(sources: MetricsSources) {
       await catchUp(restarts, sources.database().restarts)
       await catchUp(dropped, sources.droppedLogLines())
       await catchUp(workerDeaths, sources.workers?.().deaths ?? 0)
+      await catchUp(workersRecycled, sources.workers?.().recycled ?? 0)
       return registry.metrics()
     },
   }

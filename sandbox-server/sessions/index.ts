@@ -548,6 +548,19 @@ export async function createSessionStore({
     },
 
     /**
+     * Lets go of a kept session without deleting it: its isolate is dropped and its state
+     * written, so that another process can take it up (a worker being recycled).
+     */
+    async release(id: string) {
+      const session = sessions.get(id)
+      if (!session) return
+      dropSandbox(session)
+      saveLastUse()
+      sessions.delete(id)
+      saved?.flush()
+    },
+
+    /**
      * The sessions whose isolates ran since the last call (a request or a background timer),
      * with the CPU ms each used, so a worker can say who was busy when a crash came (see
      * ./workers/supervisor.ts).

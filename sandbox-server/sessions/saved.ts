@@ -49,6 +49,8 @@ export interface SavedSessions {
   deleteCacheEntry(id: string, key: string): void
   clearCache(id: string): void
   remove(id: string): void
+  /** Writes what waits in a batch now (before another process takes a session up). */
+  flush(): void
   close(): void
 }
 
@@ -194,6 +196,7 @@ export function openSavedSessions(file: string): SavedSessions {
       pendingCache.delete(id)
       statements.remove.run(id)
     }),
+    flush,
     close() {
       flush()
       db.close()

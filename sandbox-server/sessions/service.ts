@@ -52,7 +52,7 @@ export interface SessionService {
   /** The SQLite children (all of them, in every process). */
   stats(): DbStats
   /** Worker processes alive and died so far; absent when sessions run in this process. */
-  workers?(): { alive: number; deaths: number }
+  workers?(): { alive: number; deaths: number; recycled: number }
   /** `removed`: a session the sweep expired or evicted. */
   readonly events: Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>
   dispose(): Promise<void>

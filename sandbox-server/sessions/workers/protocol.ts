@@ -54,6 +54,8 @@ export interface WorkerInit {
 
 export type WorkerCall =
   | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[] }
+  /** Lets go of a session so another worker can take it up (this one is being recycled). */
+  | { id: number; method: 'release'; sessionId: string; args: [] }
   | { id: number; method: 'crash'; sessionId: undefined; args: [] }
 
 export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError }

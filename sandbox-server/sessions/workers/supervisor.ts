@@ -16,10 +16,14 @@
  *   another worker; the others (a POST may have written already) answer 503, saying so. A
  *   worker that stops answering for 5 s is killed and handled the same way. A warm spare takes
  *   the dead worker's place at once, and a new spare starts behind it.
+ * - **Recycled.** A worker whose memory (PSS) grows past a threshold is drained: a started
+ *   worker takes its place, it lets go of each session as its calls end (written to the state
+ *   file, taken up elsewhere on its next call), then stops.
  * - **Owned here:** the description of every session (for `get`, which is synchronous), the
  *   expiry of sessions no worker holds, and the sum of the workers' figures for /metrics.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -50,7 +54,16 @@ const SUSPECT_CPU_MS = 30
 /** Two deaths a session is suspected in, this close together, make it the cause. */
 const STRIKE_WINDOW_MS = 5 * 60_000
 /** Calls that may run again after their worker died mid-way without doing anything twice. */
-const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash'>(['setCode', 'tables', 'rows', 'grade', 'runLearnerTests', 'reset', 'delete', 'crash'])
+const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash' | 'release'>([
+  'setCode',
+  'tables',
+  'rows',
+  'grade',
+  'runLearnerTests',
+  'reset',
+  'delete',
+  'crash',
+])
 const STDERR_TAIL_BYTES = 4096
 
 export interface WorkerSessionsOptions {
@@ -72,10 +85,12 @@ export interface WorkerSessionsOptions {
   logger?: Logger
   /** Workers accept a call that aborts them (tests of crash containment only). */
   testHooks?: boolean
+  /** A worker whose PSS (its own process) grows past this is recycled; default 1.5 GiB, undefined never. */
+  recycleAboveBytes?: number
 }
 
 interface Job {
-  method: WorkerMethod | 'crash'
+  method: WorkerMethod | 'crash' | 'release'
   sessionId: string | undefined
   args: unknown[]
   /** Sent again once already, after a worker died under it. */
@@ -105,6 +120,8 @@ interface Worker {
   lastHeard: number
   /** Killed for not answering. */
   hung: boolean
+  /** Being recycled: it takes no new sessions, lets go of its own as their calls end, then stops. */
+  draining: boolean
   /** Its bench phase totals (BENCH_TIMINGS=1 only). */
   phases?: Record<Phase, PhaseTotal>
 }
@@ -117,6 +134,8 @@ interface Entry {
   strikes: number[]
   /** Found to be the cause of a crash with no call of its own in flight: its next call hears it. */
   blame: Error | undefined
+  /** Its recycled worker is letting go of it: placed anew only once that is done. */
+  releasing: Promise<void> | undefined
 }
 
 /** The process running the learner's app stopped for a reason that is not the app's memory. */
@@ -139,6 +158,8 @@ export type WorkerSessions = SessionService & {
   workerOf(id: string): number | undefined
   /** Tests only (with `testHooks`): aborts the worker holding this session, as a V8 crash would. */
   crashWorker(id: string): Promise<void>
+  /** Recycles the worker holding this session now, as its memory growing past the threshold would. */
+  recycleWorkerOf(id: string): void
 }
 
 export async function createWorkerSessions({
@@ -153,6 +174,7 @@ export async function createWorkerSessions({
   sweepIntervalMs = 15_000,
   logger = createLogger(),
   testHooks = false,
+  recycleAboveBytes = 1.5 * 1024 ** 3,
 }: WorkerSessionsOptions): Promise<WorkerSessions> {
   const count = Math.max(1, Math.floor(workerCount))
   const config: WorkerConfig = {
@@ -172,6 +194,9 @@ export async function createWorkerSessions({
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
+  let recycled = 0
+  /** Workers being recycled: no longer in `active`, still stopped with the others. */
+  const draining = new Set<Worker>()
   /** SQLite child restarts counted by workers that have since died: totals only grow. */
   let restartsOfDead = 0
   let disposed = false
@@ -186,6 +211,7 @@ export async function createWorkerSessions({
       lastUsedAt,
       strikes: [],
       blame: undefined,
+      releasing: undefined,
     })
   }
   saved.close()
@@ -215,6 +241,7 @@ export async function createWorkerSessions({
       busy: undefined,
       lastHeard: performance.now(),
       hung: false,
+      draining: false,
     }
     child.stderr!.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk)
@@ -243,6 +270,7 @@ export async function createWorkerSessions({
       worker.calls.delete(message.id)
       if (message.ok) job.resolve(message.value)
       else job.reject(errorFromWire(message.error))
+      if (worker.draining) letGo(worker)
     })
     child.send(bundles)
     child.once('exit', (code, signal) => died(worker, signal ? `killed by ${signal}` : `exit code ${code}`))
@@ -258,7 +286,12 @@ export async function createWorkerSessions({
 
   function died(worker: Worker, reason: string) {
     worker.alive = false
+    draining.delete(worker)
     if (disposed) return
+    if (worker.draining && worker.calls.size === 0) {
+      logger.info({ event: 'worker_recycled', pid: worker.child.pid })
+      return
+    }
     deaths++
     restartsOfDead += worker.stats.restarts
     const outOfMemory = /heap out of memory|Allocation failed|OOM/i.test(worker.stderrTail)
@@ -312,7 +345,9 @@ export async function createWorkerSessions({
     }
     for (const job of jobs) {
       const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
-      if (job.sessionId !== undefined && culprits.has(job.sessionId) && entry?.blame) {
+      // Letting go of a session is done when its worker is gone.
+      if (job.method === 'release') job.resolve(undefined)
+      else if (job.sessionId !== undefined && culprits.has(job.sessionId) && entry?.blame) {
         job.reject(entry.blame)
         entry.blame = undefined
       } else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
@@ -340,9 +375,51 @@ export async function createWorkerSessions({
     )
   }
 
+  function inFlight(worker: Worker, id: string): boolean {
+    for (const job of worker.calls.values()) if (job.sessionId === id && job.method !== 'release') return true
+    return false
+  }
+
+  /**
+   * Recycles a worker whose memory grew past the threshold: a started worker takes its place
+   * at once, and it lets go of its sessions as their calls end (each is written to the state
+   * file and taken up by another worker on its next call), then stops. Nothing is lost.
+   */
+  function recycle(worker: Worker, pssBytes?: number) {
+    const index = active.indexOf(worker)
+    if (!worker.alive || worker.draining || index < 0) return
+    worker.draining = true
+    draining.add(worker)
+    active[index] = spare?.alive ? spare : start()
+    spare = keepSpare ? start() : undefined
+    recycled++
+    logger.info({ event: 'worker_recycling', pid: worker.child.pid, ...(pssBytes ? { pssMb: Math.round(pssBytes / 1024 ** 2) } : {}) })
+    letGo(worker)
+  }
+
+  /** A draining worker lets go of each session with no call in flight there; stops when it holds none. */
+  function letGo(worker: Worker) {
+    for (const entry of entries.values()) {
+      if (entry.worker !== worker || entry.releasing || inFlight(worker, entry.info.id)) continue
+      entry.worker = undefined
+      worker.sessions--
+      entry.releasing = new Promise<void>((resolve) => {
+        const id = ++nextCallId
+        const done = () => {
+          entry.releasing = undefined
+          resolve()
+          letGo(worker)
+        }
+        worker.calls.set(id, { method: 'release', sessionId: entry.info.id, args: [], retried: false, resolve: done, reject: done })
+        worker.child.send({ id, method: 'release', sessionId: entry.info.id, args: [] } satisfies WorkerCall)
+      })
+    }
+    if (worker.sessions <= 0 && worker.calls.size === 0 && worker.alive) worker.child.kill('SIGTERM')
+  }
+
   /** The worker for a session: where it is, or the live worker with the fewest sessions. */
   function placeOf(entry: Entry): Worker {
-    if (entry.worker?.alive) return entry.worker
+    if (entry.worker?.alive && (!entry.worker.draining || inFlight(entry.worker, entry.info.id))) return entry.worker
     const worker = leastLoaded()
     entry.worker = worker
     worker.sessions++
@@ -366,6 +443,8 @@ export async function createWorkerSessions({
   function dispatch(job: Job): void {
     const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
     if (job.sessionId !== undefined && !entry) return job.reject(new UnknownSession())
+    // Its old worker is still writing what it holds: the new one takes it up after that.
+    if (entry?.releasing) return void entry.releasing.then(() => dispatch(job))
     const worker = entry ? placeOf(entry) : job.worker?.alive ? job.worker : leastLoaded()
     worker.ready.then(() => {
       if (!worker.alive) return dispatch(job) // died while starting: its replacement takes it
@@ -413,12 +492,19 @@ export async function createWorkerSessions({
 
   // A worker silent for too long (stopped, or its thread stuck) is killed: its exit is handled
   // like any death, and the calls waiting on it go elsewhere or answer 503.
+  let beats = 0
   const heartbeat = setInterval(() => {
     const now = performance.now()
     for (const worker of [...active, ...(spare ? [spare] : [])]) {
       if (!worker.alive || !worker.started || now - worker.lastHeard < HUNG_AFTER_MS) continue
       worker.hung = true
       worker.child.kill('SIGKILL')
+    }
+    // Every 10 s: a worker whose memory grew past the threshold is recycled.
+    if (++beats % 10 !== 0 || recycleAboveBytes === undefined) return
+    for (const worker of [...active]) {
+      const pss = worker.started && worker.alive ? pssOf(worker.child.pid) : undefined
+      if (pss !== undefined && pss > recycleAboveBytes) recycle(worker, pss)
     }
   }, 1000)
   heartbeat.unref()
@@ -451,7 +537,7 @@ export async function createWorkerSessions({
         const info = await call<SessionInfo>('create', undefined, [options], worker, (sent) => (job = sent))
         // It lives where it was made (another worker, if the chosen one died before it started).
         const holder = job?.sentTo?.alive ? job.sentTo : undefined
-        const entry: Entry = { info: { ...info }, worker: holder, lastUsedAt: Date.now(), strikes: [], blame: undefined }
+        const entry: Entry = { info: { ...info }, worker: holder, lastUsedAt: Date.now(), strikes: [], blame: undefined, releasing: undefined }
         if (holder) holder.sessions++
         entries.set(info.id, entry)
         return entry.info
@@ -507,17 +593,21 @@ export async function createWorkerSessions({
           { processes: 0, databases: 0, restarts: restartsOfDead },
         )
     },
-    workers: () => ({ alive: active.filter((worker) => worker.alive && worker.started).length, deaths }),
+    workers: () => ({ alive: active.filter((worker) => worker.alive && worker.started).length, deaths, recycled }),
     events,
     workerOf: (id) => (entries.get(id)?.worker?.alive ? entries.get(id)!.worker!.child.pid : undefined),
     async crashWorker(id) {
       await call('crash', id, [])
     },
+    recycleWorkerOf(id) {
+      const worker = entries.get(id)?.worker
+      if (worker) recycle(worker)
+    },
     async dispose() {
       disposed = true
       clearInterval(sweeper)
       clearInterval(heartbeat)
-      const all = [...active, ...(spare ? [spare] : [])].filter((worker) => worker.alive)
+      const all = [...active, ...(spare ? [spare] : []), ...draining].filter((worker) => worker.alive)
       await Promise.all(
         all.map(
           (worker) =>
@@ -532,4 +622,14 @@ export async function createWorkerSessions({
     },
   }
   return service
+}
+
+/** A process's proportional set size in bytes (Linux /proc), or undefined. */
+function pssOf(pid: number | undefined): number | undefined {
+  try {
+    const kib = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'))?.[1]
+    return kib === undefined ? undefined : Number(kib) * 1024
+  } catch {
+    return undefined
+  }
 }

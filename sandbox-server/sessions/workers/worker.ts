@@ -66,6 +66,7 @@ async function answer(call: WorkerCall): Promise<unknown> {
     if (!config.testHooks) throw new Error('the crash hook is for tests only')
     process.abort()
   }
+  if (call.method === 'release') return store.release(call.sessionId)
   const { sessionId, args } = call
   if (sessionId !== undefined) await store.adopt(sessionId)
   const method = sessions[call.method] as (...args: unknown[]) => Promise<unknown>
