@@ -421,4 +421,19 @@ describe('grading through the API', () => {
     const playground = await server.api('POST', '/sessions', { code })
     expect((await server.api('POST', `/sessions/${playground.body.sessionId}/grade`)).body.error.code).toBe('no_exercise')
   })
+
+  it('type-checks the code when asked, at its own lines, without changing the grade', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const solution = await readFile(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')
+    const code = `const answer: number = 'forty-two'\n${solution}`
+    const created = await server.api('POST', '/sessions', { exerciseId: 'crud-notes', code })
+    const graded = await server.api('POST', `/sessions/${created.body.sessionId}/grade`, { typecheck: true })
+    expect(graded.body).toMatchObject({ status: 'pass', score: 7 })
+    expect(graded.body.typeErrors).toEqual([
+      expect.objectContaining({ line: 1, message: expect.stringMatching(/not assignable to type 'number'.*TS2322/) }),
+    ])
+    // Without the field there is no type check, and a wrong field is the caller's 400.
+    expect((await server.api('POST', `/sessions/${created.body.sessionId}/grade`)).body.typeErrors).toBeUndefined()
+    expect((await server.api('POST', `/sessions/${created.body.sessionId}/grade`, { typecheck: 'yes' })).status).toBe(400)
+  })
 })

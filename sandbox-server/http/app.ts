@@ -13,7 +13,7 @@ import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { AdvanceClockBody, CreateSessionBody, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { SolutionPolicy } from './solutions.ts'
@@ -375,9 +375,10 @@ export function createServerApp({
     const session = sessions.get(id)
     if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise to grade.')
     if (session.source === undefined) throw new NoCodeLoaded()
+    const { typecheck } = await readJson(c, GradeBody)
     gradeLimit(c)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
-    const result = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal })
+    const result = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal, typecheck })
     // Code that does not compile or load counts as no attempt, here as in the UI.
     if (result.gradable) attempted.add(session)
     return c.json(result)

@@ -37,3 +37,15 @@ export const AdvanceClockBody = Type.Object(
   { ms: Type.Number({ minimum: 0, maximum: 10 * 365 * 24 * 3600 * 1000, description: 'milliseconds to move the clock forward' }) },
   { additionalProperties: false },
 )
+
+export const GradeBody = Type.Object(
+  {
+    typecheck: Type.Optional(
+      Type.Boolean({
+        description: "also type-check the code (strict, as the editor does): tsc's errors come back as typeErrors and never change the grade",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type GradeBody = Static<typeof GradeBody>

@@ -8,7 +8,11 @@ import type { EventEmitter } from 'node:events'
 import type { DbStats, RowsPage, TableInfo } from '../capabilities/db/index.ts'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
-import { loadExercise } from '../exercises/index.ts'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadExercise, type Exercise } from '../exercises/index.ts'
+import { typeCheckInWorker } from '../content/source-checks.ts'
 import { gradeSubmission, runLearnerTests, type SubmissionResult } from '../grading/index.ts'
 import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
 
@@ -42,8 +46,14 @@ export interface SessionService {
   tables(id: string): Promise<TableInfo[]>
   rows(id: string, table: string, page: { limit: number; offset: number }): Promise<RowsPage>
   advanceClock(id: string, ms: number): Promise<{ now: number; offsetMs: number }>
-  /** Grades the session's code against its exercise, in fresh sessions made for the grade. */
-  grade(id: string, options: { appUrl: string; signal?: AbortSignal }): Promise<SubmissionResult>
+  /**
+   * Grades the session's code against its exercise, in fresh sessions made for the grade. With
+   * `typecheck`, tsc's errors in the code come back too, at its lines; they never change the grade.
+   */
+  grade(
+    id: string,
+    options: { appUrl: string; signal?: AbortSignal; typecheck?: boolean },
+  ): Promise<SubmissionResult & { typeErrors?: CodeTypeError[] }>
   /** Runs the learner's own tests (a test-writing exercise) against the app under test, on fresh data. */
   runLearnerTests(id: string): Promise<{ tests: TestResult[]; logs: LogEntry[] }>
   readonly size: number
@@ -56,6 +66,26 @@ export interface SessionService {
   /** `removed`: a session the sweep expired or evicted. */
   readonly events: Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>
   dispose(): Promise<void>
+}
+
+/** One type error tsc found in the learner's code. */
+export interface CodeTypeError {
+  line: number
+  column: number
+  message: string
+}
+
+/** tsc's errors in `code` (strict, as the editor checks it), at its own lines. */
+async function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]> {
+  const folder = await mkdtemp(join(tmpdir(), 'sandbox-typecheck-'))
+  try {
+    const file = join(folder, exercise.appUnderTest === undefined ? 'app.ts' : 'app.test.ts')
+    await writeFile(file, code)
+    const appFile = exercise.appUnderTest === undefined ? undefined : join(exercise.dir, 'app.ts')
+    return (await typeCheckInWorker([file], { appFile })).map(({ line, column, message }) => ({ line, column, message }))
+  } finally {
+    await rm(folder, { recursive: true, force: true })
+  }
 }
 
 /**
@@ -80,10 +110,15 @@ export function localSessions(store: SessionStore): SessionService {
       clock.advance(ms)
       return { now: clock.now(), offsetMs: clock.offsetMs }
     },
-    async grade(id, { appUrl, signal }) {
+    async grade(id, { appUrl, signal, typecheck }) {
       const session = store.get(id)
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
-      return gradeSubmission({ exercise: await loadExercise(session.exerciseId), code: session.source, sessions: store, appUrl, signal })
+      const exercise = await loadExercise(session.exerciseId)
+      const [result, typeErrors] = await Promise.all([
+        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal }),
+        typecheck ? typeErrorsIn(session.source, exercise) : undefined,
+      ])
+      return typeErrors ? { ...result, typeErrors } : result
     },
     async runLearnerTests(id) {
       const session = store.get(id)

@@ -570,7 +570,7 @@ export async function createWorkerSessions({
     rows: (id, table, page) => call('rows', id, [table, page]),
     advanceClock: (id, ms) => call('advanceClock', id, [ms]),
     // The abort signal stays here: a grade a client gave up on finishes in its worker.
-    grade: (id, { appUrl }) => call('grade', id, [{ appUrl }]),
+    grade: (id, { appUrl, typecheck }) => call('grade', id, [{ appUrl, typecheck }]),
     runLearnerTests: (id) => call('runLearnerTests', id, []),
     get size() {
       return entries.size
