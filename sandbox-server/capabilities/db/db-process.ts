@@ -27,8 +27,8 @@ const MAX_WALL_FACTOR = 10
 
 /**
  * A process's CPU time (user + system, in ms; clock ticks are 10 ms on every Linux this runs
- * on) and scheduler state ('R' running or waiting for a core, 'S' sleeping,
- * 'T' stopped...) from /proc on Linux; undefined elsewhere.
+ * on) and scheduler state ('R' running or waiting for a core, 'D' waiting for the disk, 'S'
+ * sleeping, 'T' stopped...) from /proc on Linux; undefined elsewhere.
  */
 function processStat(pid: number | undefined): { cpuMs: number; state: string } | undefined {
   if (pid === undefined || process.platform !== 'linux') return undefined
@@ -230,17 +230,23 @@ export class DbProcess {
     const id = ++this.nextId
     // The deadline counts the child's CPU, not the wall clock: on a busy machine a statement
     // waits for a core, and that wait is nobody's runaway (up to MAX_WALL_FACTOR times over).
-    // A child that is stopped, or made no progress while not waiting for a core, is hung: it
-    // is replaced at its first deadline check rather than waited for.
+    // A stopped child ('T') is hung at once; one that made no progress and was not waiting for
+    // a core or the disk is hung at its second check in a row (the first may catch it asleep
+    // while its reply waits in a pipe the busy host has not read yet). Either is replaced
+    // rather than waited for.
     const sentAt = performance.now()
     const atSend = processStat(child.pid)
     let lastCpu = atSend?.cpuMs
+    let idleChecks = 0
     const expire = () => {
       if (this.inFlight?.id !== id) return
       const now = atSend === undefined ? undefined : processStat(child.pid)
       const wall = performance.now() - sentAt
       const used = now === undefined ? undefined : now.cpuMs - atSend!.cpuMs
-      const progressing = now !== undefined && (now.state === 'R' || now.cpuMs > lastCpu!)
+      // Running, waiting for a core ('R') or for the disk ('D': the databases are files) is progress.
+      const moving = now !== undefined && (now.state === 'R' || now.state === 'D' || now.cpuMs > lastCpu!)
+      idleChecks = moving ? 0 : idleChecks + 1
+      const progressing = now !== undefined && now.state !== 'T' && (moving || idleChecks < 2)
       lastCpu = now?.cpuMs
       if (used !== undefined && progressing && used < request.timeoutMs && wall < request.timeoutMs * MAX_WALL_FACTOR) {
         this.inFlight.timer = setTimeout(expire, Math.max(20, Math.min(request.timeoutMs - used, request.timeoutMs / 2)))
