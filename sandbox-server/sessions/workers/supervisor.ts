@@ -42,7 +42,7 @@ import { errorFromWire, type WorkerCall, type WorkerConfig, type WorkerInit, typ
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
 /** Calls that run the learner's code, and so may be what killed a worker. */
-const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash'>(['setCode', 'request', 'grade', 'runLearnerTests', 'crash'])
+const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash' | 'release'>(['setCode', 'request', 'grade', 'runLearnerTests', 'crash'])
 /** A worker that dies this many times in a row before it is ready is restarted only after a pause. */
 const MAX_START_FAILURES = 3
 /** A worker silent this long (it reports every 500 ms) is hung: it is killed and replaced. */
@@ -343,6 +343,10 @@ export async function createWorkerSessions({
       entry.worker = active[turn++ % active.length]!
       entry.worker.sessions++
     }
+    // A bomb that kills V8 before any report names it: its call, sent again, took a second
+    // worker down with it, and was the only learner code running there. That is evidence too.
+    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
+    const aloneAgain = (job: Job) => job.retried && outOfMemory && RUNS_LEARNER_CODE.has(job.method) && running.size === 1
     for (const job of jobs) {
       const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
       // Letting go of a session is done when its worker is gone.
@@ -350,7 +354,8 @@ export async function createWorkerSessions({
       else if (job.sessionId !== undefined && culprits.has(job.sessionId) && entry?.blame) {
         job.reject(entry.blame)
         entry.blame = undefined
-      } else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
+      } else if (aloneAgain(job)) job.reject(crashError(true, cause))
+      else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
       else dispatch({ ...job, retried: true })
     }
   }
