@@ -20,17 +20,23 @@ export const TYPESCRIPT_FILES = ['starter.ts', 'solution.ts', 'app.ts'] as const
  * @example
  * await typeCheckInWorker(['/course/exercises/crud-notes/starter.ts'])
  */
-export function typeCheckInWorker(files: string[], options: TypeCheckOptions = {}): Promise<TypeProblem[]> {
+export function typeCheckInWorker(files: string[], options: TypeCheckOptions = {}, timeoutMs?: number): Promise<TypeProblem[]> {
   if (files.length === 0) return Promise.resolve([])
   const worker = new Worker(TS_WORKER, { workerData: { module: new URL('./type-check-worker.ts', import.meta.url).href }, execArgv: [] })
+  let timer: NodeJS.Timeout | undefined
   return new Promise<TypeProblem[]>((resolve, reject) => {
     worker.once('message', (answer: { problems: TypeProblem[] } | { error: string }) =>
       'error' in answer ? reject(new Error(`type-checking failed: ${answer.error}`)) : resolve(answer.problems),
     )
     worker.once('error', reject)
     worker.once('exit', () => reject(new Error('the type-check thread stopped')))
+    // A type that takes TypeScript minutes to check (huge template-literal unions) is given up on.
+    if (timeoutMs !== undefined) timer = setTimeout(() => reject(new Error(`type-checking took longer than ${timeoutMs / 1000} s`)), timeoutMs)
     worker.postMessage({ files, options })
-  }).finally(() => void worker.terminate())
+  }).finally(() => {
+    clearTimeout(timer)
+    void worker.terminate()
+  })
 }
 
 /**

@@ -75,17 +75,32 @@ export interface CodeTypeError {
   message: string
 }
 
-/** tsc's errors in `code` (strict, as the editor checks it), at its own lines. */
-async function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]> {
-  const folder = await mkdtemp(join(tmpdir(), 'sandbox-typecheck-'))
-  try {
-    const file = join(folder, exercise.appUnderTest === undefined ? 'app.ts' : 'app.test.ts')
-    await writeFile(file, code)
-    const appFile = exercise.appUnderTest === undefined ? undefined : join(exercise.dir, 'app.ts')
-    return (await typeCheckInWorker([file], { appFile })).map(({ line, column, message }) => ({ line, column, message }))
-  } finally {
-    await rm(folder, { recursive: true, force: true })
-  }
+/** Type checks asked for through the API run one at a time per process, each for at most this long. */
+const TYPE_CHECK_TIMEOUT_MS = 20_000
+let typeCheckTurn: Promise<unknown> = Promise.resolve()
+
+/**
+ * tsc's errors in `code` (strict, as the editor checks it), at its own lines; one that takes
+ * too long ends as a single error saying so. One at a time, so a client asking for many cannot
+ * take every core from the learners' apps.
+ */
+function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]> {
+  const turn = typeCheckTurn.then(async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sandbox-typecheck-'))
+    try {
+      const file = join(folder, exercise.appUnderTest === undefined ? 'app.ts' : 'app.test.ts')
+      await writeFile(file, code)
+      const appFile = exercise.appUnderTest === undefined ? undefined : join(exercise.dir, 'app.ts')
+      const problems = await typeCheckInWorker([file], { appFile }, TYPE_CHECK_TIMEOUT_MS)
+      return problems.map(({ line, column, message }) => ({ line, column, message }))
+    } catch (error) {
+      return [{ line: 1, column: 1, message: `the type check did not finish: ${(error as Error).message}` }]
+    } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
+  })
+  typeCheckTurn = turn.catch(() => {})
+  return turn
 }
 
 /**

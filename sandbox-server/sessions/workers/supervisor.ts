@@ -11,7 +11,8 @@
  *   every 100 ms: a request, or a background timer); a call merely in flight is not. A session
  *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
  *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
- *   next one. A first death alone blames nobody. Calls in flight that are safe to repeat (GET
+ *   next one, and its code does not run for 30 s unless it sends new code. A first death
+ *   alone blames nobody. Calls in flight that are safe to repeat (GET
  *   and HEAD requests, loading code, reading the database, grades) are sent once more, to
  *   another worker; the others (a POST may have written already) answer 503, saying so. A
  *   worker that stops answering for 5 s is killed and handled the same way. A warm spare takes
@@ -51,6 +52,8 @@ const HUNG_AFTER_MS = 5000
 const SUSPECT_WINDOW_MS = 1000
 /** CPU ms in one 100 ms report that make a session a suspect: it was computing, not answering. */
 const SUSPECT_CPU_MS = 30
+/** A session found to crash workers runs no code for this long, unless it sends code again. */
+const PAUSE_AFTER_BLAME_MS = 30_000
 /** Two deaths a session is suspected in, this close together, make it the cause. */
 const STRIKE_WINDOW_MS = 5 * 60_000
 /** Calls that may run again after their worker died mid-way without doing anything twice. */
@@ -136,6 +139,8 @@ interface Entry {
   blame: Error | undefined
   /** Its recycled worker is letting go of it: placed anew only once that is done. */
   releasing: Promise<void> | undefined
+  /** Blamed for a crash: its code runs again after this (Date.now()) or once it sends code. */
+  pausedUntil: number
 }
 
 /** The process running the learner's app stopped for a reason that is not the app's memory. */
@@ -212,6 +217,7 @@ export async function createWorkerSessions({
       strikes: [],
       blame: undefined,
       releasing: undefined,
+      pausedUntil: 0,
     })
   }
   saved.close()
@@ -294,7 +300,11 @@ export async function createWorkerSessions({
     }
     deaths++
     restartsOfDead += worker.stats.restarts
-    const outOfMemory = /heap out of memory|Allocation failed|OOM/i.test(worker.stderrTail)
+    // V8's fatal errors that a learner's program causes: a heap out of memory, or a string or
+    // array grown past what V8 can hold ("invalid size error", reported with SIGTRAP).
+    const outOfMemory = /heap out of memory|Allocation failed|OOM|Fatal JavaScript invalid|invalid (array|string|table) (length|size)/i.test(
+      worker.stderrTail,
+    )
     if (worker.hung) reason = 'it stopped answering'
     const cause = outOfMemory ? 'out of memory' : reason
     if (!worker.started) startFailures++
@@ -333,6 +343,7 @@ export async function createWorkerSessions({
       culprits.add(id)
       entry.strikes = []
       entry.blame = crashError(outOfMemory, reason)
+      entry.pausedUntil = Date.now() + PAUSE_AFTER_BLAME_MS
     }
     // The suspects' calls are retried on different workers, so that the one that kills a
     // worker again takes as few others with it as it can.
@@ -354,8 +365,10 @@ export async function createWorkerSessions({
       else if (job.sessionId !== undefined && culprits.has(job.sessionId) && entry?.blame) {
         job.reject(entry.blame)
         entry.blame = undefined
-      } else if (aloneAgain(job)) job.reject(crashError(true, cause))
-      else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
+      } else if (aloneAgain(job)) {
+        job.reject(crashError(true, cause))
+        if (entry) entry.pausedUntil = Date.now() + PAUSE_AFTER_BLAME_MS
+      } else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
       else dispatch({ ...job, retried: true })
     }
   }
@@ -375,7 +388,7 @@ export async function createWorkerSessions({
     }
     return new WorkerCrashed(
       mayHaveRun
-        ? `The process running your app stopped (${reason === 'out of memory' ? 'another app ran out of memory' : reason}) while your request was in it, so it may or may not have been applied: check before you send it again.`
+        ? `The process running your app stopped (${reason === 'out of memory' ? 'an app in it ran out of memory' : reason}) while your request was in it, so it may or may not have been applied: check before you send it again.`
         : `The process running your app stopped (${reason}) and was replaced: send the request again.`,
     )
   }
@@ -482,6 +495,16 @@ export async function createWorkerSessions({
       entry.blame = undefined
       return Promise.reject(blame)
     }
+    // Found to crash workers: its code does not run again for a while, unless it changes.
+    if (entry && entry.pausedUntil > Date.now() && RUNS_LEARNER_CODE.has(method) && method !== 'setCode') {
+      const seconds = Math.ceil((entry.pausedUntil - Date.now()) / 1000)
+      return Promise.reject(
+        new LimitExceeded(
+          'memory',
+          `Your app crashed the process running it by running out of memory, so it is paused for ${seconds} s: change your code (or send it again) to run it sooner.`,
+        ),
+      )
+    }
     return new Promise<T>((resolve, reject) => {
       const job: Job = { method, sessionId, args, retried: false, worker, resolve: resolve as (value: unknown) => void, reject }
       dispatch(job)
@@ -542,7 +565,15 @@ export async function createWorkerSessions({
         const info = await call<SessionInfo>('create', undefined, [options], worker, (sent) => (job = sent))
         // It lives where it was made (another worker, if the chosen one died before it started).
         const holder = job?.sentTo?.alive ? job.sentTo : undefined
-        const entry: Entry = { info: { ...info }, worker: holder, lastUsedAt: Date.now(), strikes: [], blame: undefined, releasing: undefined }
+        const entry: Entry = {
+          info: { ...info },
+          worker: holder,
+          lastUsedAt: Date.now(),
+          strikes: [],
+          blame: undefined,
+          releasing: undefined,
+          pausedUntil: 0,
+        }
         if (holder) holder.sessions++
         entries.set(info.id, entry)
         return entry.info
@@ -557,6 +588,7 @@ export async function createWorkerSessions({
       if (entry) {
         entry.info.source = source
         entry.info.codeHash = result.codeHash
+        entry.pausedUntil = 0
       }
       return result
     },
