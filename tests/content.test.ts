@@ -322,8 +322,11 @@ describe('lines that point at the mistake', async () => {
   })
 
   it('a starter that throws while loading: the line that threw', () => {
-    expect(problems).toContain(
-      "exercises/starter-throws/starter.ts:2: cannot be graded: SyntaxError: Expected property name or '}' in JSON at position 1 (at starter.ts:2:23); a starter must compile and load so learners can try it",
+    // V8 words JSON errors its own way from version to version (Node 24's adds the line and column).
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^exercises\/starter-throws\/starter\.ts:2: cannot be graded: SyntaxError: Expected property name or '}' in JSON at position 1.* \(at starter\.ts:2:23\); a starter must compile and load so learners can try it$/,
+      ),
     )
   })
 })
