@@ -4,7 +4,7 @@
  * checked against exercises/ before anything loads the sandbox, so a mistake answers at once.
  * Printing the report is here; what counts as a problem is check-course.ts.
  */
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { listExercises } from '../exercises/index.ts'
 import type { CheckProgress } from './check-course.ts'
