@@ -123,7 +123,8 @@ try {
   const splitRows: [string, (phase: Record<Phase, number>) => number][] = [
     ['server, from request to response sent', (t) => t.server],
     ['  HTTP: Node, Hono routing, live-URL forwarding', (t) => t.server - t.session - t.logs],
-    ['  session: its turn, learner log drain', (t) => t.session - t.sandbox],
+    ['  hop to a worker process and back (IPC)', (t) => (t.worker > 0 ? t.session - t.worker : 0)],
+    ['  session: its turn, learner log drain', (t) => (t.worker > 0 ? t.worker : t.session) - t.sandbox],
     ['  into the isolate and back (thread hops, copies)', (t) => t.sandbox - t.isolate - t.capabilities - t.learnerLogs - t.copyOut],
     ['  learner code in the isolate (its Hono app)', (t) => t.isolate],
     ['  capability calls (SQLite)', (t) => t.capabilities],

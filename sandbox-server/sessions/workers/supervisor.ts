@@ -39,7 +39,16 @@ import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
 import type { SessionInfo, SessionService } from '../service.ts'
-import { errorFromWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage, type WorkerMethod } from './protocol.ts'
+import {
+  errorFromWire,
+  fromWire,
+  toWire,
+  type WorkerCall,
+  type WorkerConfig,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerMethod,
+} from './protocol.ts'
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
 /** Calls that run the learner's code, and so may be what killed a worker. */
@@ -229,8 +238,7 @@ export async function createWorkerSessions({
 
   function start(): Worker {
     const child = fork(WORKER_SCRIPT, [JSON.stringify(config)], {
-      execArgv: ['--no-node-snapshot', '--import', import.meta.resolve('tsx')],
-      serialization: 'advanced',
+      execArgv: ['--no-node-snapshot', ...profilingFlags(process.execArgv), '--import', import.meta.resolve('tsx')],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     })
     let markReady!: () => void
@@ -274,7 +282,7 @@ export async function createWorkerSessions({
       const job = worker.calls.get(message.id)
       if (!job) return
       worker.calls.delete(message.id)
-      if (message.ok) job.resolve(message.value)
+      if (message.ok) job.resolve(fromWire(message.value))
       else job.reject(errorFromWire(message.error))
       if (worker.draining) letGo(worker)
     })
@@ -469,7 +477,7 @@ export async function createWorkerSessions({
       const id = ++nextCallId
       job.sentTo = worker
       worker.calls.set(id, job)
-      const call = { id, method: job.method, sessionId: job.sessionId, args: job.args } as WorkerCall
+      const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args) } as WorkerCall
       try {
         worker.child.send(call)
       } catch {
@@ -669,4 +677,14 @@ function pssOf(pid: number | undefined): number | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Node's CPU-profile flags the server was started with (`--cpu-prof --cpu-prof-dir DIR`), for its workers too. */
+function profilingFlags(execArgv: string[]): string[] {
+  const flags: string[] = []
+  execArgv.forEach((flag, i) => {
+    if (/^--cpu-prof(-dir|-interval)?(=|$)/.test(flag)) flags.push(flag)
+    if (/^--cpu-prof-(dir|interval)$/.test(flag) && execArgv[i + 1] !== undefined) flags.push(execArgv[i + 1]!)
+  })
+  return flags
 }
