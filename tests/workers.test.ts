@@ -203,6 +203,37 @@ describe('a learner program that kills V8', () => {
     expect((await send(bomber, 'GET', '/')).body.body).toBe('alive')
   })
 
+  it('never blames a busy neighbour: short turns that answer a heap check are not a heap grown in one run', async () => {
+    const bombers = [await createWith(appWith(KILLERS['a Map that grows forever'])), await createWith(appWith(KILLERS['a Map that grows forever']))]
+    // Computing hard, turn after turn, on whatever worker it lands: a suspect by CPU alone.
+    const busy = await createWith(
+      appWith(`app.get('/work', (c) => { let x = 0; for (let i = 0; i < 3e7; i++) x += i % 7; return c.text(String(x)) })`),
+    )
+    const answers: { status: number; body: any }[] = []
+    let working = true
+    const worker = (async () => {
+      while (working) answers.push(await send(busy, 'GET', '/work'))
+    })()
+    const deathsBefore = workerDeaths().length
+    const told: string[] = []
+    // The bombers take turns until each was told (two deaths each), or for at most twelve bombs.
+    for (let bomb = 0; bomb < 12 && told.length < bombers.length; bomb++) {
+      const bomber = bombers[bomb % bombers.length]!
+      if (told.includes(bomber)) continue
+      const answer = await send(bomber, 'GET', '/boom')
+      if (/ran out of memory/.test(answer.body.error?.message ?? '')) told.push(bomber)
+    }
+    working = false
+    await worker
+    expect(workerDeaths().length - deathsBefore).toBeGreaterThanOrEqual(2)
+    // The neighbour was never told it crashed anything, nor paused; a read it had in flight on a
+    // dying worker was sent again (or, sent again onto the next bomb, it was asked to resend).
+    const refused = answers.filter((answer) => answer.status !== 200 || answer.body.status !== 200)
+    for (const answer of refused) expect(answer.body.error.code, JSON.stringify(answer.body)).toBe('worker_crashed')
+    expect(answers.length).toBeGreaterThan(refused.length)
+    expect((await send(busy, 'GET', '/')).body.body).toBe('alive')
+  })
+
   it('sends the reads in flight on a dead worker again, and says a write in flight may have happened (kill -9 from outside)', async () => {
     const id = await createWith(NOTES)
     expect((await send(id, 'POST', '/notes', 'kept')).body.status).toBe(201)

@@ -191,6 +191,9 @@ export class Sandbox {
   private sqlStopped: string | undefined
   private activeRuns = 0
   private lastHeapBytes = 0
+  /** When the isolate last answered a heap check with a small heap (performance.now()). */
+  private calmAt = Number.NEGATIVE_INFINITY
+  private heapCheck: Promise<void> | undefined
   /** What the isolate claimed in the last finished run, ms (for the bench's phase timings). */
   private lastRunClaimedMs = 0
   private backgroundCpuMs = 0
@@ -283,6 +286,31 @@ export class Sandbox {
 
   get stopReason(): LimitExceeded | undefined {
     return this.stoppedBy
+  }
+
+  /**
+   * Asks the isolate for its heap size without waiting: isolated-vm answers when the isolate is
+   * next idle (between runs, or timers), and the time is noted if the heap was under half its
+   * limit. A program that grows its heap in one long run is never idle to answer. The worker
+   * supervisor uses this to tell a busy neighbour from the program that killed V8.
+   */
+  checkHeapWhenIdle(): void {
+    if (this.heapCheck || this.isolate.isDisposed) return
+    const small = (this.limits.memoryMb * 1024 * 1024) / 2
+    this.heapCheck = this.isolate
+      .getHeapStatistics()
+      .then(
+        (stats) => {
+          if (stats.total_heap_size + stats.externally_allocated_size < small) this.calmAt = performance.now()
+        },
+        () => {},
+      )
+      .finally(() => (this.heapCheck = undefined))
+  }
+
+  /** Whether a heap check found the isolate idle with a small heap within the last `ms`. */
+  calmWithin(ms: number): boolean {
+    return performance.now() - this.calmAt <= ms
   }
 
   /**

@@ -36,6 +36,12 @@ import {
   type LogBuffer,
 } from '../capabilities/index.ts'
 
+/**
+ * A busy session whose isolate answered a heap check this recently, with a small heap, was
+ * running short turns, not growing its heap in one long run (workers report every 100 ms).
+ */
+const CALM_WITHIN_MS = 150
+
 export class UnknownSession extends Error {
   override name = 'UnknownSession'
   constructor() {
@@ -562,14 +568,18 @@ export async function createSessionStore({
 
     /**
      * The sessions whose isolates ran since the last call (a request or a background timer),
-     * with the CPU ms each used, so a worker can say who was busy when a crash came (see
-     * ./workers/supervisor.ts).
+     * with the CPU ms each used and whether it was calm (found idle with a small heap in the
+     * last CALM_WITHIN_MS), so a worker can say who was busy when a crash came (see
+     * ./workers/supervisor.ts). Each busy isolate is asked for its heap, answered when idle.
      */
-    busySinceLastAsked(): [id: string, cpuMs: number][] {
-      const busy: [string, number][] = []
+    busySinceLastAsked(): [id: string, cpuMs: number, calm: boolean][] {
+      const busy: [string, number, boolean][] = []
       for (const session of sessions.values()) {
         const cpu = session.ready?.cpuTimeNs ?? 0n
-        if (cpu > session.cpuSeen) busy.push([session.id, Number(cpu - session.cpuSeen) / 1e6])
+        if (cpu > session.cpuSeen) {
+          busy.push([session.id, Number(cpu - session.cpuSeen) / 1e6, session.ready!.calmWithin(CALM_WITHIN_MS)])
+          session.ready!.checkHeapWhenIdle()
+        }
         session.cpuSeen = cpu
       }
       return busy

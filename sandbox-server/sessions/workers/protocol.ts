@@ -65,8 +65,11 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 /** What a worker says on its own. */
 export type WorkerEvent =
   | { event: 'ready' }
-  /** Sessions whose isolates ran in the last moment, with their CPU ms (sent only when there are some). */
-  | { event: 'busy'; sessions: [id: string, cpuMs: number][] }
+  /**
+   * Sessions whose isolates ran in the last moment, with their CPU ms and whether each was
+   * calm: found idle with a small heap just before (sent only when there are some).
+   */
+  | { event: 'busy'; sessions: [id: string, cpuMs: number, calm: boolean][] }
   | { event: 'removed'; removed: SessionRemoved }
   | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 

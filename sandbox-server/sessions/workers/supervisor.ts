@@ -8,7 +8,8 @@
  *   the fewest sessions, which takes it up from the state file and its database file.
  * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. The
  *   suspects are the sessions whose isolates were running just before (workers say who is busy
- *   every 100 ms: a request, or a background timer); a call merely in flight is not. A session
+ *   every 100 ms: a request, or a background timer); a call merely in flight is not, nor a busy
+ *   session whose isolate was found idle with a small heap just before (short turns). A session
  *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
  *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
  *   next one, and its code does not run for 30 s unless it sends new code. A first death
@@ -127,7 +128,7 @@ interface Worker {
   runs: SessionService['runs']
   stderrTail: string
   /** Its last report of busy sessions: when (performance.now()), and each one's CPU ms. */
-  busy: { at: number; sessions: [string, number][] } | undefined
+  busy: { at: number; sessions: [id: string, cpuMs: number, calm: boolean][] } | undefined
   /** When it last said anything. */
   lastHeard: number
   /** Killed for not answering. */
@@ -338,10 +339,12 @@ export async function createWorkerSessions({
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
     // The suspects: who was computing hard in the worker's last report before it died, if that
     // was recent. Not a call merely in flight (waiting on a timer, a query), nor a learner whose
-    // request took its usual millisecond meanwhile: that is no evidence.
+    // request took its usual millisecond meanwhile: that is no evidence. Nor a busy learner
+    // whose isolate was found idle with a small heap just before (short turns, one after
+    // another): V8 dies of a heap grown in one long run, which never idles to be measured.
     const now = performance.now()
     const report = worker.busy && now - worker.busy.at <= SUSPECT_WINDOW_MS ? worker.busy.sessions : []
-    const suspects = report.filter(([, cpuMs]) => cpuMs >= SUSPECT_CPU_MS).map(([id]) => id)
+    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && !calm).map(([id]) => id)
     const culprits = new Set<string>()
     for (const id of new Set(suspects)) {
       const entry = entries.get(id)
