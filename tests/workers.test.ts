@@ -273,8 +273,9 @@ describe('a learner program that kills V8', () => {
   it('logs and counts each death with its cause, never with a session id', async () => {
     const deaths = workerDeaths()
     expect(deaths.length).toBeGreaterThanOrEqual(3)
-    // Each with its cause: V8's heap (when a bomb got that far on this machine) or the abort.
-    for (const death of deaths) expect(death.cause).toMatch(/out of memory|killed by SIG|exit code/)
+    // Each with its cause: V8's heap (when a bomb got that far on this machine) or the abort
+    // (or, on a machine so busy that a dying worker went silent for 5 s, that).
+    for (const death of deaths) expect(death.cause).toMatch(/out of memory|killed by SIG|exit code|stopped answering/)
     expect(deaths.map((death) => death.cause)).toContain('killed by SIGABRT')
     expect(JSON.stringify(lines)).not.toMatch(/[0-9a-f]{32}/)
     const metrics = await (await app.request('/metrics')).text()

@@ -191,8 +191,8 @@ export class Sandbox {
   private sqlStopped: string | undefined
   private activeRuns = 0
   private lastHeapBytes = 0
-  /** When the isolate last answered a heap check with a small heap (performance.now()). */
-  private calmAt = Number.NEGATIVE_INFINITY
+  /** The isolate's time (cpuTime) when it last answered a heap check with a small heap. */
+  private calmAtNs: bigint | undefined
   private heapCheck: Promise<void> | undefined
   /** What the isolate claimed in the last finished run, ms (for the bench's phase timings). */
   private lastRunClaimedMs = 0
@@ -290,7 +290,7 @@ export class Sandbox {
 
   /**
    * Asks the isolate for its heap size without waiting: isolated-vm answers when the isolate is
-   * next idle (between runs, or timers), and the time is noted if the heap was under half its
+   * next idle (between runs, or timers), and its time is noted if the heap was under half its
    * limit. A program that grows its heap in one long run is never idle to answer. The worker
    * supervisor uses this to tell a busy neighbour from the program that killed V8.
    */
@@ -301,16 +301,19 @@ export class Sandbox {
       .getHeapStatistics()
       .then(
         (stats) => {
-          if (stats.total_heap_size + stats.externally_allocated_size < small) this.calmAt = performance.now()
+          if (stats.total_heap_size + stats.externally_allocated_size < small) this.calmAtNs = this.cpuTimeNs
         },
         () => {},
       )
       .finally(() => (this.heapCheck = undefined))
   }
 
-  /** Whether a heap check found the isolate idle with a small heap within the last `ms`. */
+  /**
+   * Whether a heap check found the isolate idle with a small heap at most `ms` of its own time
+   * ago: isolate time, not wall time, so a machine too busy to run it soon changes nothing.
+   */
   calmWithin(ms: number): boolean {
-    return performance.now() - this.calmAt <= ms
+    return this.calmAtNs !== undefined && this.cpuTimeNs - this.calmAtNs <= BigInt(ms * 1e6)
   }
 
   /**

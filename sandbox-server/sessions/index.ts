@@ -37,10 +37,11 @@ import {
 } from '../capabilities/index.ts'
 
 /**
- * A busy session whose isolate answered a heap check this recently, with a small heap, was
- * running short turns, not growing its heap in one long run (workers report every 100 ms).
+ * A busy session whose isolate answered a heap check with a small heap at most this much of
+ * its own time ago was running short turns, not growing its heap in one long run (a Map
+ * grown until V8 dies takes 0.6 s of it on a quiet machine, more on a busy one).
  */
-const CALM_WITHIN_MS = 150
+const CALM_WITHIN_MS = 250
 
 export class UnknownSession extends Error {
   override name = 'UnknownSession'
@@ -568,8 +569,8 @@ export async function createSessionStore({
 
     /**
      * The sessions whose isolates ran since the last call (a request or a background timer),
-     * with the CPU ms each used and whether it was calm (found idle with a small heap in the
-     * last CALM_WITHIN_MS), so a worker can say who was busy when a crash came (see
+     * with the CPU ms each used and whether it was calm (found idle with a small heap within
+     * CALM_WITHIN_MS of its own time), so a worker can say who was busy when a crash came (see
      * ./workers/supervisor.ts). Each busy isolate is asked for its heap, answered when idle.
      */
     busySinceLastAsked(): [id: string, cpuMs: number, calm: boolean][] {
