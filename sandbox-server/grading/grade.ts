@@ -71,7 +71,7 @@ function formatOutput(allEntries: LogEntry[]): string | undefined {
 }
 
 function toCheckResponse(response: AppResponse): CheckResponse {
-  const text = new TextDecoder().decode(response.body)
+  const text = new TextDecoder().decode(response.body ?? undefined)
   let json: unknown
   try {
     json = text === '' ? undefined : JSON.parse(text)

@@ -13,7 +13,7 @@ import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { AdvanceClockBody, CreateSessionBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { SolutionPolicy } from './solutions.ts'
@@ -130,8 +130,9 @@ async function readJson<S extends TSchema>(c: Context, schema: S): Promise<Stati
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
-/** A response body for JSON: text when it decodes as UTF-8, else base64. */
-function encodeBody(body: Uint8Array): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+/** A response body for JSON: text when it decodes as UTF-8, else base64; no body at all reads as "". */
+function encodeBody(body: Uint8Array | null): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+  if (body === null) return { body: '', bodyEncoding: 'utf8' }
   try {
     return { body: textDecoder.decode(body), bodyEncoding: 'utf8' }
   } catch {
@@ -211,6 +212,17 @@ function assertValidHeaders(headers: Record<string, string>) {
   if (problems.length > 0) throw new ValidationError('The request body', problems)
 }
 
+/** A method no Request can carry (CONNECT, TRACE, TRACK) is the caller's mistake, named as such. */
+function assertSendableMethod(method: string) {
+  if (!(FORBIDDEN_METHODS as readonly string[]).includes(method.toUpperCase())) return
+  throw new ValidationError('The request body', [
+    {
+      field: 'method',
+      message: `${method} cannot be sent to an app: the Fetch standard forbids it in a Request, so Hono never receives it (on Node neither)`,
+    },
+  ])
+}
+
 /** The session id from a route parameter; a malformed id is simply unknown. */
 function sessionParam(c: Context): string {
   const id = c.req.param('id') ?? ''
@@ -276,8 +288,8 @@ export function createServerApp({
         origin: pathPrefix ? url.origin : `${url.protocol}//${c.req.header('host')}`,
       })
       addPhaseTime('session', performance.now() - started)
-      const headers = liveResponseHeaders(response, pathPrefix)
-      const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer>)
+      const headers = liveResponseHeaders(response, pathPrefix ? { prefix: pathPrefix, origin: url.origin } : undefined)
+      const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer> | null)
       return new Response(content, { status: response.status, statusText: response.statusText, headers })
     } catch (error) {
       return errorResponse(c, error)
@@ -344,8 +356,10 @@ export function createServerApp({
   api.post('/sessions/:id/requests', async (c) => {
     const id = sessionParam(c)
     const { method, path, headers = {}, body } = await readJson(c, SendRequestBody)
+    assertSendableMethod(method)
     assertValidHeaders(headers)
-    const bytes = body === undefined || method === 'GET' || method === 'HEAD' ? null : new TextEncoder().encode(body)
+    const upper = method.toUpperCase()
+    const bytes = body === undefined || upper === 'GET' || upper === 'HEAD' ? null : new TextEncoder().encode(body)
     try {
       const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes })
       return c.json(describeResponse(response))

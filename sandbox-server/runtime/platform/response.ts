@@ -8,6 +8,7 @@
  */
 import { BodyMixin, extractBody, type BodyInit, type BodySource } from './body.ts'
 import { Headers, makeHeadersImmutable, type HeadersInit } from './headers.ts'
+import { initDictionary } from './dictionary.ts'
 
 export interface ResponseInit {
   status?: number
@@ -27,7 +28,8 @@ export class Response extends BodyMixin {
   #headers: Headers
   #type: ResponseType = 'default'
 
-  constructor(body: BodyInit = null, init: ResponseInit = {}) {
+  constructor(body: BodyInit = null, options?: ResponseInit) {
+    const init = initDictionary<ResponseInit>(options, 'Response constructor')
     const status = init.status === undefined ? 200 : Number(init.status)
     if (!Number.isInteger(status) || status < 200 || status > 599) {
       throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`)

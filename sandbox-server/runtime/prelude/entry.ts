@@ -223,7 +223,7 @@ const MAX_CALL_RESULT_BYTES = 1024 * 1024
 const MAX_HEADER_BYTES = 128 * 1024
 
 export type PlainResponse =
-  | { status: number; statusText: string; headers: WireMessage; body: Uint8Array; tooLarge: false; droppedLogs: number }
+  | { status: number; statusText: string; headers: WireMessage; body: Uint8Array | null; tooLarge: false; droppedLogs: number }
   | { tooLarge: true; bytes: number; what?: 'headers' }
 
 /** Calls an exported function by its path, e.g. "notes.create" or "totalOf", with copied arguments. */
@@ -298,7 +298,9 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
       status,
       statusText,
       headers,
-      body: body ?? new Uint8Array(0),
+      // null is "no body", which the host's HTTP layer answers without a Content-Type; an empty
+      // byte array is a body of length 0, to which @hono/node-server adds its default type.
+      body,
       tooLarge: false,
       droppedLogs: droppedLines(),
     },
