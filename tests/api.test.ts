@@ -347,9 +347,9 @@ describe('live URLs', () => {
         expect(response.text).toBe('')
       }
     }
-    // An empty string is a body, which the Fetch standard types (so Node does too).
+    // An empty string is a body, which @hono/node-server types.
     const empty = await socket.raw('GET', '/empty', { headers: { host: `${id}.localhost:${socket.port}` } })
-    expect(empty.headers['content-type']).toBe('text/plain;charset=UTF-8')
+    expect(empty.headers['content-type']).toBe('text/plain; charset=UTF-8')
   })
 
   it('moves an absolute redirect to the site’s own origin back under /s/<session>/, and leaves other origins alone', async () => {

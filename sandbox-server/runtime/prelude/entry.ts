@@ -15,7 +15,7 @@ import * as sandboxModule from './sandbox-module.ts'
 import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
 import { bufferedBytes, readAll } from '../platform/body.ts'
 import { encodeForHost, type WireMessage } from '../platform/wire.ts'
-import { Response as PlatformResponse } from '../platform/response.ts'
+import { Response as PlatformResponse, headersAsNodeServerWrites } from '../platform/response.ts'
 
 // Captured before learner code runs, which may replace the globals (see door.ts).
 const NativePromise = Promise
@@ -288,7 +288,7 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
   }
   let headers: WireMessage
   try {
-    headers = encodeForHost([...response.headers], MAX_HEADER_BYTES, 'your response headers')
+    headers = encodeForHost(headersAsNodeServerWrites(response), MAX_HEADER_BYTES, 'your response headers')
   } catch {
     return setPrototypeOf({ tooLarge: true, bytes: MAX_HEADER_BYTES, what: 'headers' }, null)
   }
