@@ -36,6 +36,12 @@ export const SendRequestBody = Type.Object(
     path: Type.String({ pattern: '^/', maxLength: 2048, description: 'a path starting with "/", e.g. "/users/1?verbose=true"' }),
     headers: Type.Optional(Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 8192 }), { description: 'header names to values' })),
     body: Type.Optional(Type.String({ description: 'the request body as text, e.g. JSON' })),
+    remoteAddress: Type.Optional(
+      Type.String({
+        maxLength: 45,
+        description: 'the caller the app sees (getConnInfo, hono/ip-restriction), an IPv4 or IPv6 address; default 127.0.0.1',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

@@ -59,6 +59,15 @@ export interface SandboxRequest {
   body: Uint8Array | null
   /** How far the session clock is ahead of real time. */
   clockOffsetMs: number
+  /** Who sent it, as getConnInfo from @hono/node-server/conninfo answers in the app. */
+  remote?: RemoteAddress
+}
+
+/** The caller of a request: plain data copied into the isolate. */
+export interface RemoteAddress {
+  address: string
+  port?: number
+  family?: 'IPv4' | 'IPv6'
 }
 
 export interface SandboxResponse {

@@ -16,6 +16,7 @@ import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
 import { bufferedBytes, readAll } from '../platform/body.ts'
 import { encodeForHost, type WireMessage } from '../platform/wire.ts'
 import { Response as PlatformResponse, headersAsNodeServerWrites } from '../platform/response.ts'
+import { rememberConnection, type PlainRemote } from './conninfo.ts'
 
 // Captured before learner code runs, which may replace the globals (see door.ts).
 const NativePromise = Promise
@@ -215,6 +216,7 @@ export interface PlainRequest {
   body: Uint8Array | null
   clockOffsetMs: number
   maxBodyBytes: number
+  remote?: PlainRemote
 }
 
 /** The most a function called by a check (`t.call`) may return, counted as written out. */
@@ -259,6 +261,7 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
     headers: plain.headers,
     body: hasBody ? (plain.body as Uint8Array<ArrayBuffer>) : null,
   })
+  rememberConnection(request, plain.remote)
   // A synchronous handler's Response is used as it is: awaiting an object looks up its `then`,
   // which learner code may have planted on Object.prototype.
   const fetched = app.fetch(request, {}, { waitUntil() {}, passThroughOnException() {}, props: {} })

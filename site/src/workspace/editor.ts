@@ -25,6 +25,9 @@ ts.typescriptDefaults.setCompilerOptions({
   noEmit: true,
   allowNonTsExtensions: true,
   lib: ['esnext', 'dom', 'dom.iterable'],
+  // JSX as the server compiles it (through hono/jsx), in a model named .tsx.
+  jsx: ts.JsxEmit.ReactJSX,
+  jsxImportSource: 'hono/jsx',
 })
 for (const { path, content } of editorTypeLibraries()) ts.typescriptDefaults.addExtraLib(content, path)
 // Every model, not only the one on screen, so app.test.ts resolves `import app from './app'`.
