@@ -74,7 +74,8 @@ const UNCOMPARED_HEADERS = new Set(['date', 'connection', 'keep-alive'])
  * - the origin the app was reached at (`http://127.0.0.1:PORT`, `http://<session>.localhost:PORT`),
  *   in headers and text bodies, as `{origin}`;
  * - a generated request id (hono/request-id's UUID) as `{uuid}`;
- * - durations in Server-Timing (`dur=0.12`) as `dur={ms}`.
+ * - durations in Server-Timing (`dur=0.12`) as `dur={ms}`;
+ * - hono/jsx/streaming's Suspense ids (`H:0`), which count up for the life of the process, as `H:{n}`.
  */
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 function normaliseValue(value: string, origin: string): string {
@@ -82,6 +83,7 @@ function normaliseValue(value: string, origin: string): string {
     .replaceAll(origin, '{origin}')
     .replace(UUID, '{uuid}')
     .replace(/\bdur=[\d.]+/g, 'dur={ms}')
+    .replace(/\bH:\d+\b/g, 'H:{n}')
 }
 
 /** Headers with lower-case names, sorted by name (the order of one name's values is kept). */
