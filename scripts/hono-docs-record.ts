@@ -17,7 +17,8 @@ import { rawRequest } from '../tests/support/raw-request.ts'
 import { APPS_DIR, RECORDED_FILE, answerFromSocket, loadCorpus, type Answer, type Recorded } from '../tests/hono-docs/corpus.ts'
 
 interface FetchApp {
-  fetch(request: Request): Response | Promise<Response>
+  /** `env` is what @hono/node-server passes (the Node request and response), which getConnInfo reads. */
+  fetch(request: Request, env: unknown): Response | Promise<Response>
 }
 
 /** The app as Node runs it: bundled into one ES module, so its imports resolve from this project. */
@@ -51,8 +52,8 @@ async function record(): Promise<Recorded> {
       const app = await loadOnNode(docsApp.file, workDir)
       // The names of the headers the app's own Response had: the rest the HTTP server added.
       let appHeaders = new Set<string>()
-      const fetch = async (request: Request) => {
-        const response = await app.fetch(request)
+      const fetch = async (request: Request, env: unknown) => {
+        const response = await app.fetch(request, env)
         appHeaders = new Set(response.headers.keys())
         return response
       }
