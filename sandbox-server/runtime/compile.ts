@@ -7,7 +7,7 @@
  * test as `./app`, whose source the exercise gives (the real app, or a mutant of it). The
  * bundle then serves that app, so the request console explores it, and carries the tests.
  */
-import { build, stop, transform, type BuildOptions, type BuildResult, type Loader, type Message } from 'esbuild'
+import { build, stop, type BuildOptions, type BuildResult, type Loader, type Message } from 'esbuild'
 import { ADAPTER_MODULE, ALLOWED_MODULES, TEST_MODULE, refusalReason } from './modules.ts'
 import { CompileError, type Diagnostic } from './errors.ts'
 
@@ -74,20 +74,23 @@ function firstErrorLine(error: unknown): number {
  */
 export async function learnerLanguage(source: string): Promise<'ts' | 'tsx'> {
   if (!source.includes('<')) return 'ts'
-  let asTs: unknown
+  const asTs = await parseError(source, 'ts')
+  if (asTs === undefined) return 'ts'
+  const asTsx = await parseError(source, 'tsx')
+  if (asTsx === undefined) return 'tsx'
+  // On the same line, TSX: a JSX mistake reads as JSX ("closing tag does not match"), not as
+  // TypeScript's "unterminated regular expression", and plain syntax errors read the same in both.
+  return firstErrorLine(asTsx) >= firstErrorLine(asTs) ? 'tsx' : 'ts'
+}
+
+/** Why `source` does not compile as `loader` alone (no imports followed), or undefined when it does; under the compile deadline. */
+async function parseError(source: string, loader: 'ts' | 'tsx'): Promise<unknown> {
   try {
-    await transform(source, { loader: 'ts', logLevel: 'silent' })
-    return 'ts'
+    await buildGuarded({ stdin: { contents: source, loader }, write: false, bundle: false, logLevel: 'silent', jsx: 'automatic' })
+    return undefined
   } catch (error) {
-    asTs = error
-  }
-  try {
-    await transform(source, { loader: 'tsx', logLevel: 'silent' })
-    return 'tsx'
-  } catch (asTsx) {
-    // On the same line, TSX: a JSX mistake reads as JSX ("closing tag does not match"), not as
-    // TypeScript's "unterminated regular expression", and plain syntax errors read the same in both.
-    return firstErrorLine(asTsx) >= firstErrorLine(asTs) ? 'tsx' : 'ts'
+    if (error instanceof CompileError) throw error
+    return error
   }
 }
 
