@@ -162,6 +162,7 @@ describe('modules the sandbox refuses', () => {
     ['hono/context-storage', 'AsyncLocalStorage'],
     ['hono/compress', 'CompressionStream'],
     ['hono/serve-static', 'no file system'],
+    ['hono/jsx/dom/client', 'renders in the browser'],
     ['hono/bun', 'export default app'],
     ['@hono/node-server', 'instead of serve()'],
     ['node:fs', 'Node built-in'],

@@ -90,6 +90,7 @@ const REFUSED_BECAUSE: Readonly<Record<string, string>> = {
   'hono/proxy': 'sends requests to other servers, and the sandbox has no network',
   'hono/jwk': 'fetches keys from a URL, and the sandbox has no network: use hono/jwt with a secret or a key',
   'hono/jsx/dom': 'renders in the browser, and your app runs on the server: use hono/jsx (it renders to HTML)',
+  'hono/jsx/dom/': 'renders in the browser, and your app runs on the server: use hono/jsx (it renders to HTML)',
   'hono/dev': 'inspects routes for tooling; not available in the sandbox',
   'hono/cloudflare-workers': RUNTIME_ADAPTER,
   'hono/cloudflare-pages': RUNTIME_ADAPTER,
