@@ -227,9 +227,13 @@ describe('a learner program that kills V8', () => {
     await worker
     expect(workerDeaths().length - deathsBefore).toBeGreaterThanOrEqual(2)
     // The neighbour was never told it crashed anything, nor paused; a read it had in flight on a
-    // dying worker was sent again (or, sent again onto the next bomb, it was asked to resend).
+    // dying worker was sent again (or, sent again onto the next bomb, it was asked to resend; on
+    // a machine this busy it may also hear that the server is).
     const refused = answers.filter((answer) => answer.status !== 200 || answer.body.status !== 200)
-    for (const answer of refused) expect(answer.body.error.code, JSON.stringify(answer.body)).toBe('worker_crashed')
+    for (const answer of refused) {
+      expect(JSON.stringify(answer.body)).not.toMatch(/ran out of memory|paused/)
+      expect(['worker_crashed', 'server_busy'], JSON.stringify(answer.body)).toContain(answer.body.error?.code)
+    }
     expect(answers.length).toBeGreaterThan(refused.length)
     expect((await send(busy, 'GET', '/')).body.body).toBe('alive')
   })

@@ -51,3 +51,10 @@ export const CheckDefinitionSchema = Type.Object(
 
 /** What `exercises/<id>/checks.ts` must `export default`: use defineChecks([...]). */
 export const ChecksModule = Type.Array(CheckDefinitionSchema, { minItems: 1, description: 'defineChecks([...]) with at least one check' })
+
+/** What `exercises/<id>/env.json` holds: the environment `env(c)` from hono/adapter answers in the learner's app. */
+export const ExerciseEnvironment = Type.Record(
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 128 }),
+  Type.String({ maxLength: 4096, description: 'the value, as text (process.env values are strings)' }),
+  { description: 'names such as API_KEY to their values, e.g. { "API_KEY": "test-key" }' },
+)

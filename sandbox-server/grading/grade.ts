@@ -71,7 +71,7 @@ function formatOutput(allEntries: LogEntry[]): string | undefined {
 }
 
 function toCheckResponse(response: AppResponse): CheckResponse {
-  const text = new TextDecoder().decode(response.body)
+  const text = new TextDecoder().decode(response.body ?? undefined)
   let json: unknown
   try {
     json = text === '' ? undefined : JSON.parse(text)
@@ -114,6 +114,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     exerciseId: exercise.id,
     snapshot: await templateFor(exercise, sessions),
     appUnderTest: exercise.appUnderTest,
+    env: exercise.env,
   })
   const threads = createCheckThreads(pathToFileURL(join(exercise.dir, 'checks.ts')).href)
   try {
@@ -206,7 +207,7 @@ export interface TestRunOptions {
 export async function runLearnerTests({ exercise, code, sessions, mutate }: TestRunOptions): Promise<{ tests: TestResult[]; logs: LogEntry[] }> {
   if (exercise.appUnderTest === undefined) throw new Error(`exercise ${exercise.id} has no app under test: add app.ts to its folder`)
   const appUnderTest = mutate ? mutated(exercise.appUnderTest, mutate) : exercise.appUnderTest
-  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest })
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest, env: exercise.env })
   try {
     await sessions.setCode(session.id, code)
     const { tests, logs } = await sessions.runTests(session.id)

@@ -6,6 +6,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
+import { isIP } from 'node:net'
 import { bodyLimit } from 'hono/body-limit'
 import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, UnknownSession, type AppResponse } from '../sessions/index.ts'
@@ -13,9 +14,10 @@ import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { AdvanceClockBody, CreateSessionBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
+import type { RemoteAddress } from '../runtime/sandbox.ts'
 import type { SolutionPolicy } from './solutions.ts'
 import {
   createLogBudget,
@@ -160,8 +162,9 @@ function cellForJson(value: unknown): unknown {
   return value
 }
 
-/** A response body for JSON: text when it decodes as UTF-8, else base64. */
-function encodeBody(body: Uint8Array): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+/** A response body for JSON: text when it decodes as UTF-8, else base64; no body at all reads as "". */
+function encodeBody(body: Uint8Array | null): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+  if (body === null) return { body: '', bodyEncoding: 'utf8' }
   try {
     return { body: textDecoder.decode(body), bodyEncoding: 'utf8' }
   } catch {
@@ -205,6 +208,22 @@ function clientOf(c: Context): string {
   return nodeRequest(c)?.socket.remoteAddress ?? 'unknown'
 }
 
+/** The caller as the socket saw it, for the app's getConnInfo; undefined in memory (the default caller then). */
+function remoteOf(c: Context): RemoteAddress | undefined {
+  const socket = nodeRequest(c)?.socket
+  if (!socket?.remoteAddress) return undefined
+  const family = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6' ? socket.remoteFamily : undefined
+  return { address: socket.remoteAddress, port: socket.remotePort, family }
+}
+
+/** A caller the API's request names, e.g. to try hono/ip-restriction; a malformed address is the caller's mistake. */
+function callerAt(address: string): RemoteAddress {
+  const version = isIP(address)
+  if (version === 0)
+    throw new ValidationError('The request body', [{ field: 'remoteAddress', message: 'not an IPv4 or IPv6 address, e.g. 203.0.113.7' }])
+  return { address, family: version === 6 ? 'IPv6' : 'IPv4' }
+}
+
 /** Throws a 429 with Retry-After when `client` has used its turns for this minute. */
 function enforceRate(c: Context, allow: (client: string) => boolean, code: string, message: string) {
   if (allow(clientOf(c))) return
@@ -239,6 +258,17 @@ function assertValidHeaders(headers: Record<string, string>) {
     })
   }
   if (problems.length > 0) throw new ValidationError('The request body', problems)
+}
+
+/** A method no Request can carry (CONNECT, TRACE, TRACK) is the caller's mistake, named as such. */
+function assertSendableMethod(method: string) {
+  if (!(FORBIDDEN_METHODS as readonly string[]).includes(method.toUpperCase())) return
+  throw new ValidationError('The request body', [
+    {
+      field: 'method',
+      message: `${method} cannot be sent to an app: the Fetch standard forbids it in a Request, so Hono never receives it (on Node neither)`,
+    },
+  ])
 }
 
 /** The session id from a route parameter; a malformed id is simply unknown. */
@@ -304,10 +334,11 @@ export function createServerApp({
         headers: forwardedRequestHeaders(c.req.raw.headers),
         body,
         origin: pathPrefix ? url.origin : `${url.protocol}//${c.req.header('host')}`,
+        remote: remoteOf(c),
       })
       addPhaseTime('session', performance.now() - started)
-      const headers = liveResponseHeaders(response, pathPrefix)
-      const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer>)
+      const headers = liveResponseHeaders(response, pathPrefix ? { prefix: pathPrefix, origin: url.origin } : undefined)
+      const content = isNullBodyStatus(response.status) || method === 'HEAD' ? null : (response.body as Uint8Array<ArrayBuffer> | null)
       return new Response(content, { status: response.status, statusText: response.statusText, headers })
     } catch (error) {
       return errorResponse(c, error)
@@ -347,7 +378,7 @@ export function createServerApp({
     enforceRate(c, allowSession, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
-    const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest })
+    const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest, env: exercise?.env })
     noteSession(session.id)
     const created = {
       sessionId: session.id,
@@ -373,11 +404,14 @@ export function createServerApp({
 
   api.post('/sessions/:id/requests', async (c) => {
     const id = sessionParam(c)
-    const { method, path, headers = {}, body } = await readJson(c, SendRequestBody)
+    const { method, path, headers = {}, body, remoteAddress } = await readJson(c, SendRequestBody)
+    assertSendableMethod(method)
     assertValidHeaders(headers)
-    const bytes = body === undefined || method === 'GET' || method === 'HEAD' ? null : new TextEncoder().encode(body)
+    const upper = method.toUpperCase()
+    const bytes = body === undefined || upper === 'GET' || upper === 'HEAD' ? null : new TextEncoder().encode(body)
     try {
-      const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes })
+      const remote = remoteAddress === undefined ? undefined : callerAt(remoteAddress)
+      const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes, remote })
       return c.json(describeResponse(response))
     } catch (error) {
       return errorResponse(c, error, { logs: error instanceof LimitExceeded ? error.logs : [] })

@@ -77,7 +77,7 @@ function nextRequestId(): string {
 /**
  * Middleware: times each API and live-URL request, runs it in a log scope (its reqId, session
  * and client budget), then writes its line and metrics. API answers carry `X-Request-Id`; a
- * learner's live answers are left as the app made them.
+ * learner's live answers (both forms) are left as the app made them.
  *
  * @example
  * app.use('*', observeRequests({ logger, metrics, budget: createLogBudget(), liveHostSuffix: '.localhost', clientOf }))
@@ -103,7 +103,8 @@ export function observeRequests({ logger, metrics, budget, liveHostSuffix, clien
     const status = c.res.status
     const aborted = clientAborted(c)
     const outcome = aborted ? 'aborted' : scope.limit !== undefined ? 'limit' : (`${Math.floor(status / 100)}xx` as RequestOutcome)
-    if (liveSession === undefined) c.res.headers.set('X-Request-Id', reqId)
+    // Only the API's own answers: on /s/ it would replace the header an app's hono/request-id set.
+    if (liveSession === undefined && path.startsWith('/api/')) c.res.headers.set('X-Request-Id', reqId)
     metrics.recordRequest({ route, method, outcome, seconds })
     if (scope.limit !== undefined) metrics.recordLimitHit(scope.limit)
     runInLogScope(scope, () => {

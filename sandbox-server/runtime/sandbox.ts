@@ -59,13 +59,23 @@ export interface SandboxRequest {
   body: Uint8Array | null
   /** How far the session clock is ahead of real time. */
   clockOffsetMs: number
+  /** Who sent it, as getConnInfo from @hono/node-server/conninfo answers in the app. */
+  remote?: RemoteAddress
+}
+
+/** The caller of a request: plain data copied into the isolate. */
+export interface RemoteAddress {
+  address: string
+  port?: number
+  family?: 'IPv4' | 'IPv6'
 }
 
 export interface SandboxResponse {
   status: number
   statusText: string
   headers: [string, string][]
-  body: Uint8Array
+  /** null when the app answered with no body (a redirect, `c.body(null)`), not even an empty one. */
+  body: Uint8Array | null
   /** console lines the isolate dropped once the log was full. */
   droppedLogs: number
 }
@@ -601,8 +611,9 @@ function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, li
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new LearnerModuleError(`Your app answered with status ${String(status)}: an HTTP status is a whole number from 200 to 599.`)
   }
-  if (!(body instanceof Uint8Array) || !Array.isArray(headers)) throw new LearnerModuleError('Your app did not answer with a real Response.')
-  if (body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
+  if (!(body === null || body instanceof Uint8Array) || !Array.isArray(headers))
+    throw new LearnerModuleError('Your app did not answer with a real Response.')
+  if (body !== null && body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
   if (headers.length > limits.maxResponseHeaders) {
     throw new LimitExceeded('output', `Your app set ${headers.length} response headers; at most ${limits.maxResponseHeaders} are allowed.`)
   }

@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
-import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
+import { Sandbox, type RemoteAddress, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { createAdmission, type AdmissionOptions } from './admission.ts'
@@ -71,6 +71,8 @@ export interface Session {
   readonly dbId: string
   /** In a test-writing exercise, the app the learner's tests import as `./app`. */
   readonly appUnderTest: string | undefined
+  /** What `env(c)` from hono/adapter answers: the exercise's environment. */
+  readonly env: Readonly<Record<string, string>> | undefined
   /** Approximate bytes this session holds, refreshed by the sweeper. */
   memoryBytes: number
 }
@@ -111,6 +113,9 @@ export interface AppResponse extends SandboxResponse {
   durationMs: number
 }
 
+/** The caller a request has when none is given: this machine, as for curl on it. */
+const LOCAL_CALLER: RemoteAddress = Object.freeze({ address: '127.0.0.1', family: 'IPv4' })
+
 export interface AppRequest {
   method: string
   /** Path and query, starting with "/". */
@@ -119,6 +124,8 @@ export interface AppRequest {
   body?: Uint8Array | null
   /** The origin the learner's app believes it serves, e.g. http://<id>.localhost:3000 */
   origin?: string
+  /** Who sent it (getConnInfo, hono/ip-restriction). Default: 127.0.0.1, as for curl on this machine. */
+  remote?: RemoteAddress
 }
 
 export interface SessionOptions {
@@ -126,6 +133,8 @@ export interface SessionOptions {
   seedSql?: string
   snapshot?: Uint8Array
   appUnderTest?: string
+  /** The exercise's environment, for `env(c)` from hono/adapter. */
+  env?: Record<string, string>
 }
 
 export interface SessionStoreOptions {
@@ -212,6 +221,7 @@ export async function createSessionStore({
       log: createLogBuffer(),
       dbId: id,
       appUnderTest: kept.appUnderTest,
+      env: kept.env,
       memoryBytes: 0,
       seed,
       admission: createAdmission({ concurrent: 2, queued: 8 }),
@@ -271,7 +281,7 @@ export async function createSessionStore({
     if (session.compiled === undefined && session.source !== undefined) {
       // Kept from before a restart: compiled once, by whichever request comes first.
       const source = session.source
-      session.compiling ??= compile(source, session.appUnderTest)
+      session.compiling ??= compile(source, session)
         .then((compiled) => void (session.source === source && (session.compiled ??= compiled)))
         .finally(() => (session.compiling = undefined))
       await session.compiling
@@ -421,7 +431,7 @@ export async function createSessionStore({
      * Creates a session with its own database, from trusted seed SQL or a snapshot when given.
      * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
      */
-    async create({ exerciseId, seedSql, snapshot, appUnderTest }: SessionOptions = {}): Promise<Session> {
+    async create({ exerciseId, seedSql, snapshot, appUnderTest, env }: SessionOptions = {}): Promise<Session> {
       const now = Date.now()
       const kept: SavedSession = {
         id: randomBytes(16).toString('hex'),
@@ -430,6 +440,7 @@ export async function createSessionStore({
         lastUsedAt: now,
         source: undefined,
         appUnderTest,
+        env,
         seedSql,
         clockOffsetMs: 0,
         keys: newSessionKeys(),
@@ -472,7 +483,7 @@ export async function createSessionStore({
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
     async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
       const session = find(id)
-      const compiled = await compile(source, session.appUnderTest)
+      const compiled = await compile(source, session)
       const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
       session.compiled = compiled
       session.sandbox = undefined
@@ -496,7 +507,10 @@ export async function createSessionStore({
     },
 
     /** Sends one request through the session's app, with its logs and timing. */
-    async request(id: string, { method, path, headers = [], body = null, origin = 'http://app.localhost' }: AppRequest): Promise<AppResponse> {
+    async request(
+      id: string,
+      { method, path, headers = [], body = null, origin = 'http://app.localhost', remote = LOCAL_CALLER }: AppRequest,
+    ): Promise<AppResponse> {
       const started = performance.now()
       return runApp(find(id), async (sandbox, session) => {
         const response = await sandbox.handle({
@@ -505,6 +519,7 @@ export async function createSessionStore({
           headers,
           body,
           clockOffsetMs: session.clock.offsetMs,
+          remote,
         })
         const { entries, dropped } = drainLearnerLogs(session)
         return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
@@ -617,8 +632,8 @@ export async function createSessionStore({
 
 export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>
 
-async function compile(source: string, appUnderTest: string | undefined): Promise<NonNullable<SessionState['compiled']>> {
-  const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest })
+async function compile(source: string, { appUnderTest, env }: Pick<Session, 'appUnderTest' | 'env'>): Promise<NonNullable<SessionState['compiled']>> {
+  const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest, env })
   return { code, usesTests, mapStack: createStackMapper(map) }
 }
 
