@@ -9,8 +9,7 @@ export default defineChecks([
     name: 'The right password answers 200',
     async run(t) {
       const response = await login(t, 'ada', 'correct horse')
-      t.expectStatus(response, 200, '"correct horse" is ada\'s password')
-      t.expect(response.json, 'the body should name the user who logged in').toEqual({ username: 'ada' })
+      t.expectJson(response, 200, { username: 'ada' }, '"correct horse" is ada\'s password; the body should name the user who logged in')
     },
   },
   {
@@ -30,12 +29,12 @@ export default defineChecks([
         t.expectStatus(response, 401, `wrong password number ${attempt} for grace is still an ordinary 401; the lock starts after the third`)
       }
       const right = await login(t, 'grace', 'sesame')
-      t.expectStatus(
+      t.expectJson(
         right,
         423,
-        'grace had three wrong passwords in a row, so her account is locked for 15 minutes: even the right password must be refused, or a guesser would simply keep going until one works; 423 Locked says the account is locked',
+        { error: t.expect.any(String) },
+        'grace had three wrong passwords in a row, so her account is locked for 15 minutes: even the right password must be refused, or a guesser would simply keep going until one works; 423 Locked says the account is locked; the body should be { "error": "..." } saying the account is locked',
       )
-      t.expect(right.json, 'the body should be { "error": "..." } saying the account is locked').toEqual({ error: t.expect.any(String) })
       const wrong = await login(t, 'grace', 'guess 4')
       t.expectStatus(wrong, 423, 'the account is locked, whatever password is sent')
     },

@@ -3,7 +3,6 @@ import { defineChecks } from '../../sandbox-server/grading/index.ts'
 const ADA = { username: 'ada', password: 'correct horse battery', phone: '+44 20 7946 0958' }
 const GRACE = { username: 'grace', password: 'correct horse battery', phone: '+1 212 555 0143' }
 const digits = (text: unknown) => String(text).replace(/\D/g, '')
-const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
 
 export default defineChecks([
   {
@@ -78,12 +77,16 @@ export default defineChecks([
     requires: ['POST /login accepts the right password and refuses a wrong one'],
     hint: 2,
     async run(t) {
-      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
-      t.expectStatus(response, 200, 'the token comes from a successful login')
-      t.expect(response.json, 'the body should be { username, phone } with the phone as ada typed it (crypto.decrypt)').toEqual({
-        username: 'ada',
-        phone: ADA.phone,
-      })
+      const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
+      t.expectJson(
+        response,
+        200,
+        {
+          username: 'ada',
+          phone: ADA.phone,
+        },
+        'the token comes from a successful login; the body should be { username, phone } with the phone as ada typed it (crypto.decrypt)',
+      )
     },
   },
   {
@@ -91,7 +94,7 @@ export default defineChecks([
     async run(t) {
       const missing = await t.request('GET', '/me')
       t.expectStatus(missing, 401, 'there is no Authorization header')
-      const madeUp = await t.request('GET', '/me', { headers: bearer('not-a-real-token') })
+      const madeUp = await t.request('GET', '/me', { bearer: 'not-a-real-token' })
       t.expectStatus(madeUp, 401, 'nobody was given that token')
     },
   },

@@ -1,7 +1,6 @@
 import { defineChecks, type CheckContext, type CheckResponse } from '../../sandbox-server/grading/index.ts'
 
 const PASSWORDS: Record<string, string> = { ada: 'correct horse', grace: 'sesame', linus: 'hunter2' }
-const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
 
 /** Logs in (the starter's POST /login) and answers the token. */
 async function login(t: CheckContext, username: string): Promise<string> {
@@ -27,9 +26,13 @@ export default defineChecks([
     name: 'A reader with a valid token can list the articles',
     async run(t) {
       t.state.linus = await login(t, 'linus')
-      const response = await t.request('GET', '/articles', { headers: bearer(t.state.linus) })
-      t.expectStatus(response, 200, 'linus logged in and readers may read')
-      t.expect(response.json, 'the body should be the articles').toEqual(await t.db.all('SELECT id, title, body FROM articles ORDER BY id'))
+      const response = await t.request('GET', '/articles', { bearer: String(t.state.linus) })
+      t.expectJson(
+        response,
+        200,
+        await t.db.all('SELECT id, title, body FROM articles ORDER BY id'),
+        'linus logged in and readers may read; the body should be the articles',
+      )
     },
   },
   {
@@ -40,7 +43,7 @@ export default defineChecks([
       const response = await t.request('GET', '/articles')
       t.expectStatus(response, 401, 'there is no Authorization header: the server does not know who is asking')
       expectBearerChallenge(t, response, 'GET /articles without a token')
-      const garbage = await t.request('GET', '/articles', { headers: bearer('not-a-token') })
+      const garbage = await t.request('GET', '/articles', { bearer: 'not-a-token' })
       t.expectStatus(garbage, 401, '"not-a-token" is not a valid token')
     },
   },
@@ -51,7 +54,7 @@ export default defineChecks([
     requires: ['A reader with a valid token can list the articles'],
     async run(t) {
       const forged = String(t.state.linus).replace(/^linus\.reader\./, 'linus.admin.')
-      const response = await t.request('DELETE', '/articles/3', { headers: bearer(forged) })
+      const response = await t.request('DELETE', '/articles/3', { bearer: forged })
       t.expectStatus(
         response,
         401,
@@ -67,11 +70,11 @@ export default defineChecks([
     requires: ['A reader with a valid token can list the articles'],
     async run(t) {
       const edit = { title: 'Style guide (2nd edition)', body: 'Shorter sentences.' }
-      const refused = await t.request('PUT', '/articles/2', { headers: bearer(t.state.linus), json: edit })
+      const refused = await t.request('PUT', '/articles/2', { bearer: String(t.state.linus), json: edit })
       t.expectStatus(refused, 403, 'the token is valid, so the server knows it is linus, but a reader may not edit: that is 403 Forbidden, not 401')
       t.expect(await article(t, 2), 'the refused edit must not change article 2').toEqual({ id: 2, title: 'Style guide' })
       t.state.grace = await login(t, 'grace')
-      const allowed = await t.request('PUT', '/articles/2', { headers: bearer(t.state.grace), json: edit })
+      const allowed = await t.request('PUT', '/articles/2', { bearer: String(t.state.grace), json: edit })
       t.expectStatus(allowed, 200, 'grace is an editor, and editors may edit')
       t.expect(await article(t, 2), "grace's edit should be saved").toEqual({ id: 2, title: edit.title })
     },
@@ -82,11 +85,11 @@ export default defineChecks([
     hint: 2,
     requires: ['A reader may not edit: 403, while an editor may'],
     async run(t) {
-      const refused = await t.request('DELETE', '/articles/3', { headers: bearer(t.state.grace) })
+      const refused = await t.request('DELETE', '/articles/3', { bearer: String(t.state.grace) })
       t.expectStatus(refused, 403, "grace is an editor: she may edit but not delete (protect DELETE with requireRole('admin'))")
       t.expect(await article(t, 3), 'article 3 must still exist after a refused delete').toEqual(t.expect.objectContaining({ id: 3 }))
       const ada = await login(t, 'ada')
-      const allowed = await t.request('DELETE', '/articles/3', { headers: bearer(ada) })
+      const allowed = await t.request('DELETE', '/articles/3', { bearer: ada })
       t.expectStatus(allowed, 204, 'ada is an admin, and admins may delete')
       t.expect(await article(t, 3), 'article 3 should be gone').toBeUndefined()
     },
@@ -98,7 +101,7 @@ export default defineChecks([
     async run(t) {
       t.clock.advance(16 * 60 * 1000)
       const response = await t.request('PUT', '/articles/1', {
-        headers: bearer(t.state.grace),
+        bearer: String(t.state.grace),
         json: { title: 'Too late', body: 'This token expired a minute ago.' },
       })
       t.expectStatus(response, 401, "grace's token expired one minute ago (the clock was moved 16 minutes on): she must log in again")

@@ -62,13 +62,17 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('GET', '/products/3')
-      t.expectStatus(response, 200, 'product 3 exists')
-      t.expect(response.json, 'the body should be product 3 (remember: the id in the path is the string "3")').toEqual({
-        id: 3,
-        name: 'USB-C hub',
-        category: 'hardware',
-        price: 2900,
-      })
+      t.expectJson(
+        response,
+        200,
+        {
+          id: 3,
+          name: 'USB-C hub',
+          category: 'hardware',
+          price: 2900,
+        },
+        'product 3 exists; the body should be product 3 (remember: the id in the path is the string "3")',
+      )
     },
   },
   {

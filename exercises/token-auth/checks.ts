@@ -1,7 +1,5 @@
 import { defineChecks } from '../../sandbox-server/grading/index.ts'
 
-const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
-
 export default defineChecks([
   {
     name: 'POST /login with a wrong password answers 401',
@@ -24,9 +22,8 @@ export default defineChecks([
     requires: ['POST /login with the right password answers a token'],
     hint: 1,
     async run(t) {
-      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
-      t.expectStatus(response, 200, 'the token is valid')
-      t.expect(response.json, 'the body should name the user').toEqual({ username: 'ada' })
+      const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
+      t.expectJson(response, 200, { username: 'ada' }, 'the token is valid; the body should name the user')
     },
   },
   {
@@ -42,7 +39,7 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const forged = String(t.state.token).replace(/^ada\./, 'grace.')
-      const response = await t.request('GET', '/me', { headers: bearer(forged) })
+      const response = await t.request('GET', '/me', { bearer: forged })
       t.expectStatus(response, 401, 'the username was changed, so the signature no longer matches')
     },
   },
@@ -52,7 +49,7 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       t.clock.advance(16 * 60 * 1000)
-      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
+      const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
       t.expectStatus(response, 401, 'the token expired one minute ago (the clock was moved 16 minutes on)')
     },
   },

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { useExerciseFixture } from './exercise-fixture.ts'
 import { gradeSubmission } from './grade.ts'
-import { schemaMismatch } from './json-schema.ts'
+import { schemaMismatch, schemaMistake } from './json-schema.ts'
 
 const SEED = `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one'), ('two');\n`
 
@@ -86,9 +86,7 @@ describe('the check API', () => {
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
-    expect(result.tests[1]!.message).toMatch(
-      /^GET \/me returned 200: the body: the token was abc: expected \{ authorization: 'Bearer xyz' \} to deeply equal/,
-    )
+    expect(result.tests[1]!.message).toMatch(/^GET \/me returned 200: the token was abc: expected \{ authorization: 'Bearer xyz' \} to deeply equal/)
     expect(result.tests[4]!.message).toBe(
       'GET /plain-error returned 404, which is right, but its Content-Type is application/json: an error answer should be application/problem+json, so clients know the body is a problem details object (RFC 9457)',
     )
@@ -104,7 +102,11 @@ describe('schemaMismatch', () => {
     )
   })
 
-  it('reports a schema that is not one instead of throwing', () => {
+  it('reports a schema that is not one instead of throwing, or quietly accepting everything', () => {
     expect(schemaMismatch('string', 'x')).toBe('the schema should be a JSON Schema object, not "string"')
+    expect(schemaMistake({ type: 'array', items: { $ref: '#/components/schemas/Nope' } }, { root: DOC })).toBe(
+      'the schema.items refers to #/components/schemas/Nope, which is not in the document',
+    )
+    expect(schemaMistake({ properties: { id: { type: 'int' } } })).toBe('the schema.properties.id has "type": "int", which is not a JSON Schema type')
   })
 })

@@ -133,7 +133,7 @@ function contextFor(state: Record<string, unknown>): CheckContext {
         const text = response.text === '' ? 'an empty body' : `${JSON.stringify(response.text.slice(0, 200))}, which is not JSON`
         throw new CheckFailure(`${sentWords()} returned ${status} with ${text}; expected the JSON ${JSON.stringify(body)} because ${because}`)
       }
-      expect(response.json, `the body: ${because}`).toEqual(body)
+      expect(response.json, because).toEqual(body)
     },
     expectProblem(response, status, because) {
       expectStatus(response, status, because)
