@@ -60,8 +60,7 @@ export default defineChecks([
       ]
       for (const [because, options] of cases) {
         const response = await t.request('PUT', '/settings/language', options)
-        t.expectStatus(response, 400, because)
-        t.expect(response.json, 'the body should be { error: "..." }').toEqual({ error: t.expect.any(String) })
+        t.expectJson(response, 400, { error: t.expect.any(String) }, `${because}; the body should be { error: "..." }`)
       }
       const row = await t.db.get('SELECT value FROM settings WHERE key = ?', ['language'])
       t.expect(row, 'a refused PUT must not change the setting').toEqual({ value: 'en' })

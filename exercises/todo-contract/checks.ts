@@ -60,8 +60,7 @@ export default defineChecks([
         ['   ', 'a title of only spaces is blank too (trim it before you check it)'],
       ]) {
         const response = await t.request('POST', '/todos', { json: { title } })
-        t.expectStatus(response, 400, because)
-        t.expect(response.json, 'the body should be { "error": "..." } explaining what is wrong').toEqual({ error: t.expect.any(String) })
+        t.expectJson(response, 400, { error: t.expect.any(String) }, `${because}; the body should be { "error": "..." } explaining what is wrong`)
       }
       const after = await t.db.count('todos')
       t.expect(after, 'a rejected todo must not be stored in the todos table').toEqual(before)
