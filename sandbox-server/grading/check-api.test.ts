@@ -15,6 +15,7 @@ app.get('/me', (c) => c.json({ authorization: c.req.header('authorization') ?? n
 app.get('/problem', (c) => c.json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such thing' }, 404, { 'content-type': 'application/problem+json' }))
 app.get('/plain-error', (c) => c.json({ error: 'no such thing' }, 404))
 app.get('/task', (c) => c.json({ id: 1, done: 'yes' }))
+app.get('/private', (c) => c.json({ error: 'log in first' }, 401))
 export default app
 `
 
@@ -56,6 +57,12 @@ export default [
     },
   },
   {
+    name: 'expectUnauthorized fails without a challenge',
+    async run(t) {
+      t.expectUnauthorized(await t.request('GET', '/private'), 'nobody logged in')
+    },
+  },
+  {
     name: 'expectSchema fails where the value breaks it',
     async run(t) {
       const response = await t.request('GET', '/task')
@@ -83,6 +90,7 @@ describe('the check API', () => {
       ['db.count counts rows', 'pass'],
       ['expectProblem passes', 'pass'],
       ['expectProblem fails on the content type', 'fail'],
+      ['expectUnauthorized fails without a challenge', 'fail'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -90,7 +98,10 @@ describe('the check API', () => {
     expect(result.tests[4]!.message).toBe(
       'GET /plain-error returned 404, which is right, but its Content-Type is application/json: an error answer should be application/problem+json, so clients know the body is a problem details object (RFC 9457)',
     )
-    expect(result.tests[5]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+    expect(result.tests[5]!.message).toBe(
+      "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
+    )
+    expect(result.tests[6]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
   })
 })
 

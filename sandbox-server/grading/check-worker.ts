@@ -153,6 +153,15 @@ function contextFor(state: Record<string, unknown>): CheckContext {
         detail: expect.stringMatching(/\S/),
       })
     },
+    expectUnauthorized(response, because, { scheme = 'Bearer' } = {}) {
+      expectStatus(response, 401, because)
+      const challenge = response.headers.get('www-authenticate')
+      if (challenge === null || !challenge.toLowerCase().startsWith(scheme.toLowerCase())) {
+        throw new CheckFailure(
+          `${sentWords()} returned 401, which is right, but ${challenge === null ? 'without a WWW-Authenticate header' : `with WWW-Authenticate: ${challenge}`}: a 401 must say how to authenticate, here c.header('WWW-Authenticate', '${scheme}') before returning`,
+        )
+      }
+    },
     expectSchema(value, schema, because, options) {
       const problem = schemaMismatch(schema, value, options)
       if (problem !== undefined) throw new CheckFailure(`${JSON.stringify(value)?.slice(0, 300)} does not match the schema (${problem}): ${because}`)

@@ -99,6 +99,11 @@ export interface CheckContext {
    */
   expectProblem(response: CheckResponse, status: number, because: string): void
   /**
+   * Fails unless the response is 401 with a `WWW-Authenticate` header naming `scheme` (default
+   * "Bearer"): a 401 must say how to authenticate (RFC 9110).
+   */
+  expectUnauthorized(response: CheckResponse, because: string, options?: { scheme?: string }): void
+  /**
    * Fails unless `value` matches the JSON Schema `schema` (plain JSON, e.g. from an OpenAPI
    * document; `root` is the document its `$ref`s point into), saying where it breaks it.
    */
