@@ -19,6 +19,21 @@ export default defineChecks([
     },
   },
   {
+    name: 'A taken username answers 409 and stores nothing',
+    requires: ['POST /register creates a user'],
+    async run(t) {
+      const before = await t.db.count('users')
+      const response = await t.request('POST', '/register', { json: { ...ADA, phone: '+1 555 0100' } })
+      t.expectJson(
+        response,
+        409,
+        { error: t.expect.any(String) },
+        'ada is already registered: a conflict with what is stored is 409 (keep the try/catch around the INSERT: the UNIQUE constraint decides)',
+      )
+      t.expect(await t.db.count('users'), 'a refused sign-up must not add a user').toBe(before)
+    },
+  },
+  {
     name: 'The password is stored as an argon2id hash, never as plain text',
     weight: 2,
     requires: ['POST /register creates a user'],
@@ -64,6 +79,22 @@ export default defineChecks([
     },
   },
   {
+    name: 'Sessions are stored as a hash of the token, with an expiry',
+    requires: ['POST /login accepts the right password and refuses a wrong one'],
+    async run(t) {
+      const token = String(t.state.token)
+      const rows = await t.db.all('SELECT token_hash, expires_at FROM sessions')
+      t.expect(rows, 'one login should store one session').toHaveLength(1)
+      t.expect(
+        JSON.stringify(rows),
+        'the sessions table must not hold the token itself: whoever copies the table could log in as everyone (keep startSession storing crypto.sign(token))',
+      ).not.toContain(token)
+      t.expect(Number(rows[0]!.expires_at), 'a session should end: expires_at is a time in the future, in milliseconds').toBeGreaterThan(
+        t.clock.now(),
+      )
+    },
+  },
+  {
     name: 'The phone number is stored encrypted',
     weight: 2,
     requires: ['POST /register creates a user'],
@@ -97,9 +128,21 @@ export default defineChecks([
     name: 'GET /me without a valid token answers 401',
     async run(t) {
       const missing = await t.request('GET', '/me')
-      t.expectStatus(missing, 401, 'there is no Authorization header')
+      t.expectUnauthorized(missing, 'there is no Authorization header')
       const madeUp = await t.request('GET', '/me', { bearer: 'not-a-real-token' })
-      t.expectStatus(madeUp, 401, 'nobody was given that token')
+      t.expectUnauthorized(madeUp, 'nobody was given that token')
+    },
+  },
+  {
+    name: 'A session ends after a day',
+    requires: ['GET /me answers the phone number, decrypted'],
+    async run(t) {
+      t.clock.advance(24 * 60 * 60 * 1000 + 60_000)
+      const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
+      t.expectUnauthorized(
+        response,
+        'ada logged in a day and a minute ago (the clock was moved): her session has expired, so a token stolen from her browser is useless by now',
+      )
     },
   },
 ])
