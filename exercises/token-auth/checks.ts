@@ -30,7 +30,7 @@ export default defineChecks([
     name: 'GET /me without a token answers 401',
     async run(t) {
       const response = await t.request('GET', '/me')
-      t.expectStatus(response, 401, 'there is no Authorization header')
+      t.expectUnauthorized(response, 'there is no Authorization header')
     },
   },
   {
@@ -40,7 +40,7 @@ export default defineChecks([
     async run(t) {
       const forged = String(t.state.token).replace(/^ada\./, 'grace.')
       const response = await t.request('GET', '/me', { bearer: forged })
-      t.expectStatus(response, 401, 'the username was changed, so the signature no longer matches')
+      t.expectUnauthorized(response, 'the username was changed, so the signature no longer matches')
     },
   },
   {
@@ -50,7 +50,7 @@ export default defineChecks([
     async run(t) {
       t.clock.advance(16 * 60 * 1000)
       const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
-      t.expectStatus(response, 401, 'the token expired one minute ago (the clock was moved 16 minutes on)')
+      t.expectUnauthorized(response, 'the token expired one minute ago (the clock was moved 16 minutes on)')
     },
   },
 ])
