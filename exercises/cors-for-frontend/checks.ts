@@ -114,6 +114,30 @@ export default defineChecks([
     },
   },
   {
+    name: 'A cross-site form post (text/plain, no preflight) changes nothing',
+    weight: 2,
+    hint: 2,
+    async run(t) {
+      // What <form enctype="text/plain"> on evil.example sends: a "simple" request, so the browser
+      // sends it at once, with the user's cookie. CORS hides the answer, but the row would exist.
+      const before = await t.db.count('projects')
+      const forged = await t.request('POST', '/projects', {
+        headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' },
+        body: '{"name":"Transfer ownership to mallory"}',
+      })
+      t.expectStatus(
+        forged,
+        415,
+        'the body was sent as text/plain, which any website can do without a preflight: only accept Content-Type: application/json, which a cross-site page cannot send without asking first',
+      )
+      t.expect(await t.db.count('projects'), 'a refused cross-site post must not create a project').toBe(before)
+      const rename = await t.request('PATCH', '/projects/1', { headers: { 'Content-Type': 'text/plain' }, body: '{"name":"Renamed"}' })
+      t.expectStatus(rename, 415, 'PATCH takes a JSON body too, so a text/plain one is refused the same way')
+      const own = await t.request('POST', '/projects', { headers: { Origin: APP }, json: { name: 'Launch party' } })
+      t.expectStatus(own, 201, 'the frontend sends JSON with Content-Type: application/json, and that still works')
+    },
+  },
+  {
     name: 'A preflight only offers the methods and headers the API uses',
     hint: 2,
     async run(t) {
