@@ -92,6 +92,21 @@ export default defineChecks([
     },
   },
   {
+    name: 'A username that is taken answers 409 naming the username, not 500',
+    requires: ['A valid sign-up answers 201 and stores the user'],
+    async run(t) {
+      const before = await t.db.count('users')
+      const response = await t.request('POST', '/signup', { json: { ...VALID, email: 'someone.else@example.com' } })
+      t.expectJson(
+        response,
+        409,
+        { errors: [{ field: 'username', message: t.expect.stringMatching(/\S/) }] },
+        'ada_l signed up in the first check: the form is valid but clashes with a stored user, which is 409 Conflict (the UNIQUE constraint throws; a 500 would say the server broke); keep the try/catch around the INSERT, and the body should be { "errors": [{ "field": "username", "message": "..." }] }',
+      )
+      t.expect(await t.db.count('users'), 'nothing should be stored').toBe(before)
+    },
+  },
+  {
     name: 'A body that is not JSON answers 400, not 500',
     hint: 2,
     async run(t) {
