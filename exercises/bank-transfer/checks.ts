@@ -66,6 +66,14 @@ export default defineChecks([
       }
       const self = await t.request('POST', '/transfers', { json: { from: 2, to: 2, amount: 100 } })
       t.expectStatus(self, 400, 'sending money to the same account is a mistake')
+      const transfers = await t.db.count('transfers')
+      const disguised = await t.request('POST', '/transfers', { json: { from: '2', to: 2, amount: 100 } })
+      t.expectStatus(
+        disguised,
+        400,
+        'from is the text "2", which is not === the number 2, yet SQLite finds account 2 with it: the same account in disguise. Check that from and to are whole numbers (Number.isInteger) before comparing them',
+      )
+      t.expect(await t.db.count('transfers'), 'a refused transfer must not be recorded').toBe(transfers)
     },
   },
   {
