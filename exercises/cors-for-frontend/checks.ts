@@ -96,6 +96,10 @@ export default defineChecks([
         ['https://evil.example', 'a page on another site must not read answers meant for the user'],
         ['http://app.example.com', 'http is not https: an origin is scheme, host and port, compared exactly'],
         ['https://app.example.com.evil.example', 'this host only starts with app.example.com: compare the whole origin'],
+        [
+          'https://app-example.com',
+          "app-example.com is anyone's domain: in a regular expression an unescaped dot matches any character, so write \\. or compare the string exactly",
+        ],
       ]
       for (const [origin, because] of strangers) {
         for (const request of [

@@ -105,6 +105,10 @@ export default defineChecks([
         digits(row?.phone),
         "users.phone should be crypto.encrypt(phone): the digits of ada's phone number must not be readable in the database",
       ).not.toContain(digits(ADA.phone))
+      t.expect(
+        digits(Buffer.from(String(row?.phone), 'base64').toString('latin1')),
+        "users.phone decodes from base64 to ada's phone number: base64 is an encoding that anyone can undo, not encryption. Use crypto.encrypt(phone), which needs the server's key",
+      ).not.toContain(digits(ADA.phone))
     },
   },
   {

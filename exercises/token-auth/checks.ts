@@ -44,6 +44,21 @@ export default defineChecks([
     },
   },
   {
+    name: 'GET /me with a token whose expiry was pushed back answers 401',
+    requires: ['GET /me with the token answers who you are'],
+    hint: 1,
+    async run(t) {
+      // The attacker keeps the username and the signature, and only moves the expiry a year on.
+      const [username, expiresAt, signature] = String(t.state.token).split('.')
+      const extended = `${username}.${Number(expiresAt) + 365 * 24 * 60 * 60 * 1000}.${signature}`
+      const response = await t.request('GET', '/me', { bearer: extended })
+      t.expectUnauthorized(
+        response,
+        'the expiry was changed, so the signature no longer matches: sign "<username>.<expiresAt>" together, or anyone can make a stolen token last forever',
+      )
+    },
+  },
+  {
     name: 'A token stops working after 15 minutes',
     requires: ['GET /me with the token answers who you are'],
     hint: 2,

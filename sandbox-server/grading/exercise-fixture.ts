@@ -4,7 +4,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { createDbPool, type DbPool } from '../capabilities/db/index.ts'
 import { loadExercise, type Exercise } from '../exercises/index.ts'
@@ -28,8 +28,10 @@ export function useExerciseFixture(id: string, files: Record<string, string>): E
   beforeAll(async () => {
     fixture.root = await mkdtemp(join(tmpdir(), `${id}-`))
     const dir = join(fixture.root, 'exercises', id)
-    await mkdir(dir, { recursive: true })
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text)
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true })
+      await writeFile(join(dir, name), text)
+    }
     fixture.db = createDbPool()
     fixture.sessions = await createSessionStore({ db: fixture.db })
   })
