@@ -89,6 +89,19 @@ export default defineChecks([
     },
   },
   {
+    name: 'A genuine signature on an expiry that is not a number is refused with 401',
+    hint: 1,
+    requires: ['A reader with a valid token can list the articles'],
+    async run(t) {
+      const payload = 'linus.reader.never'
+      const response = await t.request('GET', '/articles', { bearer: `${payload}.${await t.crypto.sign(payload)}` })
+      t.expectUnauthorized(
+        response,
+        'the expiry "never" is not a number (Number gives NaN, and every comparison with NaN is false): readToken must accept only when Number(expiresAt) > clock.now(), so anything odd is refused',
+      )
+    },
+  },
+  {
     name: 'GET /payroll trusts only the address our proxy wrote: the last X-Forwarded-For entry',
     hint: 0,
     requires: ['A reader with a valid token can list the articles'],

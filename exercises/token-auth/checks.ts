@@ -59,6 +59,20 @@ export default defineChecks([
     },
   },
   {
+    name: 'GET /me refuses a genuine signature on an expiry that is not a number',
+    requires: ['GET /me with the token answers who you are'],
+    hint: 2,
+    async run(t) {
+      // No login issues such a token, but a bug elsewhere could: a check that fails closed refuses it.
+      const payload = 'ada.never'
+      const response = await t.request('GET', '/me', { bearer: `${payload}.${await t.crypto.sign(payload)}` })
+      t.expectUnauthorized(
+        response,
+        'the expiry "never" is not a number: Number("never") is NaN, and NaN <= now is false, so "refuse when Number(expiresAt) <= now" lets it through forever. Accept only when Number(expiresAt) > clock.now()',
+      )
+    },
+  },
+  {
     name: 'A token stops working after 15 minutes',
     requires: ['GET /me with the token answers who you are'],
     hint: 2,

@@ -10,12 +10,14 @@ import { schemaMismatch, schemaMistake } from './json-schema.ts'
 const SEED = `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one'), ('two');\n`
 
 const APP = `import { Hono } from 'hono'
+import { crypto } from 'sandbox'
 const app = new Hono()
 app.get('/me', (c) => c.json({ authorization: c.req.header('authorization') ?? null }))
 app.get('/problem', (c) => c.json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such thing' }, 404, { 'content-type': 'application/problem+json' }))
 app.get('/plain-error', (c) => c.json({ error: 'no such thing' }, 404))
 app.get('/task', (c) => c.json({ id: 1, done: 'yes' }))
 app.get('/private', (c) => c.json({ error: 'log in first' }, 401))
+app.get('/signed/:text', (c) => c.json({ valid: crypto.verify(c.req.param('text'), c.req.query('signature') ?? '') }))
 export default app
 `
 
@@ -63,6 +65,13 @@ export default [
     },
   },
   {
+    name: 'crypto.sign signs as the app does',
+    async run(t) {
+      const signature = await t.crypto.sign('ada.soon')
+      t.expectJson(await t.request('GET', \`/signed/ada.soon?signature=\${signature}\`), 200, { valid: true }, 'the app checks with its own key')
+    },
+  },
+  {
     name: 'expectSchema fails where the value breaks it',
     async run(t) {
       const response = await t.request('GET', '/task')
@@ -91,6 +100,7 @@ describe('the check API', () => {
       ['expectProblem passes', 'pass'],
       ['expectProblem fails on the content type', 'fail'],
       ['expectUnauthorized fails without a challenge', 'fail'],
+      ['crypto.sign signs as the app does', 'pass'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -101,7 +111,7 @@ describe('the check API', () => {
     expect(result.tests[5]!.message).toBe(
       "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
     )
-    expect(result.tests[6]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+    expect(result.tests[7]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
   })
 })
 

@@ -122,6 +122,7 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       },
     },
     cache: { stats: () => askNow('cache.stats', []) },
+    crypto: { sign: async (message) => await ask('crypto.sign', [message]) },
     clock: { advance: (ms) => void askNow('clock.advance', [ms]), now: () => askNow('clock.now', []) },
     logs: () => [...logs],
     state,

@@ -77,6 +77,11 @@ export interface CheckContext {
     count(table: string): Promise<number>
   }
   cache: { stats(): CacheStats }
+  /**
+   * Signs with the app's own key, as its `crypto.sign` does: for tokens the app would accept as
+   * genuine but that carry what no honest login issues (an expiry that is not a number).
+   */
+  crypto: { sign(message: string): Promise<string> }
   clock: { advance(ms: number): void; now(): number }
   /** Log lines of the app since this check began. */
   logs(): LogEntry[]

@@ -271,6 +271,8 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
         return session.clock.advance(args[0] as number)
       case 'clock.now':
         return session.clock.now()
+      case 'crypto.sign':
+        return session.crypto.sign(args[0] as string)
     }
   }
   async function sendRequest(method: string, path: string, sent: SentRequestOptions): Promise<CrossingResponse> {
