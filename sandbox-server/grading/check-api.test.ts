@@ -69,6 +69,7 @@ export default [
     async run(t) {
       const signature = await t.crypto.sign('ada.soon')
       t.expectJson(await t.request('GET', \`/signed/ada.soon?signature=\${signature}\`), 200, { valid: true }, 'the app checks with its own key')
+      t.expectStatus(await t.request('GET', '/me', { bearer: \`ada.soon.\${signature}\` }), 401, 'a failure shows where the signature came from')
     },
   },
   {
@@ -100,7 +101,7 @@ describe('the check API', () => {
       ['expectProblem passes', 'pass'],
       ['expectProblem fails on the content type', 'fail'],
       ['expectUnauthorized fails without a challenge', 'fail'],
-      ['crypto.sign signs as the app does', 'pass'],
+      ['crypto.sign signs as the app does', 'fail'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -111,6 +112,7 @@ describe('the check API', () => {
     expect(result.tests[5]!.message).toBe(
       "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
     )
+    expect(result.tests[6]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer <signature from t.crypto.sign, altered>'`)
     expect(result.tests[7]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
   })
 })
