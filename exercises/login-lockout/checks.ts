@@ -134,7 +134,12 @@ export default defineChecks([
     async run(t) {
       // If only real accounts could be locked, three guesses would tell anyone which usernames exist.
       for (const attempt of [1, 2, 3]) {
+        const checked = await t.crypto.passwordChecks()
         const response = await login(t, 'mallory', `guess ${attempt}`)
+        t.expect(
+          (await t.crypto.passwordChecks()) - checked,
+          'an unknown username should cost one crypto.verifyPassword, as a real one does (the starter checks against NO_SUCH_USER: keep that), or the quicker answer gives it away',
+        ).toBe(1)
         t.expectJson(
           response,
           401,

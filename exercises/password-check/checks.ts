@@ -58,4 +58,18 @@ export default defineChecks([
       ).toEqual(wrongPassword.json)
     },
   },
+  {
+    name: 'An unknown username costs a password check, like a wrong password',
+    requires: ['An unknown username answers 401, not 404'],
+    hint: 1,
+    async run(t) {
+      // Not a stopwatch: the number of crypto.verifyPassword calls, which is what the time depends on.
+      const before = await t.crypto.passwordChecks()
+      await t.request('POST', '/login', login('mallory', 'guess'))
+      t.expect(
+        (await t.crypto.passwordChecks()) - before,
+        'a hash takes milliseconds, so a login that skips it for unknown names answers them sooner and a script can time that: call crypto.verifyPassword(user?.password_hash ?? NO_SUCH_USER, password) once, user or not',
+      ).toBe(1)
+    },
+  },
 ])

@@ -76,6 +76,13 @@ export default defineChecks([
       )
       t.expect(right.json?.token, 'the body should be { token }').toEqual(t.expect.any(String))
       t.state.token = right.json.token
+      const before = await t.crypto.passwordChecks()
+      const unknown = await t.request('POST', '/login', { json: { username: 'mallory', password: 'wrong password' } })
+      t.expectJson(unknown, 401, wrong.json, 'there is no user mallory, and that must look exactly like a wrong password')
+      t.expect(
+        (await t.crypto.passwordChecks()) - before,
+        'an unknown username should cost one crypto.verifyPassword too (against NO_SUCH_USER), or the quicker answer tells which usernames exist',
+      ).toBe(1)
     },
   },
   {

@@ -17,6 +17,7 @@ app.get('/problem', (c) => c.json({ type: 'about:blank', title: 'Not Found', sta
 app.get('/plain-error', (c) => c.json({ error: 'no such thing' }, 404))
 app.get('/task', (c) => c.json({ id: 1, done: 'yes' }))
 app.get('/private', (c) => c.json({ error: 'log in first' }, 401))
+app.get('/verify', (c) => c.json({ right: crypto.verifyPassword(crypto.hashPassword('right'), 'wrong') }))
 app.get('/signed/:text', (c) => c.json({ valid: crypto.verify(c.req.param('text'), c.req.query('signature') ?? '') }))
 export default app
 `
@@ -73,6 +74,14 @@ export default [
     },
   },
   {
+    name: 'crypto.passwordChecks counts verifyPassword calls',
+    async run(t) {
+      const before = await t.crypto.passwordChecks()
+      t.expectJson(await t.request('GET', '/verify'), 200, { right: false }, 'the password is wrong')
+      t.expect((await t.crypto.passwordChecks()) - before).toBe(1)
+    },
+  },
+  {
     name: 'expectSchema fails where the value breaks it',
     async run(t) {
       const response = await t.request('GET', '/task')
@@ -102,6 +111,7 @@ describe('the check API', () => {
       ['expectProblem fails on the content type', 'fail'],
       ['expectUnauthorized fails without a challenge', 'fail'],
       ['crypto.sign signs as the app does', 'fail'],
+      ['crypto.passwordChecks counts verifyPassword calls', 'pass'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -113,7 +123,7 @@ describe('the check API', () => {
       "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
     )
     expect(result.tests[6]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer <signature from t.crypto.sign, altered>'`)
-    expect(result.tests[7]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+    expect(result.tests[8]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
   })
 })
 

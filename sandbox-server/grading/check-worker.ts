@@ -122,7 +122,10 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       },
     },
     cache: { stats: () => askNow('cache.stats', []) },
-    crypto: { sign: async (message) => await ask('crypto.sign', [message]) },
+    crypto: {
+      sign: async (message) => await ask('crypto.sign', [message]),
+      passwordChecks: async () => await ask('crypto.passwordChecks', []),
+    },
     clock: { advance: (ms) => void askNow('clock.advance', [ms]), now: () => askNow('clock.now', []) },
     logs: () => [...logs],
     state,

@@ -81,7 +81,14 @@ export interface CheckContext {
    * Signs with the app's own key, as its `crypto.sign` does: for tokens the app would accept as
    * genuine but that carry what no honest login issues (an expiry that is not a number).
    */
-  crypto: { sign(message: string): Promise<string> }
+  crypto: {
+    sign(message: string): Promise<string>
+    /**
+     * How many times the app has called `crypto.verifyPassword` in this run: take it before and
+     * after a login to see that an unknown username costs a hash too (checks never time answers).
+     */
+    passwordChecks(): Promise<number>
+  }
   clock: { advance(ms: number): void; now(): number }
   /** Log lines of the app since this check began. */
   logs(): LogEntry[]
