@@ -481,7 +481,10 @@ describe('grading through the API', () => {
     expect(starter.body).toMatchObject({ version: 3, exerciseId: 'crud-notes', status: 'fail', gradable: true })
     const [listing, readOne] = starter.body.tests
     expect(listing).toMatchObject({ name: 'GET /notes lists the notes', status: 'pass' })
-    expect(readOne).toMatchObject({ status: 'fail', message: 'GET /notes/2 returned 501; expected 200 because note 2 exists' })
+    expect(readOne).toMatchObject({
+      status: 'fail',
+      message: 'GET /notes/2 returned 501; expected 200 because note 2 exists; the body should be that note',
+    })
     expect(readOne.hint).toContain('db.get')
     expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost/notes/2'`)
   })
