@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runClassroom } from './classroom.ts'
-import { mib, rssOf, startServer } from './server.ts'
+import { memoryOf, mib, startServer } from './server.ts'
 
 const { values } = parseArgs({
   options: { learners: { type: 'string', default: '20' }, hostile: { type: 'string', default: '5' }, seconds: { type: 'string', default: '60' } },
@@ -20,7 +20,7 @@ const server = await startServer(port)
 try {
   console.log(`${learners} learners and ${hostile} hostile ones for ${seconds} s on ${availableParallelism()} cores`)
   const report = await runClassroom({ baseUrl: `http://127.0.0.1:${port}`, learners, hostile, seconds })
-  const memory = rssOf(server.pid!)
+  const memory = memoryOf(server.pid!)
   const rows: [string, string][] = [
     ['correct requests', String(report.requests)],
     [
@@ -36,7 +36,7 @@ try {
     ['acknowledged writes lost', String(report.writesLost)],
     ['failed writes kept', String(report.failedWritesKept)],
     ['hostile requests', String(report.hostileRequests)],
-    ['RSS, all processes', `${mib(memory.server + memory.children)} (server ${mib(memory.server)})`],
+    ['PSS (RSS), all processes', `${mib(memory.total.pss)} (${mib(memory.total.rss)}); server ${mib(memory.server.pss)}`],
   ]
   for (const [name, value] of rows) console.log(`${name.padEnd(44)} ${value}`)
   for (const failure of report.otherFailures.slice(0, 5)) console.log(`  ${failure}`)

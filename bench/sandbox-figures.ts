@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { HELLO_APP } from './learner-app.ts'
-import { mib, rssOf, startServer, stopServer } from './server.ts'
+import { memoryOf, mib, startServer, stopServer } from './server.ts'
 import { median } from './side-by-side.ts'
 
 function percentile(values: number[], p: number) {
@@ -68,22 +68,20 @@ interface Figure {
 // earlier load left behind.
 const FIGURES: Figure[] = [
   {
-    name: 'RSS with 501 live sessions (all processes)',
+    name: 'PSS with 501 live sessions (all processes)',
     target: '<= 2,048 MiB',
     format: mib,
     async measure(server) {
       await server.send(await server.createApp(), '/hit')
-      const before = rssOf(server.process.pid!)
+      const before = memoryOf(server.process.pid!)
       for (let made = 0; made < 500; made += 25) {
         await Promise.all(Array.from({ length: 25 }, async () => server.send(await server.createApp(), '/hit')))
       }
-      const after = rssOf(server.process.pid!)
-      const total = after.server + after.children
-      const one = before.server + before.children
+      const after = memoryOf(server.process.pid!)
       const note =
-        `server ${mib(after.server)}, child processes (SQLite, esbuild) ${mib(after.children)}; with one session ${mib(one)}; ` +
-        `~${((total - one) / 500 / 1024).toFixed(0)} KiB per session`
-      return { value: total, note }
+        `RSS ${mib(after.total.rss)}; PSS of the server ${mib(after.server.pss)}, of the processes under it (workers, SQLite, esbuild) ` +
+        `${mib(after.children.pss)}; with one session ${mib(before.total.pss)}; ~${((after.total.pss - before.total.pss) / 500 / 1024).toFixed(0)} KiB per session`
+      return { value: after.total.pss, note }
     },
   },
   {

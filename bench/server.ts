@@ -65,13 +65,25 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await exited
 }
 
-/** RSS of the server process and of every process under it (workers, SQLite, esbuild), in bytes. */
-export function rssOf(pid: number): { server: number; children: number } {
-  const rss = (one: number) => {
+/** A process's resident memory, and its proportional share of what it shares (PSS), in bytes. */
+export interface ProcessMemory {
+  rss: number
+  pss: number
+}
+
+/**
+ * Memory of the server process and of every process under it (workers, SQLite, esbuild). RSS
+ * counts a page shared by several processes (Node's code, V8's) in each of them; PSS divides
+ * it among them, so the PSS of the whole tree is what it really holds.
+ */
+export function memoryOf(pid: number): { server: ProcessMemory; children: ProcessMemory; total: ProcessMemory } {
+  const of = (one: number): ProcessMemory => {
     try {
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${one}/status`, 'utf8'))![1]) * 1024
+      const rollup = readFileSync(`/proc/${one}/smaps_rollup`, 'utf8')
+      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) * 1024
+      return { rss: kib('Rss'), pss: kib('Pss') }
     } catch {
-      return 0 // exited meanwhile
+      return { rss: 0, pss: 0 } // exited meanwhile
     }
   }
   const childrenOf = (parent: number): number[] => {
@@ -84,7 +96,10 @@ export function rssOf(pid: number): { server: number; children: number } {
     const direct = listed.trim().split(/\s+/).filter(Boolean).map(Number)
     return direct.flatMap((child) => [child, ...childrenOf(child)])
   }
-  return { server: rss(pid), children: childrenOf(pid).reduce((sum, one) => sum + rss(one), 0) }
+  const add = (a: ProcessMemory, b: ProcessMemory) => ({ rss: a.rss + b.rss, pss: a.pss + b.pss })
+  const server = of(pid)
+  const children = childrenOf(pid).map(of).reduce(add, { rss: 0, pss: 0 })
+  return { server, children, total: add(server, children) }
 }
 
 export const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`

@@ -136,7 +136,10 @@ describe('limits stop runaway code with a clear message', () => {
 
   it('keeps a stopped session usable: the next request gets a fresh isolate', async () => {
     const id = await server.createApp(app(`let n = 0\napp.get('/loop', () => { while (true) {} })\napp.get('/', (c) => c.json({ n: ++n }))`))
-    expect((await server.send(id, { path: '/loop' })).body.error.limit).toBe('cpu')
+    const stopped = (await server.send(id, { path: '/loop' })).body.error
+    // The CPU limit stops it; on a machine too busy to give the loop a core, the server says it
+    // is the one at fault (503 server_busy) and stops the isolate all the same.
+    expect(stopped.limit ?? stopped.code).toMatch(/^(cpu|server_busy)$/)
     expect(JSON.parse((await server.send(id, { path: '/' })).body.body)).toEqual({ n: 1 })
   })
 

@@ -6,7 +6,6 @@
  */
 import { Worker } from 'node:worker_threads'
 import { readFile } from 'node:fs/promises'
-import * as prettier from 'prettier'
 import { TS_WORKER } from '../grading/ts-worker.ts'
 import type { LineProblem } from './problems.ts'
 import type { TypeCheckOptions, TypeProblem } from './type-check.ts'
@@ -48,6 +47,9 @@ export function typeCheckInWorker(files: string[], options: TypeCheckOptions = {
  * // { line: 4, field: 'format', message: 'is not formatted as Prettier would: run npx prettier --write on it' }
  */
 export async function formatProblem(file: string, ignorePath: string): Promise<LineProblem | undefined> {
+  // Loaded here, not with the module: the server imports this file for its type checks, and
+  // Prettier would cost every worker process some 50 MB it never uses.
+  const prettier = await import('prettier')
   const { ignored } = await prettier.getFileInfo(file, { ignorePath })
   if (ignored) return undefined
   // A course without Prettier settings has not chosen a style to hold its files to.

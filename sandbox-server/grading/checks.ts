@@ -18,7 +18,7 @@
  * ])
  */
 import type { Static } from '@sinclair/typebox'
-import { expect } from 'vitest'
+import type { expect } from 'vitest'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { CacheStats } from '../capabilities/cache/index.ts'
 import type { SqlParams, SqlRow, TableInfo } from '../capabilities/db/index.ts'
