@@ -341,6 +341,46 @@ describe('the same folder graded twice', () => {
   }, 60_000)
 })
 
+describe('grading across machines: --shard and --merge', () => {
+  it('merges the shards of a folder into the results one run gives: JSON and JUnit, apart from timing fields', async () => {
+    const folder = join(workDir, 'sharded')
+    await mkdir(folder)
+    const exercise = join(ROOT, 'exercises/signup-validation')
+    for (const student of ['ann', 'bob', 'cy', 'dee', 'eve']) {
+      await copyFile(join(exercise, student === 'bob' || student === 'eve' ? 'starter.ts' : 'solution.ts'), join(folder, `${student}.ts`))
+    }
+    const out = (name: string) => join(workDir, 'sharded-out', name)
+    const normal = async (file: string) =>
+      (await readFile(file, 'utf8')).replace(/"durationMs": [\d.]+/g, '"durationMs": 0').replace(/ time="[\d.]+"/g, ' time="0"')
+
+    const whole = await gradeInProcess('-e', 'signup-validation', folder, '--json', out('whole.json'), '--junit', out('whole.xml'))
+    expect(whole.code, whole.stderr).toBe(1)
+    for (const index of [1, 2, 3]) {
+      const part = await gradeInProcess('-e', 'signup-validation', folder, '--shard', `${index}/3`, '--json', out(`shard-${index}.json`))
+      expect(part.code, part.stderr).not.toBe(2)
+      const { students, shard } = JSON.parse(await readFile(out(`shard-${index}.json`), 'utf8'))
+      expect(shard).toEqual({ index, count: 3 })
+      // The index-th of every three, in name order.
+      expect(students.map((student: { student: string }) => student.student)).toEqual(
+        ['ann', 'bob', 'cy', 'dee', 'eve'].filter((_, position) => position % 3 === index - 1),
+      )
+    }
+    // Given in any order.
+    const shards = [3, 1, 2].map((index) => out(`shard-${index}.json`))
+    const merged = await gradeInProcess('--merge', ...shards, '--json', out('merged.json'), '--junit', out('merged.xml'))
+    expect(merged.code, merged.stderr).toBe(1)
+    expect(merged.stdout).toMatch(/5 submissions: 3 passed, 2 failed/)
+    expect(await normal(out('merged.json'))).toBe(await normal(out('whole.json')))
+    expect(await normal(out('merged.xml'))).toBe(await normal(out('whole.xml')))
+
+    expectUsageError(await gradeInProcess('--merge', ...shards.slice(1)), /Missing shard 3\/3/, '--help')
+    expectUsageError(await gradeInProcess('--merge', shards[0]!, shards[0]!, shards[1]!), /Shard 3\/3 is given twice/, '--help')
+    expectUsageError(await gradeInProcess('--merge', out('whole.json')), /holds a whole folder's results/, '--help')
+    expectUsageError(await gradeInProcess('-e', 'signup-validation', join(folder, 'ann.ts'), '--shard', '1/2'), /give it a folder/, '--help')
+    expectUsageError(await gradeInProcess('-e', 'signup-validation', folder, '--shard', '4/3'), /1 <= k <= n/, '--help')
+  }, 120_000)
+})
+
 describe('the backend-sandbox-grade launcher', () => {
   it('re-runs Node with --no-node-snapshot and tsx when the flag is missing', async () => {
     const { NODE_OPTIONS: _dropped, ...env } = process.env

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 
 export const USAGE = `Usage: npm run grade -- --exercise <id> <path> [options]
+       npm run grade -- --merge <results.json>... [--json <file>] [--junit <file>]
        backend-sandbox-grade --exercise <id> <path> [options]
 
 Grades submissions for one exercise with the same checks learners run in the browser.
@@ -33,6 +34,12 @@ Options:
                           tsc's errors at the submission's lines: in the report and as typeErrors
                           in --json's own format; they do not change the grade
   -c, --concurrency <n>   submissions graded at once (default: ${availableParallelism()}, the core count)
+      --shard <k>/<n>     grade only the k-th of every n submissions of a folder, in name order
+                          (1/8 ... 8/8), so n machines can share a folder; --json writes that
+                          shard's results, which --merge joins
+      --merge             <path>s are the --json files of every shard of one folder: join them
+                          into one result, in the order one run gives, and write it with --json
+                          and --junit as one run would (no grading, no sandbox)
   -h, --help              show this text
 
 Exit codes: 0 every submission passed, 1 some failed or could not be graded, 2 usage error.
@@ -43,7 +50,9 @@ Examples:
   npm run grade -- --exercise crud-notes exercises/crud-notes/solution.ts
   npm run grade -- -e crud-notes submissions/ --json results.json --junit junit.xml
   npm run grade -- -e crud-notes submissions/ --typecheck
-  npm run grade -- -e crud-notes submissions/ --format exercism --json results/`
+  npm run grade -- -e crud-notes submissions/ --format exercism --json results/
+  npm run grade -- -e crud-notes submissions/ --shard 2/8 --json shard-2.json
+  npm run grade -- --merge shard-*.json --json results.json --junit junit.xml`
 
 /** A mistake on the command line: the CLI prints the message and exits 2. */
 export class UsageError extends Error {
@@ -68,6 +77,18 @@ export interface GradeArgs {
   concurrency: number
   /** Type-check each submission too, and report tsc's errors beside the grade. */
   typecheck: boolean
+  /** Grade only the index-th (1-based) of every `count` submissions of a folder. */
+  shard: Shard | undefined
+  /** Join shards' --json files (in `inputs`) instead of grading. */
+  merge: boolean
+  /** With --merge: the shards' results files. */
+  inputs: string[]
+}
+
+/** One of `count` equal parts of a folder of submissions: the index-th (1-based) of every `count`, in name order. */
+export interface Shard {
+  index: number
+  count: number
 }
 
 /**
@@ -92,6 +113,8 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
         single: { type: 'boolean' },
         typecheck: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
+        shard: { type: 'string' },
+        merge: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -109,8 +132,12 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     single: false,
     concurrency: availableParallelism(),
     typecheck: false,
+    shard: undefined,
+    merge: false,
+    inputs: [],
   }
   if (values.help) return { help: true, ...empty }
+  if (values.merge) return parseMergeArgs(values, positionals, empty)
 
   if (!values.exercise) throw new UsageError('Missing --exercise <id>: which exercise are these submissions for? (e.g. --exercise crud-notes)')
   if (positionals.length === 0) throw new UsageError('Missing <path>: give a submission file (.ts) or a folder of submissions.')
@@ -141,6 +168,7 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     }
   }
   return {
+    ...empty,
     help: false,
     exerciseId: values.exercise,
     path: positionals[0]!,
@@ -150,5 +178,49 @@ export function parseGradeArgs(argv: string[]): GradeArgs {
     single: values.single ?? false,
     concurrency,
     typecheck: values.typecheck ?? false,
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
+  }
+}
+
+/**
+ * "2/8" as { index: 2, count: 8 }; throws UsageError for anything else.
+ *
+ * @example
+ * parseShard('2/8') // { index: 2, count: 8 }
+ */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text)
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0]
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard takes <k>/<n> with 1 <= k <= n, e.g. --shard 2/8 for the second of eight; got "${text}".`)
+  }
+  return { index, count }
+}
+
+/** --merge's command line: the results files to join, and where to write the whole. */
+function parseMergeArgs(
+  values: { exercise?: string; json?: string; junit?: string; format?: string; single?: boolean; typecheck?: boolean; shard?: string },
+  positionals: string[],
+  empty: Omit<GradeArgs, 'help'>,
+): GradeArgs {
+  if (positionals.length === 0) throw new UsageError('--merge needs the --json files of the shards to join, e.g. --merge shard-*.json.')
+  for (const [flag, given] of [
+    ['--shard', values.shard !== undefined],
+    ['--single', values.single],
+    ['--typecheck', values.typecheck],
+    ['--format', values.format !== undefined && values.format !== 'json'],
+  ] as const) {
+    if (given) throw new UsageError(`--merge grades nothing, so ${flag} has no meaning with it: give it to each shard's run instead.`)
+  }
+  if (values.json === '' || values.junit === '' || values.junit === '-')
+    throw new UsageError('--json and --junit need a file name (--json may be "-").')
+  return {
+    ...empty,
+    help: false,
+    merge: true,
+    inputs: positionals,
+    exerciseId: values.exercise ?? '',
+    jsonPath: values.json,
+    junitPath: values.junit,
   }
 }

@@ -6,7 +6,7 @@
  * Gradescope's format 0 whenever grading ran, as those runners must.
  */
 import { listExercises } from '../exercises/index.ts'
-import { USAGE, UsageError, parseGradeArgs, type GradeArgs } from './args.ts'
+import { USAGE, UsageError, parseGradeArgs, type GradeArgs, type Shard } from './args.ts'
 import { findSubmissions, type GradeTarget } from './submissions.ts'
 import { paintFor } from './colors.ts'
 import { prepareOutput } from './outputs.ts'
@@ -36,7 +36,14 @@ export async function runGraderCli(argv: string[], streams: GraderStreams = proc
       stdout.write(`${USAGE}\n`)
       return EXIT.passed
     }
+    if (args.merge) {
+      if (args.jsonPath !== undefined) await prepareOutput(args.jsonPath, 'file', '--json')
+      if (args.junitPath !== undefined) await prepareOutput(args.junitPath, 'file', '--junit')
+      const { mergeShards } = await import('./merge.ts')
+      return await mergeShards(args, streams)
+    }
     ;[, target] = await Promise.all([checkExerciseExists(args.exerciseId), findSubmissions(args.path, { single: args.single })])
+    if (args.shard) target = shardOf(target, args.shard)
     const batch = target.kind === 'batch'
     if (batch && args.format !== 'json' && args.jsonPath === '-') {
       throw new UsageError(`--format ${args.format} writes one results.json per submission: give --json a folder for a folder of submissions.`)
@@ -49,6 +56,15 @@ export async function runGraderCli(argv: string[], streams: GraderStreams = proc
   // The sandbox, the exercise's checks and the database pool load only now.
   const { gradeAndReport } = await import('./grade-and-report.ts')
   return gradeAndReport(args, target, streams).catch(usageError)
+}
+
+/**
+ * The part of a folder of submissions one shard grades: the index-th of every `count`, in the
+ * folder's name order (so a part's i-th submission is the whole's i * count + index - 1-th).
+ */
+function shardOf(target: GradeTarget, { index, count }: Shard): GradeTarget {
+  if (target.kind !== 'batch') throw new UsageError('--shard splits a folder of submissions: give it a folder, not one submission.')
+  return { ...target, submissions: target.submissions.filter((_, position) => position % count === index - 1) }
 }
 
 /** A usage error listing the real exercises when `id` is not one; reads only folder names. */

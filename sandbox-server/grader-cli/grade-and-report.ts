@@ -93,7 +93,7 @@ export async function gradeAndReport(args: GradeArgs, target: GradeTarget, { std
               ),
             )
         }
-        const json: BatchResult = { version: 3, exerciseId: exercise.id, students, summary }
+        const json: BatchResult = { version: 3, exerciseId: exercise.id, ...(args.shard ? { shard: args.shard } : {}), students, summary }
         outputs = { json, suites: students.map(toSuite), passed: summary.passed === summary.total }
       }
     } finally {

@@ -41,9 +41,18 @@ export const BatchSummary = Type.Object({
 })
 export type BatchSummary = Static<typeof BatchSummary>
 
+export const Shard = Type.Object(
+  {
+    index: Type.Integer({ minimum: 1, description: 'which part, from 1' }),
+    count: Type.Integer({ minimum: 1, description: 'of how many parts' }),
+  },
+  { description: "with --shard: the index-th of every count submissions of the folder, in name order; --merge joins every part's file" },
+)
+
 export const BatchResult = Type.Object({
   version: Type.Literal(3),
   exerciseId: Type.String(),
+  shard: Type.Optional(Shard),
   students: Type.Array(StudentResult, { description: 'in the order of the students names' }),
   summary: BatchSummary,
 })

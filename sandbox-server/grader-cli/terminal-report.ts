@@ -79,7 +79,7 @@ function truncate(text: string, width: number): string {
 export function formatBatchReport(
   students: StudentResult[],
   summary: BatchSummary,
-  { paint, width, durationMs }: { paint: Paint; width?: number; durationMs: number },
+  { paint, width, durationMs }: { paint: Paint; width?: number; durationMs?: number },
 ): string {
   const rows = students.map((student) => [student.student, student.status, `${student.score}/${student.maxScore}`, whatWentWrong(student)] as const)
   const header = ['student', 'status', 'score', 'did not pass'] as const
@@ -98,7 +98,8 @@ export function formatBatchReport(
   lines.push(
     '',
     `${summary.total} submissions: ${paint.green(`${summary.passed} passed`)}, ${paint.red(`${summary.failed} failed`)}, ` +
-      `${paint.yellow(`${summary.errors} could not be graded`)} · ${score}/${maxScore} points in all · ${formatSeconds(durationMs)}`,
+      `${paint.yellow(`${summary.errors} could not be graded`)} · ${score}/${maxScore} points in all` +
+      (durationMs === undefined ? '' : ` · ${formatSeconds(durationMs)}`),
   )
   return `${lines.join('\n')}\n`
 }
