@@ -258,6 +258,20 @@ describe('capabilities', () => {
     expect(JSON.parse(expired.body.body)).toEqual({ error: 'expired' })
   })
 
+  it('reads the session clock and puts it back to real time, keeping the database', async () => {
+    const id = await server.createApp(capabilityApp)
+    await server.send(id, { method: 'POST', path: '/register', body: { name: 'ada', password: 'hunter2' } })
+    expect((await server.api('GET', `/sessions/${id}/clock`)).body.offsetMs).toBe(0)
+    await server.api('POST', `/sessions/${id}/clock/advance`, { ms: 3_600_000 })
+    const moved = await server.api('GET', `/sessions/${id}/clock`)
+    expect(moved.body.offsetMs).toBe(3_600_000)
+    expect(moved.body.now - Date.now()).toBeGreaterThan(3_500_000)
+    expect(await server.api('POST', `/sessions/${id}/clock/reset`, { later: true })).toMatchObject({ status: 400 })
+    const back = await server.api('POST', `/sessions/${id}/clock/reset`)
+    expect(back).toMatchObject({ status: 200, body: { offsetMs: 0 } })
+    expect((await server.api('GET', `/sessions/${id}/db/users`)).body.total).toBe(1)
+  })
+
   it('encrypts and detects tampering', async () => {
     const id = await server.createApp(capabilityApp)
     const secret = JSON.parse((await server.send(id, { path: '/secret' })).body.body)

@@ -13,7 +13,7 @@ import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { AdvanceClockBody, CreateSessionBody, EmptyBody, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { SolutionPolicy } from './solutions.ts'
@@ -415,6 +415,14 @@ export function createServerApp({
     const id = sessionParam(c)
     const { ms } = await readJson(c, AdvanceClockBody)
     return c.json(await sessions.advanceClock(id, ms))
+  })
+
+  api.get('/sessions/:id/clock', async (c) => c.json(await sessions.readClock(sessionParam(c))))
+
+  api.post('/sessions/:id/clock/reset', async (c) => {
+    const id = sessionParam(c)
+    await readJson(c, EmptyBody)
+    return c.json(await sessions.resetClock(id))
   })
 
   api.post('/sessions/:id/reset', async (c) => {

@@ -38,6 +38,9 @@ export const AdvanceClockBody = Type.Object(
   { additionalProperties: false },
 )
 
+/** A POST that takes no fields (an empty body or `{}`). */
+export const EmptyBody = Type.Object({}, { additionalProperties: false, description: 'no fields' })
+
 export const GradeBody = Type.Object(
   {
     typecheck: Type.Optional(

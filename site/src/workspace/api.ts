@@ -36,6 +36,12 @@ export interface AppResponse {
   durationMs: number
 }
 
+/** The session's clock: what `clock.now()` answers in the app, and how far that is ahead of real time. */
+export interface AppClock {
+  now: number
+  offsetMs: number
+}
+
 export interface TableInfo {
   name: string
   columns: { name: string; type: string; notNull: boolean; primaryKey: boolean }[]
@@ -161,5 +167,8 @@ export const sandboxApi = {
   runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
   solution: (id: string) => call<SolutionFile>('GET', `${session(id)}/solution`),
+  clock: (id: string) => call<AppClock>('GET', `${session(id)}/clock`),
+  advanceClock: (id: string, ms: number) => call<AppClock>('POST', `${session(id)}/clock/advance`, { ms }),
+  resetClock: (id: string) => call<AppClock>('POST', `${session(id)}/clock/reset`),
   rows: (id: string, table: string, limit = 50) => call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),
 }

@@ -18,23 +18,10 @@ import { createSandboxSession } from './session'
 import { exerciseStorage, tabFocusSetting } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
+import { createClockPanel, describeOffset, formatAppTime } from './clock-panel'
+import { h, part } from './dom'
 import type { CodeEditor } from './editor'
 import './test-hook'
-
-/** The element with `data-ws="<name>"` inside the workspace. */
-function part<T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string): T {
-  const element = root.querySelector<T>(`[data-ws="${name}"]`)
-  if (!element) throw new Error(`workspace markup has no [data-ws="${name}"]`)
-  return element
-}
-
-/** Builds an element: `h('p', { class: 'muted' }, 'text', child)`. */
-function h(tag: string, attributes: Record<string, string | undefined> = {}, ...children: (Node | string)[]): HTMLElement {
-  const element = document.createElement(tag)
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value)
-  element.append(...children)
-  return element
-}
 
 /** A POSIX-shell single-quoted string. */
 function shellQuote(text: string): string {
@@ -134,7 +121,16 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     onSession: ({ liveUrl }) => {
       part(root, 'live-url').textContent = liveUrl
       updateCurl()
+      // A new session starts on real time.
+      void clock.refresh()
     },
+  })
+
+  const clock = createClockPanel({
+    root,
+    session,
+    onError: (error) => showFailure(error, part(root, 'response'), 'Moving the clock'),
+    onMoved: (message) => setStatus(message),
   })
 
   function updateCurl() {
@@ -183,7 +179,9 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     const list = h('ul', { class: 'ws-logs', 'aria-label': 'Logs' })
     for (const entry of logs) {
       const fields = entry.fields ? ` ${JSON.stringify(entry.fields)}` : ''
-      list.append(h('li', { 'data-level': entry.level }, `[${entry.level}] ${entry.message}${fields}`))
+      // The time is the app's clock (moved forward with the clock panel), to the second.
+      const time = h('time', { class: 'muted', datetime: new Date(entry.time).toISOString() }, new Date(entry.time).toLocaleTimeString())
+      list.append(h('li', { 'data-level': entry.level }, time, ` [${entry.level}] ${entry.message}${fields}`))
     }
     return list
   }
@@ -243,6 +241,18 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       h('details', {}, h('summary', {}, `Headers (${headers.length})`), headerList),
       body ? h('pre', { 'data-ws': 'response-body' }, body) : h('p', { class: 'muted' }, '(empty body)'),
     ]
+    const offset = clock.offsetMs()
+    if (offset > 0) {
+      parts.splice(
+        1,
+        0,
+        h(
+          'p',
+          { class: 'ws-app-time', 'data-ws': 'response-clock' },
+          `Your app’s clock: ${formatAppTime(Date.now() + offset)} (${describeOffset(offset)}).`,
+        ),
+      )
+    }
     if (response.logs.length) parts.push(h('h4', {}, 'Logs'), logList(response.logs))
     if (response.droppedLogs) parts.push(h('p', { class: 'muted' }, `${response.droppedLogs} more log lines were dropped.`))
     target.replaceChildren(h('h3', { id: 'response-title' }, 'Response'), ...parts)
@@ -613,7 +623,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   } catch (error) {
     showFailure(error, part(root, 'response'), 'Loading your code')
   }
-  await refreshDatabase()
+  await Promise.all([refreshDatabase(), clock.refresh()])
 }
 
 /** The first route path in the code ("/notes"), a useful default for the console. */

@@ -1,0 +1,72 @@
+/**
+ * The workspace as a new learner uses it (issue 18): a clock to move, hints for the check that
+ * failed, a layout that keeps the task beside the code, two tabs that never mix, and progress
+ * that can leave the browser. Real server, real isolates, headless Chromium; the editor's text
+ * is set through the page's test hook, and every step waits for a condition, never a time.
+ */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { lessonPathFor, openWorkspace, screenshots, send, useBrowser } from './browser.ts'
+
+const browser = useBrowser()
+
+/** An app that answers the time it sees and logs a line. */
+const clockApp = `import { Hono } from 'hono'
+import { clock, log } from 'sandbox'
+
+const app = new Hono()
+app.get('/now', (c) => {
+  log.info('asked the time')
+  return c.json({ now: Date.now(), clock: clock.now() })
+})
+export default app
+`
+
+describe('the clock panel', () => {
+  it('moves the app’s clock forward, shows it in responses and logs, and goes back to real time', async () => {
+    const page = await browser.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('login-lockout'))
+    await page.evaluate((code) => window.__workspace!.setCode(code), clockApp)
+    const offset = page.locator('[data-ws="clock-offset"]')
+    await offset.filter({ hasText: 'real time' }).waitFor()
+    expect(await page.getByRole('button', { name: 'Back to real time' }).isDisabled()).toBe(true)
+
+    await page.getByRole('button', { name: '+1 day' }).click()
+    await offset.filter({ hasText: '1 day ahead of real time' }).waitFor()
+    await page.getByRole('button', { name: '+1 h' }).click()
+    await page.getByRole('button', { name: '+15 min' }).click()
+    await page.getByRole('button', { name: '+1 min' }).click()
+    await offset.filter({ hasText: '1 day 1 h 16 min ahead of real time' }).waitFor()
+
+    // The app sees the moved time in clock.now() and Date.now(); the response and its log say so.
+    const sentAt = Date.now()
+    await send(page, 'GET', '/now')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    const seen = JSON.parse((await page.locator('[data-ws="response-body"]').textContent())!)
+    const ahead = (24 * 60 + 76) * 60_000
+    expect(seen.clock).toBeGreaterThanOrEqual(sentAt + ahead)
+    expect(seen.now).toBeGreaterThanOrEqual(sentAt + ahead)
+    expect(await page.locator('[data-ws="response-clock"]').textContent()).toContain('1 day 1 h 16 min ahead of real time')
+    const logTime = await page.locator('[data-ws="response"] .ws-logs time').getAttribute('datetime')
+    expect(Date.parse(logTime!)).toBeGreaterThanOrEqual(sentAt + ahead)
+    expect(await page.locator('.ws-clock-note').innerText()).toContain('Timers (setTimeout, setInterval) still run on real time')
+    await page.locator('.ws-clock').screenshot({ path: join(screenshots, 'learner-clock.png') })
+
+    // The clock is the session's: a reload finds it where it was. Back to real time resets it.
+    await page.reload()
+    await page.locator('#workspace').scrollIntoViewIfNeeded()
+    await offset.filter({ hasText: '1 day 1 h 16 min ahead' }).waitFor()
+    await page.getByRole('button', { name: 'Back to real time' }).click()
+    await offset.filter({ hasText: '(real time)' }).waitFor()
+    await page.locator('[data-ws="status"]', { hasText: 'back to real time' }).waitFor()
+    await send(page, 'GET', '/now')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    expect(await page.locator('[data-ws="response-clock"]').count()).toBe(0)
+    const after = JSON.parse((await page.locator('[data-ws="response-body"]').textContent())!)
+    expect(after.clock).toBeLessThan(Date.now() + 60_000)
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+})
