@@ -4,9 +4,10 @@
  * that can leave the browser. Real server, real isolates, headless Chromium; the editor's text
  * is set through the page's test hook, and every step waits for a condition, never a time.
  */
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { lessonPathFor, openWorkspace, screenshots, send, useBrowser } from './browser.ts'
+import { lessonPathFor, openWorkspace, root, screenshots, send, useBrowser } from './browser.ts'
 
 const browser = useBrowser()
 
@@ -66,6 +67,41 @@ describe('the clock panel', () => {
     expect(await page.locator('[data-ws="response-clock"]').count()).toBe(0)
     const after = JSON.parse((await page.locator('[data-ws="response-body"]').textContent())!)
     expect(after.clock).toBeLessThan(Date.now() + 60_000)
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+})
+
+describe('hints by check', () => {
+  it('offers the failing check’s own hints first, one at a time, then the general ones', async () => {
+    const page = await browser.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('cache-with-ttl'))
+    // The cache works, but a new order does not invalidate it: only that check fails.
+    const solution = readFileSync(join(root, 'exercises/cache-with-ttl/solution.ts'), 'utf8')
+    const noInvalidation = solution.replace(/^\s*cache\.delete\(REPORT_KEY\)\n/m, '')
+    expect(noInvalidation).not.toBe(solution)
+    await page.evaluate((code) => window.__workspace!.setCode(code), noInvalidation)
+    await page.getByRole('button', { name: 'Run checks' }).click()
+    await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor()
+    const failed = page.locator('[data-ws="checks"] details[data-status="fail"]')
+    expect(await failed.count()).toBe(1)
+    expect(await failed.locator('summary').textContent()).toContain('POST /orders invalidates the cached report')
+
+    await failed.getByRole('button', { name: 'Show a hint' }).click()
+    const shown = failed.locator('.ws-hint')
+    await shown.nth(0).waitFor()
+    expect(await shown.count()).toBe(1)
+    expect(await shown.nth(0).getAttribute('data-hint-for')).toBe('check')
+    expect(await shown.nth(0).locator('h4').textContent()).toBe('Your cache already works; this is about writes')
+
+    await failed.getByRole('button', { name: /Show the next hint \(2 of 5\)/ }).click()
+    expect(await shown.nth(1).locator('h4').textContent()).toBe('Delete the key where the write happens')
+    await failed.getByRole('button', { name: /Show the next hint \(3 of 5\)/ }).click()
+    expect(await shown.nth(2).getAttribute('data-hint-for')).toBe('general')
+    expect(await shown.nth(2).locator('h4').textContent()).toBe('A nudge')
+    await failed.screenshot({ path: join(screenshots, 'learner-hints-by-check.png') })
     expect(pageErrors).toEqual([])
     await page.close()
   })

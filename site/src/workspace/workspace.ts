@@ -20,6 +20,7 @@ import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
 import { createClockPanel, describeOffset, formatAppTime } from './clock-panel'
 import { h, part } from './dom'
+import { hintReveal, type ExerciseHints } from './hint-reveal'
 import type { CodeEditor } from './editor'
 import './test-hook'
 
@@ -69,7 +70,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   const appUnderTest = appSource ? (JSON.parse(appSource) as string) : undefined
   const runTestsButton = root.querySelector<HTMLButtonElement>('[data-ws="run-tests"]')
   const fileTabs = [...root.querySelectorAll<HTMLButtonElement>('[data-ws="file-tab"]')]
-  const hints = JSON.parse(part(root, 'hints').textContent || '[]') as { title: string; text: string; html?: string }[]
+  const hints = JSON.parse(part(root, 'hints').textContent || '{"general":[],"byCheck":{}}') as ExerciseHints
 
   let code = storage.code() ?? ''
   let editor: CodeEditor | null = null
@@ -318,36 +319,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     await refreshDatabase()
   }
 
-  /**
-   * The hints for a check that did not pass, one at a time: the exercise's hints in order (a
-   * nudge first) up to the one the check points at, so the first click never gives the answer.
-   */
-  function hintReveal(checkHint: string): HTMLElement {
-    const upTo = hints.findIndex((hint) => hint.text === checkHint)
-    const offered = upTo >= 0 ? hints.slice(0, upTo + 1) : [{ title: 'Hint', text: checkHint, html: undefined }]
-    const box = h('div', { class: 'ws-hints' })
-    const button = h('button', { type: 'button' })
-    let shown = 0
-    const label = () => {
-      button.textContent = shown === 0 ? 'Show a hint' : `Show the next hint (${shown + 1} of ${offered.length})`
-      button.hidden = shown >= offered.length
-    }
-    button.addEventListener('click', () => {
-      const { title, text, html } = offered[shown]!
-      const body = h('div')
-      // html is the site's own hints.md rendered at build time (Workspace.astro), never learner input.
-      if (html) body.innerHTML = html
-      else body.textContent = text
-      box.insertBefore(h('div', { class: 'ws-hint', 'data-hint': String(shown + 1) }, h('h4', {}, title), body), button)
-      shown += 1
-      label()
-      if (!button.hidden) button.focus()
-    })
-    label()
-    box.append(button)
-    return box
-  }
-
   function showResults(result: SubmissionResult) {
     const target = part(root, 'checks')
     const passed = result.tests.filter((test) => test.status === 'pass').length
@@ -367,7 +338,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       if (test.message) body.append(h('pre', {}, test.message))
       if (test.output) body.append(h('p', { class: 'muted' }, 'Your app logged:'), h('pre', {}, test.output))
       if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
-      if (test.hint && test.status !== 'pass') body.append(hintReveal(test.hint))
+      const hintButton = test.status === 'pass' ? null : hintReveal(hints, test)
+      if (hintButton) body.append(hintButton)
       if (body.childElementCount === 0) body.append(h('p', { class: 'muted' }, `Took ${Math.round(test.durationMs)} ms.`))
       details.append(body)
       list.append(h('li', {}, details))
