@@ -36,12 +36,17 @@ export function lessonPathFor(exerciseId: string): string {
   throw new Error(`no lesson under lessons/ has "exercise: ${exerciseId}"`)
 }
 
+export interface Viewport {
+  width: number
+  height: number
+}
+
 export interface BrowserTestContext {
   readonly server: TestServer
   /** A page in its own browser context (its own localStorage), with generous waits. */
-  newPage(): Promise<Page>
+  newPage(viewport?: Viewport): Promise<Page>
   /** A browser context (one learner's browser) whose pages share localStorage, as tabs do. */
-  newContext(): Promise<BrowserContext>
+  newContext(viewport?: Viewport): Promise<BrowserContext>
 }
 
 /**
@@ -83,9 +88,9 @@ export function useBrowser(): BrowserTestContext {
     await server?.close()
   })
 
-  async function newContext() {
+  async function newContext(viewport: Viewport = { width: 1280, height: 900 }) {
     // Pages go to paths ("/roles/..."): the base URL is this file's server.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })
+    const context = await browser.newContext({ viewport, baseURL: server.url })
     context.setDefaultTimeout(60_000)
     return context
   }
@@ -94,7 +99,7 @@ export function useBrowser(): BrowserTestContext {
       return server
     },
     newContext,
-    newPage: async () => (await newContext()).newPage(),
+    newPage: async (viewport) => (await newContext(viewport)).newPage(),
   }
 }
 
@@ -120,4 +125,11 @@ export async function send(page: Page, method: string, path: string, body = '') 
     await page.locator('#ws-body').fill(body)
   }
   await page.getByRole('button', { name: 'Send', exact: true }).click()
+}
+
+/** The page's uncaught errors, collected as they happen (a test ends expecting none). */
+export function pageErrorsOf(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  return errors
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { lessonPathFor, openWorkspace, root, screenshots, send, useBrowser } from './browser.ts'
+import { lessonPathFor, openWorkspace, pageErrorsOf, root, screenshots, send, useBrowser } from './browser.ts'
 
 const browser = useBrowser()
 
@@ -26,8 +26,7 @@ export default app
 describe('the clock panel', () => {
   it('moves the app’s clock forward, shows it in responses and logs, and goes back to real time', async () => {
     const page = await browser.newPage()
-    const pageErrors: string[] = []
-    page.on('pageerror', (error) => pageErrors.push(error.message))
+    const pageErrors = pageErrorsOf(page)
     await openWorkspace(page, lessonPathFor('login-lockout'))
     await page.evaluate((code) => window.__workspace!.setCode(code), clockApp)
     const offset = page.locator('[data-ws="clock-offset"]')
@@ -75,8 +74,7 @@ describe('the clock panel', () => {
 describe('hints by check', () => {
   it('offers the failing check’s own hints first, one at a time, then the general ones', async () => {
     const page = await browser.newPage()
-    const pageErrors: string[] = []
-    page.on('pageerror', (error) => pageErrors.push(error.message))
+    const pageErrors = pageErrorsOf(page)
     await openWorkspace(page, lessonPathFor('cache-with-ttl'))
     // The cache works, but a new order does not invalidate it: only that check fails.
     const solution = readFileSync(join(root, 'exercises/cache-with-ttl/solution.ts'), 'utf8')
@@ -102,6 +100,132 @@ describe('hints by check', () => {
     expect(await shown.nth(2).getAttribute('data-hint-for')).toBe('general')
     expect(await shown.nth(2).locator('h4').textContent()).toBe('A nudge')
     await failed.screenshot({ path: join(screenshots, 'learner-hints-by-check.png') })
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+})
+
+/** An app with a table of 120 rows, made when the code loads. */
+const manyRowsApp = `import { Hono } from 'hono'
+import { db } from 'sandbox'
+
+db.run('CREATE TABLE IF NOT EXISTS readings (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)')
+if (db.get<{ n: number }>('SELECT count(*) AS n FROM readings')!.n === 0) {
+  for (let value = 1; value <= 120; value++) db.run('INSERT INTO readings (value) VALUES (?)', [value])
+}
+const app = new Hono()
+app.get('/', (c) => c.json({ ok: true }))
+export default app
+`
+
+describe('the layout and the small things a new learner tripped on', () => {
+  it('puts the lesson text beside the workspace on a wide screen, with a split the keyboard resizes', async () => {
+    const page = await browser.newPage({ width: 1600, height: 1000 })
+    const pageErrors = pageErrorsOf(page)
+    await openWorkspace(page, lessonPathFor('first-route'))
+    await page.evaluate(() => window.scrollTo(0, 0))
+    const title = (await page.locator('h1').boundingBox())!
+    const editor = (await page.locator('[data-ws="editor"]').boundingBox())!
+    expect(title.x + title.width).toBeLessThanOrEqual(editor.x)
+    expect(editor.y).toBeLessThan(1000)
+
+    const handle = page.getByRole('separator', { name: 'Resize the lesson text beside the exercise' })
+    const textWidth = async () => (await page.locator('#lesson-text').boundingBox())!.width
+    const before = await textWidth()
+    await handle.focus()
+    for (let press = 0; press < 3; press++) await page.keyboard.press('ArrowRight')
+    expect(await handle.getAttribute('aria-valuenow')).toBe('44')
+    expect(await textWidth()).toBeGreaterThan(before)
+    await page.keyboard.press('End')
+    expect(await handle.getAttribute('aria-valuenow')).toBe('60')
+    await page.keyboard.press('Home')
+    expect(await handle.getAttribute('aria-valuenow')).toBe('25')
+    await page.keyboard.press('PageUp')
+    await page.screenshot({ path: join(screenshots, 'learner-wide-split.png') })
+
+    // The headings come in order: the h1 first, and no level is skipped on the way down.
+    const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((heading) => Number(heading.tagName[1])))
+    expect(levels[0]).toBe(1)
+    expect(levels.filter((level, index) => index > 0 && level > levels[index - 1]! + 1)).toEqual([])
+    // A reload keeps the width.
+    await page.reload()
+    expect(await page.getByRole('separator').getAttribute('aria-valuenow')).toBe('35')
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+
+  it('offers Start on the home page, and Continue to the lesson opened last', async () => {
+    const page = await browser.newPage({ width: 390, height: 844 })
+    await page.goto('/')
+    const start = page.getByRole('link', { name: /^Start: / })
+    expect(await start.isVisible()).toBe(true)
+    // On a phone, the way into the first lesson is on the first screen.
+    expect((await start.boundingBox())!.y + (await start.boundingBox())!.height).toBeLessThan(844)
+    expect(await page.getByRole('link', { name: /^Continue/ }).count()).toBe(0)
+    await start.click()
+    await page.waitForURL(/\/roles\//)
+
+    await page.goto(lessonPathFor('cache-with-ttl'))
+    const title = await page.locator('h1').textContent()
+    await page.goto('/')
+    const resume = page.getByRole('link', { name: `Continue: ${title}` })
+    await resume.click()
+    await page.waitForURL(`**${lessonPathFor('cache-with-ttl')}`)
+    await page.close()
+  })
+
+  it('pages through a table, clears the status line on an edit, and lets Ctrl+M and the checkbox agree', async () => {
+    const page = await browser.newPage()
+    const pageErrors = pageErrorsOf(page)
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    await page.evaluate((code) => window.__workspace!.setCode(code), manyRowsApp)
+    await send(page, 'GET', '/')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+
+    // 120 rows, 50 a page.
+    const table = page.locator('[data-db-table="readings"]')
+    await table.locator('caption', { hasText: 'readings (120 rows, 1–50 shown)' }).waitFor()
+    await table.getByRole('button', { name: 'Next' }).click()
+    await table.locator('caption', { hasText: '51–100 shown' }).waitFor()
+    expect(await table.locator('tbody tr').first().locator('td').nth(1).textContent()).toBe('51')
+    await table.getByRole('button', { name: 'Next' }).click()
+    await table.locator('caption', { hasText: '101–120 shown' }).waitFor()
+    expect(await table.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true)
+    // The page survives a refresh; Previous goes back.
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await table.locator('caption', { hasText: '101–120 shown' }).waitFor()
+    await table.getByRole('button', { name: 'Previous' }).click()
+    await table.locator('caption', { hasText: '51–100 shown' }).waitFor()
+
+    // "Does not compile" is about the code before the edit: the edit clears it at once.
+    await page.evaluate((code) => window.__workspace!.setCode(code.replace('const app', 'const app = ;\nconst other')), manyRowsApp)
+    await send(page, 'GET', '/')
+    const status = page.locator('[data-ws="status"]')
+    await status.filter({ hasText: 'does not compile' }).waitFor()
+    await page.evaluate((code) => window.__workspace!.setCode(code), manyRowsApp)
+    expect(await status.textContent()).toBe('Edited. Send a request or run the checks to try your change.')
+    expect(await status.getAttribute('data-kind')).toBe('info')
+
+    // How to leave the editor is on the page; Ctrl+M in the editor ticks the checkbox, and Tab then leaves.
+    const keys = page.locator('[data-ws="editor-keys"]')
+    expect(await keys.isVisible()).toBe(true)
+    expect(await keys.textContent()).toContain('Ctrl+M')
+    const checkbox = page.getByRole('checkbox', { name: 'Tab key moves focus' })
+    expect(await checkbox.isChecked()).toBe(false)
+    await page.locator('[data-ws="editor"] .view-lines').click()
+    await page.keyboard.press('Control+m')
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-ws="tab-focus"]')!.checked)
+    expect(await keys.textContent()).toContain('Tab moves the focus out of the editor')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.closest('.monaco-editor') === null)).toBe(true)
+    expect(await page.evaluate(() => window.__workspace!.getCode())).toBe(manyRowsApp)
+    // The checkbox turns it off again, and the editor follows: Tab types again.
+    await checkbox.uncheck()
+    await page.locator('[data-ws="editor"] .view-lines').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null)).toBe(true)
+    expect(await page.evaluate(() => window.__workspace!.getCode())).not.toBe(manyRowsApp)
     expect(pageErrors).toEqual([])
     await page.close()
   })

@@ -170,5 +170,6 @@ export const sandboxApi = {
   clock: (id: string) => call<AppClock>('GET', `${session(id)}/clock`),
   advanceClock: (id: string, ms: number) => call<AppClock>('POST', `${session(id)}/clock/advance`, { ms }),
   resetClock: (id: string) => call<AppClock>('POST', `${session(id)}/clock/reset`),
-  rows: (id: string, table: string, limit = 50) => call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),
+  rows: (id: string, table: string, limit = 50, offset = 0) =>
+    call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}&offset=${offset}`),
 }

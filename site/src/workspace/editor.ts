@@ -48,16 +48,30 @@ export interface CodeEditorOptions {
   appUnderTest?: string
   /** Ctrl/Cmd+Shift+Enter inside the editor (run the learner's tests). */
   onRunTests?: () => void
+  /**
+   * Ctrl+M (Ctrl+Shift+M on a Mac), Monaco's "Tab key moves focus" toggle, handled here so the
+   * page's checkbox follows it: called with the new setting, which the editor already uses.
+   */
+  onTabMovesFocusToggled?: (on: boolean) => void
 }
 
-export function createCodeEditor({ container, code, onChange, onSend, tabMovesFocus, appUnderTest, onRunTests }: CodeEditorOptions) {
+export function createCodeEditor({
+  container,
+  code,
+  onChange,
+  onSend,
+  tabMovesFocus,
+  appUnderTest,
+  onRunTests,
+  onTabMovesFocusToggled,
+}: CodeEditorOptions) {
   const learnerFile = appUnderTest === undefined ? 'app.ts' : 'app.test.ts'
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${learnerFile}`))
   const appModel = appUnderTest === undefined ? undefined : monaco.editor.createModel(appUnderTest, 'typescript', monaco.Uri.parse('file:///app.ts'))
   const learnerLabel =
     appUnderTest === undefined
-      ? 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.'
-      : 'Your tests, app.test.ts (TypeScript). Ctrl+Shift+Enter runs them; Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.'
+      ? 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M (Ctrl+Shift+M on a Mac) toggles whether Tab moves focus.'
+      : 'Your tests, app.test.ts (TypeScript). Ctrl+Shift+Enter runs them; Ctrl+Enter sends the request; Ctrl+M (Ctrl+Shift+M on a Mac) toggles whether Tab moves focus.'
   container.replaceChildren()
   const editor = monaco.editor.create(container, {
     model,
@@ -75,6 +89,15 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
   model.onDidChangeContent(() => onChange(model.getValue()))
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, onSend)
   if (onRunTests) editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter, onRunTests)
+  // Monaco's own toggle flips a global flag the editor's option cannot see (and cannot undo when
+  // the option is on): these bindings outrank it and flip the option, which the page shows.
+  const toggleTabFocus = () => {
+    const on = !editor.getOption(monaco.editor.EditorOption.tabFocusMode)
+    editor.updateOptions({ tabFocusMode: on })
+    onTabMovesFocusToggled?.(on)
+  }
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM, toggleTabFocus)
+  editor.addCommand(monaco.KeyMod.WinCtrl | monaco.KeyMod.Shift | monaco.KeyCode.KeyM, toggleTabFocus)
 
   /** Shows the learner's file, or (in a test-writing exercise) the read-only app under test. */
   function showFile(file: string) {

@@ -15,12 +15,14 @@ import {
   type TestRunResult,
 } from './api'
 import { createSandboxSession } from './session'
-import { exerciseStorage, tabFocusSetting } from './storage'
+import { exerciseStorage } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
 import { createClockPanel, describeOffset, formatAppTime } from './clock-panel'
 import { h, part } from './dom'
 import { hintReveal, type ExerciseHints } from './hint-reveal'
+import { createDatabasePanel } from './database-panel'
+import { createTabFocusToggle } from './tab-focus'
 import type { CodeEditor } from './editor'
 import './test-hook'
 
@@ -79,7 +81,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function setStatus(text: string, kind: 'info' | 'error' = 'info') {
     const status = part(root, 'status')
-    status.textContent = text
+    // The same sentence again (an edit after an edit) is not announced again.
+    if (status.textContent !== text) status.textContent = text
     status.dataset.kind = kind
   }
 
@@ -93,6 +96,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     code = text
     storage.saveCode(text)
     markResultsStale()
+  }
+
+  /** An edit in the editor: what the status line said was about the code before it. */
+  function codeEdited(text: string) {
+    codeChanged(text)
+    if (!busy) setStatus('Edited. Send a request or run the checks to try your change.')
   }
 
   /** Results shown for older code stay readable, dimmed, under a note saying they are out of date. */
@@ -126,6 +135,9 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       void clock.refresh()
     },
   })
+
+  const database = createDatabasePanel({ root, session, onError: (error, target) => showFailure(error, target, 'Reading the database') })
+  const refreshDatabase = () => database.refresh()
 
   const clock = createClockPanel({
     root,
@@ -257,46 +269,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     if (response.logs.length) parts.push(h('h4', {}, 'Logs'), logList(response.logs))
     if (response.droppedLogs) parts.push(h('p', { class: 'muted' }, `${response.droppedLogs} more log lines were dropped.`))
     target.replaceChildren(h('h3', { id: 'response-title' }, 'Response'), ...parts)
-  }
-
-  async function refreshDatabase() {
-    const target = part(root, 'db')
-    try {
-      const pages = await session.run(
-        async (id) => {
-          const { tables } = await sandboxApi.tables(id)
-          return Promise.all(tables.map((table) => sandboxApi.rows(id, table.name)))
-        },
-        { withCode: false },
-      )
-      if (pages.length === 0) return target.replaceChildren(h('p', { class: 'muted' }, 'Your database has no tables yet.'))
-      target.replaceChildren(
-        ...pages.map((page) => {
-          const table = h('table', { 'data-table': page.table })
-          const shown = page.rows.length < page.total ? `, first ${page.rows.length} shown` : ''
-          table.append(h('caption', {}, `${page.table} (${page.total} ${page.total === 1 ? 'row' : 'rows'}${shown})`))
-          table.append(h('thead', {}, h('tr', {}, ...page.columns.map((column) => h('th', { scope: 'col' }, column)))))
-          const body = h('tbody')
-          for (const row of page.rows) {
-            body.append(
-              h(
-                'tr',
-                {},
-                ...row.map((value) =>
-                  value === null
-                    ? h('td', { class: 'null' }, 'NULL')
-                    : h('td', {}, typeof value === 'object' ? JSON.stringify(value) : String(value)),
-                ),
-              ),
-            )
-          }
-          table.append(body)
-          return h('div', { class: 'ws-table-wrap' }, table)
-        }),
-      )
-    } catch (error) {
-      showFailure(error, target, 'Reading the database')
-    }
   }
 
   async function send() {
@@ -528,12 +500,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       result.textContent = 'Select the command and copy it.'
     }
   })
-  const tabFocus = part<HTMLInputElement>(root, 'tab-focus')
-  tabFocus.checked = tabFocusSetting.get()
-  tabFocus.addEventListener('change', () => {
-    tabFocusSetting.set(tabFocus.checked)
-    editor?.setTabMovesFocus(tabFocus.checked)
-  })
+  const tabFocus = createTabFocusToggle({ root, onChange: (on) => editor?.setTabMovesFocus(on) })
 
   window.__workspace = {
     setCode,
@@ -565,11 +532,15 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     editor = createCodeEditor({
       container: part(root, 'editor'),
       code,
-      onChange: codeChanged,
+      onChange: codeEdited,
       onSend: () => void send(),
-      tabMovesFocus: tabFocus.checked,
+      tabMovesFocus: tabFocus.on(),
       appUnderTest,
       onRunTests: appUnderTest === undefined ? undefined : () => void runTests(),
+      onTabMovesFocusToggled: (on) => {
+        tabFocus.set(on)
+        setStatus(on ? 'Tab now moves the focus out of the editor (Ctrl+M again: Tab types a tab).' : 'Tab now types a tab in the editor.')
+      },
     })
   } catch (error) {
     setStatus('The editor could not load. Reload the page to try again.', 'error')
