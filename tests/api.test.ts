@@ -426,6 +426,18 @@ describe('grading through the API', () => {
     expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost/notes/2'`)
   })
 
+  it('grades only the code the client says it sent: another codeHash is refused with 409 code_changed', async () => {
+    const created = await server.api('POST', '/sessions', { exerciseId: 'crud-notes' })
+    const id = created.body.sessionId
+    const mine = await server.api('PUT', `/sessions/${id}/code`, { code: created.body.starter })
+    // Another tab loads its own code into the same session.
+    await server.api('PUT', `/sessions/${id}/code`, { code: `${created.body.starter}\n// the other tab\n` })
+    const refused = await server.api('POST', `/sessions/${id}/grade`, { codeHash: mine.body.codeHash })
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'code_changed' } } })
+    const again = await server.api('PUT', `/sessions/${id}/code`, { code: created.body.starter })
+    expect((await server.api('POST', `/sessions/${id}/grade`, { codeHash: again.body.codeHash })).body.status).toBe('fail')
+  })
+
   it('passes a correct solution and refuses to grade a playground', async () => {
     const { readFile } = await import('node:fs/promises')
     const code = await readFile(new URL('../exercises/crud-notes/solution.ts', import.meta.url), 'utf8')

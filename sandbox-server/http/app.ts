@@ -8,7 +8,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
 import { bodyLimit } from 'hono/body-limit'
 import type { TSchema, Static } from '@sinclair/typebox'
-import { NoCodeLoaded, UnknownSession, type AppResponse } from '../sessions/index.ts'
+import { NoCodeLoaded, UnknownSession, hashCode, type AppResponse } from '../sessions/index.ts'
 import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
@@ -211,6 +211,15 @@ function assertValidHeaders(headers: Record<string, string>) {
   if (problems.length > 0) throw new ValidationError('The request body', problems)
 }
 
+/** The session holds other code than the client graded from (another tab loaded its own). */
+function codeChanged() {
+  return new ApiError(
+    409,
+    'code_changed',
+    'The code in your sandbox is not the code you sent (was it loaded from another tab or window?): send your code again, then run the checks.',
+  )
+}
+
 /** The session id from a route parameter; a malformed id is simply unknown. */
 function sessionParam(c: Context): string {
   const id = c.req.param('id') ?? ''
@@ -375,7 +384,8 @@ export function createServerApp({
     const session = sessions.get(id)
     if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise to grade.')
     if (session.source === undefined) throw new NoCodeLoaded()
-    const { typecheck } = await readJson(c, GradeBody)
+    const { typecheck, codeHash } = await readJson(c, GradeBody)
+    if (codeHash !== undefined && hashCode(session.source) !== codeHash) throw codeChanged()
     gradeLimit(c)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
     const result = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal, typecheck })

@@ -230,3 +230,60 @@ describe('the layout and the small things a new learner tripped on', () => {
     await page.close()
   })
 })
+
+describe('two tabs on one exercise', () => {
+  it('lets one tab work at a time, hands over only when asked, and grades exactly the code on screen', async () => {
+    const solution = readFileSync(join(root, 'exercises/crud-notes/solution.ts'), 'utf8')
+    const context = await browser.newContext()
+    const first = await context.newPage()
+    const errors = pageErrorsOf(first)
+    await openWorkspace(first, lessonPathFor('crud-notes'))
+    const mine = `${await first.evaluate(() => window.__workspace!.getCode())}\n// written in the first tab\n`
+    await first.evaluate((code) => window.__workspace!.setCode(code), mine)
+
+    // The second tab is told, and waits read-only: it sends nothing and changes no code.
+    const second = await context.newPage()
+    const secondErrors = pageErrorsOf(second)
+    await second.goto(lessonPathFor('crud-notes'))
+    await second.locator('#workspace').scrollIntoViewIfNeeded()
+    await second.locator('[data-workspace][data-tab="waiting"][data-state="ready"]').waitFor()
+    const notice = second.locator('[data-ws="tab-notice"]')
+    expect(await notice.textContent()).toContain('open in another tab')
+    expect(await second.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true)
+    expect(await second.getByRole('button', { name: 'Run checks' }).isDisabled()).toBe(true)
+    expect(await second.getByRole('button', { name: '+1 h' }).isDisabled()).toBe(true)
+    await second.locator('[data-ws="editor"] .view-lines').click()
+    await second.keyboard.type('typed in the waiting tab')
+    expect(await second.evaluate(() => window.__workspace!.getCode())).toBe(mine)
+    expect(await first.locator('[data-workspace]').getAttribute('data-tab')).toBe('working')
+
+    // Taking over: the second tab works, with the first tab's latest code; the first one waits.
+    await notice.getByRole('button', { name: 'Work in this tab' }).click()
+    await second.locator('[data-workspace][data-tab="working"]').waitFor()
+    await first.locator('[data-workspace][data-tab="waiting"]').waitFor()
+    expect(await first.locator('[data-ws="tab-notice"]').textContent()).toContain('You went on working in another tab')
+    expect(await second.evaluate(() => window.__workspace!.getCode())).toBe(mine)
+    await second.evaluate((code) => window.__workspace!.setCode(code), solution)
+    await send(second, 'POST', '/notes', '{"body":"From the second tab"}')
+    await second.locator('[data-ws="response-status"]', { hasText: '201' }).waitFor()
+
+    // Back in the first tab, by choice: it now shows the second tab's code, and grades that.
+    await first.getByRole('button', { name: 'Work in this tab' }).click()
+    await first.locator('[data-workspace][data-tab="working"]').waitFor()
+    await second.locator('[data-workspace][data-tab="waiting"]').waitFor()
+    expect(await first.evaluate(() => window.__workspace!.getCode())).toBe(solution)
+    await first.getByRole('button', { name: 'Run checks' }).click()
+    await first.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor()
+
+    // Other code reaches the session behind the page's back: the grade still grades the code on screen.
+    const [sessionId] = new URL((await first.locator('[data-ws="live-url"]').textContent())!).hostname.split('.')
+    const starter = readFileSync(join(root, 'exercises/crud-notes/starter.ts'), 'utf8')
+    expect((await browser.server.api('PUT', `/sessions/${sessionId}/code`, { code: starter })).status).toBe(200)
+    await first.getByRole('button', { name: 'Run checks' }).click()
+    await first.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor()
+    await first.screenshot({ path: join(screenshots, 'learner-two-tabs-first.png') })
+    await second.screenshot({ path: join(screenshots, 'learner-two-tabs-second.png') })
+    expect([...errors, ...secondErrors]).toEqual([])
+    await context.close()
+  })
+})

@@ -163,7 +163,8 @@ export const sandboxApi = {
   createSession: (exerciseId: string) => call<CreatedSession>('POST', '/sessions', { exerciseId }),
   putCode: (id: string, code: string) => call<{ codeHash: string; logs: LogEntry[] }>('PUT', `${session(id)}/code`, { code }),
   sendRequest: (id: string, request: SentRequest) => call<AppResponse>('POST', `${session(id)}/requests`, request),
-  grade: (id: string) => call<SubmissionResult>('POST', `${session(id)}/grade`),
+  /** `codeHash`: the hash PUT /code answered; the server refuses (409 code_changed) when its code is other code. */
+  grade: (id: string, codeHash?: string | null) => call<SubmissionResult>('POST', `${session(id)}/grade`, codeHash ? { codeHash } : undefined),
   runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
   solution: (id: string) => call<SolutionFile>('GET', `${session(id)}/solution`),

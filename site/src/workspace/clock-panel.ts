@@ -38,6 +38,8 @@ export interface ClockPanelOptions {
   onError: (error: unknown) => void
   /** Called after the clock moved, with a sentence for the status line. */
   onMoved: (message: string) => void
+  /** Whether the clock may be moved from here now (not while another tab works on the exercise). */
+  allowed?: () => boolean
 }
 
 /**
@@ -47,7 +49,7 @@ export interface ClockPanelOptions {
  * const clock = createClockPanel({ root, session, onError, onMoved: setStatus })
  * await clock.refresh() // after a session is known
  */
-export function createClockPanel({ root, session, onError, onMoved }: ClockPanelOptions) {
+export function createClockPanel({ root, session, onError, onMoved, allowed = () => true }: ClockPanelOptions) {
   const nowText = part(root, 'clock-now')
   const offsetText = part(root, 'clock-offset')
   const resetButton = part<HTMLButtonElement>(root, 'clock-reset')
@@ -60,10 +62,10 @@ export function createClockPanel({ root, session, onError, onMoved }: ClockPanel
     nowText.setAttribute('datetime', new Date(Date.now() + offsetMs).toISOString())
     offsetText.textContent = known ? `(${describeOffset(offsetMs)})` : ''
     root.dataset.clockOffset = String(offsetMs)
-    resetButton.disabled = !known || offsetMs === 0
   }
 
-  function enable(on: boolean) {
+  function enable(wanted: boolean) {
+    const on = wanted && known && allowed()
     for (const button of advanceButtons) button.disabled = !on
     resetButton.disabled = !on || offsetMs === 0
   }
@@ -113,6 +115,8 @@ export function createClockPanel({ root, session, onError, onMoved }: ClockPanel
       }
       show()
     },
+    /** Enables or disables the buttons (another tab started or stopped working here). */
+    enable,
     /** How far the app's clock is ahead of real time, as last read. */
     offsetMs: () => offsetMs,
   }

@@ -41,6 +41,8 @@ export interface CodeEditorOptions {
   /** Ctrl/Cmd+Enter inside the editor. */
   onSend: () => void
   tabMovesFocus: boolean
+  /** Starts read-only (another tab works on this exercise); `setReadOnly` changes it. */
+  readOnly?: boolean
   /**
    * In a test-writing exercise: the app under test. The learner's file is then app.test.ts and
    * this one is app.ts beside it, read-only, so `import app from './app'` resolves and completes.
@@ -64,7 +66,9 @@ export function createCodeEditor({
   appUnderTest,
   onRunTests,
   onTabMovesFocusToggled,
+  readOnly = false,
 }: CodeEditorOptions) {
+  let learnerReadOnly = readOnly
   const learnerFile = appUnderTest === undefined ? 'app.ts' : 'app.test.ts'
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${learnerFile}`))
   const appModel = appUnderTest === undefined ? undefined : monaco.editor.createModel(appUnderTest, 'typescript', monaco.Uri.parse('file:///app.ts'))
@@ -82,6 +86,7 @@ export function createCodeEditor({
     scrollBeyondLastLine: false,
     tabSize: 2,
     tabFocusMode: tabMovesFocus,
+    readOnly,
     // Lessons are read on laptops and phones: wrap long lines instead of hiding them.
     wordWrap: 'on',
     ariaLabel: learnerLabel,
@@ -104,7 +109,7 @@ export function createCodeEditor({
     const showApp = appModel !== undefined && file === 'app.ts'
     editor.setModel(showApp ? appModel : model)
     editor.updateOptions({
-      readOnly: showApp,
+      readOnly: showApp || learnerReadOnly,
       ariaLabel: showApp ? 'app.ts, the app under test (read-only).' : learnerLabel,
     })
   }
@@ -140,6 +145,11 @@ export function createCodeEditor({
       editor.revealLineInCenter(line)
       editor.setPosition({ lineNumber: line, column })
       editor.focus()
+    },
+    /** Read-only while another tab works on the exercise. */
+    setReadOnly(on: boolean) {
+      learnerReadOnly = on
+      showFile(editor.getModel() === model ? learnerFile : 'app.ts')
     },
     setTabMovesFocus(on: boolean) {
       editor.updateOptions({ tabFocusMode: on })

@@ -23,6 +23,7 @@ import { h, part } from './dom'
 import { hintReveal, type ExerciseHints } from './hint-reveal'
 import { createDatabasePanel } from './database-panel'
 import { createTabFocusToggle } from './tab-focus'
+import { createTabGuard } from './tab-guard'
 import type { CodeEditor } from './editor'
 import './test-hook'
 
@@ -144,6 +145,31 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     session,
     onError: (error) => showFailure(error, part(root, 'response'), 'Moving the clock'),
     onMoved: (message) => setStatus(message),
+    allowed: () => guard.working(),
+  })
+
+  const guard = createTabGuard({
+    root,
+    exerciseId,
+    onWaiting() {
+      editor?.setReadOnly(true)
+      setBusy(busy)
+      clock.enable(false)
+      setStatus('Waiting: this exercise is open in another tab.')
+    },
+    // The learner chose this tab: it takes up the code and session the other tab left.
+    onWorking() {
+      session.resync()
+      editor?.setReadOnly(false)
+      const latest = storage.code()
+      if (latest !== null && latest !== code) setCode(latest)
+      setBusy(busy)
+      clock.enable(true)
+      void clock.refresh()
+      void refreshDatabase()
+      editor?.focus()
+      setStatus('You work in this tab now, with the latest code from the other one.')
+    },
   })
 
   function updateCurl() {
@@ -167,9 +193,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function setBusy(on: boolean) {
     busy = on
-    buttons.send.disabled = on
-    buttons.grade.disabled = on
-    if (runTestsButton) runTestsButton.disabled = on
+    // While another tab works on this exercise, nothing here may send or grade.
+    const off = on || !guard.working()
+    buttons.send.disabled = off
+    buttons.grade.disabled = off
+    buttons.reset.disabled = off
+    if (runTestsButton) runTestsButton.disabled = off
     root.dataset.busy = String(on)
   }
 
@@ -272,7 +301,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   async function send() {
-    if (busy) return
+    if (!guard.working() || busy) return
     setBusy(true)
     setStatus(`Sending ${method.value} ${path.value}…`)
     const target = part(root, 'response')
@@ -324,12 +353,13 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   async function grade() {
-    if (busy) return
+    if (!guard.working() || busy) return
     setBusy(true)
     setStatus('Running the checks…')
     const target = part(root, 'checks')
     try {
-      const result = await session.run((id) => sandboxApi.grade(id))
+      // With the hash of the code this tab loaded: the grade is of exactly the code on screen.
+      const result = await session.run((id) => sandboxApi.grade(id, session.loadedHash()))
       showDiagnostics([])
       showResults(result)
       if (result.gradable) {
@@ -381,7 +411,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   async function runTests() {
-    if (busy || !runTestsButton) return
+    if (!guard.working() || busy || !runTestsButton) return
     setBusy(true)
     setStatus('Running your tests…')
     const target = part(root, 'tests')
@@ -407,6 +437,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   function resetToStarter() {
+    if (!guard.working()) return
     const starter = session.starter()
     if (starter === null) return
     storage.saveCodeBeforeReset(code)
@@ -416,6 +447,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   function undoReset() {
+    if (!guard.working()) return
     const previous = storage.codeBeforeReset()
     if (previous === null) return
     setCode(previous)
@@ -537,6 +569,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       tabMovesFocus: tabFocus.on(),
       appUnderTest,
       onRunTests: appUnderTest === undefined ? undefined : () => void runTests(),
+      readOnly: !guard.working(),
       onTabMovesFocusToggled: (on) => {
         tabFocus.set(on)
         setStatus(on ? 'Tab now moves the focus out of the editor (Ctrl+M again: Tab types a tab).' : 'Tab now types a tab in the editor.')
@@ -547,16 +580,15 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     throw error
   }
   if (openedByButton) editor.focus()
-  buttons.reset.disabled = false
   buttons.refreshDb.disabled = false
-  buttons.send.disabled = false
-  buttons.grade.disabled = false
-  if (runTestsButton) runTestsButton.disabled = false
+  setBusy(false)
   buttons.compare.disabled = false
   root.dataset.state = 'ready'
 
   // Load the code now so the live URL answers curl, and show the starting database.
   try {
+    // A tab that waits for another loads nothing: the other tab's code is in the session.
+    if (!guard.working()) return
     await session.run(async () => {})
     setStatus(
       appUnderTest === undefined
