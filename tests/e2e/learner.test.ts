@@ -287,3 +287,56 @@ describe('two tabs on one exercise', () => {
     await context.close()
   })
 })
+
+describe('progress in a file', () => {
+  it('saves code and progress to a file and loads it into another browser, asking before it replaces code', async () => {
+    const lessonPath = lessonPathFor('crud-notes')
+    const lessonKey = lessonPath.split('/').filter(Boolean).slice(1).join('/')
+    const mine = `${readFileSync(join(root, 'exercises/crud-notes/starter.ts'), 'utf8')}\n// my notes API, written on the old laptop\n`
+    const old = await browser.newPage()
+    const errors = pageErrorsOf(old)
+    await openWorkspace(old, lessonPath)
+    await old.evaluate((code) => window.__workspace!.setCode(code), mine)
+
+    await old.goto('/')
+    const [download] = await Promise.all([old.waitForEvent('download'), old.getByRole('button', { name: 'Save my progress to a file' }).click()])
+    expect(download.suggestedFilename()).toMatch(/^backend-sandbox-progress-\d{4}-\d{2}-\d{2}\.json$/)
+    const saved = JSON.parse(readFileSync((await download.path())!, 'utf8'))
+    expect(saved).toMatchObject({ format: 'backend-sandbox-progress', version: 1, progress: { [lessonKey]: 'started' } })
+    expect(saved.exercises['crud-notes'].code).toBe(mine)
+    expect(JSON.stringify(saved)).not.toContain('sessionId')
+    const file = { name: 'progress.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) }
+
+    // Another browser: nothing there yet, so everything loads.
+    const fresh = await browser.newPage()
+    const freshErrors = pageErrorsOf(fresh)
+    await fresh.goto('/')
+    const result = fresh.locator('[data-progress-result]')
+    await fresh.locator('#progress-load').setInputFiles({ ...file, buffer: Buffer.from('{"hello":"world"}') })
+    await result.filter({ hasText: 'not a progress file' }).waitFor()
+    await fresh.locator('#progress-load').setInputFiles(file)
+    await result.filter({ hasText: 'Loaded:' }).waitFor()
+    expect(await fresh.locator(`[data-progress-for="${lessonKey}"]`).first().textContent()).toBe('Started')
+    await openWorkspace(fresh, lessonPath)
+    expect(await fresh.evaluate(() => window.__workspace!.getCode())).toBe(mine)
+
+    // Other code here: loading asks, keeps it when told to, and replaces it (recoverably) when told to.
+    const newer = `${mine}// changed on the new laptop\n`
+    await fresh.evaluate((code) => window.__workspace!.setCode(code), newer)
+    await fresh.goto('/')
+    await fresh.locator('#progress-load').setInputFiles(file)
+    const conflicts = fresh.locator('[data-progress-conflicts]')
+    await conflicts.filter({ hasText: 'crud-notes' }).waitFor()
+    await fresh.getByRole('button', { name: 'Keep the code in this browser' }).click()
+    await result.filter({ hasText: 'was kept' }).waitFor()
+    await fresh.locator('#progress-load').setInputFiles(file)
+    await fresh.getByRole('button', { name: 'Use the file’s code' }).click()
+    await result.filter({ hasText: 'Undo reset' }).waitFor()
+    await fresh.screenshot({ path: join(screenshots, 'learner-progress-file.png'), fullPage: true })
+    await openWorkspace(fresh, lessonPath)
+    expect(await fresh.evaluate(() => window.__workspace!.getCode())).toBe(mine)
+    await fresh.getByRole('button', { name: 'Undo reset' }).click()
+    expect(await fresh.evaluate(() => window.__workspace!.getCode())).toBe(newer)
+    expect([...errors, ...freshErrors]).toEqual([])
+  })
+})
