@@ -1,26 +1,18 @@
 /**
  * The exercise workspace, wired to the markup of components/Workspace.astro: code kept in this
- * browser, a sandbox session, the request console, and the response, database and checks
- * panels. Monaco loads in parallel; until it is ready the stored code is what gets sent.
+ * browser, a sandbox session, the request console and the response, wiring the panels that
+ * live in modules of their own (clock, database, results and hints, Tab setting, tab guard).
+ * Monaco loads in parallel; until it is ready the stored code is what gets sent.
  */
-import {
-  ApiFailure,
-  ServerUnreachable,
-  sandboxApi,
-  type AppResponse,
-  type Diagnostic,
-  type LogEntry,
-  type SentRequest,
-  type SubmissionResult,
-  type TestRunResult,
-} from './api'
+import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type SentRequest } from './api'
 import { createSandboxSession } from './session'
 import { exerciseStorage } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
 import { createClockPanel, describeOffset, formatAppTime } from './clock-panel'
 import { h, part } from './dom'
-import { hintReveal, type ExerciseHints } from './hint-reveal'
+import type { ExerciseHints } from './hint-reveal'
+import { logList, renderCheckResults, renderTestRun } from './results'
 import { createDatabasePanel } from './database-panel'
 import { createTabFocusToggle } from './tab-focus'
 import { createTabGuard } from './tab-guard'
@@ -42,8 +34,6 @@ function parseHeaders(text: string): Record<string, string> {
   }
   return headers
 }
-
-const STATUS_LABELS = { pass: '✓ Passed', fail: '✗ Failed', error: '⚠ Crashed', timeout: '⏱ Limit hit', skipped: '– Skipped' } as const
 
 export async function startWorkspace(root: HTMLElement): Promise<void> {
   const exerciseId = root.dataset.exercise!
@@ -217,17 +207,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     box.replaceChildren(h('p', {}, h('strong', {}, 'Your code does not compile.'), ' Fix these, then send again:'), list)
   }
 
-  function logList(logs: LogEntry[]): HTMLElement {
-    const list = h('ul', { class: 'ws-logs', 'aria-label': 'Logs' })
-    for (const entry of logs) {
-      const fields = entry.fields ? ` ${JSON.stringify(entry.fields)}` : ''
-      // The time is the app's clock (moved forward with the clock panel), to the second.
-      const time = h('time', { class: 'muted', datetime: new Date(entry.time).toISOString() }, new Date(entry.time).toLocaleTimeString())
-      list.append(h('li', { 'data-level': entry.level }, time, ` [${entry.level}] ${entry.message}${fields}`))
-    }
-    return list
-  }
-
   /** Turns any failure into what the learner sees; returns false so callers can stop. */
   function showFailure(error: unknown, target: HTMLElement, what: string): void {
     if (error instanceof ServerUnreachable) {
@@ -320,38 +299,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     await refreshDatabase()
   }
 
-  function showResults(result: SubmissionResult) {
-    const target = part(root, 'checks')
-    const passed = result.tests.filter((test) => test.status === 'pass').length
-    const summary = result.gradable
-      ? `${passed} of ${result.tests.length} checks pass${result.status === 'pass' ? ': all done!' : '.'}`
-      : `Your code could not be checked: ${result.message ?? 'it does not load'}. No attempt was counted.`
-    const list = h('ol', { class: 'ws-check-list' })
-    let firstProblemOpened = false
-    for (const test of result.tests) {
-      const details = h('details', { 'data-status': test.status })
-      if (test.status !== 'pass' && !firstProblemOpened) {
-        details.setAttribute('open', '')
-        firstProblemOpened = true
-      }
-      details.append(h('summary', {}, h('span', { class: `ws-check-status status-${test.status}` }, STATUS_LABELS[test.status]), ' ', test.name))
-      const body = h('div', { class: 'ws-check-body' })
-      if (test.message) body.append(h('pre', {}, test.message))
-      if (test.output) body.append(h('p', { class: 'muted' }, 'Your app logged:'), h('pre', {}, test.output))
-      if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
-      const hintButton = test.status === 'pass' ? null : hintReveal(hints, test)
-      if (hintButton) body.append(hintButton)
-      if (body.childElementCount === 0) body.append(h('p', { class: 'muted' }, `Took ${Math.round(test.durationMs)} ms.`))
-      details.append(body)
-      list.append(h('li', {}, details))
-    }
-    target.dataset.stale = 'false'
-    target.replaceChildren(
-      h('p', { class: `ws-summary status-${result.status}`, 'data-ws': 'checks-summary', 'data-status': result.status }, summary),
-      list,
-    )
-  }
-
   async function grade() {
     if (!guard.working() || busy) return
     setBusy(true)
@@ -361,7 +308,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       // With the hash of the code this tab loaded: the grade is of exactly the code on screen.
       const result = await session.run((id) => sandboxApi.grade(id, session.loadedHash()))
       showDiagnostics([])
-      showResults(result)
+      part(root, 'checks').dataset.stale = 'false'
+      part(root, 'checks').replaceChildren(...renderCheckResults(result, hints))
       if (result.gradable) {
         storage.saveAttempted()
         buttons.compare.hidden = false
@@ -375,41 +323,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     }
   }
 
-  /** "app.test.ts:12:5" as a button that shows that line of the learner's file. */
-  function lineButton(at: string): HTMLElement | string {
-    const [, line, column] = /:(\d+):(\d+)$/.exec(at) ?? []
-    if (!at.startsWith('app.test.ts') || !line) return at
-    const jump = h('button', { type: 'button' }, `line ${line}`)
-    jump.addEventListener('click', () => editor?.revealLine(Number(line), Number(column)))
-    return jump
-  }
-
-  function showTestRun({ passed, failed, tests, logs }: TestRunResult) {
-    const list = h('ul', { class: 'ws-test-list' })
-    for (const test of tests) {
-      const item = h(
-        'li',
-        { 'data-status': test.status },
-        h('span', { class: `ws-check-status status-${test.status}` }, test.status === 'pass' ? '✓ Passed' : '✗ Failed'),
-        ' ',
-        test.name,
-      )
-      if (test.status === 'fail') {
-        if (test.at) item.append(' (', lineButton(test.at), ')')
-        item.append(h('pre', {}, test.message ?? 'failed'))
-      }
-      list.append(item)
-    }
-    const summary =
-      tests.length === 0
-        ? "You have no tests yet: import { test, expect } from 'sandbox/test' and write one."
-        : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
-    const parts: Node[] = [h('p', { class: 'ws-summary', 'data-ws': 'tests-summary', 'data-status': failed ? 'fail' : 'pass' }, summary), list]
-    if (logs.length) parts.push(h('h4', {}, 'Logs'), logList(logs))
-    part(root, 'tests').dataset.stale = 'false'
-    part(root, 'tests').replaceChildren(...parts)
-  }
-
   async function runTests() {
     if (!guard.working() || busy || !runTestsButton) return
     setBusy(true)
@@ -418,7 +331,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     try {
       const result = await session.run((id) => sandboxApi.runTests(id))
       showDiagnostics([])
-      showTestRun(result)
+      part(root, 'tests').dataset.stale = 'false'
+      part(root, 'tests').replaceChildren(...renderTestRun(result, { onLine: (line, column) => editor?.revealLine(line, column) }))
       setStatus(result.failed ? `${result.failed} of your tests fail against the real app.` : 'Your tests pass against the real app.')
     } catch (error) {
       showFailure(error, target, 'Running your tests')
