@@ -283,6 +283,10 @@ describe('two tabs on one exercise', () => {
     await first.locator('[data-ws="checks-summary"][data-status="pass"]').waitFor()
     await first.screenshot({ path: join(screenshots, 'learner-two-tabs-first.png') })
     await second.screenshot({ path: join(screenshots, 'learner-two-tabs-second.png') })
+    // The working tab leaving the exercise tells the waiting one, which still waits for the learner's choice.
+    await first.goto('/')
+    await second.locator('[data-ws="tab-notice"]', { hasText: 'was closed or left' }).waitFor()
+    expect(await second.locator('[data-workspace]').getAttribute('data-tab')).toBe('waiting')
     expect([...errors, ...secondErrors]).toEqual([])
     await context.close()
   })

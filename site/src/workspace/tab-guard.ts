@@ -5,6 +5,7 @@
  * on the exercise is told so and waits, read-only, until the learner chooses to work there;
  * taking over sends the other tab into the same waiting state. Nothing is overwritten without
  * that choice: a waiting tab edits and sends nothing, and takes up the latest code when chosen.
+ * When the working tab goes away, a waiting one is told (through a storage event) and still waits.
  */
 import { part } from './dom'
 
@@ -68,6 +69,21 @@ export function createTabGuard({ root, exerciseId, onWorking, onWaiting }: TabGu
       wait('You went on working in another tab, so this one is waiting: its code may be older than what you wrote there.')
   })
   takeOver.addEventListener('click', work)
+  // Leaving is said through storage: a message posted on the channel while the page goes away
+  // is dropped. A waiting tab is not switched over by itself: the learner chooses, as always.
+  const leftKey = `backend-sandbox:tab-left:${exerciseId}`
+  addEventListener('pagehide', () => {
+    if (!working) return
+    try {
+      localStorage.setItem(leftKey, JSON.stringify({ type: 'closed', tab, at: Date.now() }))
+    } catch {
+      // Blocked storage: the waiting tab just keeps its first message.
+    }
+  })
+  addEventListener('storage', (event) => {
+    if (event.key === leftKey && !working)
+      message.textContent = 'The tab that was working on this exercise was closed or left it. Work in this tab to go on.'
+  })
   root.dataset.tab = 'working'
   channel?.postMessage({ type: 'opened', tab } satisfies TabMessage)
 
