@@ -260,7 +260,10 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
         h('span', { class: 'muted' }, ` · ${response.durationMs} ms`),
       ),
       h('details', {}, h('summary', {}, `Headers (${headers.length})`), headerList),
-      body ? h('pre', { 'data-ws': 'response-body' }, body) : h('p', { class: 'muted' }, '(empty body)'),
+      // Focusable, so a long body scrolls from the keyboard too.
+      body
+        ? h('pre', { 'data-ws': 'response-body', tabindex: '0', role: 'region', 'aria-label': 'Response body' }, body)
+        : h('p', { class: 'muted' }, '(empty body)'),
     ]
     const offset = clock.offsetMs()
     if (offset > 0) {
