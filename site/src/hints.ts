@@ -9,7 +9,7 @@ import { parseCheckHints, parseHints, type Hint } from '../../sandbox-server/exe
 const hintFiles = import.meta.glob<string>('../../exercises/*/hints.md', { query: '?raw', import: 'default' })
 
 // One processor for the whole build; the same themes as the lessons (astro.config.mjs).
-const processor = createMarkdownProcessor({ shikiConfig: { themes: { light: 'github-light', dark: 'github-dark-default' } } })
+const processor = createMarkdownProcessor({ shikiConfig: { themes: { light: 'github-light-default', dark: 'github-dark-default' } } })
 
 export interface RenderedHint {
   title: string

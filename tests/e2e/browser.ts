@@ -39,6 +39,8 @@ export function lessonPathFor(exerciseId: string): string {
 export interface Viewport {
   width: number
   height: number
+  /** The OS colour scheme the pages see (prefers-color-scheme); light unless said. */
+  colorScheme?: 'light' | 'dark'
 }
 
 export interface BrowserTestContext {
@@ -90,7 +92,8 @@ export function useBrowser(): BrowserTestContext {
 
   async function newContext(viewport: Viewport = { width: 1280, height: 900 }) {
     // Pages go to paths ("/roles/..."): the base URL is this file's server.
-    const context = await browser.newContext({ viewport, baseURL: server.url })
+    const { colorScheme = 'light', ...size } = viewport
+    const context = await browser.newContext({ viewport: size, colorScheme, baseURL: server.url })
     context.setDefaultTimeout(60_000)
     return context
   }
