@@ -229,9 +229,13 @@ export default app
     }
   })
   for (let round = 0; round < 5; round++) {
-    const crashed = await send(bomb.body.sessionId, 'GET', '/boom')
+    // On a busy machine the isolate's CPU limit may stop the Map before V8 dies: send it again.
+    let crashed = await send(bomb.body.sessionId, 'GET', '/boom')
+    for (let attempt = 1; attempt < 5 && !/memory/.test(JSON.stringify(crashed)); attempt++) crashed = await send(bomb.body.sessionId, 'GET', '/boom')
     const diedAt = performance.now()
     if (!/memory/.test(JSON.stringify(crashed))) throw new Error(`expected the memory message, got ${JSON.stringify(crashed)}`)
+    // Found to crash workers (its second death), its code is paused until it sends code again.
+    if (/ran out of memory/.test(JSON.stringify(crashed))) await api('PUT', `/sessions/${bomb.body.sessionId}/code`, { code: BOMB_APP })
     const next = await send(bomb.body.sessionId, 'GET', '/')
     if (next.body !== 'alive') throw new Error(`the offender's next request failed: ${JSON.stringify(next)}`)
     recovery.push(performance.now() - diedAt)
@@ -243,8 +247,9 @@ export default app
     `${median(recovery).toFixed(0)} ms, ${Math.max(...recovery).toFixed(0)} ms`,
   ])
   rows.push([
-    '10 other learners reading meanwhile: requests, p50, p99, slowest',
-    `${bystanderLatencies.length}, ${median(bystanderLatencies).toFixed(1)} ms, ${percentile(bystanderLatencies, 99).toFixed(1)} ms, ${Math.max(...bystanderLatencies).toFixed(0)} ms`,
+    '10 other learners reading meanwhile: requests, p50, p99, slowest, over 1.5 s',
+    `${bystanderLatencies.length}, ${median(bystanderLatencies).toFixed(1)} ms, ${percentile(bystanderLatencies, 99).toFixed(1)} ms, ` +
+      `${Math.max(...bystanderLatencies).toFixed(0)} ms, ${bystanderLatencies.filter((ms) => ms > 1500).length}`,
   ])
 } finally {
   for (const server of servers) server.kill('SIGKILL')

@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --baseline ../other-checkout] [--rounds 3] [--seconds 2] [--side-by-side-only] [--cpu-prof DIR]`
+ * `npm run bench [-- --baseline ../other-checkout [--baseline-env WORKERS=0]] [--rounds 3] [--seconds 2] [--side-by-side-only] [--cpu-prof DIR]`
  *
  * Side by side first (bench/side-by-side.ts): the same app on plain Hono and in the sandbox,
  * each server in its own process, loaded by autocannon in another, rounds alternating; every
  * throughput and latency figure is printed with its ratio to plain Hono from the same run, and
  * where a 1-connection request's time goes inside the server. `--baseline` runs the same rounds
  * against a second checkout's server too (its own node_modules), so a change can be compared
- * with main in one run. Then the figures plain Hono has no counterpart for
+ * with main in one run; `--baseline-env` sets its server's environment (`--baseline .
+ * --baseline-env WORKERS=0` sets this checkout against itself with the isolates in the HTTP
+ * process: the cost of the hop to worker processes). Then the figures plain Hono has no counterpart for
  * (bench/sandbox-figures.ts), on a fresh server of each checkout. `--cpu-prof DIR` has Node
  * write a CPU profile of this checkout's side-by-side server into DIR when it stops.
  *
@@ -37,8 +39,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '2' },
     'side-by-side-only': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'baseline-env': { type: 'string', multiple: true, default: [] },
   },
 })
+const baselineEnv = Object.fromEntries(values['baseline-env'].map((setting) => setting.split(/=(.*)/s).slice(0, 2) as [string, string]))
 const rounds = Number(values.rounds)
 const seconds = Number(values.seconds)
 const firstPort = 3900 + Math.floor(Math.random() * 80)
@@ -87,7 +91,14 @@ try {
   targets.push(await startSandbox({ name: 'this checkout', port: firstPort + 1, sessions: MOST_SESSIONS, cpus: serverCpus, nodeOptions: cpuProfile }))
   if (values.baseline) {
     targets.push(
-      await startSandbox({ name: 'baseline', root: resolve(values.baseline), port: firstPort + 2, sessions: MOST_SESSIONS, cpus: serverCpus }),
+      await startSandbox({
+        name: 'baseline',
+        root: resolve(values.baseline),
+        port: firstPort + 2,
+        sessions: MOST_SESSIONS,
+        cpus: serverCpus,
+        env: baselineEnv,
+      }),
     )
   }
   const [plain, sandbox, baseline] = targets as [Target, Target, Target | undefined]
@@ -123,7 +134,8 @@ try {
   const splitRows: [string, (phase: Record<Phase, number>) => number][] = [
     ['server, from request to response sent', (t) => t.server],
     ['  HTTP: Node, Hono routing, live-URL forwarding', (t) => t.server - t.session - t.logs],
-    ['  session: its turn, learner log drain', (t) => t.session - t.sandbox],
+    ['  hop to a worker process and back (IPC)', (t) => (t.worker > 0 ? t.session - t.worker : 0)],
+    ['  session: its turn, learner log drain', (t) => (t.worker > 0 ? t.worker : t.session) - t.sandbox],
     ['  into the isolate and back (thread hops, copies)', (t) => t.sandbox - t.isolate - t.capabilities - t.learnerLogs - t.copyOut],
     ['  learner code in the isolate (its Hono app)', (t) => t.isolate],
     ['  capability calls (SQLite)', (t) => t.capabilities],
@@ -157,5 +169,10 @@ if (!values['side-by-side-only']) {
   console.log(
     `\nSandbox only (no plain Hono counterpart): a fresh server per checkout, one request at a time${values.baseline ? ', taking each figure in turn' : ''}`,
   )
-  await measureSandboxFigures({ port: firstPort + 3, cpus: serverCpus, baselineRoot: values.baseline ? resolve(values.baseline) : undefined })
+  await measureSandboxFigures({
+    port: firstPort + 3,
+    cpus: serverCpus,
+    baselineRoot: values.baseline ? resolve(values.baseline) : undefined,
+    baselineEnv,
+  })
 }

@@ -204,12 +204,25 @@ async function loopWithBystander(server: FigureServer) {
  * Measures the figures on a fresh server of this checkout on `port` (and of `baselineRoot` on
  * `port + 1`, figure by figure in turn), printing each row as it is measured.
  */
-export async function measureSandboxFigures({ port, cpus, baselineRoot }: { port: number; cpus?: string; baselineRoot?: string }): Promise<void> {
+export async function measureSandboxFigures({
+  port,
+  cpus,
+  baselineRoot,
+  baselineEnv = {},
+}: {
+  port: number
+  cpus?: string
+  baselineRoot?: string
+  /** Environment for the baseline's server, e.g. `{ WORKERS: '0' }`. */
+  baselineEnv?: Record<string, string>
+}): Promise<void> {
   const servers: FigureServer[] = []
   try {
     servers.push(new FigureServer('this checkout', await startServer(port, {}, { cpus }), `http://127.0.0.1:${port}`))
     if (baselineRoot) {
-      servers.push(new FigureServer('baseline', await startServer(port + 1, {}, { cpus, root: baselineRoot }), `http://127.0.0.1:${port + 1}`))
+      servers.push(
+        new FigureServer('baseline', await startServer(port + 1, baselineEnv, { cpus, root: baselineRoot }), `http://127.0.0.1:${port + 1}`),
+      )
     }
     const widths = [62, 14, ...(baselineRoot ? [14, 15] : [])]
     const row = (cells: string[]) =>

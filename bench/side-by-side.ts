@@ -119,6 +119,7 @@ export async function startSandbox({
   sessions,
   cpus,
   nodeOptions,
+  env = {},
 }: {
   name: string
   root?: string
@@ -127,9 +128,11 @@ export async function startSandbox({
   cpus?: string
   /** Options for Node itself, e.g. `--cpu-prof`. */
   nodeOptions?: string[]
+  /** More environment for the server, e.g. `{ WORKERS: '0' }`. */
+  env?: Record<string, string>
 }): Promise<Target> {
   // LOG_LEVEL info: each request writes its log line, as `npm start` does.
-  const child = await startServer(port, { BENCH_TIMINGS: '1', LOG_LEVEL: 'info' }, { root, cpus, nodeOptions })
+  const child = await startServer(port, { BENCH_TIMINGS: '1', LOG_LEVEL: 'info', ...env }, { root, cpus, nodeOptions })
   const url = `http://127.0.0.1:${port}`
   try {
     const ids: string[] = []

@@ -337,12 +337,86 @@ describe('live URLs', () => {
     expect(login.headers.get('clear-site-data')).toBeNull()
     expect(login.headers.get('content-security-policy')).toBe('sandbox')
   })
+
+  const bodylessApp = `
+    import { Hono } from 'hono'
+    const app = new Hono()
+    app.get('/old', (c) => c.redirect('/new'))
+    app.get('/nothing', (c) => c.body(null))
+    app.get('/empty', (c) => c.body(''))
+    app.get('/away', (c) => c.redirect(new URL('/done?x=1', c.req.url).href, 303))
+    app.get('/elsewhere', (c) => c.redirect('https://hono.dev/docs'))
+    app.get('/page', (c) => { c.header('Content-Security-Policy', "default-src 'self'"); return c.html('<p>hi</p>') })
+    export default app`
+
+  it('answers a redirect or c.body(null) with no body and no Content-Type, as @hono/node-server does', async () => {
+    const id = await socket.createApp(bodylessApp)
+    for (const path of ['/old', '/nothing']) {
+      for (const [target, host] of [
+        [path, `${id}.localhost:${socket.port}`],
+        [`/s/${id}${path}`, `127.0.0.1:${socket.port}`],
+      ] as const) {
+        const response = await socket.raw('GET', target, { headers: { host } })
+        expect(response.headers['content-type'], target).toBeUndefined()
+        expect(response.text).toBe('')
+      }
+    }
+    // An empty string is a body, which @hono/node-server types.
+    const empty = await socket.raw('GET', '/empty', { headers: { host: `${id}.localhost:${socket.port}` } })
+    expect(empty.headers['content-type']).toBe('text/plain; charset=UTF-8')
+  })
+
+  it('moves an absolute redirect to the site’s own origin back under /s/<session>/, and leaves other origins alone', async () => {
+    const id = await socket.createApp(bodylessApp)
+    const away = await socket.fetch(`/s/${id}/away`, { redirect: 'manual' })
+    expect(away.headers.get('location')).toBe(`${socket.url}/s/${id}/done?x=1`)
+    const elsewhere = await socket.fetch(`/s/${id}/elsewhere`, { redirect: 'manual' })
+    expect(elsewhere.headers.get('location')).toBe('https://hono.dev/docs')
+    const own = await socket.raw('GET', '/away', { headers: { host: `${id}.localhost:${socket.port}` } })
+    expect(own.headers.location).toBe(`http://${id}.localhost:${socket.port}/done?x=1`)
+  })
+
+  it('keeps the app’s own Content-Security-Policy on /s/ and adds the sandbox policy beside it', async () => {
+    const id = await socket.createApp(bodylessApp)
+    const page = await socket.fetch(`/s/${id}/page`)
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'self', sandbox")
+    const own = await socket.raw('GET', '/page', { headers: { host: `${id}.localhost:${socket.port}` } })
+    expect(own.headers['content-security-policy']).toBe("default-src 'self'")
+  })
+})
+
+describe('methods through the API', () => {
+  const methodsApp = `
+    import { Hono } from 'hono'
+    const app = new Hono()
+    app.on('PURGE', '/cache', (c) => c.text('purged'))
+    app.on(['M-SEARCH'], '/', (c) => c.text(c.req.method))
+    export default app`
+
+  it('sends any method token, as the live URL does: PURGE reaches app.on("PURGE")', async () => {
+    const id = await server.createApp(methodsApp)
+    expect(await server.send(id, { method: 'PURGE', path: '/cache' })).toMatchObject({ status: 200, body: { body: 'purged' } })
+    expect(await server.send(id, { method: 'M-SEARCH', path: '/' })).toMatchObject({ status: 200, body: { body: 'M-SEARCH' } })
+    const live = await socket.raw('PURGE', '/cache', { headers: { host: `${await socket.createApp(methodsApp)}.localhost:${socket.port}` } })
+    expect([live.status, live.text]).toEqual([200, 'purged'])
+  })
+
+  it('refuses CONNECT, TRACE and malformed methods, saying why', async () => {
+    const id = await server.createApp(methodsApp)
+    const connect = await server.send(id, { method: 'CONNECT', path: '/' })
+    expect(connect.status).toBe(400)
+    expect(connect.body.error.problems).toEqual([{ field: 'method', message: expect.stringContaining('the Fetch standard forbids it in a Request') }])
+    expect((await server.send(id, { method: 'trace', path: '/' })).status).toBe(400)
+    const malformed = await server.send(id, { method: 'GE T', path: '/' })
+    expect(malformed.status).toBe(400)
+    expect(malformed.body.error.problems[0]).toMatchObject({ field: 'method', message: expect.stringContaining('an HTTP method such as GET') })
+  })
 })
 
 describe('bad input gets a clear 4xx', () => {
   it('rejects an invalid body with the field that is wrong', async () => {
     const id = await server.createApp(notesApp)
-    const response = await server.api('POST', `/sessions/${id}/requests`, { method: 'FETCH', path: 'notes' })
+    const response = await server.api('POST', `/sessions/${id}/requests`, { method: 'GE T', path: 'notes' })
     expect(response.status).toBe(400)
     expect(response.body.error.code).toBe('invalid_body')
     expect(response.body.error.problems.map((p: { field: string }) => p.field)).toEqual(['method', 'path'])
@@ -421,7 +495,10 @@ describe('grading through the API', () => {
     expect(starter.body).toMatchObject({ version: 3, exerciseId: 'crud-notes', status: 'fail', gradable: true })
     const [listing, readOne] = starter.body.tests
     expect(listing).toMatchObject({ name: 'GET /notes lists the notes', status: 'pass' })
-    expect(readOne).toMatchObject({ status: 'fail', message: 'GET /notes/2 returned 501; expected 200 because note 2 exists' })
+    expect(readOne).toMatchObject({
+      status: 'fail',
+      message: 'GET /notes/2 returned 501; expected 200 because note 2 exists; the body should be that note',
+    })
     expect(readOne.hint).toContain('db.get')
     expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost/notes/2'`)
   })

@@ -409,12 +409,14 @@ describe('lessons:new', () => {
       'exercises/joins-without-tears/checks.ts',
       'exercises/joins-without-tears/hints.md',
       'exercises/joins-without-tears/seed.sql',
+      'exercises/joins-without-tears/mutants/newest-first.ts',
     ])
     const second = await scaffoldLesson({ role: 'database-whisperer', slug: 'indexes-matter', rootDir: root })
     expect(second.created[0]).toBe('lessons/03-database-whisperer/02-indexes-matter/lesson.md')
     expect(await readFile(second.lessonFile, 'utf8')).toContain('title: Indexes matter\nrole: database-whisperer\n')
 
-    expect((await checkCourse({ rootDir: root, sessions })).map(formatProblem)).toEqual([])
+    // Its mutant is caught by its check, so even --mutants finds nothing to say.
+    expect((await checkCourse({ rootDir: root, sessions, mutants: true })).map(formatProblem)).toEqual([])
   })
 
   it('scaffolds a test-writing exercise whose tests are graded against mutants, green as it stands', async () => {

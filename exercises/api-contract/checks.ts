@@ -1,6 +1,4 @@
-import { Type, type TSchema, type TProperties } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
-import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
+import { defineChecks, schemaMismatch, schemaMistake, type CheckContext } from '../../sandbox-server/grading/index.ts'
 
 // The checks play the frontend team: they read only /openapi.json and the answers, never the code.
 
@@ -16,73 +14,11 @@ async function contract(t: CheckContext): Promise<Json> {
   return response.json
 }
 
-const KEYWORDS = ['minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems']
-
-/**
- * A served JSON Schema (parsed JSON, so without TypeBox's symbols) rebuilt as a TypeBox schema
- * that Value.Check understands, following $ref into components.schemas.
- */
-function toTypeBox(t: CheckContext, doc: Json, schema: Json, where: string, depth = 0): TSchema {
-  if (depth > 32) t.fail(`${where}: the schema refers to itself too deeply`)
-  if (schema === true) return Type.Any()
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
-    t.fail(`${where} should be a JSON Schema object, not ${JSON.stringify(schema)}`)
-  const next = (inner: Json, at: string) => toTypeBox(t, doc, inner, at, depth + 1)
-  if (typeof schema.$ref === 'string') {
-    const match = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)
-    const target = match ? doc?.components?.schemas?.[match[1]!] : undefined
-    if (target === undefined) t.fail(`${where} refers to ${schema.$ref}, which is not in the document's components.schemas`)
-    return next(target, schema.$ref)
-  }
-  const options = Object.fromEntries(KEYWORDS.filter((key) => key in schema).map((key) => [key, schema[key]]))
-  if ('const' in schema) return Type.Literal(schema.const)
-  if (Array.isArray(schema.enum)) return Type.Union(schema.enum.map((value: Json) => Type.Literal(value)))
-  if (Array.isArray(schema.anyOf)) return Type.Union(schema.anyOf.map((inner: Json, i: number) => next(inner, `${where}.anyOf[${i}]`)))
-  if (Array.isArray(schema.oneOf)) return Type.Union(schema.oneOf.map((inner: Json, i: number) => next(inner, `${where}.oneOf[${i}]`)))
-  if (Array.isArray(schema.allOf)) return Type.Intersect(schema.allOf.map((inner: Json, i: number) => next(inner, `${where}.allOf[${i}]`)))
-  if (Array.isArray(schema.type)) return Type.Union(schema.type.map((type: Json) => next({ ...schema, type }, where)))
-  switch (schema.type) {
-    case 'object': {
-      const required: string[] = Array.isArray(schema.required) ? schema.required : []
-      const properties: TProperties = {}
-      for (const [name, inner] of Object.entries<Json>(schema.properties ?? {})) {
-        const converted = next(inner, `${where}.properties.${name}`)
-        properties[name] = required.includes(name) ? converted : Type.Optional(converted)
-      }
-      const extra = schema.additionalProperties
-      return Type.Object(
-        properties,
-        extra === false
-          ? { additionalProperties: false }
-          : typeof extra === 'object'
-            ? { additionalProperties: next(extra, `${where}.additionalProperties`) }
-            : {},
-      )
-    }
-    case 'array':
-      return Type.Array(schema.items === undefined ? Type.Any() : next(schema.items, `${where}.items`), options)
-    case 'string':
-      return Type.String(options) // formats are documentation here
-    case 'integer':
-      return Type.Integer(options)
-    case 'number':
-      return Type.Number(options)
-    case 'boolean':
-      return Type.Boolean()
-    case 'null':
-      return Type.Null()
-    case undefined:
-      return Type.Any()
-    default:
-      t.fail(`${where} has "type": ${JSON.stringify(schema.type)}, which is not a JSON Schema type`)
-  }
-}
-
-/** The first way `value` breaks `schema`, in words, or undefined when it matches. */
-function mismatch(schema: TSchema, value: unknown): string | undefined {
-  if (Value.Check(schema, value)) return undefined
-  const error = Value.Errors(schema, value).First()
-  return error ? `${error.path || 'the body'}: ${error.message}` : 'it does not match'
+/** The document's schema `name`, failing with what is wrong when it is not a usable JSON Schema. */
+function documented(t: CheckContext, doc: Json, schema: Json, where: string): Json {
+  const mistake = schemaMistake(schema, { root: doc })
+  if (mistake) t.fail(`${where}: ${mistake}`)
+  return schema
 }
 
 /** The schema a path documents for a status, or a failure that says what is missing. */
@@ -123,9 +59,10 @@ export default defineChecks([
       for (const name of ['Task', 'NewTask', 'Error']) {
         if (!schemas[name]) t.fail(`components.schemas.${name} is missing: the frontend team generates its types from it`)
       }
-      const task = toTypeBox(t, doc, schemas.Task, 'components.schemas.Task')
-      const newTask = toTypeBox(t, doc, schemas.NewTask, 'components.schemas.NewTask')
-      const error = toTypeBox(t, doc, schemas.Error, 'components.schemas.Error')
+      const task = documented(t, doc, schemas.Task, 'components.schemas.Task')
+      const newTask = documented(t, doc, schemas.NewTask, 'components.schemas.NewTask')
+      const error = documented(t, doc, schemas.Error, 'components.schemas.Error')
+      const mismatch = (schema: Json, value: unknown) => schemaMismatch(schema, value, { root: doc })
       const sample = { id: 1, title: 'Agree on the API contract', priority: 'high', done: true }
       const problem = mismatch(task, sample)
       if (problem) t.fail(`The documented Task should accept ${JSON.stringify(sample)}, but says ${problem}`)
@@ -185,12 +122,15 @@ export default defineChecks([
       const check = async (method: string, path: string, docPath: string, status: number, because: string, json?: unknown) => {
         const response = await t.request(method, path, json === undefined ? {} : { json })
         t.expectStatus(response, status, because)
-        const schema = toTypeBox(t, doc, responseSchema(t, doc, method.toLowerCase(), docPath, status), `${method} ${docPath} ${status}`)
-        const problem = mismatch(schema, response.json)
-        if (problem)
-          t.fail(
-            `${method} ${path} answered ${JSON.stringify(response.json)}, which breaks the documented ${status} schema (${problem}): the frontend's generated client would reject it`,
-          )
+        const schema = documented(t, doc, responseSchema(t, doc, method.toLowerCase(), docPath, status), `${method} ${docPath} ${status}`)
+        t.expectSchema(
+          response.json,
+          schema,
+          `${method} ${path} breaks the documented ${status} schema: the frontend's generated client would reject it`,
+          {
+            root: doc,
+          },
+        )
         return response.json
       }
       await check('GET', '/tasks', '/tasks', 200, 'listing tasks always works')
@@ -215,7 +155,7 @@ export default defineChecks([
     requires: ['The document lists GET /tasks, POST /tasks and GET /tasks/{id} with their answers'],
     async run(t) {
       const doc = await contract(t)
-      const errorSchema = toTypeBox(t, doc, responseSchema(t, doc, 'post', '/tasks', 400), 'POST /tasks 400')
+      const errorSchema = documented(t, doc, responseSchema(t, doc, 'post', '/tasks', 400), 'POST /tasks 400')
       const cases: [unknown, string][] = [
         [{ priority: 'high' }, 'NewTask requires a title'],
         [{ title: '' }, 'NewTask says a title has at least 1 character'],
@@ -225,15 +165,11 @@ export default defineChecks([
         [{ title: 42 }, 'NewTask says a title is a string'],
       ]
       for (const [json, because] of cases) {
-        const before = await t.db.get('SELECT count(*) AS n FROM tasks')
+        const before = await t.db.count('tasks')
         const response = await t.request('POST', '/tasks', { json })
         t.expectStatus(response, 400, because)
-        const problem = mismatch(errorSchema, response.json)
-        if (problem)
-          t.fail(
-            `POST /tasks with ${JSON.stringify(json)} answered ${JSON.stringify(response.json)}, which breaks the documented 400 schema (${problem})`,
-          )
-        t.expect(await t.db.get('SELECT count(*) AS n FROM tasks'), 'a refused task must not be stored').toEqual(before)
+        t.expectSchema(response.json, errorSchema, `POST /tasks with ${JSON.stringify(json)} breaks the documented 400 schema`, { root: doc })
+        t.expect(await t.db.count('tasks'), 'a refused task must not be stored').toBe(before)
       }
     },
   },

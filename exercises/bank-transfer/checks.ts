@@ -6,15 +6,13 @@ const balances = async (t: CheckContext) => {
   const rows = await t.db.all('SELECT owner, balance FROM accounts ORDER BY id')
   return rows.map((row) => `${row.owner} ${(Number(row.balance) / 100).toFixed(2)}`).join(', ')
 }
-const transferCount = async (t: CheckContext) => (await t.db.get('SELECT count(*) AS n FROM transfers'))?.n
 
 export default defineChecks([
   {
     name: 'POST /transfers moves money and records the transfer',
     async run(t) {
       const response = await t.request('POST', '/transfers', { json: { from: 1, to: 2, amount: 2500 } })
-      t.expectStatus(response, 201, 'Ada has 100.00 and sends 25.00 to Bob')
-      t.expect(response.json, 'the body should be the transfer').toEqual({ id: 1, from: 1, to: 2, amount: 2500 })
+      t.expectJson(response, 201, { id: 1, from: 1, to: 2, amount: 2500 }, 'Ada has 100.00 and sends 25.00 to Bob; the body should be the transfer')
       t.expect(await balances(t), 'Ada should have 75.00 and Bob 75.00').toBe('Ada 75.00, Bob 75.00, Cleo 0.00')
       const row = await t.db.get('SELECT from_id, to_id, amount FROM transfers WHERE id = 1')
       t.expect(row, 'the transfers table should record the transfer').toEqual({ from_id: 1, to_id: 2, amount: 2500 })
@@ -25,11 +23,11 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const before = await balances(t)
-      const transfers = await transferCount(t)
+      const transfers = await t.db.count('transfers')
       const response = await t.request('POST', '/transfers', { json: { from: 3, to: 1, amount: 100 } })
       const after = await balances(t)
       t.expect(after, 'no balance may change when a transfer is refused, yet one did: money was created or lost').toBe(before)
-      t.expect(await transferCount(t), 'a refused transfer must not be recorded').toBe(transfers)
+      t.expect(await t.db.count('transfers'), 'a refused transfer must not be recorded').toBe(transfers)
       t.expectStatus(response, 409, 'Cleo has 0.00 and cannot send 1.00')
     },
   },
@@ -42,10 +40,10 @@ export default defineChecks([
         [999, 1],
       ]) {
         const before = await balances(t)
-        const transfers = await transferCount(t)
+        const transfers = await t.db.count('transfers')
         const response = await t.request('POST', '/transfers', { json: { from, to, amount: 1000 } })
         t.expect(await balances(t), `no balance may change when account 999 does not exist (from ${from} to ${to})`).toBe(before)
-        t.expect(await transferCount(t), 'a refused transfer must not be recorded').toBe(transfers)
+        t.expect(await t.db.count('transfers'), 'a refused transfer must not be recorded').toBe(transfers)
         t.expectStatus(response, 404, 'account 999 does not exist')
       }
     },
@@ -68,6 +66,14 @@ export default defineChecks([
       }
       const self = await t.request('POST', '/transfers', { json: { from: 2, to: 2, amount: 100 } })
       t.expectStatus(self, 400, 'sending money to the same account is a mistake')
+      const transfers = await t.db.count('transfers')
+      const disguised = await t.request('POST', '/transfers', { json: { from: '2', to: 2, amount: 100 } })
+      t.expectStatus(
+        disguised,
+        400,
+        'from is the text "2", which is not === the number 2, yet SQLite finds account 2 with it: the same account in disguise. Check that from and to are whole numbers (Number.isInteger) before comparing them',
+      )
+      t.expect(await t.db.count('transfers'), 'a refused transfer must not be recorded').toBe(transfers)
     },
   },
   {

@@ -12,6 +12,8 @@ app.post('/transfers', async (c) => {
   if (!Number.isInteger(amount) || amount <= 0) {
     return c.json({ error: 'amount must be a whole number of cents above 0' }, 400)
   }
+  // Ids are whole numbers: "2" would slip past from === to, and SQLite would still find account 2.
+  if (!Number.isInteger(from) || !Number.isInteger(to)) return c.json({ error: 'from and to must be account ids (whole numbers)' }, 400)
   if (from === to) return c.json({ error: 'from and to must be different accounts' }, 400)
 
   // The checks and the writes happen together: either all of it, or none of it.

@@ -13,7 +13,8 @@ app.get('/accounts', (c) => {
 
 // Move money: { "from": 1, "to": 2, "amount": 2500 } answers 201 with the transfer.
 // This first version works on a sunny day, but it can create or lose money. Make it answer:
-// - 400 when amount is not a whole number of cents above 0 (or from and to are the same account)
+// - 400 when amount is not a whole number of cents above 0, when from or to is not a whole
+//   number (an account id), or when from and to are the same account
 // - 404 when either account does not exist
 // - 409 when the sender does not have enough money
 // and in every one of those cases change nothing at all. Use db.transaction.

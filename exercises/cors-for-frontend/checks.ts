@@ -96,6 +96,10 @@ export default defineChecks([
         ['https://evil.example', 'a page on another site must not read answers meant for the user'],
         ['http://app.example.com', 'http is not https: an origin is scheme, host and port, compared exactly'],
         ['https://app.example.com.evil.example', 'this host only starts with app.example.com: compare the whole origin'],
+        [
+          'https://app-example.com',
+          "app-example.com is anyone's domain: in a regular expression an unescaped dot matches any character, so write \\. or compare the string exactly",
+        ],
       ]
       for (const [origin, because] of strangers) {
         for (const request of [
@@ -111,6 +115,30 @@ export default defineChecks([
       }
       const curl = await t.request('GET', '/projects')
       t.expectStatus(curl, 200, 'a request without Origin (curl, another server) is not a browser: CORS neither applies nor blocks it')
+    },
+  },
+  {
+    name: 'A cross-site form post (text/plain, no preflight) changes nothing',
+    weight: 2,
+    hint: 2,
+    async run(t) {
+      // What <form enctype="text/plain"> on evil.example sends: a "simple" request, so the browser
+      // sends it at once, with the user's cookie. CORS hides the answer, but the row would exist.
+      const before = await t.db.count('projects')
+      const forged = await t.request('POST', '/projects', {
+        headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' },
+        body: '{"name":"Transfer ownership to mallory"}',
+      })
+      t.expectStatus(
+        forged,
+        415,
+        'the body was sent as text/plain, which any website can do without a preflight: only accept Content-Type: application/json, which a cross-site page cannot send without asking first',
+      )
+      t.expect(await t.db.count('projects'), 'a refused cross-site post must not create a project').toBe(before)
+      const rename = await t.request('PATCH', '/projects/1', { headers: { 'Content-Type': 'text/plain' }, body: '{"name":"Renamed"}' })
+      t.expectStatus(rename, 415, 'PATCH takes a JSON body too, so a text/plain one is refused the same way')
+      const own = await t.request('POST', '/projects', { headers: { Origin: APP }, json: { name: 'Launch party' } })
+      t.expectStatus(own, 201, 'the frontend sends JSON with Content-Type: application/json, and that still works')
     },
   },
   {

@@ -17,6 +17,18 @@ app.use(
   }),
 )
 
+// A form on any website can POST here without asking first (a "simple" request: text/plain,
+// no preflight), and the browser sends the user's cookie along. CORS only hides the answer; the
+// row would be created. Bodies must be JSON, which a cross-site page cannot send without a
+// preflight, and the preflight only lets https://app.example.com through.
+app.use('*', async (c, next) => {
+  const hasBody = c.req.method === 'POST' || c.req.method === 'PATCH'
+  if (hasBody && !(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    return c.json({ error: 'send the body as JSON, with Content-Type: application/json' }, 415)
+  }
+  await next()
+})
+
 app.get('/projects', (c) => {
   const projects = db.all('SELECT id, name FROM projects ORDER BY id')
   c.header('X-Total-Count', String(projects.length))

@@ -14,9 +14,14 @@ import { db } from 'sandbox'
 // - the request headers the app sends: Content-Type and Authorization
 // - let the app read the X-Total-Count response header
 // - browsers may remember a preflight answer for 600 seconds
+// And one thing CORS cannot do: a form on any website can POST here as text/plain without a
+// preflight, with the user's cookie. Refuse POST and PATCH bodies that are not
+// Content-Type: application/json with 415, so such a request changes nothing.
 const app = new Hono()
 
 app.use('*', cors())
+
+// TODO: a middleware that answers 415 to a POST or PATCH without Content-Type: application/json.
 
 // The routes are done: only CORS needs work.
 app.get('/projects', (c) => {

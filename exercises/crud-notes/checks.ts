@@ -5,19 +5,22 @@ export default defineChecks([
     name: 'GET /notes lists the notes',
     async run(t) {
       const response = await t.request('GET', '/notes')
-      t.expectStatus(response, 200, 'listing notes always works')
-      t.expect(response.json, 'the body should be the array of notes').toEqual([
-        { id: 1, body: 'Buy oat milk' },
-        { id: 2, body: 'Call the dentist' },
-      ])
+      t.expectJson(
+        response,
+        200,
+        [
+          { id: 1, body: 'Buy oat milk' },
+          { id: 2, body: 'Call the dentist' },
+        ],
+        'listing notes always works; the body should be the array of notes',
+      )
     },
   },
   {
     name: 'GET /notes/:id answers one note',
     async run(t) {
       const response = await t.request('GET', '/notes/2')
-      t.expectStatus(response, 200, 'note 2 exists')
-      t.expect(response.json, 'the body should be that note').toEqual({ id: 2, body: 'Call the dentist' })
+      t.expectJson(response, 200, { id: 2, body: 'Call the dentist' }, 'note 2 exists; the body should be that note')
     },
   },
   {
@@ -33,8 +36,7 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('POST', '/notes', { json: { body: 'Water the plants' } })
-      t.expectStatus(response, 201, 'a new note was created')
-      t.expect(response.json, 'the body should be the new note').toEqual({ id: 3, body: 'Water the plants' })
+      t.expectJson(response, 201, { id: 3, body: 'Water the plants' }, 'a new note was created; the body should be the new note')
       t.expect(response.headers.get('location'), 'the Location header should point at the new note').toBe('/notes/3')
       const row = await t.db.get('SELECT body FROM notes WHERE id = 3')
       t.expect(row, 'the notes table should have the new row').toEqual({ body: 'Water the plants' })
@@ -44,10 +46,10 @@ export default defineChecks([
     name: 'POST /notes rejects an empty note with 400 and stores nothing',
     hint: 1,
     async run(t) {
-      const before = await t.db.get('SELECT count(*) AS n FROM notes')
+      const before = await t.db.count('notes')
       const response = await t.request('POST', '/notes', { json: { body: '' } })
       t.expectStatus(response, 400, 'empty notes must be rejected')
-      const after = await t.db.get('SELECT count(*) AS n FROM notes')
+      const after = await t.db.count('notes')
       t.expect(after, 'no row should be added for a rejected note').toEqual(before)
     },
   },

@@ -57,8 +57,12 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('GET', '/hello/Grace')
-      t.expectStatus(response, 200, 'the /hello/:name route should match every name')
-      t.expect(response.json, 'the message should use the :name part of the path, read with c.req.param("name")').toEqual({ message: 'Hello, Grace' })
+      t.expectJson(
+        response,
+        200,
+        { message: 'Hello, Grace' },
+        'the /hello/:name route should match every name; the message should use the :name part of the path, read with c.req.param("name")',
+      )
     },
   },
 ])

@@ -7,10 +7,12 @@ export default defineChecks([
     name: 'GET /entries lists the entries already in the table',
     async run(t) {
       const response = await t.request('GET', '/entries')
-      t.expectStatus(response, 200, 'listing the guestbook always works')
-      t.expect(response.json, 'the body should be the rows of the entries table; the table already holds one entry, from Ada').toEqual([
-        { id: 1, name: 'Ada', message: 'Lovely little site!' },
-      ])
+      t.expectJson(
+        response,
+        200,
+        [{ id: 1, name: 'Ada', message: 'Lovely little site!' }],
+        'listing the guestbook always works; the body should be the rows of the entries table; the table already holds one entry, from Ada',
+      )
     },
   },
   {
@@ -32,11 +34,12 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('POST', '/entries', { json: { name: 'Grace', message: 'Hello from the Navy.' } })
-      t.expectStatus(response, 201, 'a new entry was created')
-      t.expect(
-        response.json,
-        'the body should be the new entry, including the id the database gave it (db.run answers it as lastInsertRowid)',
-      ).toEqual({ id: 3, name: 'Grace', message: 'Hello from the Navy.' })
+      t.expectJson(
+        response,
+        201,
+        { id: 3, name: 'Grace', message: 'Hello from the Navy.' },
+        'a new entry was created; the body should be the new entry, including the id the database gave it (db.run answers it as lastInsertRowid)',
+      )
     },
   },
   {
@@ -45,8 +48,7 @@ export default defineChecks([
     async run(t) {
       const rows = await t.db.all('SELECT id, name, message FROM entries ORDER BY id')
       const response = await t.request('GET', '/entries')
-      t.expectStatus(response, 200, 'listing the guestbook always works')
-      t.expect(response.json, 'the list should hold every row of the entries table, oldest first').toEqual(rows)
+      t.expectJson(response, 200, rows, 'listing the guestbook always works; the list should hold every row of the entries table, oldest first')
     },
   },
 ])

@@ -1,7 +1,6 @@
 import { defineChecks, type CheckContext } from '../../sandbox-server/grading/index.ts'
 
 const PAYMENT = { account: 'acct_ada', amount: 2500, currency: 'EUR' }
-const payments = async (t: CheckContext) => Number((await t.db.get('SELECT count(*) AS n FROM payments'))?.n)
 const withKey = (key: string, json: unknown) => ({ headers: { 'Idempotency-Key': key }, json })
 
 /** The fields of a replayed body that differ from the first answer, each with both values. */
@@ -24,9 +23,13 @@ export default defineChecks([
     name: 'POST /payments with an Idempotency-Key creates one payment',
     async run(t) {
       const response = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
-      t.expectStatus(response, 201, 'this is the first request with this key: the payment is made')
-      t.expect(response.json, 'the body should be the payment').toEqual({ id: t.expect.any(String), ...PAYMENT, created_at: t.expect.any(String) })
-      t.expect(await payments(t), 'the payments table should hold exactly this one payment').toBe(1)
+      t.expectJson(
+        response,
+        201,
+        { id: t.expect.any(String), ...PAYMENT, created_at: t.expect.any(String) },
+        'this is the first request with this key: the payment is made; the body should be the payment',
+      )
+      t.expect(await t.db.count('payments'), 'the payments table should hold exactly this one payment').toBe(1)
       t.state.first = response.json
     },
   },
@@ -42,7 +45,7 @@ export default defineChecks([
       ] as const) {
         t.clock.advance(wait) // the phone retries a little later, after a timeout
         const retry = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
-        t.expect(await payments(t), 'a retry must not charge the customer a second time: there should still be 1 payment').toBe(1)
+        t.expect(await t.db.count('payments'), 'a retry must not charge the customer a second time: there should still be 1 payment').toBe(1)
         t.expectStatus(retry, 201, 'a retry gets the same status as the first answer, so the app cannot tell it apart from the original')
         const changed = differences(retry.json, t.state.first)
         if (changed.length > 0) {
@@ -56,11 +59,11 @@ export default defineChecks([
   {
     name: 'A new key is a new payment',
     async run(t) {
-      const before = await payments(t)
+      const before = await t.db.count('payments')
       const response = await t.request('POST', '/payments', withKey('key-second-payment', PAYMENT))
       t.expectStatus(response, 201, 'a different key means the customer really paid twice, on purpose')
       t.expect(response.json?.id, 'a new payment gets a new id').not.toBe((t.state.first as { id?: string } | undefined)?.id)
-      t.expect(await payments(t), 'the payments table should hold one more payment').toBe(before + 1)
+      t.expect(await t.db.count('payments'), 'the payments table should hold one more payment').toBe(before + 1)
     },
   },
   {
@@ -69,11 +72,15 @@ export default defineChecks([
     hint: 2,
     requires: ['POST /payments with an Idempotency-Key creates one payment'],
     async run(t) {
-      const before = await payments(t)
+      const before = await t.db.count('payments')
       const response = await t.request('POST', '/payments', withKey('key-first-try', { ...PAYMENT, amount: 250000 }))
-      t.expect(await payments(t), 'a key that was already used must not create a payment, whatever the body').toBe(before)
-      t.expectStatus(response, 422, 'this key already stands for a payment of 2500, so 250000 under the same key is a client bug, not a retry')
-      t.expect(response.json, 'explain it in { "error": "..." }').toEqual({ error: t.expect.any(String) })
+      t.expect(await t.db.count('payments'), 'a key that was already used must not create a payment, whatever the body').toBe(before)
+      t.expectJson(
+        response,
+        422,
+        { error: t.expect.any(String) },
+        'this key already stands for a payment of 2500, so 250000 under the same key is a client bug, not a retry; explain it in { "error": "..." }',
+      )
       const original = await t.request('POST', '/payments', withKey('key-first-try', PAYMENT))
       t.expectStatus(original, 201, 'the key still stands for the first payment, so a retry with its body replays the first answer')
       const changed = differences(original.json, t.state.first)
@@ -91,21 +98,25 @@ export default defineChecks([
     name: 'POST /payments without an Idempotency-Key answers 400',
     hint: 1,
     async run(t) {
-      const before = await payments(t)
+      const before = await t.db.count('payments')
       const response = await t.request('POST', '/payments', { json: PAYMENT })
-      t.expectStatus(response, 400, 'without a key a retry cannot be recognised, so this API requires one (a header, not part of the body)')
-      t.expect(response.json, 'say what is missing in { "error": "..." }').toEqual({ error: t.expect.any(String) })
-      t.expect(await payments(t), 'a refused request must not create a payment').toBe(before)
+      t.expectJson(
+        response,
+        400,
+        { error: t.expect.any(String) },
+        'without a key a retry cannot be recognised, so this API requires one (a header, not part of the body); say what is missing in { "error": "..." }',
+      )
+      t.expect(await t.db.count('payments'), 'a refused request must not create a payment').toBe(before)
     },
   },
   {
     name: 'An invalid payment answers 400 even with a key',
     hint: 1,
     async run(t) {
-      const before = await payments(t)
+      const before = await t.db.count('payments')
       const response = await t.request('POST', '/payments', withKey('key-invalid', { ...PAYMENT, amount: -500 }))
       t.expectStatus(response, 400, 'a negative amount is never a valid payment')
-      t.expect(await payments(t), 'a refused request must not create a payment').toBe(before)
+      t.expect(await t.db.count('payments'), 'a refused request must not create a payment').toBe(before)
     },
   },
 ])

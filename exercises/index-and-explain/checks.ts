@@ -9,8 +9,12 @@ export default defineChecks([
     name: 'GET /customers?email= finds a customer, or answers 404',
     async run(t) {
       const found = await t.request('GET', `/customers?email=${encodeURIComponent(EMAIL)}`)
-      t.expectStatus(found, 200, `${EMAIL} is customer 77777`)
-      t.expect(found.json, 'the body should be the customer { id, email, name, country }').toEqual(await t.db.get(LOOKUP_SQL, [EMAIL]))
+      t.expectJson(
+        found,
+        200,
+        await t.db.get(LOOKUP_SQL, [EMAIL]),
+        `${EMAIL} is customer 77777; the body should be the customer { id, email, name, country }`,
+      )
       const missing = await t.request('GET', `/customers?email=${encodeURIComponent('nobody@example.com')}`)
       t.expectStatus(missing, 404, 'no customer has the email nobody@example.com')
     },

@@ -13,7 +13,6 @@ async function placeExpectingRefusal(t: CheckContext, input: unknown, reason: st
     )
   }
 }
-const orderCount = async (t: CheckContext) => Number((await t.db.get('SELECT count(*) AS n FROM orders'))?.n)
 
 /** True for data an object literal makes; false for undefined, errors, arrays and the like. */
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -79,7 +78,7 @@ export default defineChecks([
     weight: 2,
     hint: 1,
     async run(t) {
-      const ordersBefore = await orderCount(t)
+      const ordersBefore = await t.db.count('orders')
       const teaBefore = await stock(t, 'tea')
       const cases: [unknown, string, string][] = [
         [{ item: 'tea', quantity: 0 }, 'invalid_quantity', 'you cannot order 0 of something'],
@@ -100,7 +99,7 @@ export default defineChecks([
         const wrong = wrongFields(result, { ok: false, reason }, true)
         if (wrong.length > 0) t.fail(`${call} should answer { ok: false, reason: "${reason}" } because ${why}, but ${wrong.join('; ')}`)
       }
-      t.expect(await orderCount(t), 'a refused order must not insert a row into orders').toBe(ordersBefore)
+      t.expect(await t.db.count('orders'), 'a refused order must not insert a row into orders').toBe(ordersBefore)
       t.expect(await stock(t, 'tea'), 'a refused order must not change the stock').toBe(teaBefore)
     },
   },
@@ -110,13 +109,17 @@ export default defineChecks([
     async run(t) {
       const teaBefore = await stock(t, 'tea')
       const response = await t.request('POST', '/orders', { json: { item: 'tea', quantity: 5 } })
-      t.expectStatus(response, 201, 'there are enough packets of tea: the order is placed')
-      t.expect(response.json, 'the body should be the order; 5 or more get 10% off, so the total is 2025 (5 × 450 = 2250, minus 225)').toEqual({
-        id: t.expect.any(Number),
-        item: 'tea',
-        quantity: 5,
-        total: 2025,
-      })
+      t.expectJson(
+        response,
+        201,
+        {
+          id: t.expect.any(Number),
+          item: 'tea',
+          quantity: 5,
+          total: 2025,
+        },
+        'there are enough packets of tea: the order is placed; the body should be the order; 5 or more get 10% off, so the total is 2025 (5 × 450 = 2250, minus 225)',
+      )
       const row = await t.db.get('SELECT sku, quantity, total FROM orders WHERE id = ?', [response.json.id])
       t.expect(row, 'the orders table should hold the order').toEqual({ sku: 'tea', quantity: 5, total: 2025 })
       t.expect(await stock(t, 'tea'), 'five packets should be taken from stock').toBe(teaBefore - 5)
@@ -127,7 +130,7 @@ export default defineChecks([
     weight: 2,
     hint: 2,
     async run(t) {
-      const before = await orderCount(t)
+      const before = await t.db.count('orders')
       const cases: [unknown, number, string][] = [
         [{ item: 'tea', quantity: 0 }, 400, 'the service answers invalid_quantity: the client sent something it must fix'],
         [{ item: 'unicorn', quantity: 1 }, 404, 'the service answers unknown_item: there is no such item'],
@@ -135,12 +138,16 @@ export default defineChecks([
       ]
       for (const [json, status, because] of cases) {
         const response = await t.request('POST', '/orders', { json })
-        t.expectStatus(response, status, because)
-        t.expect(response.json, 'explain the refusal in { "error": "..." }').toMatchObject({ error: t.expect.any(String) })
+        t.expectJson(
+          response,
+          status,
+          t.expect.objectContaining({ error: t.expect.any(String) }),
+          `${because}; explain the refusal in { "error": "..." }`,
+        )
       }
       const broken = await t.request('POST', '/orders', { body: 'item=tea', headers: { 'content-type': 'text/plain' } })
       t.expectStatus(broken, 400, "a body that is not JSON is the route's problem to refuse, before the service is called")
-      t.expect(await orderCount(t), 'refused requests must not insert orders').toBe(before)
+      t.expect(await t.db.count('orders'), 'refused requests must not insert orders').toBe(before)
     },
   },
 ])

@@ -6,32 +6,47 @@ const app = new Hono()
 const MAX_FAILURES = 3
 const LOCK_MS = 15 * 60_000
 
-type User = { id: number; username: string; password_hash: string; failed_attempts: number; locked_until: number | null }
+type User = { username: string; password_hash: string }
+type Attempts = { failed_attempts: number; locked_until: number | null }
+
+// An unknown username is checked against this hash, so that every login costs one hash.
+const NO_SUCH_USER = crypto.hashPassword('no such user')
+
+/** Stores the failures of a username, known or not. */
+function saveAttempts(username: string, failures: number, lockedUntil: number | null) {
+  db.run(
+    `INSERT INTO login_attempts (username, failed_attempts, locked_until) VALUES (?, ?, ?)
+     ON CONFLICT (username) DO UPDATE SET failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until`,
+    [username, failures, lockedUntil],
+  )
+}
 
 app.post('/login', async (c) => {
   const { username, password } = await c.req.json()
-  const user = db.get<User>('SELECT id, username, password_hash, failed_attempts, locked_until FROM users WHERE username = ?', [username])
-  if (!user) return c.json({ error: 'wrong username or password' }, 401)
-
-  // A locked account is refused before the password is even looked at.
-  const now = Date.now()
-  if (user.locked_until !== null && user.locked_until > now) {
-    c.header('Retry-After', String(Math.ceil((user.locked_until - now) / 1000)))
-    return c.json({ error: 'too many failed attempts: this account is locked, try again later' }, 423)
+  const name = String(username)
+  const attempts = db.get<Attempts>('SELECT failed_attempts, locked_until FROM login_attempts WHERE username = ?', [name]) ?? {
+    failed_attempts: 0,
+    locked_until: null,
   }
 
-  if (!crypto.verifyPassword(user.password_hash, password)) {
-    const failures = user.failed_attempts + 1
-    if (failures >= MAX_FAILURES) {
-      // Lock, and start counting afresh once the lock is over.
-      db.run('UPDATE users SET failed_attempts = 0, locked_until = ? WHERE id = ?', [now + LOCK_MS, user.id])
-    } else {
-      db.run('UPDATE users SET failed_attempts = ? WHERE id = ?', [failures, user.id])
-    }
+  // A locked username is refused before the password is even looked at, whether it exists or not.
+  const now = Date.now()
+  if (attempts.locked_until !== null && attempts.locked_until > now) {
+    c.header('Retry-After', String(Math.ceil((attempts.locked_until - now) / 1000)))
+    return c.json({ error: 'too many failed attempts: try again later' }, 429)
+  }
+
+  const user = db.get<User>('SELECT username, password_hash FROM users WHERE username = ?', [name])
+  const right = crypto.verifyPassword(user?.password_hash ?? NO_SUCH_USER, String(password))
+  if (!user || !right) {
+    const failures = attempts.failed_attempts + 1
+    // Lock on the third, and start counting afresh once the lock is over.
+    if (failures >= MAX_FAILURES) saveAttempts(name, 0, now + LOCK_MS)
+    else saveAttempts(name, failures, null)
     return c.json({ error: 'wrong username or password' }, 401)
   }
 
-  db.run('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?', [user.id])
+  saveAttempts(name, 0, null)
   return c.json({ username: user.username })
 })
 

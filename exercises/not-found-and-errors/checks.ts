@@ -14,12 +14,16 @@ export default defineChecks([
     name: 'GET /api/v1/recipes lists the recipes',
     async run(t) {
       const response = await t.request('GET', '/api/v1/recipes')
-      t.expectStatus(response, 200, 'the v1 routes should be mounted under /api/v1 with app.route')
-      t.expect(response.json, 'the body should list the three recipes').toEqual([
-        { id: 1, title: 'Pancakes' },
-        { id: 2, title: 'Tomato soup' },
-        { id: 3, title: 'Focaccia' },
-      ])
+      t.expectJson(
+        response,
+        200,
+        [
+          { id: 1, title: 'Pancakes' },
+          { id: 2, title: 'Tomato soup' },
+          { id: 3, title: 'Focaccia' },
+        ],
+        'the v1 routes should be mounted under /api/v1 with app.route; the body should list the three recipes',
+      )
     },
   },
   {
@@ -27,8 +31,12 @@ export default defineChecks([
     requires: ['GET /api/v1/recipes lists the recipes'],
     async run(t) {
       const response = await t.request('GET', '/api/v1/recipes/1/steps')
-      t.expectStatus(response, 200, 'recipe 1 exists and its steps are fine')
-      t.expect(response.json, 'the body should be the steps of recipe 1').toEqual(['Whisk the batter', 'Rest 10 minutes', 'Fry'])
+      t.expectJson(
+        response,
+        200,
+        ['Whisk the batter', 'Rest 10 minutes', 'Fry'],
+        'recipe 1 exists and its steps are fine; the body should be the steps of recipe 1',
+      )
     },
   },
   {

@@ -7,8 +7,7 @@ export default defineChecks([
     name: 'The right password answers 200 and who you are',
     async run(t) {
       const response = await t.request('POST', '/login', login('ada', 'correct horse'))
-      t.expectStatus(response, 200, '"correct horse" is ada\'s password')
-      t.expect(response.json, 'the body should name the user who logged in').toEqual({ username: 'ada' })
+      t.expectJson(response, 200, { username: 'ada' }, '"correct horse" is ada\'s password; the body should name the user who logged in')
     },
   },
   {
@@ -16,8 +15,12 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('POST', '/login', login('ada', 'incorrect horse'))
-      t.expectStatus(response, 401, "the password does not match ada's stored hash, so the server cannot tell who is asking")
-      t.expect(response.json, 'the body should be { "error": "..." }').toEqual({ error: t.expect.any(String) })
+      t.expectJson(
+        response,
+        401,
+        { error: t.expect.any(String) },
+        `the password does not match ada's stored hash, so the server cannot tell who is asking; the body should be { "error": "..." }`,
+      )
     },
   },
   {
@@ -25,8 +28,7 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const right = await t.request('POST', '/login', login('grace', 'sesame'))
-      t.expectStatus(right, 200, '"sesame" is grace\'s password')
-      t.expect(right.json, 'the body should name grace').toEqual({ username: 'grace' })
+      t.expectJson(right, 200, { username: 'grace' }, '"sesame" is grace\'s password; the body should name grace')
       const wrong = await t.request('POST', '/login', login('grace', 'correct horse'))
       t.expectStatus(wrong, 401, '"correct horse" is ada\'s password, not grace\'s: compare with the hash of the user who is logging in')
     },
@@ -54,6 +56,20 @@ export default defineChecks([
         unknownUser.json,
         'the error for an unknown user should be exactly the error for a wrong password (for example "wrong username or password"), so it gives nothing away',
       ).toEqual(wrongPassword.json)
+    },
+  },
+  {
+    name: 'An unknown username costs a password check, like a wrong password',
+    requires: ['An unknown username answers 401, not 404'],
+    hint: 1,
+    async run(t) {
+      // Not a stopwatch: the number of crypto.verifyPassword calls, which is what the time depends on.
+      const before = await t.crypto.passwordChecks()
+      await t.request('POST', '/login', login('mallory', 'guess'))
+      t.expect(
+        (await t.crypto.passwordChecks()) - before,
+        'a hash takes milliseconds, so a login that skips it for unknown names answers them sooner and a script can time that: call crypto.verifyPassword(user?.password_hash ?? NO_SUCH_USER, password) once, user or not',
+      ).toBe(1)
     },
   },
 ])

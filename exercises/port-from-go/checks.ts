@@ -5,11 +5,14 @@ export default defineChecks([
     name: 'GET /settings/:key answers the value, or 404',
     async run(t) {
       const found = await t.request('GET', '/settings/theme')
-      t.expectStatus(found, 200, 'the setting "theme" exists (the Go handler writes no status, which means 200)')
-      t.expect(found.json, 'the body should be { key, value }').toEqual({ key: 'theme', value: 'dark' })
+      t.expectJson(
+        found,
+        200,
+        { key: 'theme', value: 'dark' },
+        'the setting "theme" exists (the Go handler writes no status, which means 200); the body should be { key, value }',
+      )
       const missing = await t.request('GET', '/settings/volume')
-      t.expectStatus(missing, 404, 'there is no setting "volume"')
-      t.expect(missing.json, 'the body should be { error: "no setting volume" }').toEqual({ error: 'no setting volume' })
+      t.expectJson(missing, 404, { error: 'no setting volume' }, 'there is no setting "volume"; the body should be { error: "no setting volume" }')
     },
   },
   {
@@ -17,8 +20,12 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('PUT', '/settings/theme', { json: { value: 'light' } })
-      t.expectStatus(response, 200, 'the Go handler only calls WriteHeader(201) when the UPDATE changed no row; "theme" exists, so it stays 200')
-      t.expect(response.json, 'the body should be the setting as it is now').toEqual({ key: 'theme', value: 'light' })
+      t.expectJson(
+        response,
+        200,
+        { key: 'theme', value: 'light' },
+        'the Go handler only calls WriteHeader(201) when the UPDATE changed no row; "theme" exists, so it stays 200; the body should be the setting as it is now',
+      )
       const row = await t.db.get('SELECT value FROM settings WHERE key = ?', ['theme'])
       t.expect(row, 'the settings table should hold the new value').toEqual({ value: 'light' })
     },
@@ -53,8 +60,7 @@ export default defineChecks([
       ]
       for (const [because, options] of cases) {
         const response = await t.request('PUT', '/settings/language', options)
-        t.expectStatus(response, 400, because)
-        t.expect(response.json, 'the body should be { error: "..." }').toEqual({ error: t.expect.any(String) })
+        t.expectJson(response, 400, { error: t.expect.any(String) }, `${because}; the body should be { error: "..." }`)
       }
       const row = await t.db.get('SELECT value FROM settings WHERE key = ?', ['language'])
       t.expect(row, 'a refused PUT must not change the setting').toEqual({ value: 'en' })
@@ -70,8 +76,12 @@ export default defineChecks([
       const row = await t.db.get('SELECT value FROM settings WHERE key = ?', ['language'])
       t.expect(row, 'the row should be gone from the settings table').toBeUndefined()
       const again = await t.request('DELETE', '/settings/language')
-      t.expectStatus(again, 404, 'the setting was just deleted, so the DELETE changed no row')
-      t.expect(again.json, 'the body should be { error: "no setting language" }').toEqual({ error: 'no setting language' })
+      t.expectJson(
+        again,
+        404,
+        { error: 'no setting language' },
+        'the setting was just deleted, so the DELETE changed no row; the body should be { error: "no setting language" }',
+      )
     },
   },
   {

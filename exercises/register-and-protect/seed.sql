@@ -5,8 +5,11 @@ CREATE TABLE users (
   password_hash TEXT NOT NULL,
   phone TEXT NOT NULL
 );
--- A logged-in user's random token.
+-- A logged-in user's session. The token itself goes to the client only; the table keeps its
+-- keyed hash (crypto.sign(token)), so a copy of the database holds no token that logs anyone in.
+-- expires_at is a time in milliseconds (like Date.now()) after which the token is refused.
 CREATE TABLE sessions (
-  token TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL REFERENCES users(id)
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  expires_at INTEGER NOT NULL
 );

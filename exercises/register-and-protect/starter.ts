@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { db, crypto } from 'sandbox'
 
-// users(id, username UNIQUE, password_hash, phone), sessions(token PRIMARY KEY, user_id)
+// users(id, username UNIQUE, password_hash, phone), sessions(token_hash PRIMARY KEY, user_id, expires_at)
 //
 // This app works, but a copy of its database gives away every password and phone number.
 // Fix three places so that the database holds no secret in plain text:
@@ -11,6 +11,28 @@ import { db, crypto } from 'sandbox'
 const app = new Hono()
 
 type User = { id: number; username: string; password_hash: string; phone: string }
+
+// For POST /login: check an unknown username against this made-up hash, so that it costs the
+// same work as a real one and the answer's timing does not tell which usernames exist.
+const NO_SUCH_USER = crypto.hashPassword('no such user')
+const SESSION_MS = 24 * 60 * 60 * 1000
+
+// Sessions (done for you). The client gets a random token; the table stores only its keyed hash
+// and an expiry, so a leaked copy of sessions logs nobody in, and a stolen token stops working.
+function startSession(userId: number): string {
+  const token = crypto.randomToken()
+  db.run('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)', [crypto.sign(token), userId, Date.now() + SESSION_MS])
+  return token
+}
+
+/** The user of a "Bearer <token>" header whose session exists and has not expired, or undefined. */
+function sessionUser(header: string | undefined): User | undefined {
+  if (!header?.startsWith('Bearer ')) return undefined
+  return db.get<User>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?', [
+    crypto.sign(header.slice('Bearer '.length)),
+    Date.now(),
+  ])
+}
 
 // { username, password, phone } -> 201 { id, username }; 400 when a field is missing or the
 // password is shorter than 8 characters; 409 when the username is taken.
@@ -22,12 +44,16 @@ app.post('/register', async (c) => {
   if (typeof password !== 'string' || password.length < 8) {
     return c.json({ error: 'password must be at least 8 characters' }, 400)
   }
-  if (db.get('SELECT id FROM users WHERE username = ?', [username])) {
-    return c.json({ error: 'that username is taken' }, 409)
+  try {
+    // TODO: the "hash" is the password itself, and the phone number is stored as typed.
+    const { lastInsertRowid } = db.run('INSERT INTO users (username, password_hash, phone) VALUES (?, ?, ?)', [username, password, phone])
+    return c.json({ id: lastInsertRowid, username }, 201)
+  } catch (error) {
+    // The UNIQUE constraint on username decides "taken", not a SELECT first: two sign-ups for
+    // one name at the same moment would both pass the SELECT.
+    if (error instanceof Error && error.message.includes('UNIQUE')) return c.json({ error: 'that username is taken' }, 409)
+    throw error
   }
-  // TODO: the "hash" is the password itself, and the phone number is stored as typed.
-  const { lastInsertRowid } = db.run('INSERT INTO users (username, password_hash, phone) VALUES (?, ?, ?)', [username, password, phone])
-  return c.json({ id: lastInsertRowid, username }, 201)
 })
 
 // { username, password } -> 200 { token }, or 401.
@@ -36,16 +62,16 @@ app.post('/login', async (c) => {
   // TODO: once passwords are hashed, this comparison can never match again.
   const user = db.get<User>('SELECT * FROM users WHERE username = ? AND password_hash = ?', [String(username), String(password)])
   if (!user) return c.json({ error: 'wrong username or password' }, 401)
-  const token = crypto.randomToken()
-  db.run('INSERT INTO sessions (token, user_id) VALUES (?, ?)', [token, user.id])
-  return c.json({ token })
+  return c.json({ token: startSession(user.id) })
 })
 
-// "Authorization: Bearer <token>" -> 200 { username, phone }, or 401.
+// "Authorization: Bearer <token>" -> 200 { username, phone }, or 401 with WWW-Authenticate.
 app.get('/me', (c) => {
-  const token = (c.req.header('authorization') ?? '').replace(/^Bearer /, '')
-  const user = db.get<User>('SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token = ?', [token])
-  if (!user) return c.json({ error: 'log in first' }, 401)
+  const user = sessionUser(c.req.header('authorization'))
+  if (!user) {
+    c.header('WWW-Authenticate', 'Bearer')
+    return c.json({ error: 'log in first' }, 401)
+  }
   // TODO: once the phone is encrypted, decrypt it here.
   return c.json({ username: user.username, phone: user.phone })
 })

@@ -1,28 +1,6 @@
-import { defineChecks, type CheckContext, type CheckResponse } from '../../sandbox-server/grading/index.ts'
+import { defineChecks } from '../../sandbox-server/grading/index.ts'
 
 const NEW_BOOK = { isbn: '9780062315007', title: 'The Alchemist', author: 'Paulo Coelho' }
-
-/** Expects `status` and an RFC 9457 problem+json answer. */
-function expectProblem(t: CheckContext, response: CheckResponse, status: number, because: string) {
-  t.expectStatus(response, status, because)
-  const contentType = response.headers.get('content-type') ?? '(none)'
-  if (!contentType.startsWith('application/problem+json')) {
-    t.fail(
-      `${response.status} is right, but its Content-Type is ${contentType}: an error answer should be application/problem+json, so clients know the body is a problem details object (RFC 9457)`,
-    )
-  }
-  t.expect(
-    response.json,
-    `the body should be { type, title, status, detail } with status ${status}, the same number as the HTTP status`,
-  ).toMatchObject({
-    type: t.expect.stringMatching(/\S/),
-    title: t.expect.stringMatching(/\S/),
-    status,
-    detail: t.expect.stringMatching(/\S/),
-  })
-}
-
-const bookCount = async (t: CheckContext) => (await t.db.get('SELECT count(*) AS n FROM books'))?.n
 
 export default defineChecks([
   {
@@ -39,14 +17,22 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('POST', '/books', { json: NEW_BOOK })
-      t.expectStatus(response, 201, 'a book was created, and 201 Created says exactly that')
-      t.expect(response.json, 'the body should be the new book with its id').toEqual({ id: t.expect.any(Number), ...NEW_BOOK })
+      t.expectJson(
+        response,
+        201,
+        { id: t.expect.any(Number), ...NEW_BOOK },
+        'a book was created, and 201 Created says exactly that; the body should be the new book with its id',
+      )
       const location = response.headers.get('location')
       if (location === null) return t.fail(`a 201 answer should have a Location header with the new book's URL, here /books/${response.json.id}`)
       t.expect(location, 'Location should be the path of the new book').toBe(`/books/${response.json.id}`)
       const created = await t.request('GET', location)
-      t.expectStatus(created, 200, `a client follows Location to read the book it just created`)
-      t.expect(created.json, 'it should be the book that was just created').toEqual(response.json)
+      t.expectJson(
+        created,
+        200,
+        response.json,
+        `a client follows Location to read the book it just created; it should be the book that was just created`,
+      )
     },
   },
   {
@@ -54,34 +40,33 @@ export default defineChecks([
     hint: 0,
     async run(t) {
       const response = await t.request('GET', '/books/999')
-      expectProblem(t, response, 404, 'there is no book 999')
+      t.expectProblem(response, 404, 'there is no book 999')
     },
   },
   {
     name: 'A book that is already on the shelf answers 409 problem+json',
     hint: 2,
     async run(t) {
-      const before = await bookCount(t)
+      const before = await t.db.count('books')
       const response = await t.request('POST', '/books', { json: { isbn: '9780441013593', title: 'Dune (again)', author: 'Frank Herbert' } })
-      expectProblem(
-        t,
+      t.expectProblem(
         response,
         409,
         'ISBN 9780441013593 (Dune) is already on the shelf: the request is well formed but conflicts with what is stored, which is 409 Conflict, not a 500 crash',
       )
-      t.expect(await bookCount(t), 'nothing should be stored').toBe(before)
+      t.expect(await t.db.count('books'), 'nothing should be stored').toBe(before)
     },
   },
   {
     name: 'A book without a title answers 400 problem+json',
     hint: 1,
     async run(t) {
-      const before = await bookCount(t)
+      const before = await t.db.count('books')
       const response = await t.request('POST', '/books', { json: { isbn: '9780140449136', author: 'Homer' } })
-      expectProblem(t, response, 400, 'the title is missing: the client sent an invalid book')
+      t.expectProblem(response, 400, 'the title is missing: the client sent an invalid book')
       const empty = await t.request('POST', '/books', { json: { isbn: '9780140449136', title: '  ', author: 'Homer' } })
-      expectProblem(t, empty, 400, 'a title of only spaces is no title')
-      t.expect(await bookCount(t), 'an invalid book must not be stored').toBe(before)
+      t.expectProblem(empty, 400, 'a title of only spaces is no title')
+      t.expect(await t.db.count('books'), 'an invalid book must not be stored').toBe(before)
     },
   },
   {
@@ -102,7 +87,7 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('DELETE', '/books/999')
-      expectProblem(t, response, 404, "there is no book 999 to delete; answering success would hide a client's mistake, such as a wrong id")
+      t.expectProblem(response, 404, "there is no book 999 to delete; answering success would hide a client's mistake, such as a wrong id")
     },
   },
 ])

@@ -19,3 +19,10 @@ INSERT INTO articles (id, title, body) VALUES
   (1, 'Welcome to the newsroom', 'Who we are and what we publish.'),
   (2, 'Style guide', 'Short sentences. Active voice. Check every number twice.'),
   (3, 'Election night live blog', 'Results as they come in.');
+
+-- What the payroll route shows: admins only, from the office network only.
+CREATE TABLE salaries (
+  username TEXT PRIMARY KEY REFERENCES users(username),
+  monthly_cents INTEGER NOT NULL
+);
+INSERT INTO salaries (username, monthly_cents) VALUES ('ada', 820000), ('grace', 610000), ('linus', 240000);

@@ -23,7 +23,8 @@ function readToken(token: string): User | null {
   const [username, role, expiresAt, signature] = token.split('.')
   if (!username || !role || !expiresAt || !signature) return null
   if (!crypto.verify(`${username}.${role}.${expiresAt}`, signature)) return null
-  if (Number(expiresAt) <= clock.now()) return null
+  // Not `<= now`: a NaN expiry would pass that test and never expire.
+  if (!(Number(expiresAt) > clock.now())) return null
   return { username, role: role as Role }
 }
 
@@ -34,6 +35,17 @@ app.post('/login', async (c) => {
     return c.json({ error: 'wrong username or password' }, 401)
   }
   return c.json({ token: issueToken({ username, role: user.role }) })
+})
+
+// ---- The office network (done for you) ----
+// Our one proxy appends the address it saw to X-Forwarded-For, after whatever the client sent:
+// only the last entry is true. A client can write anything before it ("10.1.0.5, ...").
+const OFFICE_PREFIX = '10.1.'
+
+const onlyFromOffice = createMiddleware<Env>(async (c, next) => {
+  const lastHop = (c.req.header('X-Forwarded-For') ?? '').split(',').at(-1)?.trim() ?? ''
+  if (!lastHop.startsWith(OFFICE_PREFIX)) return c.json({ error: 'the payroll is only shown inside the office network' }, 403)
+  await next()
 })
 
 // ---- Your part: the guard ----
@@ -69,6 +81,11 @@ app.delete('/articles/:id', (c) => {
   const { changes } = db.run('DELETE FROM articles WHERE id = ?', [c.req.param('id')])
   if (changes === 0) return c.json({ error: 'no such article' }, 404)
   return c.body(null, 204)
+})
+
+// Admins only, and only from the office.
+app.get('/payroll', requireRole('admin'), onlyFromOffice, (c) => {
+  return c.json(db.all('SELECT username, monthly_cents FROM salaries ORDER BY username'))
 })
 
 export default app

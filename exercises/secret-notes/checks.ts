@@ -8,8 +8,7 @@ export default defineChecks([
     name: 'POST /notes answers 201 with the new note id',
     async run(t) {
       const response = await t.request('POST', '/notes', { json: { body: SECRET } })
-      t.expectStatus(response, 201, 'a note was saved')
-      t.expect(response.json, 'the body should be { "id": <the new note id> }').toEqual({ id: t.expect.any(Number) })
+      t.expectJson(response, 201, { id: t.expect.any(Number) }, 'a note was saved; the body should be { "id": <the new note id> }')
       t.state.id = response.json.id
     },
   },
@@ -38,11 +37,12 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('GET', `/notes/${Number(t.state.id)}`)
-      t.expectStatus(response, 200, 'the note was just saved')
-      t.expect(
-        response.json,
-        'the body should be { id, body } with the text the user wrote: the owner must be able to read their note, so decrypt it with crypto.decrypt before answering',
-      ).toEqual({ id: Number(t.state.id), body: SECRET })
+      t.expectJson(
+        response,
+        200,
+        { id: Number(t.state.id), body: SECRET },
+        'the note was just saved; the body should be { id, body } with the text the user wrote: the owner must be able to read their note, so decrypt it with crypto.decrypt before answering',
+      )
     },
   },
   {

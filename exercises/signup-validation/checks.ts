@@ -1,7 +1,6 @@
 import { defineChecks, type CheckContext, type CheckResponse } from '../../sandbox-server/grading/index.ts'
 
 const VALID = { username: 'ada_l', email: 'ada@example.com', password: 'analytical engine', age: 36 }
-const userCount = async (t: CheckContext) => (await t.db.get('SELECT count(*) AS n FROM users'))?.n
 
 /** The fields a 400 answer names, sorted, after checking the { errors: [{ field, message }] } shape. */
 function namedFields(t: CheckContext, response: CheckResponse): string[] {
@@ -20,7 +19,7 @@ function namedFields(t: CheckContext, response: CheckResponse): string[] {
 
 /** Sends a form, expects 400 naming exactly `fields`, and that no user was stored. */
 async function expectRejected(t: CheckContext, form: unknown, fields: string[], because: string) {
-  const before = await userCount(t)
+  const before = await t.db.count('users')
   const response = await t.request('POST', '/signup', { json: form })
   t.expectStatus(response, 400, because)
   const named = namedFields(t, response)
@@ -30,7 +29,7 @@ async function expectRejected(t: CheckContext, form: unknown, fields: string[], 
         'once each, and no field that is fine',
     )
   }
-  t.expect(await userCount(t), 'a rejected sign-up must not be stored in the users table').toBe(before)
+  t.expect(await t.db.count('users'), 'a rejected sign-up must not be stored in the users table').toBe(before)
 }
 
 export default defineChecks([
@@ -38,12 +37,16 @@ export default defineChecks([
     name: 'A valid sign-up answers 201 and stores the user',
     async run(t) {
       const response = await t.request('POST', '/signup', { json: VALID })
-      t.expectStatus(response, 201, 'every field of this form follows the rules')
-      t.expect(response.json, 'the body should be { id, username, email }, never the password').toEqual({
-        id: t.expect.any(Number),
-        username: 'ada_l',
-        email: 'ada@example.com',
-      })
+      t.expectJson(
+        response,
+        201,
+        {
+          id: t.expect.any(Number),
+          username: 'ada_l',
+          email: 'ada@example.com',
+        },
+        'every field of this form follows the rules; the body should be { id, username, email }, never the password',
+      )
       const row = await t.db.get('SELECT username, email, age FROM users WHERE username = ?', ['ada_l'])
       t.expect(row, 'the users table should hold the new user').toEqual({ username: 'ada_l', email: 'ada@example.com', age: 36 })
     },
@@ -89,18 +92,33 @@ export default defineChecks([
     },
   },
   {
+    name: 'A username that is taken answers 409 naming the username, not 500',
+    requires: ['A valid sign-up answers 201 and stores the user'],
+    async run(t) {
+      const before = await t.db.count('users')
+      const response = await t.request('POST', '/signup', { json: { ...VALID, email: 'someone.else@example.com' } })
+      t.expectJson(
+        response,
+        409,
+        { errors: [{ field: 'username', message: t.expect.stringMatching(/\S/) }] },
+        'ada_l signed up in the first check: the form is valid but clashes with a stored user, which is 409 Conflict (the UNIQUE constraint throws; a 500 would say the server broke); keep the try/catch around the INSERT, and the body should be { "errors": [{ "field": "username", "message": "..." }] }',
+      )
+      t.expect(await t.db.count('users'), 'nothing should be stored').toBe(before)
+    },
+  },
+  {
     name: 'A body that is not JSON answers 400, not 500',
     hint: 2,
     async run(t) {
-      const before = await userCount(t)
+      const before = await t.db.count('users')
       const response = await t.request('POST', '/signup', { body: 'username=ada', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
-      t.expectStatus(
+      t.expectJson(
         response,
         400,
-        "a body that is not JSON is the client's mistake (400), not a crash of the server (500); c.req.json() throws on it",
+        { errors: t.expect.any(Array) },
+        `a body that is not JSON is the client's mistake (400), not a crash of the server (500); c.req.json() throws on it; the body should still be { "errors": [...] }`,
       )
-      t.expect(response.json, 'the body should still be { "errors": [...] }').toEqual({ errors: t.expect.any(Array) })
-      t.expect(await userCount(t), 'nothing should be stored').toBe(before)
+      t.expect(await t.db.count('users'), 'nothing should be stored').toBe(before)
     },
   },
 ])

@@ -38,13 +38,21 @@ app.post('/signup', async (c) => {
     return c.json({ errors: fieldErrors(body) }, 400)
   }
   const { username, email, password, age }: SignUp = body
-  const { lastInsertRowid } = db.run('INSERT INTO users (username, email, password_hash, age) VALUES (?, ?, ?, ?)', [
-    username,
-    email,
-    crypto.hashPassword(password),
-    age,
-  ])
-  return c.json({ id: lastInsertRowid, username, email }, 201)
+  try {
+    const { lastInsertRowid } = db.run('INSERT INTO users (username, email, password_hash, age) VALUES (?, ?, ?, ?)', [
+      username,
+      email,
+      crypto.hashPassword(password),
+      age,
+    ])
+    return c.json({ id: lastInsertRowid, username, email }, 201)
+  } catch (error) {
+    // A valid form can still clash with what is stored: the UNIQUE username is a 409, not a 500.
+    if (error instanceof Error && error.message.includes('UNIQUE')) {
+      return c.json({ errors: [{ field: 'username', message: 'that username is taken' }] }, 409)
+    }
+    throw error
+  }
 })
 
 export default app

@@ -14,19 +14,22 @@ export default defineChecks([
     name: 'GET /users?name=Grace finds both Graces',
     async run(t) {
       const response = await t.request('GET', search('Grace'))
-      t.expectStatus(response, 200, 'searching for a name is an ordinary request')
-      t.expect(response.json, 'the body should list the two users called Grace, with id, name, surname and city').toEqual([
-        { id: 2, name: 'Grace', surname: 'Hopper', city: 'New York' },
-        { id: 4, name: 'Grace', surname: 'Murray', city: 'Boston' },
-      ])
+      t.expectJson(
+        response,
+        200,
+        [
+          { id: 2, name: 'Grace', surname: 'Hopper', city: 'New York' },
+          { id: 4, name: 'Grace', surname: 'Murray', city: 'Boston' },
+        ],
+        'searching for a name is an ordinary request; the body should list the two users called Grace, with id, name, surname and city',
+      )
     },
   },
   {
     name: 'GET /users?name=Nobody answers an empty list',
     async run(t) {
       const response = await t.request('GET', search('Nobody'))
-      t.expectStatus(response, 200, 'finding nobody is not an error')
-      t.expect(response.json, 'nobody is called "Nobody", so the list should be empty').toEqual([])
+      t.expectJson(response, 200, [], 'finding nobody is not an error; nobody is called "Nobody", so the list should be empty')
     },
   },
   {
@@ -50,8 +53,12 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', search("x' UNION SELECT id, api_key, surname, city FROM users --"))
       await expectNoSecrets(t, response.text)
-      t.expectStatus(response, 200, 'the input is just a strange name, and a search for a name answers a list')
-      t.expect(response.json, 'nobody has that name, so the list should be empty').toEqual([])
+      t.expectJson(
+        response,
+        200,
+        [],
+        'the input is just a strange name, and a search for a name answers a list; nobody has that name, so the list should be empty',
+      )
     },
   },
   {
@@ -59,8 +66,12 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const response = await t.request('GET', search("D'Arcy"))
-      t.expectStatus(response, 200, "D'Arcy is a real user; a quote in a name must not break the SQL")
-      t.expect(response.json, "the body should list D'Arcy Thompson").toEqual([{ id: 6, name: "D'Arcy", surname: 'Thompson', city: 'Dundee' }])
+      t.expectJson(
+        response,
+        200,
+        [{ id: 6, name: "D'Arcy", surname: 'Thompson', city: 'Dundee' }],
+        "D'Arcy is a real user; a quote in a name must not break the SQL; the body should list D'Arcy Thompson",
+      )
     },
   },
 ])

@@ -5,19 +5,22 @@ export default defineChecks([
     name: 'GET /todos answers 200 and an array of { id, title, done }',
     async run(t) {
       const response = await t.request('GET', '/todos')
-      t.expectStatus(response, 200, 'listing todos always works')
-      t.expect(response.json, 'the body should be the todos, with done as true or false').toEqual([
-        { id: 1, title: 'Buy milk', done: false },
-        { id: 2, title: 'Learn what an API is', done: true },
-      ])
+      t.expectJson(
+        response,
+        200,
+        [
+          { id: 1, title: 'Buy milk', done: false },
+          { id: 2, title: 'Learn what an API is', done: true },
+        ],
+        'listing todos always works; the body should be the todos, with done as true or false',
+      )
     },
   },
   {
     name: 'GET /todos/:id answers one todo',
     async run(t) {
       const response = await t.request('GET', '/todos/2')
-      t.expectStatus(response, 200, 'todo 2 exists')
-      t.expect(response.json, 'the body should be that one todo').toEqual({ id: 2, title: 'Learn what an API is', done: true })
+      t.expectJson(response, 200, { id: 2, title: 'Learn what an API is', done: true }, 'todo 2 exists; the body should be that one todo')
     },
   },
   {
@@ -25,8 +28,12 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('GET', '/todos/42')
-      t.expectStatus(response, 404, 'there is no todo 42, and the contract says a missing todo is a 404, not a 200 with null')
-      t.expect(response.json, 'the body should be { "error": "..." } so the client can show why').toEqual({ error: t.expect.any(String) })
+      t.expectJson(
+        response,
+        404,
+        { error: t.expect.any(String) },
+        'there is no todo 42, and the contract says a missing todo is a 404, not a 200 with null; the body should be { "error": "..." } so the client can show why',
+      )
     },
   },
   {
@@ -34,8 +41,12 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('POST', '/todos', { json: { title: 'Water the plants' } })
-      t.expectStatus(response, 201, 'a todo was created, and 201 Created is how the contract says so')
-      t.expect(response.json, 'the body should be the new todo, not done yet').toEqual({ id: 3, title: 'Water the plants', done: false })
+      t.expectJson(
+        response,
+        201,
+        { id: 3, title: 'Water the plants', done: false },
+        'a todo was created, and 201 Created is how the contract says so; the body should be the new todo, not done yet',
+      )
       t.state.createdId = response.json.id
     },
   },
@@ -43,16 +54,15 @@ export default defineChecks([
     name: 'POST /todos without a title answers 400 and stores nothing',
     hint: 2,
     async run(t) {
-      const before = await t.db.get('SELECT count(*) AS n FROM todos')
+      const before = await t.db.count('todos')
       for (const [title, because] of [
         ['', 'a todo needs a title: the client sent bad input, so the answer is 400 Bad Request'],
         ['   ', 'a title of only spaces is blank too (trim it before you check it)'],
       ]) {
         const response = await t.request('POST', '/todos', { json: { title } })
-        t.expectStatus(response, 400, because)
-        t.expect(response.json, 'the body should be { "error": "..." } explaining what is wrong').toEqual({ error: t.expect.any(String) })
+        t.expectJson(response, 400, { error: t.expect.any(String) }, `${because}; the body should be { "error": "..." } explaining what is wrong`)
       }
-      const after = await t.db.get('SELECT count(*) AS n FROM todos')
+      const after = await t.db.count('todos')
       t.expect(after, 'a rejected todo must not be stored in the todos table').toEqual(before)
     },
   },
@@ -61,8 +71,12 @@ export default defineChecks([
     requires: ['POST /todos answers 201 and the new todo'],
     async run(t) {
       const response = await t.request('GET', `/todos/${String(t.state.createdId)}`)
-      t.expectStatus(response, 200, 'the todo was created by the previous check')
-      t.expect(response.json, 'it should be the todo that POST /todos answered').toEqual({ id: 3, title: 'Water the plants', done: false })
+      t.expectJson(
+        response,
+        200,
+        { id: 3, title: 'Water the plants', done: false },
+        'the todo was created by the previous check; it should be the todo that POST /todos answered',
+      )
     },
   },
 ])

@@ -1,7 +1,5 @@
 import { defineChecks } from '../../sandbox-server/grading/index.ts'
 
-const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` })
-
 export default defineChecks([
   {
     name: 'POST /login with a wrong password answers 401',
@@ -24,16 +22,15 @@ export default defineChecks([
     requires: ['POST /login with the right password answers a token'],
     hint: 1,
     async run(t) {
-      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
-      t.expectStatus(response, 200, 'the token is valid')
-      t.expect(response.json, 'the body should name the user').toEqual({ username: 'ada' })
+      const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
+      t.expectJson(response, 200, { username: 'ada' }, 'the token is valid; the body should name the user')
     },
   },
   {
     name: 'GET /me without a token answers 401',
     async run(t) {
       const response = await t.request('GET', '/me')
-      t.expectStatus(response, 401, 'there is no Authorization header')
+      t.expectUnauthorized(response, 'there is no Authorization header')
     },
   },
   {
@@ -42,8 +39,37 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const forged = String(t.state.token).replace(/^ada\./, 'grace.')
-      const response = await t.request('GET', '/me', { headers: bearer(forged) })
-      t.expectStatus(response, 401, 'the username was changed, so the signature no longer matches')
+      const response = await t.request('GET', '/me', { bearer: forged })
+      t.expectUnauthorized(response, 'the username was changed, so the signature no longer matches')
+    },
+  },
+  {
+    name: 'GET /me with a token whose expiry was pushed back answers 401',
+    requires: ['GET /me with the token answers who you are'],
+    hint: 1,
+    async run(t) {
+      // The attacker keeps the username and the signature, and only moves the expiry a year on.
+      const [username, expiresAt, signature] = String(t.state.token).split('.')
+      const extended = `${username}.${Number(expiresAt) + 365 * 24 * 60 * 60 * 1000}.${signature}`
+      const response = await t.request('GET', '/me', { bearer: extended })
+      t.expectUnauthorized(
+        response,
+        'the expiry was changed, so the signature no longer matches: sign "<username>.<expiresAt>" together, or anyone can make a stolen token last forever',
+      )
+    },
+  },
+  {
+    name: 'GET /me refuses a genuine signature on an expiry that is not a number',
+    requires: ['GET /me with the token answers who you are'],
+    hint: 2,
+    async run(t) {
+      // No login issues such a token, but a bug elsewhere could: a check that fails closed refuses it.
+      const payload = 'ada.never'
+      const response = await t.request('GET', '/me', { bearer: `${payload}.${await t.crypto.sign(payload)}` })
+      t.expectUnauthorized(
+        response,
+        'the expiry "never" is not a number: Number("never") is NaN, and NaN <= now is false, so "refuse when Number(expiresAt) <= now" lets it through forever. Accept only when Number(expiresAt) > clock.now()',
+      )
     },
   },
   {
@@ -52,8 +78,8 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       t.clock.advance(16 * 60 * 1000)
-      const response = await t.request('GET', '/me', { headers: bearer(t.state.token) })
-      t.expectStatus(response, 401, 'the token expired one minute ago (the clock was moved 16 minutes on)')
+      const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
+      t.expectUnauthorized(response, 'the token expired one minute ago (the clock was moved 16 minutes on)')
     },
   },
 ])

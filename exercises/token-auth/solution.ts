@@ -15,14 +15,18 @@ function readToken(token: string): string | undefined {
   const [username, expiresAt, signature] = token.split('.')
   if (!username || !expiresAt || !signature) return undefined
   if (!crypto.verify(`${username}.${expiresAt}`, signature)) return undefined
-  if (Number(expiresAt) <= clock.now()) return undefined
+  // Not `<= now`: a NaN expiry would pass that test and never expire.
+  if (!(Number(expiresAt) > clock.now())) return undefined
   return username
 }
 
 const requireToken = createMiddleware<{ Variables: { username: string } }>(async (c, next) => {
   const header = c.req.header('authorization') ?? ''
   const username = header.startsWith('Bearer ') ? readToken(header.slice('Bearer '.length)) : undefined
-  if (!username) return c.json({ error: 'a valid token is required' }, 401)
+  if (!username) {
+    c.header('WWW-Authenticate', 'Bearer')
+    return c.json({ error: 'a valid token is required' }, 401)
+  }
   c.set('username', username)
   await next()
 })

@@ -17,7 +17,8 @@ app.post('/login', async (c) => {
   return c.json({ error: 'not implemented yet' }, 501)
 })
 
-// Answers { username } for a valid token sent as "Authorization: Bearer <token>", else 401.
+// Answers { username } for a valid token sent as "Authorization: Bearer <token>", else 401 with
+// the header WWW-Authenticate: Bearer (it tells the client how to authenticate).
 app.get('/me', (c) => {
   // TODO: read the header, check the signature and the expiry
   return c.json({ error: 'not implemented yet' }, 501)

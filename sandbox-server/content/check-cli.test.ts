@@ -12,7 +12,7 @@ describe('lessons:check on the command line', () => {
   it('--help prints the usage and exits 0', async () => {
     const run = await lessonsCheck('--help')
     expect(run).toMatchObject({ code: 0, stderr: '' })
-    expect(run.stdout).toMatch(/^Usage: npm run lessons:check \[-- <exercise-id>\.\.\. \[--root <dir>\] \[--watch\]\]/)
+    expect(run.stdout).toMatch(/^Usage: npm run lessons:check \[-- <exercise-id>\.\.\. \[--root <dir>\] \[--watch\] \[--mutants\]\]/)
   })
 
   it.each([

@@ -11,7 +11,7 @@ import type { CheckProgress } from './check-course.ts'
 import { PROJECT_ROOT } from './lessons.ts'
 import { countProblems, formatReport } from './problems.ts'
 
-export const LESSONS_CHECK_USAGE = `Usage: npm run lessons:check [-- <exercise-id>... [--root <dir>] [--watch]]
+export const LESSONS_CHECK_USAGE = `Usage: npm run lessons:check [-- <exercise-id>... [--root <dir>] [--watch] [--mutants]]
 
 Checks the course: every role.md and lesson.md (frontmatter, numbering, slugs), and every
 exercise (its files, checks.ts, hints.md, seed.sql; the solution passes every check, the
@@ -21,6 +21,9 @@ Prettier would). Prints one line per problem, file:line: field: message.
   <exercise-id>...   check only these exercises (their folders in exercises/), not the lessons
   --root <dir>       check the course in <dir> (its own lessons/ and exercises/) instead of this one
   -w, --watch        check, then check again what changed each time a file is saved (Ctrl-C stops)
+  --mutants          also grade each exercise's mutants/ (copies of solution.ts with one learner
+                     bug each): an error when one passes every check, a warning for each check
+                     that fails on none of them
   -h, --help         show this text
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error; --watch exits 0.
@@ -29,9 +32,16 @@ Examples:
   npm run lessons:check
   npm run lessons:check -- crud-notes
   npm run lessons:check -- --watch crud-notes
+  npm run lessons:check -- --mutants crud-notes
   npm run lessons:check -- --root ../my-course`
 
-const STEPS = { files: 'reading its files', seed: 'loading seed.sql', solution: 'grading solution.ts', starter: 'grading starter.ts' }
+const STEPS = {
+  files: 'reading its files',
+  seed: 'loading seed.sql',
+  solution: 'grading solution.ts',
+  starter: 'grading starter.ts',
+  mutants: 'grading mutants/',
+}
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
 /** A one-line spinner on a terminal; nothing at all when output goes to a file or CI log. */
@@ -73,7 +83,12 @@ export async function runLessonsCheck(argv: string[], { stdout, stderr }: Lesson
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { root: { type: 'string' }, watch: { type: 'boolean', short: 'w' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        root: { type: 'string' },
+        watch: { type: 'boolean', short: 'w' },
+        mutants: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     })
   } catch (error) {
     // parseArgs explains well ("Unknown option '--rot'") but adds advice about "--" we do not want.
@@ -97,6 +112,8 @@ export async function runLessonsCheck(argv: string[], { stdout, stderr }: Lesson
     }
   }
 
+  if (values.watch && values.mutants)
+    return usageError(stderr, '--mutants does not go with --watch yet: run it on its own, e.g. --mutants crud-notes')
   if (values.watch) {
     const { watchCourse } = await import('./watch.ts')
     return watchCourse({ rootDir, only, stdout, stderr, signal })
@@ -117,7 +134,7 @@ export async function runLessonsCheck(argv: string[], { stdout, stderr }: Lesson
   }
   let problems
   try {
-    problems = await checkCourse({ rootDir, only: only.length ? only : undefined, onProgress, signal })
+    problems = await checkCourse({ rootDir, only: only.length ? only : undefined, mutants: values.mutants, onProgress, signal })
   } finally {
     progress.stop()
   }

@@ -14,6 +14,7 @@ import { createSessionStore, type SessionStore } from '../sessions/index.ts'
 import { listExercises } from '../exercises/index.ts'
 import { PROJECT_ROOT, readCourse } from './lessons.ts'
 import { checkExercise, type ExerciseStep } from './check-exercise.ts'
+import { checkMutants } from './check-mutants.ts'
 import { sortProblems, type ContentProblem } from './problems.ts'
 import { TYPESCRIPT_FILES, formatProblem, typeCheckInWorker } from './source-checks.ts'
 
@@ -25,7 +26,7 @@ const exists = (file: string) =>
 
 export type CheckProgress =
   | { kind: 'course'; roles: number; lessons: number; exercises: number }
-  | { kind: 'exercise'; id: string; index: number; total: number; step: ExerciseStep }
+  | { kind: 'exercise'; id: string; index: number; total: number; step: ExerciseStep | 'mutants' }
 
 export interface CheckCourseOptions {
   /** Problems name files relative to this folder. Default: the project root. */
@@ -41,6 +42,8 @@ export interface CheckCourseOptions {
    * daily loop while writing one exercise. Default: every exercise and every lesson.
    */
   only?: string[]
+  /** Also grade each exercise's mutants/ (check-mutants.ts). Default: false. */
+  mutants?: boolean
   onProgress?: (progress: CheckProgress) => void
   /** How many exercises are checked at once. Default: one per core (more only adds check threads). */
   concurrency?: number
@@ -61,6 +64,7 @@ export async function checkCourse({
   exercisesDir = join(rootDir, 'exercises'),
   sessions,
   only,
+  mutants = false,
   onProgress,
   concurrency = availableParallelism(),
   signal,
@@ -97,8 +101,13 @@ export async function checkCourse({
     const checkOne = async (index: number) => {
       const id = exerciseIds[index]!
       if (signal?.aborted) throw signal.reason ?? new Error('the check was cancelled')
-      const onStep = (step: ExerciseStep) => onProgress?.({ kind: 'exercise', id, index, total: exerciseIds.length, step })
+      const onStep = (step: ExerciseStep | 'mutants') => onProgress?.({ kind: 'exercise', id, index, total: exerciseIds.length, step })
       const found = await checkExercise(id, { exercisesDir, rootDir, db: store.database, sessions: store, onStep, signal })
+      // Mutants say something only about checks that load and a solution that passes them.
+      if (mutants && !found.some((problem) => problem.severity === 'error')) {
+        onStep('mutants')
+        found.push(...(await checkMutants(id, { exercisesDir, rootDir, sessions: store, signal })))
+      }
       for (const file of sourceFiles.filter((file) => dirname(file) === join(exercisesDir, id))) {
         const problem = await formatProblem(file, join(rootDir, '.prettierignore'))
         if (problem) found.push({ severity: 'error', file: pathOf(file), ...problem })

@@ -4,7 +4,8 @@
  * stands (its starter fails the template check, its solution passes), so an instructor starts
  * from something green and changes one piece at a time. It never overwrites anything. With
  * `--tests` the exercise is a test-writing one (template/tests/): app.ts under test, and checks
- * that grade the learner's tests against mutants of it.
+ * that grade the learner's tests against mutants of it. A plain exercise gets a mutants/ folder
+ * with one learner bug in it, for `lessons:check --mutants` (check-mutants.ts).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
@@ -15,7 +16,7 @@ import { NUMBERED_FOLDER, PROJECT_ROOT } from './lessons.ts'
 
 const TEMPLATE_DIR = fileURLToPath(new URL('./template/', import.meta.url))
 const GRADING_MODULE = fileURLToPath(new URL('../grading/index.ts', import.meta.url))
-const EXERCISE_FILES = ['starter.ts', 'solution.ts', 'checks.ts', 'hints.md', 'seed.sql'] as const
+const EXERCISE_FILES = ['starter.ts', 'solution.ts', 'checks.ts', 'hints.md', 'seed.sql', 'mutants/newest-first.ts'] as const
 /** A test-writing exercise (`--tests`): the learner writes tests for app.ts; see template/tests/. */
 const TEST_EXERCISE_FILES = ['app.ts', 'starter.ts', 'solution.ts', 'checks.ts', 'hints.md'] as const
 
@@ -149,7 +150,7 @@ export async function scaffoldLesson({
     await fillTemplate('lesson.md', { title: titleFromSlug(slug), role: roleFolder.slug, exercise: slug, order: String(order) }),
   )
 
-  await mkdir(exerciseDir, { recursive: true })
+  await mkdir(join(exerciseDir, tests ? '' : 'mutants'), { recursive: true })
   const gradingModule = relative(exerciseDir, GRADING_MODULE).split(sep).join('/')
   for (const file of tests ? TEST_EXERCISE_FILES : EXERCISE_FILES) {
     await write(join(exerciseDir, file), await fillTemplate(tests ? `tests/${file}` : file, { gradingModule }))

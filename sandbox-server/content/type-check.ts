@@ -35,6 +35,9 @@ const OPTIONS: ts.CompilerOptions = {
   allowImportingTsExtensions: true,
   // Every file is a module, even one without imports: submissions checked together share no names.
   moduleDetection: ts.ModuleDetectionKind.Force,
+  // JSX in .tsx files, as the compiler builds it (compile.ts) and as Hono's docs configure it.
+  jsx: ts.JsxEmit.ReactJSX,
+  jsxImportSource: 'hono/jsx',
 }
 
 // The incremental host gives each file the version (a hash of its text) build info compares.

@@ -5,6 +5,9 @@
  * (progressive hints, one `## Title` section each: a nudge, then the concept, then nearly the
  * answer; `## check: <name>` sections hold one check's own hints, read by the site). Nothing about a particular exercise lives in code.
  *
+ * An optional `env.json` (`{ "NAME": "value" }`) is the environment the exercise declares: what
+ * `env(c)` from hono/adapter answers in the learner's app, as `process.env` would on Node.
+ *
  * An optional `app.ts` makes a test-writing exercise: it is the app under test, the learner's
  * starter and solution are files of tests that import it as `./app`, and the checks run those
  * tests against it and against mutants of it (`testsPass` and `catchesMutant` in grading).
@@ -13,8 +16,8 @@ import { readFile, readdir } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import type { CheckDefinition } from '../grading/checks.ts'
-import { ChecksModule } from '../content/schemas.ts'
-import { ValidationError, findProblems } from '../validation/index.ts'
+import { ChecksModule, ExerciseEnvironment } from '../content/schemas.ts'
+import { ValidationError, findProblems, parseWith } from '../validation/index.ts'
 import { parseHints, type Hint } from './hints.ts'
 
 export { parseCheckHints, parseHints, type CheckHints, type Hint } from './hints.ts'
@@ -37,6 +40,8 @@ export interface Exercise {
   seedSql: string | undefined
   /** The app the learner's tests import as `./app`, in a test-writing exercise. */
   appUnderTest: string | undefined
+  /** What `env(c)` from hono/adapter answers (env.json); undefined when the exercise declares none. */
+  env: Record<string, string> | undefined
   hints: Hint[]
   checks: CheckDefinition[]
 }
@@ -62,8 +67,8 @@ export async function listExercises(dir = EXERCISES_DIR): Promise<string[]> {
 
 async function readExercise(id: string, dir: string): Promise<Exercise> {
   const folder = join(dir, id)
-  const [starter, solution, seedSql, hints, appUnderTest] = await Promise.all(
-    ['starter.ts', 'solution.ts', 'seed.sql', 'hints.md', 'app.ts'].map((file) => readOptional(join(folder, file))),
+  const [starter, solution, seedSql, hints, appUnderTest, envJson] = await Promise.all(
+    ['starter.ts', 'solution.ts', 'seed.sql', 'hints.md', 'app.ts', 'env.json'].map((file) => readOptional(join(folder, file))),
   )
   if (starter === undefined && solution === undefined) throw new UnknownExercise(id)
   const missing = [starter === undefined && 'starter.ts', solution === undefined && 'solution.ts'].filter(Boolean)
@@ -72,6 +77,7 @@ async function readExercise(id: string, dir: string): Promise<Exercise> {
       `exercises/${id}`,
       missing.map((file) => ({ field: String(file), message: 'file is missing' })),
     )
+  const env = envJson === undefined ? undefined : parseEnvironment(envJson, `exercises/${id}/env.json`)
   const module = (await import(pathToFileURL(join(folder, 'checks.ts')).href)) as { default?: unknown }
   const problems = findProblems(ChecksModule, module.default)
   if (problems.length) throw new ValidationError(`exercises/${id}/checks.ts (its default export)`, problems)
@@ -82,9 +88,21 @@ async function readExercise(id: string, dir: string): Promise<Exercise> {
     solution: solution!,
     seedSql,
     appUnderTest,
+    env,
     hints: parseHints(hints ?? ''),
     checks: module.default as CheckDefinition[],
   }
+}
+
+/** An exercise's env.json: one object of names to string values. */
+function parseEnvironment(text: string, file: string): Record<string, string> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new ValidationError(file, [{ field: '(root)', message: 'not valid JSON: expected an object such as { "API_KEY": "test-key" }' }])
+  }
+  return parseWith(ExerciseEnvironment, value, file)
 }
 
 const loaded = new Map<string, Promise<Exercise>>()

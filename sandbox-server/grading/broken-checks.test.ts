@@ -3,14 +3,11 @@
  * never yields or throws must end as that check's error, pointing at its line in checks.ts, and
  * the grade must go on.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDbPool, type DbPool } from '../capabilities/db/index.ts'
+import { describe, expect, it } from 'vitest'
 import { checkExercise } from '../content/check-exercise.ts'
-import { loadExercise } from '../exercises/index.ts'
-import { createSessionStore, type SessionStore } from '../sessions/index.ts'
+import type { SessionStore } from '../sessions/index.ts'
+import { useExerciseFixture } from './exercise-fixture.ts'
 import { gradeSubmission } from './grade.ts'
 
 const CHECKS = `export default [
@@ -56,29 +53,17 @@ const CHECKS = `export default [
 `
 const APP = `import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/', (c) => c.text('ok'))\nexport default app\n`
 
-let root: string
-let db: DbPool
-let sessions: SessionStore
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'broken-checks-'))
-  const dir = join(root, 'exercises', 'broken-checks')
-  await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, 'checks.ts'), CHECKS)
-  await writeFile(join(dir, 'solution.ts'), APP)
-  await writeFile(join(dir, 'starter.ts'), APP.replace("c.text('ok')", "c.text('not yet', 501)"))
-  await writeFile(join(dir, 'hints.md'), '## A nudge\n\nLook at GET /.\n\n## The idea\n\nAnswer 200.\n')
-  db = createDbPool()
-  sessions = await createSessionStore({ db })
-})
-afterAll(async () => {
-  await sessions.dispose()
-  await db.dispose()
-  await rm(root, { recursive: true, force: true })
+const fixture = useExerciseFixture('broken-checks', {
+  'checks.ts': CHECKS,
+  'solution.ts': APP,
+  'starter.ts': APP.replace("c.text('ok')", "c.text('not yet', 501)"),
+  'hints.md': '## A nudge\n\nLook at GET /.\n\n## The idea\n\nAnswer 200.\n',
 })
 
 describe('a broken check', () => {
   it('that never settles ends as error at its deadline, one that throws as error with its line; the rest are graded', async () => {
-    const exercise = await loadExercise('broken-checks', join(root, 'exercises'))
+    const exercise = await fixture.load()
+    const { sessions } = fixture
     const result = await gradeSubmission({ exercise, code: exercise.solution, sessions })
     expect(result.tests.map((test) => test.status)).toEqual(['pass', 'error', 'error', 'error', 'pass'])
     expect(result.tests[1]!.message).toBe(
@@ -94,7 +79,8 @@ describe('a broken check', () => {
   })
 
   it('leaves the server answering while a check spins', async () => {
-    const exercise = await loadExercise('broken-checks', join(root, 'exercises'))
+    const exercise = await fixture.load()
+    const { sessions } = fixture
     // The same store, telling the test when the spinning check has sent its last request.
     let spinning!: () => void
     const spun = new Promise<void>((resolve) => (spinning = resolve))
@@ -117,7 +103,12 @@ describe('a broken check', () => {
   })
 
   it('is reported by lessons:check at its line in checks.ts, for the instructor', async () => {
-    const problems = await checkExercise('broken-checks', { exercisesDir: join(root, 'exercises'), rootDir: root, db, sessions })
+    const problems = await checkExercise('broken-checks', {
+      exercisesDir: join(fixture.root, 'exercises'),
+      rootDir: fixture.root,
+      db: fixture.db,
+      sessions: fixture.sessions,
+    })
     expect(problems).toEqual([
       expect.objectContaining({
         file: 'exercises/broken-checks/checks.ts',

@@ -41,7 +41,18 @@ export interface ThrownError {
 export interface CallMessage {
   type: 'call'
   id: number
-  method: 'request' | 'call' | 'runTests' | 'db.all' | 'db.get' | 'db.tables' | 'cache.stats' | 'clock.advance' | 'clock.now'
+  method:
+    | 'request'
+    | 'call'
+    | 'runTests'
+    | 'db.all'
+    | 'db.get'
+    | 'db.tables'
+    | 'cache.stats'
+    | 'clock.advance'
+    | 'clock.now'
+    | 'crypto.sign'
+    | 'crypto.passwordChecks'
   args: unknown[]
   /** Answered through the shared buffer, for the context's synchronous methods. */
   sync?: boolean

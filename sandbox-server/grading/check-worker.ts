@@ -21,6 +21,7 @@ import {
   type StartedMessage,
   type ThrownError,
 } from './check-protocol.ts'
+import { schemaMismatch } from './json-schema.ts'
 
 // Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
 // Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
@@ -79,11 +80,21 @@ function toResponse({ status, headers, text, logs }: CrossingResponse): CheckRes
   return { status, headers: new Headers(headers), text, json, logs }
 }
 
+/** A table name as SQL would read it: letters, digits and underscores only, so it can be pasted. */
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
 function contextFor(state: Record<string, unknown>): CheckContext {
   const logs: LogEntry[] = []
   let last: { method: string; path: string; options: RequestOptions } | undefined
+  const sentWords = () => (last ? `${last.method} ${last.path}${describeBody(last.options)}` : 'The request')
+  const expectStatus = (response: CheckResponse, status: number, because: string) => {
+    if (response.status === status) return
+    throw new CheckFailure(`${sentWords()} returned ${response.status}; expected ${status} because ${because}`)
+  }
   return {
-    async request(method, path, options = {}) {
+    async request(method, path, { bearer, ...options } = {}) {
+      // The token becomes a header here, so failure messages and curl lines show it as sent.
+      if (bearer !== undefined) options.headers = { authorization: `Bearer ${bearer}`, ...options.headers }
       last = { method: method.toUpperCase(), path, options }
       const sent: SentRequestOptions = {
         json: options.json === undefined ? undefined : JSON.stringify(options.json),
@@ -104,16 +115,60 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       all: async (sql, params) => await ask('db.all', [sql, params]),
       get: async (sql, params) => await ask('db.get', [sql, params]),
       tables: async () => await ask('db.tables', []),
+      async count(table) {
+        if (!TABLE_NAME.test(table)) throw new Error(`t.db.count takes a table name, not ${JSON.stringify(table)}`)
+        const row = (await ask('db.get', [`SELECT count(*) AS n FROM "${table}"`, []])) as { n: number }
+        return Number(row.n)
+      },
     },
     cache: { stats: () => askNow('cache.stats', []) },
+    crypto: {
+      sign: async (message) => await ask('crypto.sign', [message]),
+      passwordChecks: async () => await ask('crypto.passwordChecks', []),
+    },
     clock: { advance: (ms) => void askNow('clock.advance', [ms]), now: () => askNow('clock.now', []) },
     logs: () => [...logs],
     state,
     expect,
-    expectStatus(response, status, because) {
-      if (response.status === status) return
-      const sent = last ? `${last.method} ${last.path}${describeBody(last.options)}` : 'The request'
-      throw new CheckFailure(`${sent} returned ${response.status}; expected ${status} because ${because}`)
+    expectStatus,
+    expectJson(response, status, body, because) {
+      expectStatus(response, status, because)
+      if (response.json === undefined) {
+        const text = response.text === '' ? 'an empty body' : `${JSON.stringify(response.text.slice(0, 200))}, which is not JSON`
+        throw new CheckFailure(`${sentWords()} returned ${status} with ${text}; expected the JSON ${JSON.stringify(body)} because ${because}`)
+      }
+      expect(response.json, because).toEqual(body)
+    },
+    expectProblem(response, status, because) {
+      expectStatus(response, status, because)
+      const contentType = response.headers.get('content-type') ?? '(none)'
+      if (!contentType.startsWith('application/problem+json')) {
+        throw new CheckFailure(
+          `${sentWords()} returned ${status}, which is right, but its Content-Type is ${contentType}: an error answer should be application/problem+json, so clients know the body is a problem details object (RFC 9457)`,
+        )
+      }
+      expect(
+        response.json,
+        `the body should be { type, title, status, detail } with status ${status}, the same number as the HTTP status`,
+      ).toMatchObject({
+        type: expect.stringMatching(/\S/),
+        title: expect.stringMatching(/\S/),
+        status,
+        detail: expect.stringMatching(/\S/),
+      })
+    },
+    expectUnauthorized(response, because, { scheme = 'Bearer' } = {}) {
+      expectStatus(response, 401, because)
+      const challenge = response.headers.get('www-authenticate')
+      if (challenge === null || !challenge.toLowerCase().startsWith(scheme.toLowerCase())) {
+        throw new CheckFailure(
+          `${sentWords()} returned 401, which is right, but ${challenge === null ? 'without a WWW-Authenticate header' : `with WWW-Authenticate: ${challenge}`}: a 401 must say how to authenticate, here c.header('WWW-Authenticate', '${scheme}') before returning`,
+        )
+      }
+    },
+    expectSchema(value, schema, because, options) {
+      const problem = schemaMismatch(schema, value, options)
+      if (problem !== undefined) throw new CheckFailure(`${JSON.stringify(value)?.slice(0, 300)} does not match the schema (${problem}): ${because}`)
     },
     fail(message) {
       throw new CheckFailure(message)

@@ -9,17 +9,22 @@
  *   {
  *     name: 'POST /notes rejects an empty body',
  *     async run(t) {
+ *       const before = await t.db.count('notes')
  *       const response = await t.request('POST', '/notes', { json: { body: '' } })
- *       t.expectStatus(response, 400, 'empty notes must be rejected')
+ *       t.expectJson(response, 400, { error: 'body is required' }, 'empty notes must be rejected')
+ *       t.expect(await t.db.count('notes'), 'nothing should be stored').toBe(before)
  *     },
  *   },
  * ])
  */
+import type { Static } from '@sinclair/typebox'
 import { expect } from 'vitest'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { CacheStats } from '../capabilities/cache/index.ts'
 import type { SqlParams, SqlRow, TableInfo } from '../capabilities/db/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
+import type { CheckDefinitionSchema } from '../content/schemas.ts'
+import type { SchemaOptions } from './json-schema.ts'
 
 export type { TestResult }
 
@@ -45,6 +50,8 @@ export interface RequestOptions {
   /** Sent as is. */
   body?: string
   headers?: Record<string, string>
+  /** Sent as `Authorization: Bearer <token>` (a header given in `headers` wins). */
+  bearer?: string
 }
 
 export interface CheckContext {
@@ -66,8 +73,22 @@ export interface CheckContext {
     all(sql: string, params?: SqlParams): Promise<SqlRow[]>
     get(sql: string, params?: SqlParams): Promise<SqlRow | undefined>
     tables(): Promise<TableInfo[]>
+    /** How many rows the table holds now: `await t.db.count('notes')`. */
+    count(table: string): Promise<number>
   }
   cache: { stats(): CacheStats }
+  /**
+   * Signs with the app's own key, as its `crypto.sign` does: for tokens the app would accept as
+   * genuine but that carry what no honest login issues (an expiry that is not a number).
+   */
+  crypto: {
+    sign(message: string): Promise<string>
+    /**
+     * How many times the app has called `crypto.verifyPassword` in this run: take it before and
+     * after a login to see that an unknown username costs a hash too (checks never time answers).
+     */
+    passwordChecks(): Promise<number>
+  }
   clock: { advance(ms: number): void; now(): number }
   /** Log lines of the app since this check began. */
   logs(): LogEntry[]
@@ -77,33 +98,36 @@ export interface CheckContext {
   expect: typeof expect
   /** Fails unless the response has `status`, saying what was sent, what came back and why. */
   expectStatus(response: CheckResponse, status: number, because: string): void
+  /**
+   * Fails unless the response has `status` and its JSON body equals `body` (Vitest's `toEqual`:
+   * `t.expect.any(Number)`, `t.expect.objectContaining({...})` and the other matchers work inside).
+   * `because` explains both: "a note was created".
+   */
+  expectJson(response: CheckResponse, status: number, body: unknown, because: string): void
+  /**
+   * Fails unless the response is an RFC 9457 problem: `status`, Content-Type
+   * `application/problem+json` and a body `{ type, title, status, detail }` whose `status` is the
+   * same number.
+   */
+  expectProblem(response: CheckResponse, status: number, because: string): void
+  /**
+   * Fails unless the response is 401 with a `WWW-Authenticate` header naming `scheme` (default
+   * "Bearer"): a 401 must say how to authenticate (RFC 9110).
+   */
+  expectUnauthorized(response: CheckResponse, because: string, options?: { scheme?: string }): void
+  /**
+   * Fails unless `value` matches the JSON Schema `schema` (plain JSON, e.g. from an OpenAPI
+   * document; `root` is the document its `$ref`s point into), saying where it breaks it.
+   */
+  expectSchema(value: unknown, schema: unknown, because: string, options?: SchemaOptions): void
   /** Fails with this message. */
   fail(message: string): never
 }
 
-export interface CheckDefinition {
-  /** What learners read, e.g. "GET /notes/:id answers 404 for a missing note". */
-  name: string
-  /**
-   * What the check does, in words, for result formats that show each test's code (Exercism's
-   * `test_code`). Default: the body of `run` as written in checks.ts.
-   */
-  description?: string
-  /** Points, for partial credit. Default 1. */
-  weight?: number
-  /** Which hint (0 = the first, a nudge) to offer when this check does not pass. Default 0. */
-  hint?: number
-  /** Names of earlier checks that must pass first; otherwise this one is skipped. */
-  requires?: string[]
-  /**
-   * How long `run` may take before it is given up on as a broken check (an `await` that never
-   * settles), in milliseconds. Default 10 000. The learner's app has its own, shorter limits.
-   */
-  deadlineMs?: number
-  run(t: CheckContext): Promise<void> | void
-}
+/** One check: `name`, `run(t)` and optional `weight`, `hint`, `requires`, `description`, `deadlineMs` (see their descriptions in content/schemas.ts). */
+export type CheckDefinition = Static<typeof CheckDefinitionSchema>
 
-/** Thrown by `t.fail` and `t.expectStatus`: the message is already the whole story. */
+/** Thrown by `t.fail` and the `t.expect…` helpers that build their own message: the message is already the whole story. */
 export class CheckFailure extends Error {
   override name = 'CheckFailure'
 }

@@ -71,7 +71,7 @@ function formatOutput(allEntries: LogEntry[]): string | undefined {
 }
 
 function toCheckResponse(response: AppResponse): CheckResponse {
-  const text = new TextDecoder().decode(response.body)
+  const text = new TextDecoder().decode(response.body ?? undefined)
   let json: unknown
   try {
     json = text === '' ? undefined : JSON.parse(text)
@@ -114,6 +114,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     exerciseId: exercise.id,
     snapshot: await templateFor(exercise, sessions),
     appUnderTest: exercise.appUnderTest,
+    env: exercise.env,
   })
   const threads = createCheckThreads(pathToFileURL(join(exercise.dir, 'checks.ts')).href)
   try {
@@ -206,7 +207,7 @@ export interface TestRunOptions {
 export async function runLearnerTests({ exercise, code, sessions, mutate }: TestRunOptions): Promise<{ tests: TestResult[]; logs: LogEntry[] }> {
   if (exercise.appUnderTest === undefined) throw new Error(`exercise ${exercise.id} has no app under test: add app.ts to its folder`)
   const appUnderTest = mutate ? mutated(exercise.appUnderTest, mutate) : exercise.appUnderTest
-  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest })
+  const session = await sessions.create({ exerciseId: exercise.id, snapshot: await templateFor(exercise, sessions), appUnderTest, env: exercise.env })
   try {
     await sessions.setCode(session.id, code)
     const { tests, logs } = await sessions.runTests(session.id)
@@ -271,6 +272,14 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
         return session.clock.advance(args[0] as number)
       case 'clock.now':
         return session.clock.now()
+      case 'crypto.passwordChecks':
+        return session.crypto.passwordChecks()
+      case 'crypto.sign': {
+        // Made with this run's key, so it differs every run: results name it instead.
+        const signature = session.crypto.sign(args[0] as string)
+        values.learn('t.crypto.sign', { headers: new Headers(), json: { signature } }, '')
+        return signature
+      }
     }
   }
   async function sendRequest(method: string, path: string, sent: SentRequestOptions): Promise<CrossingResponse> {

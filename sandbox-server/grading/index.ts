@@ -10,6 +10,7 @@ export {
   type TestResult,
 } from './checks.ts'
 export { testsPass, catchesMutant, type Mutant } from './test-checks.ts'
+export { schemaMismatch, schemaMistake, type SchemaOptions } from './json-schema.ts'
 export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions, type TestRunOptions } from './grade.ts'
 export { checkTestCode } from './check-source.ts'
 export { prewarmCheckThreads } from './check-thread.ts'

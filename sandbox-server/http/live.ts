@@ -40,30 +40,62 @@ function scopeCookiePath(cookie: string, prefix: string): string {
   return hasPath ? scoped.join(';') : `${scoped.join(';')}; Path=${prefix}/`
 }
 
+/** Where the path form serves an app: its prefix `/s/<session>` on the site's `origin`. */
+export interface LivePath {
+  prefix: string
+  /** The site's origin, e.g. `http://localhost:3000`: what the app sees as its own (`c.req.url`). */
+  origin: string
+}
+
 /**
- * The headers to answer with. On the path form (`pathPrefix` = "/s/<session>") the answer is
- * rewritten so it stays within the prefix and cannot act on the site's origin.
+ * A Location that would leave the session on the path form, moved back under its prefix:
+ * root-relative ones (`/done`) and absolute ones on the site's own origin (what
+ * `new URL('/done', c.req.url)` builds there). Other origins and relative paths are left alone.
  */
-export function liveResponseHeaders(response: SandboxResponse, pathPrefix?: string): Headers {
+function scopeLocation(location: string, { prefix, origin }: LivePath): string {
+  if (location.startsWith('/') && !location.startsWith('//')) return `${prefix}${location}`
+  let url: URL
+  try {
+    url = new URL(location)
+  } catch {
+    return location
+  }
+  if (url.origin !== origin || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)) return location
+  return `${origin}${prefix}${url.pathname}${url.search}${url.hash}`
+}
+
+/**
+ * The safety headers every live answer gets; the README lists them and says why.
+ * `x-content-type-options: nosniff` keeps a browser from running a text answer as a script.
+ */
+export const LIVE_SAFETY_HEADERS = { 'x-content-type-options': 'nosniff' } as const
+
+/**
+ * The headers to answer with. On the path form the answer is rewritten so it stays within the
+ * prefix and cannot act on the site's origin: Clear-Site-Data is dropped, cookie paths and
+ * Location move under the prefix, and `Content-Security-Policy: sandbox` is added beside the
+ * app's own policy (a second header: browsers enforce both, so the app's policy still holds).
+ */
+export function liveResponseHeaders(response: SandboxResponse, path?: LivePath): Headers {
   const headers = new Headers()
   for (const [name, value] of response.headers) {
     const lower = name.toLowerCase()
     if (FRAMING_HEADERS.has(lower)) continue
-    if (pathPrefix) {
+    if (path) {
       if (lower === 'clear-site-data') continue
       if (lower === 'set-cookie') {
-        headers.append(name, scopeCookiePath(value, pathPrefix))
+        headers.append(name, scopeCookiePath(value, path.prefix))
         continue
       }
-      if (lower === 'location' && value.startsWith('/') && !value.startsWith('//')) {
-        headers.set(name, `${pathPrefix}${value}`)
+      if (lower === 'location') {
+        headers.set(name, scopeLocation(value, path))
         continue
       }
     }
     headers.append(name, value)
   }
-  if (pathPrefix) headers.set('content-security-policy', 'sandbox')
-  headers.set('x-content-type-options', 'nosniff')
+  if (path) headers.append('content-security-policy', 'sandbox')
+  for (const [name, value] of Object.entries(LIVE_SAFETY_HEADERS)) headers.set(name, value)
   return headers
 }
 

@@ -3,7 +3,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+/**
+ * Methods the Fetch standard refuses to build a Request with (`new Request(url, { method })`
+ * throws), so no Hono app, on Node or here, can ever receive them.
+ */
+export const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'] as const
+
+/** An HTTP method is a token (RFC 9110): any of these characters, e.g. GET, PURGE or M-SEARCH. */
+const METHOD_TOKEN = "^[-!#$%&'*+.^_`|~0-9A-Za-z]+$"
 
 export const CreateSessionBody = Type.Object(
   {
@@ -21,13 +28,20 @@ export const PutCodeBody = Type.Object(
 
 export const SendRequestBody = Type.Object(
   {
-    method: Type.Union(
-      HTTP_METHODS.map((method) => Type.Literal(method)),
-      { description: `one of ${HTTP_METHODS.join(', ')}` },
-    ),
+    method: Type.String({
+      pattern: METHOD_TOKEN,
+      maxLength: 32,
+      description: `an HTTP method such as GET, POST or PURGE (letters, digits and !#$%&'*+-.^_\`|~), not ${FORBIDDEN_METHODS.join(', ')}`,
+    }),
     path: Type.String({ pattern: '^/', maxLength: 2048, description: 'a path starting with "/", e.g. "/users/1?verbose=true"' }),
     headers: Type.Optional(Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 8192 }), { description: 'header names to values' })),
     body: Type.Optional(Type.String({ description: 'the request body as text, e.g. JSON' })),
+    remoteAddress: Type.Optional(
+      Type.String({
+        maxLength: 45,
+        description: 'the caller the app sees (getConnInfo, hono/ip-restriction), an IPv4 or IPv6 address; default 127.0.0.1',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

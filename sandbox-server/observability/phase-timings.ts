@@ -14,6 +14,8 @@ import type { Hono } from 'hono'
  * - `server`: Node's `request` event to the response's `finish` (all the server did);
  * - `logs`: the request's log line and metrics (http/observe.ts);
  * - `session`: `sessions.request` as the live URL calls it (turn, the run, log drain);
+ * - `worker`: a worker process's answer to that call, from its message to its reply (absent
+ *   when sessions run in the HTTP process; `session` less `worker` is the hop between them);
  * - `sandbox`: `Sandbox.handle`, from the call to the checked answer;
  * - `isolate`: what the run's isolate claimed (isolated-vm's cpuTime: the time it ran, not the
  *   time it waited on a capability call);
@@ -21,7 +23,7 @@ import type { Hono } from 'hono'
  * - `learnerLogs`: the learner's `console` and `log` calls as the host served them;
  * - `copyOut`: reading and checking the isolate's answer on the host (headers, status, sizes).
  */
-export const PHASES = ['server', 'logs', 'session', 'sandbox', 'isolate', 'capabilities', 'learnerLogs', 'copyOut'] as const
+export const PHASES = ['server', 'logs', 'session', 'worker', 'sandbox', 'isolate', 'capabilities', 'learnerLogs', 'copyOut'] as const
 export type Phase = (typeof PHASES)[number]
 
 export interface PhaseTotal {

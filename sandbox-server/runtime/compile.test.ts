@@ -1,6 +1,6 @@
 import { stop } from 'esbuild'
 import { describe, expect, it } from 'vitest'
-import { compileLearnerModule } from './compile.ts'
+import { compileLearnerModule, learnerLanguage } from './compile.ts'
 import { CompileError } from './errors.ts'
 
 const APP = `import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/', (c) => c.text('ok'))\nexport default app\n`
@@ -22,5 +22,20 @@ describe('compiling learner code', () => {
     const compiling = compileLearnerModule(APP)
     void stop()
     expect((await compiling).code).toContain('app.get')
+  })
+
+  it('reads a file as TSX only when it holds JSX: generics and comparisons stay TypeScript', async () => {
+    expect(await learnerLanguage(`const list: Array<string> = []\nconst ok = 1 < 2\nconst id = <T,>(x: T) => x`)).toBe('ts')
+    expect(await learnerLanguage(`const cast = <string>(x as unknown)`)).toBe('ts')
+    expect(await learnerLanguage(`export const page = () => <main><h1>Hi</h1></main>`)).toBe('tsx')
+    expect(await learnerLanguage(`export const page = () => <main><h1>Hi</main>`)).toBe('tsx')
+  })
+
+  it('compiles JSX through hono/jsx and writes hono/adapter from the environment given', async () => {
+    const source = `import { Hono } from 'hono'\nimport { env } from 'hono/adapter'\nconst app = new Hono()\napp.get('/', (c) => c.html(<p>{env(c).GREETING}</p>))\nexport default app\n`
+    const { code } = await compileLearnerModule(source, { env: { GREETING: 'hello' } })
+    expect(code).toContain('require("hono/jsx/jsx-runtime")')
+    expect(code).toContain(`var environment = { "GREETING": "hello" }`)
+    expect(code).not.toContain('require("hono/adapter")')
   })
 })

@@ -7,8 +7,8 @@
  * test as `./app`, whose source the exercise gives (the real app, or a mutant of it). The
  * bundle then serves that app, so the request console explores it, and carries the tests.
  */
-import { build, stop, type BuildOptions, type BuildResult, type Message } from 'esbuild'
-import { ALLOWED_MODULES, TEST_MODULE } from './modules.ts'
+import { build, stop, type BuildOptions, type BuildResult, type Loader, type Message } from 'esbuild'
+import { ADAPTER_MODULE, ALLOWED_MODULES, TEST_MODULE, refusalReason } from './modules.ts'
 import { CompileError, type Diagnostic } from './errors.ts'
 
 export const LEARNER_FILENAME = 'app.ts'
@@ -54,12 +54,71 @@ export interface CompiledModule {
 export interface CompileOptions {
   /** The app under test, for a learner file of tests: `./app` in that file resolves to this source. */
   appUnderTest?: string
+  /** What `env(c)` from hono/adapter answers: the exercise's declared environment. Default: none. */
+  env?: Readonly<Record<string, string>>
+}
+
+/** The line of the first error of a failed parse, to tell which language got further. */
+function firstErrorLine(error: unknown): number {
+  return (error as { errors?: Message[] }).errors?.[0]?.location?.line ?? 0
+}
+
+/**
+ * The language a learner file is written in: TypeScript, or TSX when it holds JSX (Hono's docs
+ * write their JSX apps as `.tsx` files). A file that parses as TypeScript is TypeScript; one that
+ * parses only as TSX is TSX; when neither parses, the one that got further is what the learner
+ * meant, so its errors are the ones they see (on the same line, TSX's).
+ *
+ * @example
+ * await learnerLanguage('export default () => <h1>Hello</h1>') // 'tsx'
+ */
+export async function learnerLanguage(source: string): Promise<'ts' | 'tsx'> {
+  if (!source.includes('<')) return 'ts'
+  const asTs = await parseError(source, 'ts')
+  if (asTs === undefined) return 'ts'
+  const asTsx = await parseError(source, 'tsx')
+  if (asTsx === undefined) return 'tsx'
+  // On the same line, TSX: a JSX mistake reads as JSX ("closing tag does not match"), not as
+  // TypeScript's "unterminated regular expression", and plain syntax errors read the same in both.
+  return firstErrorLine(asTsx) >= firstErrorLine(asTs) ? 'tsx' : 'ts'
+}
+
+/** Why `source` does not compile as `loader` alone (no imports followed), or undefined when it does; under the compile deadline. */
+async function parseError(source: string, loader: 'ts' | 'tsx'): Promise<unknown> {
+  try {
+    await buildGuarded({ stdin: { contents: source, loader }, write: false, bundle: false, logLevel: 'silent', jsx: 'automatic' })
+    return undefined
+  } catch (error) {
+    if (error instanceof CompileError) throw error
+    return error
+  }
+}
+
+/** The hono/adapter the compiler writes for an exercise: env(c) answers its environment, never a `process`. */
+function adapterModule(env: Readonly<Record<string, string>>): string {
+  return [
+    `const environment = ${JSON.stringify(env)}`,
+    `export const knownUserAgents = { deno: 'Deno', bun: 'Bun', workerd: 'Cloudflare-Workers', node: 'Node.js' }`,
+    `export const getRuntimeKey = () => 'node'`,
+    `export const checkUserAgentEquals = (platform: string) => platform === 'Node.js'`,
+    `/** The exercise's environment (a copy), as process.env would be on Node. */`,
+    `export const env = <T extends Record<string, unknown> = Record<string, string>>(_c?: unknown, _runtime?: string): T => ({ ...environment }) as unknown as T`,
+  ].join('\n')
+}
+
+/** What the learner may import, for a compile error. */
+function allowedText(testing: boolean): string {
+  const hono = ALLOWED_MODULES.filter((name) => name.startsWith('hono/')).length
+  return (
+    `You can import: hono, hono/<helper or middleware> (${hono} of them, e.g. hono/cors, hono/jsx), hono/adapter, ` +
+    `@hono/node-server/conninfo, @sinclair/typebox, sandbox${testing ? ', sandbox/test and ./app (the app under test)' : ''}.`
+  )
 }
 
 /** The entry of a test-writing exercise: serve the app under test, and run the learner's file for its tests. */
 const TEST_ENTRY = `import app from './app'\nimport './app.test'\nexport default app\n`
 
-export async function compileLearnerModule(source: string, { appUnderTest }: CompileOptions = {}): Promise<CompiledModule> {
+export async function compileLearnerModule(source: string, { appUnderTest, env = {} }: CompileOptions = {}): Promise<CompiledModule> {
   if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) {
     throw new CompileError([{ message: `the file is larger than ${MAX_SOURCE_BYTES / 1024} KB`, line: 1, column: 1 }])
   }
@@ -73,12 +132,21 @@ export async function compileLearnerModule(source: string, { appUnderTest }: Com
         ],
   )
   let usesTests = false
+  const language = await learnerLanguage(source)
+  const appLanguage = appUnderTest === undefined ? language : await learnerLanguage(appUnderTest)
+  const languages = new Map<string, Loader>([
+    [TEST_FILENAME, language],
+    [LEARNER_FILENAME, appLanguage],
+  ])
   try {
     const result = await buildGuarded({
       stdin:
         appUnderTest === undefined
-          ? { contents: source, loader: 'ts', sourcefile: LEARNER_FILENAME }
+          ? { contents: source, loader: language, sourcefile: language === 'tsx' ? `${LEARNER_FILENAME}x` : LEARNER_FILENAME }
           : { contents: TEST_ENTRY, loader: 'ts', sourcefile: 'entry.ts' },
+      // JSX as Hono's docs configure it (tsconfig "jsx": "react-jsx", "jsxImportSource": "hono/jsx").
+      jsx: 'automatic',
+      jsxImportSource: 'hono/jsx',
       bundle: true,
       write: false,
       format: 'cjs',
@@ -94,25 +162,23 @@ export async function compileLearnerModule(source: string, { appUnderTest }: Com
             builder.onResolve({ filter: /.*/ }, ({ path, kind }) => {
               if (kind === 'entry-point') return undefined
               if (files.has(path)) return { path: path === './app.test' ? TEST_FILENAME : LEARNER_FILENAME, namespace: 'exercise' }
+              if (path === ADAPTER_MODULE) return { path: ADAPTER_MODULE, namespace: 'adapter' }
               if (allowed.has(path)) {
                 if (path === TEST_MODULE) usesTests = true
                 return { path, external: true }
               }
+              const reason = refusalReason(path)
               return {
                 errors: [
-                  {
-                    text:
-                      `Cannot import "${path}" in the sandbox. ` +
-                      `You can import: hono, hono/<middleware> (${ALLOWED_MODULES.filter((m) => m.startsWith('hono/')).length} of them, e.g. hono/cors), @sinclair/typebox, sandbox` +
-                      `${appUnderTest === undefined ? '' : ', sandbox/test and ./app (the app under test)'}.`,
-                  },
+                  { text: `Cannot import "${path}" in the sandbox${reason ? `: it ${reason}` : ''}. ${allowedText(appUnderTest !== undefined)}` },
                 ],
               }
             })
             builder.onLoad({ filter: /.*/, namespace: 'exercise' }, ({ path }) => ({
               contents: path === TEST_FILENAME ? source : appUnderTest,
-              loader: 'ts',
+              loader: languages.get(path),
             }))
+            builder.onLoad({ filter: /.*/, namespace: 'adapter' }, () => ({ contents: adapterModule(env), loader: 'ts' }))
           },
         },
       ],

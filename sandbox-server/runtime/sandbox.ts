@@ -59,13 +59,23 @@ export interface SandboxRequest {
   body: Uint8Array | null
   /** How far the session clock is ahead of real time. */
   clockOffsetMs: number
+  /** Who sent it, as getConnInfo from @hono/node-server/conninfo answers in the app. */
+  remote?: RemoteAddress
+}
+
+/** The caller of a request: plain data copied into the isolate. */
+export interface RemoteAddress {
+  address: string
+  port?: number
+  family?: 'IPv4' | 'IPv6'
 }
 
 export interface SandboxResponse {
   status: number
   statusText: string
   headers: [string, string][]
-  body: Uint8Array
+  /** null when the app answered with no body (a redirect, `c.body(null)`), not even an empty one. */
+  body: Uint8Array | null
   /** console lines the isolate dropped once the log was full. */
   droppedLogs: number
 }
@@ -191,6 +201,9 @@ export class Sandbox {
   private sqlStopped: string | undefined
   private activeRuns = 0
   private lastHeapBytes = 0
+  /** The isolate's time (cpuTime) when it last answered a heap check with a small heap. */
+  private calmAtNs: bigint | undefined
+  private heapCheck: Promise<void> | undefined
   /** What the isolate claimed in the last finished run, ms (for the bench's phase timings). */
   private lastRunClaimedMs = 0
   private backgroundCpuMs = 0
@@ -283,6 +296,34 @@ export class Sandbox {
 
   get stopReason(): LimitExceeded | undefined {
     return this.stoppedBy
+  }
+
+  /**
+   * Asks the isolate for its heap size without waiting: isolated-vm answers when the isolate is
+   * next idle (between runs, or timers), and its time is noted if the heap was under half its
+   * limit. A program that grows its heap in one long run is never idle to answer. The worker
+   * supervisor uses this to tell a busy neighbour from the program that killed V8.
+   */
+  checkHeapWhenIdle(): void {
+    if (this.heapCheck || this.isolate.isDisposed) return
+    const small = (this.limits.memoryMb * 1024 * 1024) / 2
+    this.heapCheck = this.isolate
+      .getHeapStatistics()
+      .then(
+        (stats) => {
+          if (stats.total_heap_size + stats.externally_allocated_size < small) this.calmAtNs = this.cpuTimeNs
+        },
+        () => {},
+      )
+      .finally(() => (this.heapCheck = undefined))
+  }
+
+  /**
+   * Whether a heap check found the isolate idle with a small heap at most `ms` of its own time
+   * ago: isolate time, not wall time, so a machine too busy to run it soon changes nothing.
+   */
+  calmWithin(ms: number): boolean {
+    return this.calmAtNs !== undefined && this.cpuTimeNs - this.calmAtNs <= BigInt(ms * 1e6)
   }
 
   /**
@@ -570,8 +611,9 @@ function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, li
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new LearnerModuleError(`Your app answered with status ${String(status)}: an HTTP status is a whole number from 200 to 599.`)
   }
-  if (!(body instanceof Uint8Array) || !Array.isArray(headers)) throw new LearnerModuleError('Your app did not answer with a real Response.')
-  if (body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
+  if (!(body === null || body instanceof Uint8Array) || !Array.isArray(headers))
+    throw new LearnerModuleError('Your app did not answer with a real Response.')
+  if (body !== null && body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
   if (headers.length > limits.maxResponseHeaders) {
     throw new LimitExceeded('output', `Your app set ${headers.length} response headers; at most ${limits.maxResponseHeaders} are allowed.`)
   }

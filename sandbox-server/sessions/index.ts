@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { compileLearnerModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
-import { Sandbox, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
+import { Sandbox, type RemoteAddress, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
 import type { TestResult } from '../runtime/test-result.ts'
 import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { createAdmission, type AdmissionOptions } from './admission.ts'
@@ -35,6 +35,13 @@ import {
   type SessionCrypto,
   type LogBuffer,
 } from '../capabilities/index.ts'
+
+/**
+ * A busy session whose isolate answered a heap check with a small heap at most this much of
+ * its own time ago was running short turns, not growing its heap in one long run (a Map
+ * grown until V8 dies takes 0.6 s of it on a quiet machine, more on a busy one).
+ */
+const CALM_WITHIN_MS = 250
 
 export class UnknownSession extends Error {
   override name = 'UnknownSession'
@@ -64,6 +71,8 @@ export interface Session {
   readonly dbId: string
   /** In a test-writing exercise, the app the learner's tests import as `./app`. */
   readonly appUnderTest: string | undefined
+  /** What `env(c)` from hono/adapter answers: the exercise's environment. */
+  readonly env: Readonly<Record<string, string>> | undefined
   /** Approximate bytes this session holds, refreshed by the sweeper. */
   memoryBytes: number
 }
@@ -104,6 +113,9 @@ export interface AppResponse extends SandboxResponse {
   durationMs: number
 }
 
+/** The caller a request has when none is given: this machine, as for curl on it. */
+const LOCAL_CALLER: RemoteAddress = Object.freeze({ address: '127.0.0.1', family: 'IPv4' })
+
 export interface AppRequest {
   method: string
   /** Path and query, starting with "/". */
@@ -112,6 +124,8 @@ export interface AppRequest {
   body?: Uint8Array | null
   /** The origin the learner's app believes it serves, e.g. http://<id>.localhost:3000 */
   origin?: string
+  /** Who sent it (getConnInfo, hono/ip-restriction). Default: 127.0.0.1, as for curl on this machine. */
+  remote?: RemoteAddress
 }
 
 export interface SessionOptions {
@@ -119,6 +133,8 @@ export interface SessionOptions {
   seedSql?: string
   snapshot?: Uint8Array
   appUnderTest?: string
+  /** The exercise's environment, for `env(c)` from hono/adapter. */
+  env?: Record<string, string>
 }
 
 export interface SessionStoreOptions {
@@ -205,6 +221,7 @@ export async function createSessionStore({
       log: createLogBuffer(),
       dbId: id,
       appUnderTest: kept.appUnderTest,
+      env: kept.env,
       memoryBytes: 0,
       seed,
       admission: createAdmission({ concurrent: 2, queued: 8 }),
@@ -264,7 +281,7 @@ export async function createSessionStore({
     if (session.compiled === undefined && session.source !== undefined) {
       // Kept from before a restart: compiled once, by whichever request comes first.
       const source = session.source
-      session.compiling ??= compile(source, session.appUnderTest)
+      session.compiling ??= compile(source, session)
         .then((compiled) => void (session.source === source && (session.compiled ??= compiled)))
         .finally(() => (session.compiling = undefined))
       await session.compiling
@@ -414,7 +431,7 @@ export async function createSessionStore({
      * Creates a session with its own database, from trusted seed SQL or a snapshot when given.
      * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
      */
-    async create({ exerciseId, seedSql, snapshot, appUnderTest }: SessionOptions = {}): Promise<Session> {
+    async create({ exerciseId, seedSql, snapshot, appUnderTest, env }: SessionOptions = {}): Promise<Session> {
       const now = Date.now()
       const kept: SavedSession = {
         id: randomBytes(16).toString('hex'),
@@ -423,6 +440,7 @@ export async function createSessionStore({
         lastUsedAt: now,
         source: undefined,
         appUnderTest,
+        env,
         seedSql,
         clockOffsetMs: 0,
         keys: newSessionKeys(),
@@ -465,7 +483,7 @@ export async function createSessionStore({
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
     async setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }> {
       const session = find(id)
-      const compiled = await compile(source, session.appUnderTest)
+      const compiled = await compile(source, session)
       const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
       session.compiled = compiled
       session.sandbox = undefined
@@ -489,7 +507,10 @@ export async function createSessionStore({
     },
 
     /** Sends one request through the session's app, with its logs and timing. */
-    async request(id: string, { method, path, headers = [], body = null, origin = 'http://app.localhost' }: AppRequest): Promise<AppResponse> {
+    async request(
+      id: string,
+      { method, path, headers = [], body = null, origin = 'http://app.localhost', remote = LOCAL_CALLER }: AppRequest,
+    ): Promise<AppResponse> {
       const started = performance.now()
       return runApp(find(id), async (sandbox, session) => {
         const response = await sandbox.handle({
@@ -498,6 +519,7 @@ export async function createSessionStore({
           headers,
           body,
           clockOffsetMs: session.clock.offsetMs,
+          remote,
         })
         const { entries, dropped } = drainLearnerLogs(session)
         return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
@@ -562,14 +584,18 @@ export async function createSessionStore({
 
     /**
      * The sessions whose isolates ran since the last call (a request or a background timer),
-     * with the CPU ms each used, so a worker can say who was busy when a crash came (see
-     * ./workers/supervisor.ts).
+     * with the CPU ms each used and whether it was calm (found idle with a small heap within
+     * CALM_WITHIN_MS of its own time), so a worker can say who was busy when a crash came (see
+     * ./workers/supervisor.ts). Each busy isolate is asked for its heap, answered when idle.
      */
-    busySinceLastAsked(): [id: string, cpuMs: number][] {
-      const busy: [string, number][] = []
+    busySinceLastAsked(): [id: string, cpuMs: number, calm: boolean][] {
+      const busy: [string, number, boolean][] = []
       for (const session of sessions.values()) {
         const cpu = session.ready?.cpuTimeNs ?? 0n
-        if (cpu > session.cpuSeen) busy.push([session.id, Number(cpu - session.cpuSeen) / 1e6])
+        if (cpu > session.cpuSeen) {
+          busy.push([session.id, Number(cpu - session.cpuSeen) / 1e6, session.ready!.calmWithin(CALM_WITHIN_MS)])
+          session.ready!.checkHeapWhenIdle()
+        }
         session.cpuSeen = cpu
       }
       return busy
@@ -606,8 +632,8 @@ export async function createSessionStore({
 
 export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>
 
-async function compile(source: string, appUnderTest: string | undefined): Promise<NonNullable<SessionState['compiled']>> {
-  const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest })
+async function compile(source: string, { appUnderTest, env }: Pick<Session, 'appUnderTest' | 'env'>): Promise<NonNullable<SessionState['compiled']>> {
+  const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest, env })
   return { code, usesTests, mapStack: createStackMapper(map) }
 }
 

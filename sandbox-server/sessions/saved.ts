@@ -20,6 +20,8 @@ export interface SavedSession {
   /** The learner's code as sent (compiled again on the first request after a restart). */
   source: string | undefined
   appUnderTest: string | undefined
+  /** What `env(c)` from hono/adapter answers in this session: its exercise's environment. */
+  env: Record<string, string> | undefined
   /** Trusted SQL the database is created from, again on every reset. */
   seedSql: string | undefined
   clockOffsetMs: number
@@ -67,7 +69,8 @@ const SCHEMA = `
     app_under_test TEXT,
     seed_sql TEXT,
     clock_offset_ms INTEGER NOT NULL DEFAULT 0,
-    keys BLOB NOT NULL
+    keys BLOB NOT NULL,
+    env TEXT
   );
   CREATE TABLE IF NOT EXISTS cache_entries (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -91,11 +94,14 @@ export function openSavedSessions(file: string): SavedSessions {
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.exec(SCHEMA)
+  // A file made before sessions kept an environment gains the column (empty for its sessions).
+  const columns = db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]
+  if (!columns.some((column) => column.name === 'env')) db.exec('ALTER TABLE sessions ADD COLUMN env TEXT')
 
   const statements = {
     add: db.prepare(
-      `INSERT OR REPLACE INTO sessions (id, exercise_id, created_at, last_used_at, source, app_under_test, seed_sql, clock_offset_ms, keys)
-       VALUES (:id, :exerciseId, :createdAt, :lastUsedAt, :source, :appUnderTest, :seedSql, :clockOffsetMs, :keys)`,
+      `INSERT OR REPLACE INTO sessions (id, exercise_id, created_at, last_used_at, source, app_under_test, seed_sql, clock_offset_ms, keys, env)
+       VALUES (:id, :exerciseId, :createdAt, :lastUsedAt, :source, :appUnderTest, :seedSql, :clockOffsetMs, :keys, :env)`,
     ),
     setCode: db.prepare('UPDATE sessions SET source = ? WHERE id = ?'),
     setClock: db.prepare('UPDATE sessions SET clock_offset_ms = ? WHERE id = ?'),
@@ -152,6 +158,7 @@ export function openSavedSessions(file: string): SavedSessions {
       lastUsedAt: row.last_used_at,
       source: row.source ?? undefined,
       appUnderTest: row.app_under_test ?? undefined,
+      env: row.env === null ? undefined : (JSON.parse(row.env) as Record<string, string>),
       seedSql: row.seed_sql ?? undefined,
       clockOffsetMs: row.clock_offset_ms,
       keys: new Uint8Array(row.keys),
@@ -179,6 +186,7 @@ export function openSavedSessions(file: string): SavedSessions {
         exerciseId: session.exerciseId ?? null,
         source: session.source ?? null,
         appUnderTest: session.appUnderTest ?? null,
+        env: session.env === undefined ? null : JSON.stringify(session.env),
         seedSql: session.seedSql ?? null,
         keys: Buffer.from(session.keys),
       })
@@ -211,6 +219,7 @@ interface SessionRow {
   last_used_at: number
   source: string | null
   app_under_test: string | null
+  env: string | null
   seed_sql: string | null
   clock_offset_ms: number
   keys: Buffer

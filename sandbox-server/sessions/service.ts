@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadExercise, type Exercise } from '../exercises/index.ts'
 import { typeCheckInWorker } from '../content/source-checks.ts'
+import { learnerLanguage } from '../runtime/compile.ts'
 import { gradeSubmission, runLearnerTests, type SubmissionResult } from '../grading/index.ts'
 import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
 
@@ -31,6 +32,8 @@ export interface CreateSessionOptions {
   exerciseId?: string
   seedSql?: string
   appUnderTest?: string
+  /** The exercise's environment, for `env(c)` from hono/adapter. */
+  env?: Record<string, string>
 }
 
 export interface SessionService {
@@ -92,7 +95,9 @@ function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]
   const turn = typeCheckTurn.then(async () => {
     const folder = await mkdtemp(join(tmpdir(), 'sandbox-typecheck-'))
     try {
-      const file = join(folder, exercise.appUnderTest === undefined ? 'app.ts' : 'app.test.ts')
+      // A file with JSX is TSX, as the compiler reads it.
+      const extension = (await learnerLanguage(code)) === 'tsx' ? 'tsx' : 'ts'
+      const file = join(folder, exercise.appUnderTest === undefined ? `app.${extension}` : `app.test.${extension}`)
       await writeFile(file, code)
       const appFile = exercise.appUnderTest === undefined ? undefined : join(exercise.dir, 'app.ts')
       const problems = await typeCheckInWorker([file], { appFile }, TYPE_CHECK_TIMEOUT_MS)

@@ -18,7 +18,7 @@ app.get('/', (c) => { db.run('INSERT INTO visits VALUES (1)'); return c.json(db.
 export default app`
 
 const visits = async (id: string, store = sessions) =>
-  JSON.parse(new TextDecoder().decode((await store.request(id, { method: 'GET', path: '/' })).body)).n
+  JSON.parse(new TextDecoder().decode((await store.request(id, { method: 'GET', path: '/' })).body!)).n
 
 describe('sessions', () => {
   it('puts an idle app to sleep and wakes it with its data kept', async () => {

@@ -64,6 +64,32 @@ describe('the exercise workspace', () => {
   })
 })
 
+describe('JSX in the workspace', () => {
+  it('type-checks JSX through hono/jsx in the editor, and the app renders it', async () => {
+    const page = await newPage()
+    await openWorkspace(page, lessonPathFor('crud-notes'))
+    const jsx = [
+      `import { Hono } from 'hono'`,
+      `import type { FC } from 'hono/jsx'`,
+      `const Layout: FC = (props) => <html><body>{props.children}</body></html>`,
+      `const app = new Hono()`,
+      `app.get('/', (c) => c.html(<Layout><h1 class="title">Hello {c.req.query('name')}</h1></Layout>))`,
+      `const wrong: number = 'not a number'`,
+      `export default app`,
+    ].join('\n')
+    await page.evaluate((code) => window.__workspace!.setCode(code), jsx)
+    await page.waitForFunction(() => window.__workspace!.typeMarkers().length > 0)
+    // The planted error is the only problem on any line: the JSX itself type-checks.
+    const markers = await page.evaluate(() => window.__workspace!.typeMarkers())
+    expect(markers).toContainEqual({ line: 6, message: "Type 'string' is not assignable to type 'number'." })
+    expect(markers.filter((marker) => marker.line !== 6)).toEqual([])
+    await send(page, 'GET', '/?name=Ada')
+    await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
+    await page.locator('[data-ws="response"]', { hasText: '<h1 class="title">Hello Ada</h1>' }).waitFor()
+    await page.close()
+  })
+})
+
 describe('the exercise workspace, beyond the happy path', () => {
   it('shows a compile error as a marker on its line and in the list under the editor, with line and column', async () => {
     const page = await newPage()

@@ -52,3 +52,10 @@ it('fails a course with a broken exercise: each problem at its file, exit code 1
     await rm(course, { recursive: true, force: true })
   }
 })
+
+it('--mutants: every mutant in the course fails a check (warnings allowed), exit code 0', async () => {
+  const { code, stdout } = await lessonsCheck('--mutants')
+  expect(stdout.split('\n').filter((line) => /^exercises\/[^/]+\/mutants\//.test(line))).toEqual([])
+  expect(stdout).toMatch(/✔ lessons:check: (no problems|\d+ warnings?) \(/)
+  expect(code).toBe(0)
+})

@@ -5,13 +5,15 @@
  * same app on a free port for the tests where the socket matters: live URLs reached by Host
  * name, bodies read from Node's request, the browser.
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { rawRequest, type RawResponse } from './raw-request.ts'
 import { createDbPool, type DbPoolOptions } from '../../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore, type SessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
 import { localSessions } from '../../sandbox-server/sessions/service.ts'
 import { createServerApp, type ServerAppOptions } from '../../sandbox-server/http/app.ts'
 import { startSandboxServer, type SandboxServerOptions } from '../../sandbox-server/http/serve.ts'
 import { createLogger } from '../../sandbox-server/observability/index.ts'
+
+export { rawRequest, type RawResponse }
 
 export interface TestAppOptions {
   store?: Partial<SessionStoreOptions>
@@ -46,29 +48,6 @@ export interface TestServer extends TestApp {
    * reach a live URL as `<session>.localhost` while connecting to 127.0.0.1.
    */
   raw(method: string, path: string, options?: { headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse>
-}
-
-export interface RawResponse {
-  status: number
-  headers: IncomingHttpHeaders
-  text: string
-}
-
-function rawRequest(
-  port: number,
-  method: string,
-  path: string,
-  { headers = {}, body }: { headers?: Record<string, string>; body?: string | Buffer } = {},
-) {
-  return new Promise<RawResponse>((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text: Buffer.concat(chunks).toString() }))
-    })
-    request.on('error', reject)
-    request.end(body)
-  })
 }
 
 /** The store and the Hono app, as `npm start` makes them (no rate limit unless asked for). */

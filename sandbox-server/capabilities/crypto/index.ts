@@ -33,6 +33,8 @@ export interface SessionCrypto {
   sign(message: string): string
   /** Constant-time check of a `sign` result. */
   verify(message: string, signature: string): boolean
+  /** How many times verifyPassword was called: for checks that every login costs a hash. */
+  passwordChecks(): number
 }
 
 let passwords: PasswordPool | undefined
@@ -77,9 +79,14 @@ export function createCrypto(keys: Uint8Array = newSessionKeys()): SessionCrypto
   const secretKey = keys.slice(0, sodium.crypto_secretbox_KEYBYTES)
   const macKey = keys.slice(sodium.crypto_secretbox_KEYBYTES, sodium.crypto_secretbox_KEYBYTES + sodium.crypto_auth_hmacsha256_KEYBYTES)
   if (macKey.length !== sodium.crypto_auth_hmacsha256_KEYBYTES) throw new RangeError('createCrypto: the keys are too short')
+  let passwordChecks = 0
   return {
     hashPassword: (password) => (passwords ??= createPasswordPool()).hash(password),
-    verifyPassword: (hash, password) => (passwords ??= createPasswordPool()).verify(hash, password),
+    verifyPassword(hash, password) {
+      passwordChecks += 1
+      return (passwords ??= createPasswordPool()).verify(hash, password)
+    },
+    passwordChecks: () => passwordChecks,
     encrypt(plaintext) {
       const nonce = sodium.randombytes_buf(sodium.crypto_secretbox_NONCEBYTES)
       const box = sodium.crypto_secretbox_easy(String(plaintext), nonce, secretKey)

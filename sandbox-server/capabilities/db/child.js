@@ -35,6 +35,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { fromWire, toWire } from '../../ipc/json-wire.js'
 
 /** @type {ChildConfig} */
 const config = JSON.parse(process.argv[2] ?? '{}')
@@ -435,7 +436,8 @@ function toWireError(error, request) {
 /** @type {{ id: number; bytes: Uint8Array } | undefined} */
 let incoming
 
-process.on('message', (/** @type {DbRequest | BytesPart} */ message) => {
+process.on('message', (/** @type {unknown} */ received) => {
+  const message = /** @type {DbRequest | BytesPart} */ (fromWire(received))
   if ('part' in message) {
     if (incoming?.id !== message.id) incoming = { id: message.id, bytes: new Uint8Array(message.total) }
     incoming.bytes.set(message.part, message.offset)
@@ -462,10 +464,10 @@ process.on('message', (/** @type {DbRequest | BytesPart} */ message) => {
     for (let offset = 0; offset < bytes.byteLength; offset += config.partBytes) {
       /** @type {BytesPart} */
       const part = { id: request.id, part: bytes.subarray(offset, offset + config.partBytes), offset, total: bytes.byteLength }
-      process.send?.(part)
+      process.send?.(toWire(part))
     }
   }
-  process.send?.(reply)
+  process.send?.(toWire(reply))
 })
 
 // The host is gone (or dropped us): nothing here is worth keeping.

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DatabaseCrashedError, DbPoolDisposedError, SqlError, UnknownDatabaseError } from './errors.ts'
 import type { BytesPart, ChildConfig, DbReply, DbRequest, WireError } from './protocol.ts'
+import { fromWire, toWire } from '../../ipc/json-wire.js'
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url))
 
@@ -154,7 +155,6 @@ export class DbProcess {
 
   private spawn(): void {
     const child = fork(CHILD_SCRIPT, [JSON.stringify(this.config)], {
-      serialization: 'advanced',
       // No secrets, no NODE_OPTIONS, no tsx loader or inspector flags from the parent.
       env: {},
       execArgv: [],
@@ -174,7 +174,7 @@ export class DbProcess {
       this.handleDeath(child, error.message)
       child.kill('SIGKILL')
     })
-    child.on('message', (message: DbReply | BytesPart | { ready: true }) => this.handleMessage(child, message))
+    child.on('message', (message: unknown) => this.handleMessage(child, fromWire(message) as DbReply | BytesPart | { ready: true }))
     this.updateRef()
   }
 
@@ -269,7 +269,7 @@ export class DbProcess {
     const sendFrom = (index: number): void => {
       if (this.inFlight?.id !== id || this.child !== child) return // given up meanwhile
       try {
-        child.send(messages[index]!, (error) => {
+        child.send(toWire(messages[index]!), (error) => {
           // Almost always the child has just died (EPIPE): its 'exit' brings the real reason.
           if (error) child.kill('SIGKILL')
           // The next slice waits for this one: each turn of the event loop copies one slice.

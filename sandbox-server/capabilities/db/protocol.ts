@@ -4,8 +4,8 @@
  * One request at a time per child: `{ id, op, ...payload }` goes down, `{ id, ok, ... }` comes
  * back; a large snapshot travels ahead of its message in BytesPart slices. A request names its
  * database by a key of 32 hex digits (a hash of the session's id, never the id itself): the
- * file `<dataDir>/<key>.sqlite`. Messages use `serialization: 'advanced'` (structured clone), so Uint8Array and BigInt
- * cross as themselves. Keep this small: every field here is copied on every call.
+ * file `<dataDir>/<key>.sqlite`. Messages cross as JSON, Uint8Array and BigInt tagged on the
+ * way (../../ipc/json-wire.js), so both arrive as themselves. Keep this small: every field here is copied on every call.
  * Nothing here may carry a host path, a stack trace or an environment variable.
  */
 

@@ -128,7 +128,11 @@ export abstract class BodyMixin {
 
   abstract get headers(): Headers
 
+  /** Called whenever the body is reached (`.body`, `.bodyUsed`, a reader); Response follows it. */
+  protected bodyTouched(): void {}
+
   get body(): ReadableStream<Uint8Array> | null {
+    this.bodyTouched()
     if (this.#source === null) return null
     if (this.#stream === null) {
       if ('stream' in this.#source) this.#stream = this.#source.stream
@@ -143,6 +147,7 @@ export abstract class BodyMixin {
   }
 
   get bodyUsed(): boolean {
+    this.bodyTouched()
     return this.#consumed || (this.#stream !== null && isDisturbed(this.#stream))
   }
 
@@ -203,6 +208,7 @@ export abstract class BodyMixin {
   }
 
   async #consume(): Promise<Uint8Array> {
+    this.bodyTouched()
     if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read')
     if (this.#source === null) return new Uint8Array(0)
     if (this.#stream === null && 'bytes' in this.#source) {

@@ -6,6 +6,7 @@
  * This module must never resolve a relative URL against anything: there is no document here,
  * so, as in Node, `new Request('/path')` throws.
  */
+import { initDictionary } from './dictionary.ts'
 import { AbortController, type AbortSignal } from './abort.ts'
 import { BodyMixin, extractBody, type BodyInit, type BodySource } from './body.ts'
 import { Headers, type HeadersInit } from './headers.ts'
@@ -64,7 +65,8 @@ export class Request extends BodyMixin {
   readonly #signal: AbortSignal
   readonly #redirect: 'follow' | 'error' | 'manual'
 
-  constructor(input: string | URL | Request, init: RequestInit = {}) {
+  constructor(input: string | URL | Request, options?: RequestInit) {
+    const init = initDictionary<RequestInit>(options, 'Request constructor')
     const from = input instanceof Request ? input : null
     const url = from ? from.url : parseUrl(input)
     const method = init.method !== undefined ? normalizeMethod(init.method) : from ? from.method : 'GET'

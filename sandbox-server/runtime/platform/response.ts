@@ -8,6 +8,7 @@
  */
 import { BodyMixin, extractBody, type BodyInit, type BodySource } from './body.ts'
 import { Headers, makeHeadersImmutable, type HeadersInit } from './headers.ts'
+import { initDictionary } from './dictionary.ts'
 
 export interface ResponseInit {
   status?: number
@@ -21,13 +22,49 @@ const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 type ResponseType = 'basic' | 'cors' | 'default' | 'error' | 'opaque' | 'opaqueredirect'
 
+/** The type the Fetch Standard gives a string body, and how @hono/node-server writes it on the wire. */
+const STRING_BODY_TYPE = 'text/plain;charset=UTF-8'
+const NODE_SERVER_TEXT_TYPE = 'text/plain; charset=UTF-8'
+
+/**
+ * How @hono/node-server would write a string body's implied type. Its own Response keeps the
+ * body aside and, when the app gave no type, writes `text/plain; charset=UTF-8` (with a space),
+ * also into the Headers it makes when someone reads `.headers`. Once something reaches the body
+ * first (`.body`, a reader, `clone()`), it becomes a real Fetch Response typed the standard's way
+ * (`text/plain;charset=UTF-8`). `pending`: neither happened yet; `read`: the headers were read
+ * first (the space stays); `standard`: the body was reached first, or the type is not implied.
+ */
+type NodeServerTyping = 'pending' | 'read' | 'standard'
+
+let nodeServerTyping: (response: Response) => NodeServerTyping
+
+/**
+ * The headers as @hono/node-server would write this response: the Fetch Standard's, except a
+ * string body's implied type where node-server spells it its own way (see NodeServerTyping).
+ *
+ * @example
+ * const headers = headersAsNodeServerWrites(new Response('hi')) // [['content-type', 'text/plain; charset=UTF-8']]
+ */
+export function headersAsNodeServerWrites(response: Response): [string, string][] {
+  const typing = nodeServerTyping(response)
+  const headers = [...response.headers]
+  if (typing === 'standard') return headers
+  return headers.map(([name, value]) => (name === 'content-type' && value === STRING_BODY_TYPE ? [name, NODE_SERVER_TEXT_TYPE] : [name, value]))
+}
+
 export class Response extends BodyMixin {
   #status: number
   #statusText: string
   #headers: Headers
   #type: ResponseType = 'default'
+  #nodeServerTyping: NodeServerTyping = 'standard'
 
-  constructor(body: BodyInit = null, init: ResponseInit = {}) {
+  static {
+    nodeServerTyping = (response) => (#nodeServerTyping in response ? response.#nodeServerTyping : 'standard')
+  }
+
+  constructor(body: BodyInit = null, options?: ResponseInit) {
+    const init = initDictionary<ResponseInit>(options, 'Response constructor')
     const status = init.status === undefined ? 200 : Number(init.status)
     if (!Number.isInteger(status) || status < 200 || status > 599) {
       throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`)
@@ -37,14 +74,24 @@ export class Response extends BodyMixin {
     const headers = new Headers(init.headers)
 
     let source: BodySource | null = null
+    let typed = false
     if (body !== null && body !== undefined) {
       if (NULL_BODY_STATUSES.has(status)) throw new TypeError(`Response constructor: Invalid response status code ${status}`)
       const extracted = extractBody(body)
       source = extracted.source
-      if (extracted.contentType !== null && !headers.has('content-type')) headers.set('content-type', extracted.contentType)
+      if (extracted.contentType !== null && !headers.has('content-type')) {
+        headers.set('content-type', extracted.contentType)
+        typed = extracted.contentType === STRING_BODY_TYPE
+      }
     }
 
     super(source)
+    this.#nodeServerTyping = typed ? 'pending' : 'standard'
+    // Made from a node-server Response whose headers it read (Hono's HEAD answer is
+    // `new Response(null, getResponse)`): the copied headers carry node-server's spelling.
+    if (!typed && options instanceof Response && options.#nodeServerTyping === 'read' && headers.get('content-type') === STRING_BODY_TYPE) {
+      this.#nodeServerTyping = 'read'
+    }
     this.#status = status
     this.#statusText = statusText
     this.#headers = headers
@@ -60,7 +107,12 @@ export class Response extends BodyMixin {
     return this.#status >= 200 && this.#status <= 299
   }
   get headers(): Headers {
+    if (this.#nodeServerTyping === 'pending') this.#nodeServerTyping = 'read'
     return this.#headers
+  }
+
+  protected override bodyTouched(): void {
+    if (this.#nodeServerTyping === 'pending') this.#nodeServerTyping = 'standard'
   }
   get type(): ResponseType {
     return this.#type
@@ -78,6 +130,7 @@ export class Response extends BodyMixin {
     copy.#status = this.#status
     copy.#headers = new Headers(this.#headers)
     copy.#type = this.#type
+    copy.#nodeServerTyping = this.#nodeServerTyping
     copy.adoptSource(source)
     return copy
   }

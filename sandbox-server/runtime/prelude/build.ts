@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { ALLOWED_MODULES, SANDBOX_MODULE, TEST_MODULE } from '../modules.ts'
+import { ALLOWED_MODULES, SANDBOX_MODULE, SHIMMED_MODULES, TEST_MODULE } from '../modules.ts'
 
 const preludeDir = fileURLToPath(new URL('.', import.meta.url))
 
@@ -19,7 +19,8 @@ function entrySource(): string {
   return [
     `import { installModules } from './entry.ts'`,
     `installModules({`,
-    ...libraries.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`),
+    // A shimmed module is the sandbox's own file in this folder, in the place of the package.
+    ...libraries.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(SHIMMED_MODULES[name] ?? name)}),`),
     `})`,
   ].join('\n')
 }

@@ -15,7 +15,8 @@ import * as sandboxModule from './sandbox-module.ts'
 import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
 import { bufferedBytes, readAll } from '../platform/body.ts'
 import { encodeForHost, type WireMessage } from '../platform/wire.ts'
-import { Response as PlatformResponse } from '../platform/response.ts'
+import { Response as PlatformResponse, headersAsNodeServerWrites } from '../platform/response.ts'
+import { rememberConnection, type PlainRemote } from './conninfo.ts'
 
 // Captured before learner code runs, which may replace the globals (see door.ts).
 const NativePromise = Promise
@@ -215,6 +216,7 @@ export interface PlainRequest {
   body: Uint8Array | null
   clockOffsetMs: number
   maxBodyBytes: number
+  remote?: PlainRemote
 }
 
 /** The most a function called by a check (`t.call`) may return, counted as written out. */
@@ -223,7 +225,7 @@ const MAX_CALL_RESULT_BYTES = 1024 * 1024
 const MAX_HEADER_BYTES = 128 * 1024
 
 export type PlainResponse =
-  | { status: number; statusText: string; headers: WireMessage; body: Uint8Array; tooLarge: false; droppedLogs: number }
+  | { status: number; statusText: string; headers: WireMessage; body: Uint8Array | null; tooLarge: false; droppedLogs: number }
   | { tooLarge: true; bytes: number; what?: 'headers' }
 
 /** Calls an exported function by its path, e.g. "notes.create" or "totalOf", with copied arguments. */
@@ -259,6 +261,7 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
     headers: plain.headers,
     body: hasBody ? (plain.body as Uint8Array<ArrayBuffer>) : null,
   })
+  rememberConnection(request, plain.remote)
   // A synchronous handler's Response is used as it is: awaiting an object looks up its `then`,
   // which learner code may have planted on Object.prototype.
   const fetched = app.fetch(request, {}, { waitUntil() {}, passThroughOnException() {}, props: {} })
@@ -288,7 +291,7 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
   }
   let headers: WireMessage
   try {
-    headers = encodeForHost([...response.headers], MAX_HEADER_BYTES, 'your response headers')
+    headers = encodeForHost(headersAsNodeServerWrites(response), MAX_HEADER_BYTES, 'your response headers')
   } catch {
     return setPrototypeOf({ tooLarge: true, bytes: MAX_HEADER_BYTES, what: 'headers' }, null)
   }
@@ -298,7 +301,9 @@ sandboxGlobal.__sandboxHandle = async (plain: PlainRequest): Promise<PlainRespon
       status,
       statusText,
       headers,
-      body: body ?? new Uint8Array(0),
+      // null is "no body", which the host's HTTP layer answers without a Content-Type; an empty
+      // byte array is a body of length 0, to which @hono/node-server adds its default type.
+      body,
       tooLarge: false,
       droppedLogs: droppedLines(),
     },

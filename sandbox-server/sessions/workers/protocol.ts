@@ -1,10 +1,10 @@
 /**
  * The messages between the supervisor (./supervisor.ts, in the HTTP process) and a worker
- * process (./worker.ts), over Node's IPC with `serialization: 'advanced'` (structured clone:
- * Uint8Array bodies cross as themselves). A call names the SessionService method it runs and
- * its arguments, which are plain data (see ../service.ts); an error crosses as plain fields
- * and is rebuilt as the same class on the other side, so the HTTP layer answers as if the
- * session lived in its own process.
+ * process (./worker.ts), over Node's IPC as JSON, with bytes and bigints tagged on the way
+ * (../../ipc/json-wire.js: faster than structured clone for small messages). A call names the
+ * SessionService method it runs and its arguments, which are plain data (see ../service.ts);
+ * an error crosses as plain fields and is rebuilt as the same class on the other side, so the
+ * HTTP layer answers as if the session lived in its own process.
  */
 import type { DbStats } from '../../capabilities/db/index.ts'
 import type { SandboxLimits } from '../../runtime/sandbox.ts'
@@ -25,6 +25,8 @@ import { NoCodeLoaded, UnknownSession } from '../index.ts'
 import { UnknownExercise } from '../../exercises/index.ts'
 import type { LogEntry } from '../../capabilities/index.ts'
 import type { Phase, PhaseTotal } from '../../observability/phase-timings.ts'
+
+export { fromWire, toWire } from '../../ipc/json-wire.js'
 
 /** What a worker is started with (its first argv, as JSON). */
 export interface WorkerConfig {
@@ -75,8 +77,11 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 /** What a worker says on its own. */
 export type WorkerEvent =
   | { event: 'ready' }
-  /** Sessions whose isolates ran in the last moment, with their CPU ms (sent only when there are some). */
-  | { event: 'busy'; sessions: [id: string, cpuMs: number][] }
+  /**
+   * Sessions whose isolates ran in the last moment, with their CPU ms and whether each was
+   * calm: found idle with a small heap just before (sent only when there are some).
+   */
+  | { event: 'busy'; sessions: [id: string, cpuMs: number, calm: boolean][] }
   | { event: 'removed'; removed: SessionRemoved }
   | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 

@@ -8,7 +8,8 @@
  *   the fewest sessions, which takes it up from the state file and its database file.
  * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. The
  *   suspects are the sessions whose isolates were running just before (workers say who is busy
- *   every 100 ms: a request, or a background timer); a call merely in flight is not. A session
+ *   every 100 ms: a request, or a background timer); a call merely in flight is not, nor a busy
+ *   session whose isolate was found idle with a small heap just before (short turns). A session
  *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
  *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
  *   next one, and its code does not run for 30 s unless it sends new code. A first death
@@ -39,7 +40,16 @@ import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
 import type { SessionInfo, SessionService } from '../service.ts'
-import { errorFromWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage, type WorkerMethod } from './protocol.ts'
+import {
+  errorFromWire,
+  fromWire,
+  toWire,
+  type WorkerCall,
+  type WorkerConfig,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerMethod,
+} from './protocol.ts'
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
 /** Calls that run the learner's code, and so may be what killed a worker. */
@@ -120,7 +130,7 @@ interface Worker {
   runs: SessionService['runs']
   stderrTail: string
   /** Its last report of busy sessions: when (performance.now()), and each one's CPU ms. */
-  busy: { at: number; sessions: [string, number][] } | undefined
+  busy: { at: number; sessions: [id: string, cpuMs: number, calm: boolean][] } | undefined
   /** When it last said anything. */
   lastHeard: number
   /** Killed for not answering. */
@@ -231,8 +241,7 @@ export async function createWorkerSessions({
 
   function start(): Worker {
     const child = fork(WORKER_SCRIPT, [JSON.stringify(config)], {
-      execArgv: ['--no-node-snapshot', '--import', import.meta.resolve('tsx')],
-      serialization: 'advanced',
+      execArgv: ['--no-node-snapshot', ...profilingFlags(process.execArgv), '--import', import.meta.resolve('tsx')],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     })
     let markReady!: () => void
@@ -276,7 +285,7 @@ export async function createWorkerSessions({
       const job = worker.calls.get(message.id)
       if (!job) return
       worker.calls.delete(message.id)
-      if (message.ok) job.resolve(message.value)
+      if (message.ok) job.resolve(fromWire(message.value))
       else job.reject(errorFromWire(message.error))
       if (worker.draining) letGo(worker)
     })
@@ -332,10 +341,12 @@ export async function createWorkerSessions({
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
     // The suspects: who was computing hard in the worker's last report before it died, if that
     // was recent. Not a call merely in flight (waiting on a timer, a query), nor a learner whose
-    // request took its usual millisecond meanwhile: that is no evidence.
+    // request took its usual millisecond meanwhile: that is no evidence. Nor a busy learner
+    // whose isolate was found idle with a small heap just before (short turns, one after
+    // another): V8 dies of a heap grown in one long run, which never idles to be measured.
     const now = performance.now()
     const report = worker.busy && now - worker.busy.at <= SUSPECT_WINDOW_MS ? worker.busy.sessions : []
-    const suspects = report.filter(([, cpuMs]) => cpuMs >= SUSPECT_CPU_MS).map(([id]) => id)
+    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && !calm).map(([id]) => id)
     const culprits = new Set<string>()
     for (const id of new Set(suspects)) {
       const entry = entries.get(id)
@@ -471,7 +482,7 @@ export async function createWorkerSessions({
       const id = ++nextCallId
       job.sentTo = worker
       worker.calls.set(id, job)
-      const call = { id, method: job.method, sessionId: job.sessionId, args: job.args } as WorkerCall
+      const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args) } as WorkerCall
       try {
         worker.child.send(call)
       } catch {
@@ -673,4 +684,14 @@ function pssOf(pid: number | undefined): number | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Node's CPU-profile flags the server was started with (`--cpu-prof --cpu-prof-dir DIR`), for its workers too. */
+function profilingFlags(execArgv: string[]): string[] {
+  const flags: string[] = []
+  execArgv.forEach((flag, i) => {
+    if (/^--cpu-prof(-dir|-interval)?(=|$)/.test(flag)) flags.push(flag)
+    if (/^--cpu-prof-(dir|interval)$/.test(flag) && execArgv[i + 1] !== undefined) flags.push(execArgv[i + 1]!)
+  })
+  return flags
 }

@@ -13,11 +13,11 @@ import { Worker } from 'node:worker_threads'
 import pino from 'pino'
 import { createDbPool } from '../../capabilities/db/index.ts'
 import { createLogger, setProcessLogger } from '../../observability/index.ts'
-import { phaseTimingsEnabled, readPhaseTimes } from '../../observability/phase-timings.ts'
+import { addPhaseTime, phaseTimingsEnabled, readPhaseTimes } from '../../observability/phase-timings.ts'
 import { buildPrelude, usePrebuilt } from '../../runtime/prelude/build.ts'
 import { createSessionStore, type Session } from '../index.ts'
 import { localSessions, type SessionInfo } from '../service.ts'
-import { errorToWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage } from './protocol.ts'
+import { errorToWire, fromWire, toWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage } from './protocol.ts'
 
 const config: WorkerConfig = JSON.parse(process.argv[2] ?? '{}')
 // The supervisor's first message carries the prelude bundles: no esbuild run for them here.
@@ -67,7 +67,8 @@ async function answer(call: WorkerCall): Promise<unknown> {
     process.abort()
   }
   if (call.method === 'release') return store.release(call.sessionId)
-  const { sessionId, args } = call
+  const { sessionId } = call
+  const args = fromWire(call.args) as unknown[]
   if (sessionId !== undefined) await store.adopt(sessionId)
   const method = sessions[call.method] as (...args: unknown[]) => Promise<unknown>
   const value = await method.apply(sessions, sessionId === undefined ? args : [sessionId, ...args])
@@ -76,8 +77,12 @@ async function answer(call: WorkerCall): Promise<unknown> {
 }
 
 process.on('message', (call: WorkerCall) => {
+  const started = performance.now()
   answer(call).then(
-    (value) => send({ id: call.id, ok: true, value }),
+    (value) => {
+      send({ id: call.id, ok: true, value: toWire(value) })
+      if (call.method === 'request') addPhaseTime('worker', performance.now() - started)
+    },
     (error) => send({ id: call.id, ok: false, error: errorToWire(error) }),
   )
 })

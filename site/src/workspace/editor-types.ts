@@ -29,14 +29,14 @@ function honoLibraries(): TypeLibrary[] {
   const libraries: TypeLibrary[] = []
   for (const [file, content] of Object.entries(honoDeclarations)) {
     const inside = file.slice(file.indexOf('node_modules/hono/'))
-    // Skip what learner code cannot use (runtime adapters), to keep the editor quick.
-    if (inside.includes('/adapter/')) continue
+    // Skip what learner code cannot use (runtime adapters; hono/adapter's helper stays), to keep the editor quick.
+    if (inside.includes('/types/adapter/')) continue
     libraries.push({ path: `file:///${inside}`, content })
   }
   const exports = (honoPackage as { exports: Record<string, { types?: string } | string> }).exports
   for (const [subpath, target] of Object.entries(exports)) {
     const types = typeof target === 'object' ? target.types : undefined
-    if (!types || !types.endsWith('.d.ts') || types.includes('/adapter/')) continue
+    if (!types || !types.endsWith('.d.ts') || types.includes('/types/adapter/')) continue
     const name = subpath === '.' ? 'index' : subpath.slice(2)
     const depth = name.split('/').length - 1
     const from = `${'../'.repeat(depth) || './'}${types.slice(2, -'.d.ts'.length)}`
@@ -58,6 +58,14 @@ function typeboxLibraries(): TypeLibrary[] {
   return libraries
 }
 
+/** The one module of @hono/node-server learner code may import: getConnInfo, which the sandbox provides. */
+const NODE_SERVER_CONNINFO = `import type { GetConnInfo } from 'hono/conninfo'\nexport declare const getConnInfo: GetConnInfo\n`
+
 export function editorTypeLibraries(): TypeLibrary[] {
-  return [{ path: 'file:///node_modules/@types/sandbox/index.d.ts', content: sandboxTypes }, ...honoLibraries(), ...typeboxLibraries()]
+  return [
+    { path: 'file:///node_modules/@types/sandbox/index.d.ts', content: sandboxTypes },
+    { path: 'file:///node_modules/@hono/node-server/conninfo.d.ts', content: NODE_SERVER_CONNINFO },
+    ...honoLibraries(),
+    ...typeboxLibraries(),
+  ]
 }

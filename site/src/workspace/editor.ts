@@ -25,6 +25,9 @@ ts.typescriptDefaults.setCompilerOptions({
   noEmit: true,
   allowNonTsExtensions: true,
   lib: ['esnext', 'dom', 'dom.iterable'],
+  // JSX as the server compiles it (through hono/jsx); the learner's model is a .tsx file.
+  jsx: ts.JsxEmit.ReactJSX,
+  jsxImportSource: 'hono/jsx',
 })
 for (const { path, content } of editorTypeLibraries()) ts.typescriptDefaults.addExtraLib(content, path)
 // Every model, not only the one on screen, so app.test.ts resolves `import app from './app'`.
@@ -84,7 +87,8 @@ export function createCodeEditor({
 }: CodeEditorOptions) {
   let learnerReadOnly = readOnly
   const learnerFile = appUnderTest === undefined ? 'app.ts' : 'app.test.ts'
-  const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${learnerFile}`))
+  // The model is a .tsx file: JSX type-checks through hono/jsx, as the server compiles it.
+  const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${learnerFile}x`))
   const appModel = appUnderTest === undefined ? undefined : monaco.editor.createModel(appUnderTest, 'typescript', monaco.Uri.parse('file:///app.ts'))
   const learnerLabel =
     appUnderTest === undefined
@@ -175,7 +179,7 @@ export function createCodeEditor({
      */
     openComparison({ container, solution, onEscape }: { container: HTMLElement; solution: string; onEscape: () => void }) {
       showFile(learnerFile)
-      const solutionModel = monaco.editor.createModel(solution, 'typescript', monaco.Uri.parse(`file:///solution/${learnerFile}`))
+      const solutionModel = monaco.editor.createModel(solution, 'typescript', monaco.Uri.parse(`file:///solution/${learnerFile}x`))
       container.replaceChildren()
       const diff = monaco.editor.createDiffEditor(container, {
         theme: theme(),

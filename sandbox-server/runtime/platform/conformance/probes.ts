@@ -146,6 +146,13 @@ export const probes: Probe[] = [
         nameOf(() => Response.json(undefined))]`,
   },
   {
+    name: 'Response and Request take an options object, undefined or null, and refuse anything else',
+    body: `${catchName}
+      return [new Response(null, null).status, new Response('x', undefined).status, new Request('http://a/', null).method,
+        nameOf(() => new Response(null, 'oops')), nameOf(() => new Response(null, 404)), nameOf(() => new Request('http://a/', 'oops')),
+        nameOf(() => new Request('http://a/', true))]`,
+  },
+  {
     name: 'Response.body is a readable byte stream and bodyUsed follows it',
     body: `${catchName}
       const res = new Response('streamed body')
