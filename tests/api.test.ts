@@ -258,6 +258,20 @@ describe('capabilities', () => {
     expect(JSON.parse(expired.body.body)).toEqual({ error: 'expired' })
   })
 
+  it('reads the session clock and puts it back to real time, keeping the database', async () => {
+    const id = await server.createApp(capabilityApp)
+    await server.send(id, { method: 'POST', path: '/register', body: { name: 'ada', password: 'hunter2' } })
+    expect((await server.api('GET', `/sessions/${id}/clock`)).body.offsetMs).toBe(0)
+    await server.api('POST', `/sessions/${id}/clock/advance`, { ms: 3_600_000 })
+    const moved = await server.api('GET', `/sessions/${id}/clock`)
+    expect(moved.body.offsetMs).toBe(3_600_000)
+    expect(moved.body.now - Date.now()).toBeGreaterThan(3_500_000)
+    expect(await server.api('POST', `/sessions/${id}/clock/reset`, { later: true })).toMatchObject({ status: 400 })
+    const back = await server.api('POST', `/sessions/${id}/clock/reset`)
+    expect(back).toMatchObject({ status: 200, body: { offsetMs: 0 } })
+    expect((await server.api('GET', `/sessions/${id}/db/users`)).body.total).toBe(1)
+  })
+
   it('encrypts and detects tampering', async () => {
     const id = await server.createApp(capabilityApp)
     const secret = JSON.parse((await server.send(id, { path: '/secret' })).body.body)
@@ -487,6 +501,18 @@ describe('grading through the API', () => {
     })
     expect(readOne.hint).toContain('db.get')
     expect(readOne.reproduction).toBe(`curl -i 'http://${id}.localhost/notes/2'`)
+  })
+
+  it('grades only the code the client says it sent: another codeHash is refused with 409 code_changed', async () => {
+    const created = await server.api('POST', '/sessions', { exerciseId: 'crud-notes' })
+    const id = created.body.sessionId
+    const mine = await server.api('PUT', `/sessions/${id}/code`, { code: created.body.starter })
+    // Another tab loads its own code into the same session.
+    await server.api('PUT', `/sessions/${id}/code`, { code: `${created.body.starter}\n// the other tab\n` })
+    const refused = await server.api('POST', `/sessions/${id}/grade`, { codeHash: mine.body.codeHash })
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'code_changed' } } })
+    const again = await server.api('PUT', `/sessions/${id}/code`, { code: created.body.starter })
+    expect((await server.api('POST', `/sessions/${id}/grade`, { codeHash: again.body.codeHash })).body.status).toBe('fail')
   })
 
   it('passes a correct solution and refuses to grade a playground', async () => {

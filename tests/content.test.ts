@@ -197,7 +197,7 @@ describe('a course with planted mistakes', async () => {
       ),
     }),
     ...pingExercise('bad-hints', {
-      'hints.md': lines('## The only hint', 'Answer JSON.'),
+      'hints.md': lines('## The only hint', 'Answer JSON.', '', '## check: GET /ping answers pang', 'A typo in the name.'),
       'checks.ts': PING.checks.replace(
         "name: 'GET /ping answers pong',",
         "name: 'GET /ping answers pong',\n    hint: 2,\n    requires: ['a check that is not there'],",
@@ -229,6 +229,7 @@ describe('a course with planted mistakes', async () => {
       'exercises/bad-format/solution.ts:2: format: is not formatted as Prettier would format it: run npx prettier --write on it',
       'exercises/bad-format: warning: no lesson opens this exercise (add "exercise: bad-format" to a lesson\'s frontmatter)',
       'exercises/bad-hints/hints.md:1: hints: has 1 "## " section; write 2 or 3: a nudge, the idea, nearly the answer',
+      'exercises/bad-hints/hints.md:4: hints: "## check: GET /ping answers pang" names no check; the checks are: "GET /ping answers pong"',
       'exercises/bad-hints/checks.ts:3: checks[0].hint: is 2 but hints.md has 1 hint (0 is the first)',
       'exercises/bad-hints/checks.ts:3: checks[0].requires: "a check that is not there" is not the name of an earlier check; a check can only wait for checks before it',
       'exercises/bad-hints: warning: no lesson opens this exercise (add "exercise: bad-hints" to a lesson\'s frontmatter)',
@@ -251,8 +252,9 @@ describe('a course with planted mistakes', async () => {
         'lessons/02-invisible-logic-builder (1 error)',
         'lessons/02-invisible-logic-builder/01-bad-type/lesson.md:7: minutes: Expected integer (estimated minutes to read and do it)',
         '',
-        'exercises/bad-hints (3 errors, 1 warning)',
+        'exercises/bad-hints (4 errors, 1 warning)',
         'exercises/bad-hints/hints.md:1: hints: has 1 "## " section; write 2 or 3: a nudge, the idea, nearly the answer',
+        'exercises/bad-hints/hints.md:4: hints: "## check: GET /ping answers pang" names no check; the checks are: "GET /ping answers pong"',
         'exercises/bad-hints/checks.ts:3: checks[0].hint: is 2 but hints.md has 1 hint (0 is the first)',
         'exercises/bad-hints/checks.ts:3: checks[0].requires: "a check that is not there" is not the name of an earlier check; a check can only wait for checks before it',
         'exercises/bad-hints: warning: no lesson opens this exercise (add "exercise: bad-hints" to a lesson\'s frontmatter)',

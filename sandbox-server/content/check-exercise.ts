@@ -1,13 +1,13 @@
 /**
  * Is one exercise ready for learners? Its files are there, checks.ts exports valid checks whose
- * hints and prerequisites exist, hints.md has 2 or 3 hints, seed.sql loads into a real
- * database, the solution passes every check and the starter fails at least one, graded by the
+ * hints and prerequisites exist, hints.md has 2 or 3 hints (and its `## check:` sections name
+ * real checks), seed.sql loads into a real database, the solution passes every check and the starter fails at least one, graded by the
  * same `gradeSubmission` learners meet. Problems name the file and, when known, the line.
  */
 import { join, relative, sep } from 'node:path'
 import type { DbPool } from '../capabilities/db/index.ts'
 import type { SessionStore } from '../sessions/index.ts'
-import { loadExercise, readOptional, type Exercise } from '../exercises/index.ts'
+import { loadExercise, parseCheckHints, readOptional, type Exercise } from '../exercises/index.ts'
 import { gradeSubmission } from '../grading/index.ts'
 import { unclosedBracketLine } from '../grading/check-source.ts'
 import { ValidationError } from '../validation/index.ts'
@@ -96,12 +96,26 @@ function firstLine(text: string | undefined): string {
 }
 
 function checkHints(source: string): LineProblem[] {
-  const sectionLines = source.split('\n').flatMap((line, index) => (line.startsWith('## ') ? [index + 1] : []))
+  // `## check: <name>` sections are one check's hints; the 2 or 3 are the general ones.
+  const sectionLines = source.split('\n').flatMap((line, index) => (line.startsWith('## ') && !/^## check:/i.test(line) ? [index + 1] : []))
   const count = sectionLines.length
   if (count >= 2 && count <= 3) return []
   const what = `has ${count} "## " section${count === 1 ? '' : 's'}`
   if (count < 2) return [{ line: sectionLines[0] ?? 1, field: 'hints', message: `${what}; write 2 or 3: a nudge, the idea, nearly the answer` }]
   return [{ line: sectionLines[3], field: 'hints', message: `${what}; keep 2 or 3 (a nudge, the idea, nearly the answer)` }]
+}
+
+/** Each `## check: <name>` section of hints.md names a check and holds a hint. */
+function checkHintsByCheck(exercise: Exercise, source: string): LineProblem[] {
+  const names = exercise.checks.map((check) => check.name)
+  return parseCheckHints(source).flatMap(({ check, line, hints }): LineProblem[] => {
+    if (!names.includes(check)) {
+      return [
+        { line, field: 'hints', message: `"## check: ${check}" names no check; the checks are: ${names.map((name) => `"${name}"`).join(', ')}` },
+      ]
+    }
+    return hints.length === 0 ? [{ line, field: 'hints', message: `"## check: ${check}" has no hint under it` }] : []
+  })
 }
 
 /** Hint indexes, prerequisites and names that the schema cannot see. */
@@ -177,6 +191,7 @@ export async function checkExercise(
     return problems
   }
   report('checks.ts', checkCheckDefinitions(exercise, sources['checks.ts']))
+  if (sources['hints.md'] !== undefined) report('hints.md', checkHintsByCheck(exercise, sources['hints.md']))
 
   if (exercise.seedSql !== undefined) {
     onStep?.('seed')

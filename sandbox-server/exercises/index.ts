@@ -3,7 +3,7 @@
  * `solution.ts`, `checks.ts` (trusted checks, `export default defineChecks([...])`), optional
  * `seed.sql` (trusted SQL that sets up the learner's database) and optional `hints.md`
  * (progressive hints, one `## Title` section each: a nudge, then the concept, then nearly the
- * answer). Nothing about a particular exercise lives in code.
+ * answer; `## check: <name>` sections hold one check's own hints, read by the site). Nothing about a particular exercise lives in code.
  *
  * An optional `env.json` (`{ "NAME": "value" }`) is the environment the exercise declares: what
  * `env(c)` from hono/adapter answers in the learner's app, as `process.env` would on Node.
@@ -20,7 +20,7 @@ import { ChecksModule, ExerciseEnvironment } from '../content/schemas.ts'
 import { ValidationError, findProblems, parseWith } from '../validation/index.ts'
 import { parseHints, type Hint } from './hints.ts'
 
-export { parseHints, type Hint }
+export { parseCheckHints, parseHints, type CheckHints, type Hint } from './hints.ts'
 
 export const EXERCISES_DIR = fileURLToPath(new URL('../../exercises/', import.meta.url))
 export const EXERCISE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/

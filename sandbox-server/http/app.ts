@@ -9,12 +9,12 @@ import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
 import { bodyLimit } from 'hono/body-limit'
 import type { TSchema, Static } from '@sinclair/typebox'
-import { NoCodeLoaded, UnknownSession, type AppResponse } from '../sessions/index.ts'
+import { NoCodeLoaded, UnknownSession, hashCode, type AppResponse } from '../sessions/index.ts'
 import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { AdvanceClockBody, CreateSessionBody, EmptyBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { RemoteAddress } from '../runtime/sandbox.ts'
@@ -260,6 +260,15 @@ function assertValidHeaders(headers: Record<string, string>) {
   if (problems.length > 0) throw new ValidationError('The request body', problems)
 }
 
+/** The session holds other code than the client graded from (another tab loaded its own). */
+function codeChanged() {
+  return new ApiError(
+    409,
+    'code_changed',
+    'The code in your sandbox is not the code you sent (was it loaded from another tab or window?): send your code again, then run the checks.',
+  )
+}
+
 /** A method no Request can carry (CONNECT, TRACE, TRACK) is the caller's mistake, named as such. */
 function assertSendableMethod(method: string) {
   if (!(FORBIDDEN_METHODS as readonly string[]).includes(method.toUpperCase())) return
@@ -439,7 +448,8 @@ export function createServerApp({
     const session = sessions.get(id)
     if (session.exerciseId === undefined) throw new ApiError(409, 'no_exercise', 'This session is a playground: it has no exercise to grade.')
     if (session.source === undefined) throw new NoCodeLoaded()
-    const { typecheck } = await readJson(c, GradeBody)
+    const { typecheck, codeHash } = await readJson(c, GradeBody)
+    if (codeHash !== undefined && hashCode(session.source) !== codeHash) throw codeChanged()
     gradeLimit(c)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
     const result = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal, typecheck })
@@ -480,6 +490,14 @@ export function createServerApp({
     const id = sessionParam(c)
     const { ms } = await readJson(c, AdvanceClockBody)
     return c.json(await sessions.advanceClock(id, ms))
+  })
+
+  api.get('/sessions/:id/clock', async (c) => c.json(await sessions.readClock(sessionParam(c))))
+
+  api.post('/sessions/:id/clock/reset', async (c) => {
+    const id = sessionParam(c)
+    await readJson(c, EmptyBody)
+    return c.json(await sessions.resetClock(id))
   })
 
   api.post('/sessions/:id/reset', async (c) => {

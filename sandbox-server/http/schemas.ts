@@ -52,6 +52,17 @@ export const AdvanceClockBody = Type.Object(
   { additionalProperties: false },
 )
 
+/** A POST that takes no fields (an empty body or `{}`). */
+export const EmptyBody = Type.Object({}, { additionalProperties: false, description: 'no fields' })
+
+const OptionalCodeHash = Type.Optional(
+  Type.String({
+    maxLength: 128,
+    description:
+      'the codeHash PUT /code answered for the code the learner sees: the grade is refused (409 code_changed) when the session holds other code, e.g. loaded from another tab',
+  }),
+)
+
 export const GradeBody = Type.Object(
   {
     typecheck: Type.Optional(
@@ -59,6 +70,7 @@ export const GradeBody = Type.Object(
         description: "also type-check the code (strict, as the editor does): tsc's errors come back as typeErrors and never change the grade",
       }),
     ),
+    codeHash: OptionalCodeHash,
   },
   { additionalProperties: false },
 )

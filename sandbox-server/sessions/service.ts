@@ -49,6 +49,10 @@ export interface SessionService {
   tables(id: string): Promise<TableInfo[]>
   rows(id: string, table: string, page: { limit: number; offset: number }): Promise<RowsPage>
   advanceClock(id: string, ms: number): Promise<{ now: number; offsetMs: number }>
+  /** The session's clock as its app sees it, without moving it. */
+  readClock(id: string): Promise<{ now: number; offsetMs: number }>
+  /** Back to real time (the database and cache stay, unlike `reset`). */
+  resetClock(id: string): Promise<{ now: number; offsetMs: number }>
   /**
    * Grades the session's code against its exercise, in fresh sessions made for the grade. With
    * `typecheck`, tsc's errors in the code come back too, at its lines; they never change the grade.
@@ -128,6 +132,15 @@ export function localSessions(store: SessionStore): SessionService {
     async advanceClock(id, ms) {
       const { clock } = store.get(id)
       clock.advance(ms)
+      return { now: clock.now(), offsetMs: clock.offsetMs }
+    },
+    async readClock(id) {
+      const { clock } = store.get(id)
+      return { now: clock.now(), offsetMs: clock.offsetMs }
+    },
+    async resetClock(id) {
+      const { clock } = store.get(id)
+      clock.reset()
       return { now: clock.now(), offsetMs: clock.offsetMs }
     },
     async grade(id, { appUrl, signal, typecheck }) {

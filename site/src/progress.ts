@@ -43,3 +43,31 @@ export function showProgress(root: ParentNode = document): void {
     element.textContent = `${done} of ${keys.length} done`
   }
 }
+
+const LAST_LESSON_KEY = 'backend-sandbox:last-lesson'
+
+/** The lesson opened last in this browser, for the home page's "Continue". */
+export interface LastLesson {
+  url: string
+  title: string
+}
+
+export function rememberLastLesson(lesson: LastLesson): void {
+  try {
+    localStorage.setItem(LAST_LESSON_KEY, JSON.stringify(lesson))
+  } catch {
+    // Storage full or blocked: the home page simply offers no "Continue".
+  }
+}
+
+export function lastLesson(): LastLesson | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(LAST_LESSON_KEY) ?? 'null')
+    // Only a path on this site: the link must never lead elsewhere.
+    return typeof value?.url === 'string' && value.url.startsWith('/') && !value.url.startsWith('//') && typeof value.title === 'string'
+      ? value
+      : null
+  } catch {
+    return null
+  }
+}

@@ -7,94 +7,15 @@
  * hang, not a busy machine.
  * Screenshots go to test-results/ (gitignored).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { serveStatic } from '@hono/node-server/serve-static'
-import { buildSiteIfNeeded } from '../../scripts/site-build-if-needed.ts'
-import { startTestServer, type TestServer } from '../support/server.ts'
-import '../../site/src/workspace/test-hook.ts'
+import { describe, expect, it } from 'vitest'
+import { lessonPathFor, openWorkspace, root, screenshots, send, useBrowser } from './browser.ts'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const screenshots = join(root, 'test-results')
 const solution = readFileSync(join(root, 'exercises/crud-notes/solution.ts'), 'utf8')
 const testsSolution = readFileSync(join(root, 'exercises/write-the-tests/solution.ts'), 'utf8')
-
-/** The site URL of the lesson whose frontmatter says `exercise: <id>`. */
-function lessonPathFor(exerciseId: string): string {
-  const lessonsDir = join(root, 'lessons')
-  for (const role of readdirSync(lessonsDir)) {
-    if (!existsSync(join(lessonsDir, role)) || role.includes('.')) continue
-    for (const lesson of readdirSync(join(lessonsDir, role))) {
-      const file = join(lessonsDir, role, lesson, 'lesson.md')
-      if (!existsSync(file)) continue
-      if (new RegExp(`^exercise:\\s*["']?${exerciseId}["']?\\s*$`, 'm').test(readFileSync(file, 'utf8'))) {
-        return `/roles/${role.replace(/^\d+-/, '')}/${lesson.replace(/^\d+-/, '')}/`
-      }
-    }
-  }
-  throw new Error(`no lesson under lessons/ has "exercise: ${exerciseId}"`)
-}
-
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: install it with "sudo apt-get install -y chromium" (or set CHROMIUM_PATH).`)
-  }
-  // The build build-site.ts started; returns at once when site/dist is current.
-  await buildSiteIfNeeded({ log: () => {} })
-  const files = serveStatic({ root: join(root, 'site/dist') })
-  server = await startTestServer({ app: { site: async (c) => (await files(c, async () => {})) ?? undefined } })
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  })
-  mkdirSync(screenshots, { recursive: true })
-  // A site build takes minutes on a busy machine: this hook waits for that work, not a clock.
-}, 30 * 60_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-/** A page in its own browser context (its own localStorage), with generous waits. */
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  page.setDefaultTimeout(60_000)
-  return page
-}
-
-/** Opens the exercise's lesson and waits until the workspace (editor included) is ready. */
-async function openWorkspace(page: Page, lessonPath: string) {
-  await page.goto(`${server.url}${lessonPath}`)
-  await page.locator('#workspace').scrollIntoViewIfNeeded()
-  await page.locator('[data-workspace][data-state="ready"]').waitFor()
-  await page.locator('[data-ws="status"]', { hasText: 'Ready' }).waitFor()
-}
-
-async function send(page: Page, method: string, path: string, body = '') {
-  await page.locator('#ws-method').selectOption(method)
-  await page.locator('#ws-path').fill(path)
-  if (body) {
-    await page.locator('.ws-more summary').click()
-    await page.locator('#ws-body').fill(body)
-  }
-  await page.getByRole('button', { name: 'Send', exact: true }).click()
-}
+const browser = useBrowser()
+const newPage = () => browser.newPage()
 
 describe('the exercise workspace', () => {
   it('runs the learner’s code, shows the database, grades it, keeps the code and survives a runaway loop', async () => {
@@ -254,7 +175,7 @@ describe('the exercise workspace, beyond the happy path', () => {
     const [sessionId] = new URL(before).hostname.split('.')
 
     // As if the server had restarted or swept the session away as idle.
-    expect((await server.api('DELETE', `/sessions/${sessionId}`)).status).toBe(204)
+    expect((await browser.server.api('DELETE', `/sessions/${sessionId}`)).status).toBe(204)
     await send(page, 'POST', '/notes', '{"body":"After the restart"}')
     await page.locator('[data-ws="response-status"]', { hasText: '201' }).waitFor()
     await page.locator('[data-ws="notice"]', { hasText: 'your database was reset' }).waitFor()

@@ -47,7 +47,19 @@ export interface WorkerConfig {
 }
 
 /** The SessionService methods a worker answers, with their argument lists. */
-export type WorkerMethod = 'create' | 'setCode' | 'request' | 'reset' | 'delete' | 'tables' | 'rows' | 'advanceClock' | 'grade' | 'runLearnerTests'
+export type WorkerMethod =
+  | 'create'
+  | 'setCode'
+  | 'request'
+  | 'reset'
+  | 'delete'
+  | 'tables'
+  | 'rows'
+  | 'advanceClock'
+  | 'readClock'
+  | 'resetClock'
+  | 'grade'
+  | 'runLearnerTests'
 
 /** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
 export interface WorkerInit {

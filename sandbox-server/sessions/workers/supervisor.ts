@@ -71,6 +71,8 @@ const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash' | 'release'>([
   'setCode',
   'tables',
   'rows',
+  'readClock',
+  'resetClock',
   'grade',
   'runLearnerTests',
   'reset',
@@ -617,6 +619,8 @@ export async function createWorkerSessions({
     tables: (id) => call('tables', id, []),
     rows: (id, table, page) => call('rows', id, [table, page]),
     advanceClock: (id, ms) => call('advanceClock', id, [ms]),
+    readClock: (id) => call('readClock', id, []),
+    resetClock: (id) => call('resetClock', id, []),
     // The abort signal stays here: a grade a client gave up on finishes in its worker.
     grade: (id, { appUrl, typecheck }) => call('grade', id, [{ appUrl, typecheck }]),
     runLearnerTests: (id) => call('runLearnerTests', id, []),

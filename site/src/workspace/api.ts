@@ -36,6 +36,12 @@ export interface AppResponse {
   durationMs: number
 }
 
+/** The session's clock: what `clock.now()` answers in the app, and how far that is ahead of real time. */
+export interface AppClock {
+  now: number
+  offsetMs: number
+}
+
 export interface TableInfo {
   name: string
   columns: { name: string; type: string; notNull: boolean; primaryKey: boolean }[]
@@ -157,9 +163,14 @@ export const sandboxApi = {
   createSession: (exerciseId: string) => call<CreatedSession>('POST', '/sessions', { exerciseId }),
   putCode: (id: string, code: string) => call<{ codeHash: string; logs: LogEntry[] }>('PUT', `${session(id)}/code`, { code }),
   sendRequest: (id: string, request: SentRequest) => call<AppResponse>('POST', `${session(id)}/requests`, request),
-  grade: (id: string) => call<SubmissionResult>('POST', `${session(id)}/grade`),
+  /** `codeHash`: the hash PUT /code answered; the server refuses (409 code_changed) when its code is other code. */
+  grade: (id: string, codeHash?: string | null) => call<SubmissionResult>('POST', `${session(id)}/grade`, codeHash ? { codeHash } : undefined),
   runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
   solution: (id: string) => call<SolutionFile>('GET', `${session(id)}/solution`),
-  rows: (id: string, table: string, limit = 50) => call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}`),
+  clock: (id: string) => call<AppClock>('GET', `${session(id)}/clock`),
+  advanceClock: (id: string, ms: number) => call<AppClock>('POST', `${session(id)}/clock/advance`, { ms }),
+  resetClock: (id: string) => call<AppClock>('POST', `${session(id)}/clock/reset`),
+  rows: (id: string, table: string, limit = 50, offset = 0) =>
+    call<RowsPage>('GET', `${session(id)}/db/${encodeURIComponent(table)}?limit=${limit}&offset=${offset}`),
 }

@@ -34,7 +34,21 @@ for (const { path, content } of editorTypeLibraries()) ts.typescriptDefaults.add
 ts.typescriptDefaults.setEagerModelSync(true)
 
 const darkScheme = matchMedia('(prefers-color-scheme: dark)')
-const theme = () => (darkScheme.matches ? 'vs-dark' : 'vs')
+// vs-dark, with WCAG AA contrast where axe-core found it short: comments #608b4e on #1e1e1e are
+// 4.2:1 (VS Code's own Dark+ uses #6a9955, 5:1), and the grey box behind the word at the cursor
+// and its other occurrences took keywords to 3.2:1, so those are outlined instead.
+monaco.editor.defineTheme('sandbox-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [{ token: 'comment', foreground: '6A9955' }],
+  colors: {
+    'editor.wordHighlightBackground': '#00000000',
+    'editor.wordHighlightStrongBackground': '#00000000',
+    'editor.wordHighlightBorder': '#8a8a8a',
+    'editor.wordHighlightStrongBorder': '#8a8a8a',
+  },
+})
+const theme = () => (darkScheme.matches ? 'sandbox-dark' : 'vs')
 darkScheme.addEventListener('change', () => monaco.editor.setTheme(theme()))
 
 export interface CodeEditorOptions {
@@ -44,6 +58,8 @@ export interface CodeEditorOptions {
   /** Ctrl/Cmd+Enter inside the editor. */
   onSend: () => void
   tabMovesFocus: boolean
+  /** Starts read-only (another tab works on this exercise); `setReadOnly` changes it. */
+  readOnly?: boolean
   /**
    * In a test-writing exercise: the app under test. The learner's file is then app.test.ts and
    * this one is app.ts beside it, read-only, so `import app from './app'` resolves and completes.
@@ -51,17 +67,33 @@ export interface CodeEditorOptions {
   appUnderTest?: string
   /** Ctrl/Cmd+Shift+Enter inside the editor (run the learner's tests). */
   onRunTests?: () => void
+  /**
+   * Ctrl+M (Ctrl+Shift+M on a Mac), Monaco's "Tab key moves focus" toggle, handled here so the
+   * page's checkbox follows it: called with the new setting, which the editor already uses.
+   */
+  onTabMovesFocusToggled?: (on: boolean) => void
 }
 
-export function createCodeEditor({ container, code, onChange, onSend, tabMovesFocus, appUnderTest, onRunTests }: CodeEditorOptions) {
+export function createCodeEditor({
+  container,
+  code,
+  onChange,
+  onSend,
+  tabMovesFocus,
+  appUnderTest,
+  onRunTests,
+  onTabMovesFocusToggled,
+  readOnly = false,
+}: CodeEditorOptions) {
+  let learnerReadOnly = readOnly
   const learnerFile = appUnderTest === undefined ? 'app.ts' : 'app.test.ts'
   // The model is a .tsx file: JSX type-checks through hono/jsx, as the server compiles it.
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${learnerFile}x`))
   const appModel = appUnderTest === undefined ? undefined : monaco.editor.createModel(appUnderTest, 'typescript', monaco.Uri.parse('file:///app.ts'))
   const learnerLabel =
     appUnderTest === undefined
-      ? 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.'
-      : 'Your tests, app.test.ts (TypeScript). Ctrl+Shift+Enter runs them; Ctrl+Enter sends the request; Ctrl+M toggles whether Tab moves focus.'
+      ? 'Your app’s code (TypeScript). Ctrl+Enter sends the request; Ctrl+M (Ctrl+Shift+M on a Mac) toggles whether Tab moves focus.'
+      : 'Your tests, app.test.ts (TypeScript). Ctrl+Shift+Enter runs them; Ctrl+Enter sends the request; Ctrl+M (Ctrl+Shift+M on a Mac) toggles whether Tab moves focus.'
   container.replaceChildren()
   const editor = monaco.editor.create(container, {
     model,
@@ -72,6 +104,7 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
     scrollBeyondLastLine: false,
     tabSize: 2,
     tabFocusMode: tabMovesFocus,
+    readOnly,
     // Lessons are read on laptops and phones: wrap long lines instead of hiding them.
     wordWrap: 'on',
     ariaLabel: learnerLabel,
@@ -79,13 +112,22 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
   model.onDidChangeContent(() => onChange(model.getValue()))
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, onSend)
   if (onRunTests) editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter, onRunTests)
+  // Monaco's own toggle flips a global flag the editor's option cannot see (and cannot undo when
+  // the option is on): these bindings outrank it and flip the option, which the page shows.
+  const toggleTabFocus = () => {
+    const on = !editor.getOption(monaco.editor.EditorOption.tabFocusMode)
+    editor.updateOptions({ tabFocusMode: on })
+    onTabMovesFocusToggled?.(on)
+  }
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM, toggleTabFocus)
+  editor.addCommand(monaco.KeyMod.WinCtrl | monaco.KeyMod.Shift | monaco.KeyCode.KeyM, toggleTabFocus)
 
   /** Shows the learner's file, or (in a test-writing exercise) the read-only app under test. */
   function showFile(file: string) {
     const showApp = appModel !== undefined && file === 'app.ts'
     editor.setModel(showApp ? appModel : model)
     editor.updateOptions({
-      readOnly: showApp,
+      readOnly: showApp || learnerReadOnly,
       ariaLabel: showApp ? 'app.ts, the app under test (read-only).' : learnerLabel,
     })
   }
@@ -122,6 +164,11 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
       editor.setPosition({ lineNumber: line, column })
       editor.focus()
     },
+    /** Read-only while another tab works on the exercise. */
+    setReadOnly(on: boolean) {
+      learnerReadOnly = on
+      showFile(editor.getModel() === model ? learnerFile : 'app.ts')
+    },
     setTabMovesFocus(on: boolean) {
       editor.updateOptions({ tabFocusMode: on })
     },
@@ -143,10 +190,12 @@ export function createCodeEditor({ container, code, onChange, onSend, tabMovesFo
         readOnly: true,
         originalEditable: false,
         tabFocusMode: editor.getOption(monaco.editor.EditorOption.tabFocusMode),
-        originalAriaLabel: 'Your code (read-only while comparing). Escape closes the comparison.',
-        modifiedAriaLabel: 'A solution (read-only). Escape closes the comparison.',
       })
       diff.setModel({ original: model, modified: solutionModel })
+      // The diff editor's originalAriaLabel and modifiedAriaLabel reach neither side's text area
+      // (axe-core: aria-input-field-name); each side takes its own label this way.
+      diff.getOriginalEditor().updateOptions({ ariaLabel: 'Your code (read-only while comparing). Escape closes the comparison.' })
+      diff.getModifiedEditor().updateOptions({ ariaLabel: 'A solution (read-only). Escape closes the comparison.' })
       for (const side of [diff.getOriginalEditor(), diff.getModifiedEditor()]) side.addCommand(monaco.KeyCode.Escape, onEscape)
       return {
         focus: () => diff.getModifiedEditor().focus(),

@@ -20,8 +20,9 @@ export interface SessionOptions {
 
 export function createSandboxSession({ exerciseId, storage, currentCode, onReplaced, onSession }: SessionOptions) {
   let current: StoredSession | null = storage.session()
-  /** The code last loaded into the current session, to skip needless compiles. */
+  /** The code last loaded into the current session, to skip needless compiles, and its hash. */
   let loadedCode: string | null = null
+  let loadedHash: string | null = null
   let starter: string | null = storage.starter()
 
   async function create(): Promise<StoredSession> {
@@ -45,8 +46,9 @@ export function createSandboxSession({ exerciseId, storage, currentCode, onRepla
   async function loadCode(session: StoredSession): Promise<void> {
     const code = currentCode()
     if (code === loadedCode) return
-    await sandboxApi.putCode(session.sessionId, code)
+    const { codeHash } = await sandboxApi.putCode(session.sessionId, code)
     loadedCode = code
+    loadedHash = codeHash
   }
 
   /**
@@ -60,6 +62,12 @@ export function createSandboxSession({ exerciseId, storage, currentCode, onRepla
       if (withCode) await loadCode(session)
       return await work(session.sessionId)
     } catch (error) {
+      // Other code reached the session (another tab or window): load this tab's again, once.
+      if (withCode && error instanceof ApiFailure && error.code === 'code_changed') {
+        loadedCode = null
+        await loadCode(session)
+        return await work(session.sessionId)
+      }
       if (!(error instanceof ApiFailure && error.code === 'unknown_session')) throw error
       const fresh = await create()
       onReplaced()
@@ -75,6 +83,21 @@ export function createSandboxSession({ exerciseId, storage, currentCode, onRepla
     /** Creates a session now if there is none, so the starter and live URL are known. */
     ensure,
     current: () => current,
+    /** The server's hash of the code last loaded from here: a grade sends it, so it grades exactly that code. */
+    loadedHash: () => loadedHash,
+    /**
+     * Another tab worked on this exercise: its session (it may have made a new one) is in
+     * storage, and the code in it is not known here, so the next run loads this tab's again.
+     */
+    resync() {
+      const stored = storage.session()
+      if (stored && stored.sessionId !== current?.sessionId) {
+        current = stored
+        onSession(stored)
+      }
+      loadedCode = null
+      loadedHash = null
+    },
   }
 }
 

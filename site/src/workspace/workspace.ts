@@ -1,40 +1,23 @@
 /**
  * The exercise workspace, wired to the markup of components/Workspace.astro: code kept in this
- * browser, a sandbox session, the request console, and the response, database and checks
- * panels. Monaco loads in parallel; until it is ready the stored code is what gets sent.
+ * browser, a sandbox session, the request console and the response, wiring the panels that
+ * live in modules of their own (clock, database, results and hints, Tab setting, tab guard).
+ * Monaco loads in parallel; until it is ready the stored code is what gets sent.
  */
-import {
-  ApiFailure,
-  ServerUnreachable,
-  sandboxApi,
-  type AppResponse,
-  type Diagnostic,
-  type LogEntry,
-  type SentRequest,
-  type SubmissionResult,
-  type TestRunResult,
-} from './api'
+import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type SentRequest } from './api'
 import { createSandboxSession } from './session'
-import { exerciseStorage, tabFocusSetting } from './storage'
+import { exerciseStorage } from './storage'
 import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
+import { createClockPanel, describeOffset, formatAppTime } from './clock-panel'
+import { h, part } from './dom'
+import type { ExerciseHints } from './hint-reveal'
+import { logList, renderCheckResults, renderTestRun } from './results'
+import { createDatabasePanel } from './database-panel'
+import { createTabFocusToggle } from './tab-focus'
+import { createTabGuard } from './tab-guard'
 import type { CodeEditor } from './editor'
 import './test-hook'
-
-/** The element with `data-ws="<name>"` inside the workspace. */
-function part<T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string): T {
-  const element = root.querySelector<T>(`[data-ws="${name}"]`)
-  if (!element) throw new Error(`workspace markup has no [data-ws="${name}"]`)
-  return element
-}
-
-/** Builds an element: `h('p', { class: 'muted' }, 'text', child)`. */
-function h(tag: string, attributes: Record<string, string | undefined> = {}, ...children: (Node | string)[]): HTMLElement {
-  const element = document.createElement(tag)
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value)
-  element.append(...children)
-  return element
-}
 
 /** A POSIX-shell single-quoted string. */
 function shellQuote(text: string): string {
@@ -51,8 +34,6 @@ function parseHeaders(text: string): Record<string, string> {
   }
   return headers
 }
-
-const STATUS_LABELS = { pass: '✓ Passed', fail: '✗ Failed', error: '⚠ Crashed', timeout: '⏱ Limit hit', skipped: '– Skipped' } as const
 
 export async function startWorkspace(root: HTMLElement): Promise<void> {
   const exerciseId = root.dataset.exercise!
@@ -82,7 +63,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   const appUnderTest = appSource ? (JSON.parse(appSource) as string) : undefined
   const runTestsButton = root.querySelector<HTMLButtonElement>('[data-ws="run-tests"]')
   const fileTabs = [...root.querySelectorAll<HTMLButtonElement>('[data-ws="file-tab"]')]
-  const hints = JSON.parse(part(root, 'hints').textContent || '[]') as { title: string; text: string; html?: string }[]
+  const hints = JSON.parse(part(root, 'hints').textContent || '{"general":[],"byCheck":{}}') as ExerciseHints
 
   let code = storage.code() ?? ''
   let editor: CodeEditor | null = null
@@ -91,7 +72,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function setStatus(text: string, kind: 'info' | 'error' = 'info') {
     const status = part(root, 'status')
-    status.textContent = text
+    // The same sentence again (an edit after an edit) is not announced again.
+    if (status.textContent !== text) status.textContent = text
     status.dataset.kind = kind
   }
 
@@ -105,6 +87,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     code = text
     storage.saveCode(text)
     markResultsStale()
+  }
+
+  /** An edit in the editor: what the status line said was about the code before it. */
+  function codeEdited(text: string) {
+    codeChanged(text)
+    if (!busy) setStatus('Edited. Send a request or run the checks to try your change.')
   }
 
   /** Results shown for older code stay readable, dimmed, under a note saying they are out of date. */
@@ -134,6 +122,43 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     onSession: ({ liveUrl }) => {
       part(root, 'live-url').textContent = liveUrl
       updateCurl()
+      // A new session starts on real time.
+      void clock.refresh()
+    },
+  })
+
+  const database = createDatabasePanel({ root, session, onError: (error, target) => showFailure(error, target, 'Reading the database') })
+  const refreshDatabase = () => database.refresh()
+
+  const clock = createClockPanel({
+    root,
+    session,
+    onError: (error) => showFailure(error, part(root, 'response'), 'Moving the clock'),
+    onMoved: (message) => setStatus(message),
+    allowed: () => guard.working(),
+  })
+
+  const guard = createTabGuard({
+    root,
+    exerciseId,
+    onWaiting() {
+      editor?.setReadOnly(true)
+      setBusy(busy)
+      clock.enable(false)
+      setStatus('Waiting: this exercise is open in another tab.')
+    },
+    // The learner chose this tab: it takes up the code and session the other tab left.
+    onWorking() {
+      session.resync()
+      editor?.setReadOnly(false)
+      const latest = storage.code()
+      if (latest !== null && latest !== code) setCode(latest)
+      setBusy(busy)
+      clock.enable(true)
+      void clock.refresh()
+      void refreshDatabase()
+      editor?.focus()
+      setStatus('You work in this tab now, with the latest code from the other one.')
     },
   })
 
@@ -158,9 +183,12 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function setBusy(on: boolean) {
     busy = on
-    buttons.send.disabled = on
-    buttons.grade.disabled = on
-    if (runTestsButton) runTestsButton.disabled = on
+    // While another tab works on this exercise, nothing here may send or grade.
+    const off = on || !guard.working()
+    buttons.send.disabled = off
+    buttons.grade.disabled = off
+    buttons.reset.disabled = off
+    if (runTestsButton) runTestsButton.disabled = off
     root.dataset.busy = String(on)
   }
 
@@ -177,15 +205,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       list.append(h('li', {}, jump, `: ${diagnostic.message}`))
     }
     box.replaceChildren(h('p', {}, h('strong', {}, 'Your code does not compile.'), ' Fix these, then send again:'), list)
-  }
-
-  function logList(logs: LogEntry[]): HTMLElement {
-    const list = h('ul', { class: 'ws-logs', 'aria-label': 'Logs' })
-    for (const entry of logs) {
-      const fields = entry.fields ? ` ${JSON.stringify(entry.fields)}` : ''
-      list.append(h('li', { 'data-level': entry.level }, `[${entry.level}] ${entry.message}${fields}`))
-    }
-    return list
   }
 
   /** Turns any failure into what the learner sees; returns false so callers can stop. */
@@ -241,55 +260,30 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
         h('span', { class: 'muted' }, ` · ${response.durationMs} ms`),
       ),
       h('details', {}, h('summary', {}, `Headers (${headers.length})`), headerList),
-      body ? h('pre', { 'data-ws': 'response-body' }, body) : h('p', { class: 'muted' }, '(empty body)'),
+      // Focusable, so a long body scrolls from the keyboard too.
+      body
+        ? h('pre', { 'data-ws': 'response-body', tabindex: '0', role: 'region', 'aria-label': 'Response body' }, body)
+        : h('p', { class: 'muted' }, '(empty body)'),
     ]
+    const offset = clock.offsetMs()
+    if (offset > 0) {
+      parts.splice(
+        1,
+        0,
+        h(
+          'p',
+          { class: 'ws-app-time', 'data-ws': 'response-clock' },
+          `Your app’s clock: ${formatAppTime(Date.now() + offset)} (${describeOffset(offset)}).`,
+        ),
+      )
+    }
     if (response.logs.length) parts.push(h('h4', {}, 'Logs'), logList(response.logs))
     if (response.droppedLogs) parts.push(h('p', { class: 'muted' }, `${response.droppedLogs} more log lines were dropped.`))
     target.replaceChildren(h('h3', { id: 'response-title' }, 'Response'), ...parts)
   }
 
-  async function refreshDatabase() {
-    const target = part(root, 'db')
-    try {
-      const pages = await session.run(
-        async (id) => {
-          const { tables } = await sandboxApi.tables(id)
-          return Promise.all(tables.map((table) => sandboxApi.rows(id, table.name)))
-        },
-        { withCode: false },
-      )
-      if (pages.length === 0) return target.replaceChildren(h('p', { class: 'muted' }, 'Your database has no tables yet.'))
-      target.replaceChildren(
-        ...pages.map((page) => {
-          const table = h('table', { 'data-table': page.table })
-          const shown = page.rows.length < page.total ? `, first ${page.rows.length} shown` : ''
-          table.append(h('caption', {}, `${page.table} (${page.total} ${page.total === 1 ? 'row' : 'rows'}${shown})`))
-          table.append(h('thead', {}, h('tr', {}, ...page.columns.map((column) => h('th', { scope: 'col' }, column)))))
-          const body = h('tbody')
-          for (const row of page.rows) {
-            body.append(
-              h(
-                'tr',
-                {},
-                ...row.map((value) =>
-                  value === null
-                    ? h('td', { class: 'null' }, 'NULL')
-                    : h('td', {}, typeof value === 'object' ? JSON.stringify(value) : String(value)),
-                ),
-              ),
-            )
-          }
-          table.append(body)
-          return h('div', { class: 'ws-table-wrap' }, table)
-        }),
-      )
-    } catch (error) {
-      showFailure(error, target, 'Reading the database')
-    }
-  }
-
   async function send() {
-    if (busy) return
+    if (!guard.working() || busy) return
     setBusy(true)
     setStatus(`Sending ${method.value} ${path.value}…`)
     const target = part(root, 'response')
@@ -308,76 +302,17 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     await refreshDatabase()
   }
 
-  /**
-   * The hints for a check that did not pass, one at a time: the exercise's hints in order (a
-   * nudge first) up to the one the check points at, so the first click never gives the answer.
-   */
-  function hintReveal(checkHint: string): HTMLElement {
-    const upTo = hints.findIndex((hint) => hint.text === checkHint)
-    const offered = upTo >= 0 ? hints.slice(0, upTo + 1) : [{ title: 'Hint', text: checkHint, html: undefined }]
-    const box = h('div', { class: 'ws-hints' })
-    const button = h('button', { type: 'button' })
-    let shown = 0
-    const label = () => {
-      button.textContent = shown === 0 ? 'Show a hint' : `Show the next hint (${shown + 1} of ${offered.length})`
-      button.hidden = shown >= offered.length
-    }
-    button.addEventListener('click', () => {
-      const { title, text, html } = offered[shown]!
-      const body = h('div')
-      // html is the site's own hints.md rendered at build time (Workspace.astro), never learner input.
-      if (html) body.innerHTML = html
-      else body.textContent = text
-      box.insertBefore(h('div', { class: 'ws-hint', 'data-hint': String(shown + 1) }, h('h4', {}, title), body), button)
-      shown += 1
-      label()
-      if (!button.hidden) button.focus()
-    })
-    label()
-    box.append(button)
-    return box
-  }
-
-  function showResults(result: SubmissionResult) {
-    const target = part(root, 'checks')
-    const passed = result.tests.filter((test) => test.status === 'pass').length
-    const summary = result.gradable
-      ? `${passed} of ${result.tests.length} checks pass${result.status === 'pass' ? ': all done!' : '.'}`
-      : `Your code could not be checked: ${result.message ?? 'it does not load'}. No attempt was counted.`
-    const list = h('ol', { class: 'ws-check-list' })
-    let firstProblemOpened = false
-    for (const test of result.tests) {
-      const details = h('details', { 'data-status': test.status })
-      if (test.status !== 'pass' && !firstProblemOpened) {
-        details.setAttribute('open', '')
-        firstProblemOpened = true
-      }
-      details.append(h('summary', {}, h('span', { class: `ws-check-status status-${test.status}` }, STATUS_LABELS[test.status]), ' ', test.name))
-      const body = h('div', { class: 'ws-check-body' })
-      if (test.message) body.append(h('pre', {}, test.message))
-      if (test.output) body.append(h('p', { class: 'muted' }, 'Your app logged:'), h('pre', {}, test.output))
-      if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
-      if (test.hint && test.status !== 'pass') body.append(hintReveal(test.hint))
-      if (body.childElementCount === 0) body.append(h('p', { class: 'muted' }, `Took ${Math.round(test.durationMs)} ms.`))
-      details.append(body)
-      list.append(h('li', {}, details))
-    }
-    target.dataset.stale = 'false'
-    target.replaceChildren(
-      h('p', { class: `ws-summary status-${result.status}`, 'data-ws': 'checks-summary', 'data-status': result.status }, summary),
-      list,
-    )
-  }
-
   async function grade() {
-    if (busy) return
+    if (!guard.working() || busy) return
     setBusy(true)
     setStatus('Running the checks…')
     const target = part(root, 'checks')
     try {
-      const result = await session.run((id) => sandboxApi.grade(id))
+      // With the hash of the code this tab loaded: the grade is of exactly the code on screen.
+      const result = await session.run((id) => sandboxApi.grade(id, session.loadedHash()))
       showDiagnostics([])
-      showResults(result)
+      part(root, 'checks').dataset.stale = 'false'
+      part(root, 'checks').replaceChildren(...renderCheckResults(result, hints))
       if (result.gradable) {
         storage.saveAttempted()
         buttons.compare.hidden = false
@@ -391,50 +326,16 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     }
   }
 
-  /** "app.test.ts:12:5" as a button that shows that line of the learner's file. */
-  function lineButton(at: string): HTMLElement | string {
-    const [, line, column] = /:(\d+):(\d+)$/.exec(at) ?? []
-    if (!at.startsWith('app.test.ts') || !line) return at
-    const jump = h('button', { type: 'button' }, `line ${line}`)
-    jump.addEventListener('click', () => editor?.revealLine(Number(line), Number(column)))
-    return jump
-  }
-
-  function showTestRun({ passed, failed, tests, logs }: TestRunResult) {
-    const list = h('ul', { class: 'ws-test-list' })
-    for (const test of tests) {
-      const item = h(
-        'li',
-        { 'data-status': test.status },
-        h('span', { class: `ws-check-status status-${test.status}` }, test.status === 'pass' ? '✓ Passed' : '✗ Failed'),
-        ' ',
-        test.name,
-      )
-      if (test.status === 'fail') {
-        if (test.at) item.append(' (', lineButton(test.at), ')')
-        item.append(h('pre', {}, test.message ?? 'failed'))
-      }
-      list.append(item)
-    }
-    const summary =
-      tests.length === 0
-        ? "You have no tests yet: import { test, expect } from 'sandbox/test' and write one."
-        : `${passed} of ${tests.length} ${tests.length === 1 ? 'test passes' : 'tests pass'} against the real app${failed ? '.' : ': good. Now run the checks to see which bugs they catch.'}`
-    const parts: Node[] = [h('p', { class: 'ws-summary', 'data-ws': 'tests-summary', 'data-status': failed ? 'fail' : 'pass' }, summary), list]
-    if (logs.length) parts.push(h('h4', {}, 'Logs'), logList(logs))
-    part(root, 'tests').dataset.stale = 'false'
-    part(root, 'tests').replaceChildren(...parts)
-  }
-
   async function runTests() {
-    if (busy || !runTestsButton) return
+    if (!guard.working() || busy || !runTestsButton) return
     setBusy(true)
     setStatus('Running your tests…')
     const target = part(root, 'tests')
     try {
       const result = await session.run((id) => sandboxApi.runTests(id))
       showDiagnostics([])
-      showTestRun(result)
+      part(root, 'tests').dataset.stale = 'false'
+      part(root, 'tests').replaceChildren(...renderTestRun(result, { onLine: (line, column) => editor?.revealLine(line, column) }))
       setStatus(result.failed ? `${result.failed} of your tests fail against the real app.` : 'Your tests pass against the real app.')
     } catch (error) {
       showFailure(error, target, 'Running your tests')
@@ -453,6 +354,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   function resetToStarter() {
+    if (!guard.working()) return
     const starter = session.starter()
     if (starter === null) return
     storage.saveCodeBeforeReset(code)
@@ -462,6 +364,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   }
 
   function undoReset() {
+    if (!guard.working()) return
     const previous = storage.codeBeforeReset()
     if (previous === null) return
     setCode(previous)
@@ -546,12 +449,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       result.textContent = 'Select the command and copy it.'
     }
   })
-  const tabFocus = part<HTMLInputElement>(root, 'tab-focus')
-  tabFocus.checked = tabFocusSetting.get()
-  tabFocus.addEventListener('change', () => {
-    tabFocusSetting.set(tabFocus.checked)
-    editor?.setTabMovesFocus(tabFocus.checked)
-  })
+  const tabFocus = createTabFocusToggle({ root, onChange: (on) => editor?.setTabMovesFocus(on) })
 
   window.__workspace = {
     setCode,
@@ -583,27 +481,31 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     editor = createCodeEditor({
       container: part(root, 'editor'),
       code,
-      onChange: codeChanged,
+      onChange: codeEdited,
       onSend: () => void send(),
-      tabMovesFocus: tabFocus.checked,
+      tabMovesFocus: tabFocus.on(),
       appUnderTest,
       onRunTests: appUnderTest === undefined ? undefined : () => void runTests(),
+      readOnly: !guard.working(),
+      onTabMovesFocusToggled: (on) => {
+        tabFocus.set(on)
+        setStatus(on ? 'Tab now moves the focus out of the editor (Ctrl+M again: Tab types a tab).' : 'Tab now types a tab in the editor.')
+      },
     })
   } catch (error) {
     setStatus('The editor could not load. Reload the page to try again.', 'error')
     throw error
   }
   if (openedByButton) editor.focus()
-  buttons.reset.disabled = false
   buttons.refreshDb.disabled = false
-  buttons.send.disabled = false
-  buttons.grade.disabled = false
-  if (runTestsButton) runTestsButton.disabled = false
+  setBusy(false)
   buttons.compare.disabled = false
   root.dataset.state = 'ready'
 
   // Load the code now so the live URL answers curl, and show the starting database.
   try {
+    // A tab that waits for another loads nothing: the other tab's code is in the session.
+    if (!guard.working()) return
     await session.run(async () => {})
     setStatus(
       appUnderTest === undefined
@@ -613,7 +515,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   } catch (error) {
     showFailure(error, part(root, 'response'), 'Loading your code')
   }
-  await refreshDatabase()
+  await Promise.all([refreshDatabase(), clock.refresh()])
 }
 
 /** The first route path in the code ("/notes"), a useful default for the console. */
