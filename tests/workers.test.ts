@@ -168,6 +168,27 @@ describe('a learner program that kills V8', () => {
     expect((await send(victim, 'GET', '/')).body.body).toBe('alive')
   })
 
+  it('blames the one session running in each of three deaths no evidence explained, never one that ran in only some', async () => {
+    const { victim, bystander } = await neighbours(`app.get('/boom', (c) => c.text('fine'))`)
+    // A native abort leaves no report that names anyone: each death alone is unexplained (the
+    // abort is sent again once, as a read is, so each call may end two workers). The bystander
+    // has a read running in the first.
+    const read = send(bystander, 'GET', '/slow-notes')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    let paused = false
+    for (let crash = 0; crash < 3 && !paused; crash++) {
+      await expect(sessions.crashWorker(victim)).rejects.toThrow(/process running your app stopped/)
+      paused = /paused for \d+ s/.test(JSON.stringify((await send(victim, 'GET', '/')).body))
+    }
+    expect(paused).toBe(true)
+    // The bystander's read was sent again (or, sent again onto a dying worker, it was asked to
+    // resend); it was never told it crashed anything, and its code runs.
+    expect(JSON.stringify((await read).body)).not.toMatch(/ran out of memory|paused/)
+    expect(JSON.parse((await send(bystander, 'GET', '/notes')).body.body)).toEqual(['kept'])
+    expect((await api('PUT', `/sessions/${victim}/code`, { code: appWith(`app.get('/boom', (c) => c.text('fine'))`) })).status).toBe(200)
+    expect((await send(victim, 'GET', '/')).body.body).toBe('alive')
+  })
+
   it('blames a program that crashes its worker from a timer, never the requests that were waiting there', async () => {
     const bomber = await createWith(
       appWith(

@@ -9,7 +9,9 @@
  * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. The
  *   suspects are the sessions whose isolates were running just before (workers say who is busy
  *   every 100 ms: a request, or a background timer); a call merely in flight is not, nor a busy
- *   session whose isolate was found idle with a small heap just before (short turns). A session
+ *   session whose isolate was found idle with a small heap just before (short turns) while
+ *   requests were running. Deaths V8 caused that nothing explained are kept: the one session
+ *   running learner code in each of the last three within five minutes is their cause. A session
  *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
  *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
  *   next one, and its code does not run for 30 s unless it sends new code. A first death
@@ -211,6 +213,8 @@ export async function createWorkerSessions({
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
+  /** Deaths V8 caused that no evidence explained: who was running learner code in each. */
+  let unexplained: { at: number; running: Set<string | undefined> }[] = []
   let recycled = 0
   /** Workers being recycled: no longer in `active`, still stopped with the others. */
   const draining = new Set<Worker>()
@@ -339,24 +343,45 @@ export async function createWorkerSessions({
     const jobs = [...worker.calls.values()]
     worker.calls.clear()
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
+    // Who was running learner code there when it died (a request, loading code, a grade).
+    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
     // The suspects: who was computing hard in the worker's last report before it died, if that
     // was recent. Not a call merely in flight (waiting on a timer, a query), nor a learner whose
-    // request took its usual millisecond meanwhile: that is no evidence. Nor a busy learner
-    // whose isolate was found idle with a small heap just before (short turns, one after
-    // another): V8 dies of a heap grown in one long run, which never idles to be measured.
+    // request took its usual millisecond meanwhile: that is no evidence. Nor, while requests
+    // were running, a busy learner whose isolate was found idle with a small heap just before
+    // (short turns, one after another): V8 dies of a heap grown in one long run, which never
+    // idles to be measured. With no request running, it was a timer: every busy one counts.
     const now = performance.now()
     const report = worker.busy && now - worker.busy.at <= SUSPECT_WINDOW_MS ? worker.busy.sessions : []
-    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && !calm).map(([id]) => id)
+    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && (!calm || running.size === 0)).map(([id]) => id)
     const culprits = new Set<string>()
-    for (const id of new Set(suspects)) {
+    const blame = (id: string) => {
       const entry = entries.get(id)
-      if (!entry) continue
-      entry.strikes = [...entry.strikes.filter((at) => now - at <= STRIKE_WINDOW_MS), now]
-      if (entry.strikes.length < 2) continue
+      if (!entry) return
       culprits.add(id)
       entry.strikes = []
       entry.blame = crashError(outOfMemory, reason)
       entry.pausedUntil = Date.now() + PAUSE_AFTER_BLAME_MS
+    }
+    for (const id of new Set(suspects)) {
+      const entry = entries.get(id)
+      if (!entry) continue
+      entry.strikes = [...entry.strikes.filter((at) => now - at <= STRIKE_WINDOW_MS), now]
+      if (entry.strikes.length >= 2) blame(id)
+    }
+    // A bomb that kills V8 before any report names it, or looks calm until its last short run:
+    // deaths that V8 itself caused (its heap, or an abort or trap) and no evidence explained.
+    // The one session running learner code in each of the last three within five minutes is
+    // their cause; while more than one was in all of them, nobody is blamed yet.
+    const byV8 = outOfMemory || /SIGABRT|SIGTRAP/.test(reason)
+    const aloneAgain = (job: Job) => job.retried && outOfMemory && RUNS_LEARNER_CODE.has(job.method) && running.size === 1
+    if (byV8 && culprits.size === 0 && !jobs.some(aloneAgain) && running.size > 0) {
+      unexplained = [...unexplained.filter((death) => now - death.at <= STRIKE_WINDOW_MS), { at: now, running }].slice(-3)
+      const common = [...running].filter((id) => id !== undefined && unexplained.every((death) => death.running.has(id)))
+      if (unexplained.length === 3 && common.length === 1) {
+        blame(common[0]!)
+        unexplained = []
+      }
     }
     // The suspects' calls are retried on different workers, so that the one that kills a
     // worker again takes as few others with it as it can.
@@ -369,8 +394,6 @@ export async function createWorkerSessions({
     }
     // A bomb that kills V8 before any report names it: its call, sent again, took a second
     // worker down with it, and was the only learner code running there. That is evidence too.
-    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
-    const aloneAgain = (job: Job) => job.retried && outOfMemory && RUNS_LEARNER_CODE.has(job.method) && running.size === 1
     for (const job of jobs) {
       const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
       // Letting go of a session is done when its worker is gone.
