@@ -50,6 +50,8 @@ export interface TableInfo {
 
 export interface RowsPage {
   table: string
+  /** The first row's position in the table (from 0). */
+  offset: number
   columns: string[]
   rows: unknown[][]
   total: number

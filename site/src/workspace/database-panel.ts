@@ -31,6 +31,8 @@ export function createDatabasePanel({ root, session, onError }: DatabasePanelOpt
   const target = part(root, 'db')
   /** The first row shown, per table. */
   const offsets = new Map<string, number>()
+  /** Counts page turns: a refresh that started before one does not paint over its page. */
+  let turns = 0
 
   async function readPage(id: string, table: string): Promise<RowsPage> {
     const offset = offsets.get(table) ?? 0
@@ -45,7 +47,7 @@ export function createDatabasePanel({ root, session, onError }: DatabasePanelOpt
 
   /** One table and, when it has more rows than a page, its pager. */
   function renderTable(page: RowsPage): HTMLElement {
-    const offset = offsets.get(page.table) ?? 0
+    const { offset } = page
     const first = page.rows.length === 0 ? 0 : offset + 1
     const last = offset + page.rows.length
     const table = h('table', { 'data-table': page.table })
@@ -74,8 +76,11 @@ export function createDatabasePanel({ root, session, onError }: DatabasePanelOpt
   /** Shows another page of one table; the focus stays on the pager. */
   async function turnPage(table: string, offset: number, pressed: string) {
     offsets.set(table, offset)
+    const turn = ++turns
     try {
       const page = await session.run((id) => readPage(id, table), { withCode: false })
+      // Pressed again meanwhile: the later page is the one to show.
+      if (turn !== turns) return
       const old = target.querySelector(`[data-db-table="${CSS.escape(table)}"]`)
       const fresh = renderTable(page)
       old?.replaceWith(fresh)
@@ -87,6 +92,7 @@ export function createDatabasePanel({ root, session, onError }: DatabasePanelOpt
   }
 
   async function refresh() {
+    const turnsBefore = turns
     try {
       const pages = await session.run(
         async (id) => {
@@ -95,6 +101,8 @@ export function createDatabasePanel({ root, session, onError }: DatabasePanelOpt
         },
         { withCode: false },
       )
+      // A page was turned while this read the tables: its rows are newer than these.
+      if (turns !== turnsBefore) return
       if (pages.length === 0) return target.replaceChildren(h('p', { class: 'muted' }, 'Your database has no tables yet.'))
       target.replaceChildren(...pages.map(renderTable))
     } catch (error) {

@@ -107,6 +107,9 @@ export function createCodeEditor({
     readOnly,
     // Lessons are read on laptops and phones: wrap long lines instead of hiding them.
     wordWrap: 'on',
+    // Unused code is not faded: faded text fails WCAG contrast (axe-core, 1.95:1); tsc's
+    // "declared but never used" still shows as a hint.
+    showUnused: false,
     ariaLabel: learnerLabel,
   })
   model.onDidChangeContent(() => onChange(model.getValue()))
@@ -189,6 +192,7 @@ export function createCodeEditor({
         scrollBeyondLastLine: false,
         readOnly: true,
         originalEditable: false,
+        showUnused: false,
         tabFocusMode: editor.getOption(monaco.editor.EditorOption.tabFocusMode),
       })
       diff.setModel({ original: model, modified: solutionModel })
