@@ -2,9 +2,10 @@
  * Hono's own modules in learner code, as Hono's docs use them: JSX (a file with JSX compiles as
  * TSX through hono/jsx), the other routers, connection info and ip-restriction fed with the
  * caller's address, `env()` from hono/adapter answering the exercise's environment, `hc` and
- * `testClient` in learner tests, and a reason for every module the sandbox refuses. Real server,
+ * `testClient` in learner tests, hono/compress gzipping an answer on the live URL, and a reason for every module the sandbox refuses. Real server,
  * real isolates.
  */
+import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from './support/server.ts'
 
@@ -14,7 +15,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const live = (id: string, path: string) => server.raw('GET', path, { headers: { host: `${id}.localhost:${server.port}` } })
+const live = (id: string, path: string, headers: Record<string, string> = {}) =>
+  server.raw('GET', path, { headers: { host: `${id}.localhost:${server.port}`, ...headers } })
 
 describe('JSX through hono/jsx', () => {
   const jsxApp = `
@@ -157,10 +159,36 @@ describe('hc and testClient in learner tests', () => {
   })
 })
 
+describe('hono/compress', () => {
+  const compressApp = `
+    import { Hono } from 'hono'
+    import { compress } from 'hono/compress'
+
+    const app = new Hono()
+    app.use(compress())
+    app.get('/items', (c) => c.json(Array.from({ length: 500 }, (_, id) => ({ id, name: 'Item ' + id, tags: ['compressible', 'ü'] }))))
+    export default app`
+  const expected = JSON.stringify(Array.from({ length: 500 }, (_, id) => ({ id, name: 'Item ' + id, tags: ['compressible', 'ü'] })))
+
+  it('gzips a large JSON answer on the live URL when the request accepts gzip, and only then', async () => {
+    const id = await server.createApp(compressApp)
+    const gzipped = await live(id, '/items', { 'accept-encoding': 'gzip' })
+    expect(gzipped.status).toBe(200)
+    expect(gzipped.headers['content-encoding']).toBe('gzip')
+    expect(gzipped.headers['vary']).toBe('Accept-Encoding')
+    expect(gzipped.bytes.length).toBeLessThan(expected.length / 4)
+    expect(gunzipSync(gzipped.bytes).toString()).toBe(expected)
+
+    const plain = await live(id, '/items')
+    expect(plain.status).toBe(200)
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.text).toBe(expected)
+  })
+})
+
 describe('modules the sandbox refuses', () => {
   it.each([
     ['hono/context-storage', 'AsyncLocalStorage'],
-    ['hono/compress', 'CompressionStream'],
     ['hono/serve-static', 'no file system'],
     ['hono/jsx/dom/client', 'renders in the browser'],
     ['hono/bun', 'export default app'],

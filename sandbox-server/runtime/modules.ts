@@ -15,6 +15,7 @@ const HONO_SUBPATHS = [
   'body-limit',
   'client',
   'combine',
+  'compress',
   'conninfo',
   'cookie',
   'cors',
@@ -82,7 +83,6 @@ const RUNTIME_ADAPTER = 'is the adapter for another runtime: here the sandbox se
 const REFUSED_BECAUSE: Readonly<Record<string, string>> = {
   'hono/context-storage':
     "needs Node's AsyncLocalStorage, which a V8 isolate does not have: pass `c` (or the value you need) to the functions that use it",
-  'hono/compress': 'needs CompressionStream, which the sandbox does not have yet (a live URL answers uncompressed; a proxy in front may compress)',
   'hono/cache': "uses the Cache API of Cloudflare Workers and Deno, which does not exist here: use the sandbox's `cache` instead",
   'hono/serve-static': 'reads files from disk, and the sandbox has no file system: answer with c.text(), c.html() or c.json()',
   'hono/ssg': 'writes files to disk, and the sandbox has no file system',

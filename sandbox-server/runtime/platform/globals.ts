@@ -2,7 +2,7 @@
  * The isolate's web platform. Bundled (esbuild, iife, platform neutral) into the prelude that
  * runs before any learner code; importing it installs on globalThis what a bare V8 context
  * lacks and Hono needs: URL, URLSearchParams, TextEncoder/TextDecoder, Headers, Request,
- * Response, web streams, Blob, File, FormData, atob/btoa, structuredClone, queueMicrotask,
+ * Response, web streams, CompressionStream/DecompressionStream, Blob, File, FormData, atob/btoa, structuredClone, queueMicrotask,
  * DOMException, Event/EventTarget, AbortController/AbortSignal, timers and `crypto`.
  *
  * The host's functions arrive as `globalThis.__platformHost` (see contract.ts). They are read
@@ -14,6 +14,7 @@ import * as streams from 'web-streams-polyfill'
 import { Event, EventTarget, setErrorHandler, setWarningHandler } from 'event-target-shim'
 import { AbortController, AbortSignal } from './abort.ts'
 import { Blob, File } from './blob.ts'
+import { CompressionStream, DecompressionStream } from './compression.ts'
 import { PLATFORM_HOST_GLOBAL, PLATFORM_HOST_MODES, type PlatformHost, type UncaughtErrorReport } from './contract.ts'
 import { FormData } from './form-data.ts'
 import { Headers } from './headers.ts'
@@ -95,6 +96,8 @@ const installed: Record<string, unknown> = {
   TextDecoder,
   TextEncoderStream,
   TextDecoderStream,
+  CompressionStream,
+  DecompressionStream,
   Headers,
   Request,
   Response,

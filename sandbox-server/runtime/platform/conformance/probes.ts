@@ -300,6 +300,29 @@ export const probes: Probe[] = [
       return [text, written, await new Response(left).text(), await new Response(right).text()]`,
   },
   {
+    name: 'CompressionStream and DecompressionStream round-trip gzip, deflate and deflate-raw',
+    body: `
+      ${catchName}
+      const collect = async (stream, chunks) => {
+        const writer = stream.writable.getWriter()
+        for (const chunk of chunks) writer.write(chunk).catch(() => {})
+        writer.close().catch(() => {})
+        return new Uint8Array(await new Response(stream.readable).arrayBuffer())
+      }
+      const text = JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ i, name: 'item ' + i, note: 'ü ✓' })))
+      const roundTrip = async (format) => {
+        const compressed = new Uint8Array(await new Response(new Response(text).body.pipeThrough(new CompressionStream(format))).arrayBuffer())
+        const back = await new Response(new Blob([compressed]).stream().pipeThrough(new DecompressionStream(format))).text()
+        return [format, back === text, compressed.length < text.length / 4]
+      }
+      const gz = await collect(new CompressionStream('gzip'), [new TextEncoder().encode('abc'), new Uint16Array([0x6564]), new DataView(new Uint8Array([102]).buffer)])
+      const back = new TextDecoder().decode(await collect(new DecompressionStream('gzip'), [gz.subarray(0, 5), gz.subarray(5)]))
+      const empty = await collect(new DecompressionStream('deflate'), [await collect(new CompressionStream('deflate'), [])])
+      return [await roundTrip('gzip'), await roundTrip('deflate'), await roundTrip('deflate-raw'), Array.from(gz.subarray(0, 3)), back, empty.length,
+        nameOf(() => new CompressionStream('brotli')), nameOf(() => new DecompressionStream('GZIP')), nameOf(() => new CompressionStream()),
+        Object.prototype.toString.call(new CompressionStream('gzip')), new DecompressionStream('gzip').readable instanceof ReadableStream]`,
+  },
+  {
     name: 'Blob and File slice, read and report their types',
     body: `
       const blob = new Blob(['héllo', new Uint8Array([33])], { type: 'Text/Plain' })
