@@ -116,6 +116,8 @@ interface Job {
   worker?: Worker
   /** Where it was last sent (create keeps the session there). */
   sentTo?: Worker
+  /** When it was last sent (performance.now()). */
+  sentAt?: number
   resolve(value: unknown): void
   reject(error: Error): void
 }
@@ -213,8 +215,8 @@ export async function createWorkerSessions({
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
-  /** Deaths V8 caused that no evidence explained: who was running learner code in each. */
-  let unexplained: { at: number; running: Set<string | undefined> }[] = []
+  /** Deaths V8 caused that no evidence explained: who was computing in each. */
+  let unexplained: { at: number; computing: Set<string> }[] = []
   let recycled = 0
   /** Workers being recycled: no longer in `active`, still stopped with the others. */
   const draining = new Set<Worker>()
@@ -343,17 +345,27 @@ export async function createWorkerSessions({
     const jobs = [...worker.calls.values()]
     worker.calls.clear()
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
-    // Who was running learner code there when it died (a request, loading code, a grade).
-    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
-    // The suspects: who was computing hard in the worker's last report before it died, if that
-    // was recent. Not a call merely in flight (waiting on a timer, a query), nor a learner whose
-    // request took its usual millisecond meanwhile: that is no evidence. Nor, while requests
-    // were running, a busy learner whose isolate was found idle with a small heap just before
-    // (short turns, one after another): V8 dies of a heap grown in one long run, which never
-    // idles to be measured. With no request running, it was a timer: every busy one counts.
+    // Who was running learner code there when it died (a request, loading code, a grade), and
+    // which of those were computing: the call came after the worker's last report, or that
+    // report found its session busy. A call the report found idle was waiting (on a timer, a
+    // query), which is no evidence.
     const now = performance.now()
     const report = worker.busy && now - worker.busy.at <= SUSPECT_WINDOW_MS ? worker.busy.sessions : []
-    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && (!calm || running.size === 0)).map(([id]) => id)
+    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
+    const busyInReport = new Set(report.filter(([, cpuMs]) => cpuMs >= SUSPECT_CPU_MS).map(([id]) => id))
+    const computing = new Set(
+      jobs
+        .filter((job) => RUNS_LEARNER_CODE.has(job.method) && job.sessionId !== undefined)
+        .filter((job) => !worker.busy || (job.sentAt ?? 0) > worker.busy.at || busyInReport.has(job.sessionId!))
+        .map((job) => job.sessionId!),
+    )
+    // The suspects: who was computing hard in the worker's last report before it died, if that
+    // was recent. Not a call merely in flight, nor a learner whose request took its usual
+    // millisecond meanwhile. Nor, while other calls were computing, a busy learner whose
+    // isolate was found idle with a small heap just before (short turns, one after another):
+    // V8 dies of a heap grown in one long run, which never idles to be measured. With no call
+    // computing, it was a timer: every busy one counts.
+    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && (!calm || computing.size === 0)).map(([id]) => id)
     const culprits = new Set<string>()
     const blame = (id: string) => {
       const entry = entries.get(id)
@@ -370,14 +382,14 @@ export async function createWorkerSessions({
       if (entry.strikes.length >= 2) blame(id)
     }
     // A bomb that kills V8 before any report names it, or looks calm until its last short run:
-    // deaths that V8 itself caused (its heap, or an abort or trap) and no evidence explained.
-    // The one session running learner code in each of the last three within five minutes is
-    // their cause; while more than one was in all of them, nobody is blamed yet.
+    // deaths that V8 itself caused (its heap, or an abort or trap) with no suspect at all.
+    // The one session computing in each of the last three within five minutes is their cause;
+    // while more than one was in all of them, nobody is blamed yet.
     const byV8 = outOfMemory || /SIGABRT|SIGTRAP/.test(reason)
     const aloneAgain = (job: Job) => job.retried && outOfMemory && RUNS_LEARNER_CODE.has(job.method) && running.size === 1
-    if (byV8 && culprits.size === 0 && !jobs.some(aloneAgain) && running.size > 0) {
-      unexplained = [...unexplained.filter((death) => now - death.at <= STRIKE_WINDOW_MS), { at: now, running }].slice(-3)
-      const common = [...running].filter((id) => id !== undefined && unexplained.every((death) => death.running.has(id)))
+    if (byV8 && suspects.length === 0 && !jobs.some(aloneAgain) && computing.size > 0) {
+      unexplained = [...unexplained.filter((death) => now - death.at <= STRIKE_WINDOW_MS), { at: now, computing }].slice(-3)
+      const common = [...computing].filter((id) => unexplained.every((death) => death.computing.has(id)))
       if (unexplained.length === 3 && common.length === 1) {
         blame(common[0]!)
         unexplained = []
@@ -504,6 +516,7 @@ export async function createWorkerSessions({
       if (!worker.alive) return dispatch(job) // died while starting: its replacement takes it
       const id = ++nextCallId
       job.sentTo = worker
+      job.sentAt = performance.now()
       worker.calls.set(id, job)
       const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args) } as WorkerCall
       try {
