@@ -17,7 +17,7 @@ export interface ServerProcessOptions {
   script?: string
   /** Cores it may run on (`taskset -c`), e.g. "0-2"; default any. */
   cpus?: string
-  /** Options for Node itself, e.g. `['--cpu-prof', '--cpu-prof-dir', '/tmp/profiles']`. */
+  /** Options for Node itself, e.g. `['--cpu-prof', '--cpu-prof-dir', 'profiles']`. */
   nodeOptions?: string[]
 }
 
