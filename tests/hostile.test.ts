@@ -212,6 +212,29 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
     await expectBystanderServed(roomy)
   })
 
+  it.each([
+    [
+      'an array copied many times in one step',
+      `const a = []; for (let i = 0; i < 1e6; i++) a.push(1.5); globalThis.kept = a.concat(...Array(30).fill(a)); return c.text(String(kept.length))`,
+    ],
+    ['a string made flat in one step', `globalThis.kept = 'x'.repeat(2 ** 28); return c.text(String(kept.indexOf('y')))`],
+    ['the same from a timer', `setTimeout(() => { globalThis.kept = 'x'.repeat(2 ** 28); kept.indexOf('y') }, 0); return c.text('scheduled')`],
+  ])('does not let one step hold far more than the limit: %s', async (name, body) => {
+    // One allocation can pass the limit without V8 collecting garbage before the run returns:
+    // the run used to answer 200 and the isolate kept the memory until its next request.
+    const { id, body: response } = await run(body, roomy)
+    if (name.includes('timer')) {
+      expect(response.body).toBe('scheduled')
+      // Measured once the timer ran, with no request after it to meet the held memory.
+      await vi.waitFor(() => expect(roomy.sessions.appState(id)).toBe('stopped'), { timeout: 30_000, interval: 100 })
+      const next = await roomy.send(id, { path: '/' })
+      expect(next.body.logs.map((entry: { message: string }) => entry.message).join('\n')).toMatch(
+        /restarted: Code running between requests .* more than 64 MB of memory/,
+      )
+    } else expect(response.error).toMatchObject({ code: 'limit_exceeded', limit: 'memory' })
+    await expectBystanderServed(roomy)
+  })
+
   it('refuses a huge response', async () => {
     const { body } = await run(`return c.text('x'.repeat(5 * 1024 * 1024))`, roomy)
     expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'output' })

@@ -93,6 +93,14 @@ export interface SandboxOptions {
  * bucket passes its CPU budget is stopped, so a background loop cannot hold an isolate thread.
  */
 const BACKGROUND_SAMPLE_MS = 200
+/**
+ * How far past its limit an isolate's heap may be found after a run (or a timer) before the
+ * run ends as the memory limit. isolated-vm checks its limit when V8 collects garbage, and one
+ * step (a concat, a flattened string) can allocate far more than the limit without a collection
+ * before the run returns: the isolate would answer and keep holding it. The heap is measured
+ * after every run; garbage not yet collected counts too, hence the room.
+ */
+const HELD_HEAP_FACTOR = 2
 /** Idle CPU that drains from the bucket per sample: 10% of a core is always allowed. */
 const BACKGROUND_ALLOWANCE_MS = BACKGROUND_SAMPLE_MS * 0.1
 const idleSandboxes = new Set<Sandbox>()
@@ -432,6 +440,7 @@ export class Sandbox {
     const now = this.isolate.cpuTime
     const hostNow = this.hostTime()
     // Host calls made from timers (a slow query every tick) cost the server as much as a loop.
+    const ranSince = now !== this.lastCpuSample
     const spent = Number(now - this.lastCpuSample) / 1e6 + (hostNow - this.lastHostSample)
     this.lastCpuSample = now
     this.lastHostSample = hostNow
@@ -441,6 +450,12 @@ export class Sandbox {
       this.stop(
         'cpu',
         `Code running between requests (a timer or an unawaited promise) used more than ${this.limits.cpuMs / 1000} s of CPU time: look for a setInterval or a loop that never ends.`,
+      )
+    }
+    // A timer can build a huge array as surely as a run: measured only when something ran.
+    else if (ranSince) {
+      void this.stopIfHeapPastLimit(
+        `Code running between requests (a timer or an unawaited promise) used more than ${this.limits.memoryMb} MB of memory: look for an array or string that keeps growing.`,
       )
     }
   }
@@ -458,6 +473,22 @@ export class Sandbox {
    */
   private hostTime(): number {
     return this.hostMs
+  }
+
+  /**
+   * Ends the isolate as the memory limit when its heap is past HELD_HEAP_FACTOR times the limit.
+   * Asks when the isolate is next idle (never the sync form: see heapBytes).
+   */
+  private async stopIfHeapPastLimit(message?: string): Promise<void> {
+    if (this.isolate.isDisposed) return
+    const stats = await this.isolate.getHeapStatistics().catch(() => undefined)
+    if (!stats || this.isolate.isDisposed) return
+    // The question itself runs on the isolate and moves its cpuTime: not the learner's, and not
+    // a reason for the background sampler to ask again.
+    this.lastCpuSample = this.isolate.cpuTime
+    this.lastHeapBytes = stats.total_heap_size + stats.externally_allocated_size
+    const held = stats.used_heap_size + stats.externally_allocated_size
+    if (held > HELD_HEAP_FACTOR * this.limits.memoryMb * 1024 * 1024) this.stop('memory', message)
   }
 
   /** Runs `work` in the isolate under the CPU and wall-clock budgets. */
@@ -513,6 +544,7 @@ export class Sandbox {
     this.activeRuns++
     try {
       const result = await work()
+      await this.stopIfHeapPastLimit()
       if (this.bufferRefused) this.stop('memory')
       if (this.sqlStopped) this.stop('cpu', this.sqlStopped)
       // A run can finish just after spending its budget (a slow host call, then a quick return).
@@ -520,6 +552,7 @@ export class Sandbox {
       if (this.isolate.isDisposed) throw limitError()
       return result
     } catch (error) {
+      await this.stopIfHeapPastLimit()
       // isolated-vm refuses an ArrayBuffer past the limit with an error the app could catch.
       if (this.bufferRefused || (error as Error)?.message?.includes(BUFFER_REFUSED)) this.stop('memory')
       if (this.sqlStopped) this.stop('cpu', this.sqlStopped)
