@@ -6,13 +6,14 @@
  * next request, that the offending session hears why, and that the workers are back to full
  * strength.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createServerApp } from '../sandbox-server/http/app.ts'
 import { createLogger } from '../sandbox-server/observability/index.ts'
+import { OOM_SCORE_ADJ } from '../sandbox-server/sessions/workers/protocol.ts'
 import { createWorkerSessions, type WorkerSessions } from '../sandbox-server/sessions/workers/supervisor.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-workers-'))
@@ -105,6 +106,13 @@ function workerDeaths() {
 }
 
 describe('the hop to a worker', () => {
+  it('is what the kernel ends first when the machine runs out of memory, not the HTTP server', async () => {
+    const pid = sessions.workerOf(await createWith(NOTES))!
+    const score = (of: number | string) => Number(readFileSync(`/proc/${of}/oom_score_adj`, 'utf8'))
+    expect(score(pid)).toBe(OOM_SCORE_ADJ)
+    expect(score('self')).toBeLessThan(OOM_SCORE_ADJ)
+  })
+
   it('carries bytes and integers past 2^53 unchanged, both ways', async () => {
     const id = await createWith(`import { Hono } from 'hono'
 import { db } from 'sandbox'

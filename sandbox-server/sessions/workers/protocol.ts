@@ -146,3 +146,6 @@ export function errorFromWire(wire: WireError): Error {
       return new RemoteLearnerError(wire.name, wire.message, wire.code)
   }
 }
+
+/** How much more readily than other processes the kernel's out-of-memory killer picks a worker (-1000..1000). */
+export const OOM_SCORE_ADJ = 800

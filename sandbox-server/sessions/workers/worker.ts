@@ -9,6 +9,7 @@
  * Started by the supervisor with `--no-node-snapshot` and tsx's loader; talks only over IPC
  * (./protocol.ts) and logs JSON lines to standard output like the HTTP process.
  */
+import { writeFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import pino from 'pino'
 import { createDbPool } from '../../capabilities/db/index.ts'
@@ -17,7 +18,7 @@ import { addPhaseTime, phaseTimingsEnabled, readPhaseTimes } from '../../observa
 import { buildPrelude, usePrebuilt } from '../../runtime/prelude/build.ts'
 import { createSessionStore, type Session } from '../index.ts'
 import { localSessions, type SessionInfo } from '../service.ts'
-import { errorToWire, fromWire, toWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage } from './protocol.ts'
+import { errorToWire, fromWire, OOM_SCORE_ADJ, toWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage } from './protocol.ts'
 
 const config: WorkerConfig = JSON.parse(process.argv[2] ?? '{}')
 // The supervisor's first message carries the prelude bundles: no esbuild run for them here.
@@ -41,6 +42,15 @@ new Worker(
   setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(process.pid, 'SIGKILL') }, 250)`,
   { eval: true, workerData: { ppid: process.ppid } },
 ).unref()
+
+// An isolate can pass its memory limit for a moment (one step allocates up to V8's largest array
+// before the limit is checked). Should the machine run out of memory meanwhile, the kernel is
+// asked to end this process, whose death the supervisor handles, rather than the HTTP server.
+try {
+  writeFileSync('/proc/self/oom_score_adj', String(OOM_SCORE_ADJ))
+} catch {
+  // Not Linux, or /proc is not there: the kernel chooses as it would.
+}
 
 const db = createDbPool({ dataDir: config.databases, processes: config.dbProcesses })
 const store = await createSessionStore({
