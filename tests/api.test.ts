@@ -87,6 +87,23 @@ describe('routing and CRUD through the API', () => {
     expect((await server.api('GET', `/sessions/${id}/db/nope`)).status).toBe(404)
   })
 
+  it('cuts long text and BLOBs in the database panel, saying how much is left out', async () => {
+    const id = await server.createApp(`
+      import { Hono } from 'hono'
+      import { db } from 'sandbox'
+      db.run('CREATE TABLE big (body TEXT, data BLOB)')
+      const app = new Hono()
+      app.post('/', (c) => { db.run('INSERT INTO big VALUES (?, ?)', ['x'.repeat(500_000), new Uint8Array(500_000)]); return c.text('ok') })
+      export default app`)
+    for (let i = 0; i < 12; i++) await server.send(id, { method: 'POST', path: '/' })
+    const page = await server.api('GET', `/sessions/${id}/db/big?limit=12`)
+    expect(page.status, JSON.stringify(page.body).slice(0, 300)).toBe(200)
+    expect(page.body.rows).toHaveLength(12)
+    const [text, blob] = page.body.rows[0]
+    expect(text).toBe(`${'x'.repeat(2000)}… (498,000 more characters)`)
+    expect(blob).toBe(`X'${'00'.repeat(256)}…' (500,000 bytes)`)
+  })
+
   it('returns console output with each response', async () => {
     const id = await server.createApp(`
       import { Hono } from 'hono'

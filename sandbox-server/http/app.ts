@@ -154,7 +154,8 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * A database cell as JSON can show it: an integer past 2^53 as its digits (a string, never
- * rounded), a BLOB as SQLite writes one, `X'00ff'`; everything else as it is.
+ * rounded), a BLOB as SQLite writes one, `X'00ff'`; everything else as it is. (The SQLite
+ * child has already cut long text and BLOBs: see pageOfRows.)
  */
 function cellForJson(value: unknown): unknown {
   if (typeof value === 'bigint') return String(value)

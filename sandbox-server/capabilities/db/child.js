@@ -327,6 +327,26 @@ function listTables(db) {
   })
 }
 
+/** What the database panel shows of one long cell: a page of big values stays small. */
+const CELL_TEXT_SHOWN = 2000
+const CELL_BYTES_SHOWN = 256
+
+/**
+ * A cell as the panel shows it: long text cut, and a long BLOB as the start of what SQLite
+ * would write (`X'00ff…'`), each saying how much is left out.
+ * @param {unknown} value
+ */
+function shownCell(value) {
+  if (typeof value === 'string' && value.length > CELL_TEXT_SHOWN) {
+    return `${value.slice(0, CELL_TEXT_SHOWN)}… (${(value.length - CELL_TEXT_SHOWN).toLocaleString('en')} more characters)`
+  }
+  if (value instanceof Uint8Array && value.byteLength > CELL_BYTES_SHOWN) {
+    const shown = Buffer.from(value.buffer, value.byteOffset, CELL_BYTES_SHOWN).toString('hex')
+    return `X'${shown}…' (${value.byteLength.toLocaleString('en')} bytes)`
+  }
+  return value
+}
+
 /**
  * @param {SqliteDatabase} db
  * @param {Extract<DbRequest, { op: 'rows' }>} request
@@ -337,7 +357,7 @@ function pageOfRows(db, { table, limit, offset }) {
   const quoted = quoteIdentifier(table)
   const statement = db.prepare(`SELECT * FROM ${quoted} LIMIT ? OFFSET ?`).raw(true).safeIntegers(true)
   const budget = { bytes: 0 }
-  const rows = statement.all(limit, offset).map((row) => convertRow(/** @type {unknown[]} */ (row), budget))
+  const rows = statement.all(limit, offset).map((row) => convertRow(/** @type {unknown[]} */ (row).map(shownCell), budget))
   return {
     columns: statement.columns().map((column) => column.name),
     rows,
