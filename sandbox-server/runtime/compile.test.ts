@@ -1,6 +1,7 @@
 import { stop } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { compileLearnerModule, learnerLanguage } from './compile.ts'
+import { buildLibrary, buildPrelude } from './prelude/build.ts'
 import { CompileError } from './errors.ts'
 
 const APP = `import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/', (c) => c.text('ok'))\nexport default app\n`
@@ -16,6 +17,15 @@ describe('compiling learner code', () => {
     )
     // The next learner's compile works on a fresh esbuild.
     expect((await compileLearnerModule(APP)).code).toContain('app.get')
+  })
+
+  it('names the separate libraries a module imports, which the prelude every isolate loads does not carry', async () => {
+    expect((await compileLearnerModule(APP)).libraries).toEqual([])
+    const validated = `import { Type } from '@sinclair/typebox'\nimport { Value } from '@sinclair/typebox/value'\nexport const ok = Value.Check(Type.String(), 'x')\n${APP}`
+    expect((await compileLearnerModule(validated)).libraries).toEqual(['typebox'])
+    // TypeBox names its kinds with this symbol: in its own script, not in the prelude.
+    expect(await buildLibrary('typebox')).toContain('TypeBox.Kind')
+    expect(await buildPrelude()).not.toContain('TypeBox.Kind')
   })
 
   it('compiles on a fresh esbuild when the old one was stopped mid-build', async () => {

@@ -8,7 +8,7 @@
  * bundle then serves that app, so the request console explores it, and carries the tests.
  */
 import { build, stop, type BuildOptions, type BuildResult, type Loader, type Message } from 'esbuild'
-import { ADAPTER_MODULE, ALLOWED_MODULES, TEST_MODULE, refusalReason } from './modules.ts'
+import { ADAPTER_MODULE, ALLOWED_MODULES, TEST_MODULE, refusalReason, separateLibraryOf } from './modules.ts'
 import { CompileError, type Diagnostic } from './errors.ts'
 
 export const LEARNER_FILENAME = 'app.ts'
@@ -49,6 +49,8 @@ export interface CompiledModule {
   map: string
   /** Whether the module imports `sandbox/test`: the sandbox then loads the test library. */
   usesTests: boolean
+  /** The SEPARATE_LIBRARIES (modules.ts) it imports from: the sandbox loads each before it. */
+  libraries: string[]
 }
 
 export interface CompileOptions {
@@ -132,6 +134,7 @@ export async function compileLearnerModule(source: string, { appUnderTest, env =
         ],
   )
   let usesTests = false
+  const libraries = new Set<string>()
   const language = await learnerLanguage(source)
   const appLanguage = appUnderTest === undefined ? language : await learnerLanguage(appUnderTest)
   const languages = new Map<string, Loader>([
@@ -165,6 +168,8 @@ export async function compileLearnerModule(source: string, { appUnderTest, env =
               if (path === ADAPTER_MODULE) return { path: ADAPTER_MODULE, namespace: 'adapter' }
               if (allowed.has(path)) {
                 if (path === TEST_MODULE) usesTests = true
+                const library = separateLibraryOf(path)
+                if (library) libraries.add(library)
                 return { path, external: true }
               }
               const reason = refusalReason(path)
@@ -196,7 +201,7 @@ export async function compileLearnerModule(source: string, { appUnderTest, env =
         },
       ])
     }
-    return { code, map: file('app.js.map'), usesTests }
+    return { code, map: file('app.js.map'), usesTests, libraries: [...libraries] }
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors
     if (errors?.length) throw new CompileError(errors.map(toDiagnostic))

@@ -63,6 +63,19 @@ export const SHIMMED_MODULES: Readonly<Record<string, string>> = {
   '@hono/node-server/conninfo': './conninfo.ts',
 }
 
+/**
+ * Libraries too big to carry in every isolate (TypeBox is 40% of the prelude's source): each is a
+ * script of its own, evaluated only in isolates whose learner imports one of its modules.
+ */
+export const SEPARATE_LIBRARIES: Readonly<Record<string, readonly string[]>> = {
+  typebox: ['@sinclair/typebox', '@sinclair/typebox/value', '@sinclair/typebox/compiler'],
+}
+
+/** The separate library a module belongs to, if any. */
+export function separateLibraryOf(module: string): string | undefined {
+  return Object.keys(SEPARATE_LIBRARIES).find((name) => SEPARATE_LIBRARIES[name]!.includes(module))
+}
+
 export const ALLOWED_MODULES: readonly string[] = [
   'hono',
   ...HONO_SUBPATHS.map((path) => `hono/${path}`),

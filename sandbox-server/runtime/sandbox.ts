@@ -13,7 +13,7 @@
  * runs), and every argument and result is copied.
  */
 import { ivm, type IsolatedVm } from './isolated-vm.ts'
-import { buildPrelude, buildTestLibrary } from './prelude/build.ts'
+import { buildLibrary, buildPrelude, buildTestLibrary } from './prelude/build.ts'
 import type { PlainRequest, PlainResponse } from './prelude/entry.ts'
 import { Value } from '@sinclair/typebox/value'
 import { TestResults, type TestResult } from './test-result.ts'
@@ -151,6 +151,7 @@ interface CachedScript {
 }
 const preludeScript: CachedScript = { build: buildPrelude }
 const testLibraryScript: CachedScript = { build: buildTestLibrary }
+const libraryScripts = new Map<string, CachedScript>()
 
 /** Compiles a script built once per process, reusing V8's code cache after the first isolate. */
 async function compileCached(isolate: IsolatedVm.Isolate, script: CachedScript, filename: string): Promise<IsolatedVm.Script> {
@@ -350,24 +351,33 @@ export class Sandbox {
   }
 
   /** Runs the learner's compiled module (from compileLearnerModule) and keeps its app. */
-  async load({ code, usesTests }: Pick<CompiledModule, 'code' | 'usesTests'>): Promise<void> {
+  async load({ code, usesTests, libraries }: Pick<CompiledModule, 'code' | 'usesTests' | 'libraries'>): Promise<void> {
     await this.guard(async () => {
       const script = await this.isolate.compileScript(`(function (require, module, exports) {${code}\n})`, {
         filename: 'app.js',
       })
       const factory = (await script.run(this.context, { reference: true })) as IsolatedVm.Reference
-      const testLibrary = usesTests
-        ? ((await (
-            await compileCached(this.isolate, testLibraryScript, 'sandbox:test')
-          ).run(this.context, { reference: true })) as IsolatedVm.Reference)
-        : undefined
+      const evaluator = async (cached: CachedScript, filename: string) =>
+        (await (await compileCached(this.isolate, cached, filename)).run(this.context, { reference: true })) as IsolatedVm.Reference
+      const testLibrary = usesTests ? await evaluator(testLibraryScript, 'sandbox:test') : undefined
+      // Each separate library the module imports, as its name and the function that evaluates it.
+      const separate: IsolatedVm.Reference[] = []
+      for (const name of libraries) {
+        if (!libraryScripts.has(name)) libraryScripts.set(name, { build: () => buildLibrary(name) })
+        separate.push(await evaluator(libraryScripts.get(name)!, `sandbox:${name}`))
+      }
       try {
-        await this.entries.load.apply(undefined, [factory.derefInto(), testLibrary?.derefInto()], { result: { promise: true } })
+        await this.entries.load.apply(
+          undefined,
+          [factory.derefInto(), testLibrary?.derefInto(), ...libraries.flatMap((name, index) => [name, separate[index]!.derefInto()])],
+          { result: { promise: true } },
+        )
       } catch (error) {
         throw new LearnerModuleError(learnerMessage(error))
       } finally {
         factory.release()
         testLibrary?.release()
+        for (const reference of separate) reference.release()
       }
     })
   }

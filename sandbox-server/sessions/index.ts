@@ -13,7 +13,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { compileLearnerModule } from '../runtime/compile.ts'
+import { compileLearnerModule, type CompiledModule } from '../runtime/compile.ts'
 import { createStackMapper, type StackMapper } from '../runtime/stack.ts'
 import { Sandbox, type RemoteAddress, type SandboxLimits, type SandboxResponse } from '../runtime/sandbox.ts'
 import type { TestResult } from '../runtime/test-result.ts'
@@ -82,7 +82,7 @@ interface SessionState extends Session {
   admission: ReturnType<typeof createAdmission>
   /** Where a fresh database comes from: trusted seed SQL, or a database snapshot. */
   seed: { seedSql?: string; snapshot?: Uint8Array }
-  compiled: { code: string; usesTests: boolean; mapStack: StackMapper } | undefined
+  compiled: (Pick<CompiledModule, 'code' | 'usesTests' | 'libraries'> & { mapStack: StackMapper }) | undefined
   sandbox: Promise<Sandbox> | undefined
   /** The last sandbox that finished building, to tell its state without waiting. */
   ready: Sandbox | undefined
@@ -633,8 +633,8 @@ export async function createSessionStore({
 export type SessionStore = Awaited<ReturnType<typeof createSessionStore>>
 
 async function compile(source: string, { appUnderTest, env }: Pick<Session, 'appUnderTest' | 'env'>): Promise<NonNullable<SessionState['compiled']>> {
-  const { code, map, usesTests } = await compileLearnerModule(source, { appUnderTest, env })
-  return { code, usesTests, mapStack: createStackMapper(map) }
+  const { map, ...compiled } = await compileLearnerModule(source, { appUnderTest, env })
+  return { ...compiled, mapStack: createStackMapper(map) }
 }
 
 /** What `db.abandon` undid, as a sentence to add to a limit's message ('' when nothing). */

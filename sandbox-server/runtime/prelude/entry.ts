@@ -17,6 +17,7 @@ import { bufferedBytes, readAll } from '../platform/body.ts'
 import { encodeForHost, type WireMessage } from '../platform/wire.ts'
 import { Response as PlatformResponse, headersAsNodeServerWrites } from '../platform/response.ts'
 import { rememberConnection, type PlainRemote } from './conninfo.ts'
+import { SEPARATE_LIBRARIES } from '../modules.ts'
 
 // Captured before learner code runs, which may replace the globals (see door.ts).
 const NativePromise = Promise
@@ -175,12 +176,21 @@ function hideCodePositions() {
 
 /**
  * Runs the learner's compiled module. `testLibrary`, given when the module imports
- * `sandbox/test`, evaluates that library (a script of its own, see build.ts).
+ * `sandbox/test`, evaluates that library (a script of its own, see build.ts); `separate` is a
+ * name and an evaluating function for each of SEPARATE_LIBRARIES the module imports.
  */
 sandboxGlobal.__sandboxLoad = (
   factory: (require: unknown, module: unknown, exports: unknown) => void,
   testLibrary?: () => { runTests(): Promise<unknown> } & Record<string, unknown>,
+  ...separate: unknown[]
 ) => {
+  for (let index = 0; index + 1 < separate.length; index += 2) {
+    const evaluate = separate[index + 1] as () => { modules: Record<string, unknown> }
+    let evaluated: Record<string, unknown> | undefined
+    for (const module of SEPARATE_LIBRARIES[separate[index] as string] ?? []) {
+      loaders[module] = () => (evaluated ??= evaluate().modules)[module]
+    }
+  }
   if (testLibrary) {
     judgeBehaviourOnly()
     loaders['sandbox/test'] = () => {

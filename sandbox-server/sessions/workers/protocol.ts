@@ -25,6 +25,7 @@ import { NoCodeLoaded, UnknownSession } from '../index.ts'
 import { UnknownExercise } from '../../exercises/index.ts'
 import type { LogEntry } from '../../capabilities/index.ts'
 import type { Phase, PhaseTotal } from '../../observability/phase-timings.ts'
+import type { PreludeBundles } from '../../runtime/prelude/build.ts'
 
 export { fromWire, toWire } from '../../ipc/json-wire.js'
 
@@ -63,7 +64,7 @@ export type WorkerMethod =
 
 /** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
 export interface WorkerInit {
-  init: { prelude: string; testLibrary: string }
+  init: PreludeBundles
 }
 
 export type WorkerCall =

@@ -35,7 +35,7 @@ import { fileURLToPath } from 'node:url'
 import { removeDatabasesExcept, type DbStats } from '../../capabilities/db/index.ts'
 import { LearnerFacingError, LimitExceeded } from '../../runtime/errors.ts'
 import { DEFAULT_LIMITS, type SandboxLimits } from '../../runtime/sandbox.ts'
-import { buildPrelude, buildTestLibrary } from '../../runtime/prelude/build.ts'
+import { buildBundles } from '../../runtime/prelude/build.ts'
 import { createLogger, type Logger } from '../../observability/index.ts'
 import { addPhaseSource, sumPhaseTimes, type Phase, type PhaseTotal } from '../../observability/phase-timings.ts'
 import type { AdmissionOptions } from '../admission.ts'
@@ -243,7 +243,7 @@ export async function createWorkerSessions({
   await removeDatabasesExcept(config.databases, entries.keys())
 
   // Built once here and handed to every worker.
-  const bundles: WorkerInit = { init: { prelude: await buildPrelude(), testLibrary: await buildTestLibrary() } }
+  const bundles: WorkerInit = { init: await buildBundles() }
 
   function start(): Worker {
     const child = fork(WORKER_SCRIPT, [JSON.stringify(config)], {
