@@ -161,7 +161,7 @@ describe('a learner program that kills V8', () => {
       if (crashed.body.error.message.includes('ran out of memory')) {
         const paused = await send(victim, 'GET', '/')
         expect(paused.body.error.message).toMatch(/paused for \d+ s/)
-        expect((await api('PUT', `/sessions/${victim}/code`, { code: appWith(route) })).status).toBe(200)
+        expect((await api('PUT', `/sessions/${victim}/code`, { code: `${appWith(route)}// fixed\n` })).status).toBe(200)
       }
       expect((await send(victim, 'GET', '/')).body.body).toBe('alive')
 
@@ -193,7 +193,11 @@ describe('a learner program that kills V8', () => {
     // resend); it was never told it crashed anything, and its code runs.
     expect(JSON.stringify((await read).body)).not.toMatch(/ran out of memory|paused/)
     expect(JSON.parse((await send(bystander, 'GET', '/notes')).body.body)).toEqual(['kept'])
-    expect((await api('PUT', `/sessions/${victim}/code`, { code: appWith(`app.get('/boom', (c) => c.text('fine'))`) })).status).toBe(200)
+    // The same code again is the same crash again: the pause holds. Other code lifts it.
+    const same = appWith(`app.get('/boom', (c) => c.text('fine'))`)
+    expect((await api('PUT', `/sessions/${victim}/code`, { code: same })).status).toBe(200)
+    expect((await send(victim, 'GET', '/')).body.error.message).toMatch(/paused for \d+ s: change your code/)
+    expect((await api('PUT', `/sessions/${victim}/code`, { code: `${same}// changed\n` })).status).toBe(200)
     expect((await send(victim, 'GET', '/')).body.body).toBe('alive')
   })
 

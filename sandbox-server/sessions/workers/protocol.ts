@@ -148,5 +148,8 @@ export function errorFromWire(wire: WireError): Error {
   }
 }
 
+/** How often a worker says which sessions were busy (ms): the CPU each spent in that time. */
+export const BUSY_REPORT_MS = 100
+
 /** How much more readily than other processes the kernel's out-of-memory killer picks a worker (-1000..1000). */
 export const OOM_SCORE_ADJ = 800

@@ -43,6 +43,7 @@ import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
 import type { SessionInfo, SessionService } from '../service.ts'
 import {
+  BUSY_REPORT_MS,
   errorFromWire,
   fromWire,
   toWire,
@@ -66,6 +67,10 @@ const SUSPECT_WINDOW_MS = 1000
 const SUSPECT_CPU_MS = 30
 /** A session found to crash workers runs no code for this long, unless it sends code again. */
 const PAUSE_AFTER_BLAME_MS = 30_000
+/** The longest pause, for a session blamed again and again. */
+const MAX_PAUSE_MS = 10 * 60_000
+/** How long a blame is remembered for doubling the next pause. */
+const BLAMES_REMEMBERED_MS = 10 * 60_000
 /** Two deaths a session is suspected in, this close together, make it the cause. */
 const STRIKE_WINDOW_MS = 5 * 60_000
 /** Calls that may run again after their worker died mid-way without doing anything twice. */
@@ -155,8 +160,12 @@ interface Entry {
   blame: Error | undefined
   /** Its recycled worker is letting go of it: placed anew only once that is done. */
   releasing: Promise<void> | undefined
-  /** Blamed for a crash: its code runs again after this (Date.now()) or once it sends code. */
+  /** Blamed for a crash: its code runs again after this (Date.now()), or once it sends other code after a first blame. */
   pausedUntil: number
+  /** When it was blamed, within the last BLAMES_REMEMBERED_MS: each blame doubles the pause. */
+  blames: number[]
+  /** When its worker last answered a call that ran its code (performance.now()). */
+  lastAnsweredAt: number
 }
 
 /** The process running the learner's app stopped for a reason that is not the app's memory. */
@@ -236,6 +245,8 @@ export async function createWorkerSessions({
       blame: undefined,
       releasing: undefined,
       pausedUntil: 0,
+      blames: [],
+      lastAnsweredAt: 0,
     })
   }
   saved.close()
@@ -291,6 +302,8 @@ export async function createWorkerSessions({
       const job = worker.calls.get(message.id)
       if (!job) return
       worker.calls.delete(message.id)
+      const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
+      if (entry && RUNS_LEARNER_CODE.has(job.method)) entry.lastAnsweredAt = worker.lastHeard
       if (message.ok) job.resolve(fromWire(message.value))
       else job.reject(errorFromWire(message.error))
       if (worker.draining) letGo(worker)
@@ -365,7 +378,14 @@ export async function createWorkerSessions({
     // isolate was found idle with a small heap just before (short turns, one after another):
     // V8 dies of a heap grown in one long run, which never idles to be measured. With no call
     // computing, it was a timer: every busy one counts.
-    const suspects = report.filter(([, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && (!calm || computing.size === 0)).map(([id]) => id)
+    // Nor one with no call in flight whose call was answered within or after the report's span:
+    // the report saw that call's work, and the run ended with its heap measured under the limit (a timer
+    // would have to start in the moments between).
+    const answeredSince = (id: string) =>
+      !running.has(id) && worker.busy !== undefined && (entries.get(id)?.lastAnsweredAt ?? 0) > worker.busy.at - BUSY_REPORT_MS
+    const suspects = report
+      .filter(([id, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && (!calm || computing.size === 0) && !answeredSince(id))
+      .map(([id]) => id)
     const culprits = new Set<string>()
     const blame = (id: string) => {
       const entry = entries.get(id)
@@ -373,7 +393,7 @@ export async function createWorkerSessions({
       culprits.add(id)
       entry.strikes = []
       entry.blame = crashError(outOfMemory, reason)
-      entry.pausedUntil = Date.now() + PAUSE_AFTER_BLAME_MS
+      pause(entry)
     }
     for (const id of new Set(suspects)) {
       const entry = entries.get(id)
@@ -415,7 +435,7 @@ export async function createWorkerSessions({
         entry.blame = undefined
       } else if (aloneAgain(job)) {
         job.reject(crashError(true, cause))
-        if (entry) entry.pausedUntil = Date.now() + PAUSE_AFTER_BLAME_MS
+        if (entry) pause(entry)
       } else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
       else dispatch({ ...job, retried: true })
     }
@@ -547,11 +567,12 @@ export async function createWorkerSessions({
     // Found to crash workers: its code does not run again for a while, unless it changes.
     if (entry && entry.pausedUntil > Date.now() && RUNS_LEARNER_CODE.has(method) && method !== 'setCode') {
       const seconds = Math.ceil((entry.pausedUntil - Date.now()) / 1000)
+      const lift =
+        entry.blames.length > 1
+          ? `it did so ${entry.blames.length} times in ten minutes, so new code runs only once the pause ends.`
+          : 'change your code to run it sooner.'
       return Promise.reject(
-        new LimitExceeded(
-          'memory',
-          `Your app crashed the process running it by running out of memory, so it is paused for ${seconds} s: change your code (or send it again) to run it sooner.`,
-        ),
+        new LimitExceeded('memory', `Your app crashed the process running it by running out of memory, so it is paused for ${seconds} s: ${lift}`),
       )
     }
     return new Promise<T>((resolve, reject) => {
@@ -559,6 +580,17 @@ export async function createWorkerSessions({
       dispatch(job)
       sent?.(job)
     })
+  }
+
+  /**
+   * Pauses a session blamed for a crash: 30 s, doubled for each earlier blame in the last ten
+   * minutes. Other code lifts a first pause (the learner fixed the bug); the same code does
+   * not, and neither does any code once it was blamed again (a comment changes the code too).
+   */
+  function pause(entry: Entry) {
+    const now = Date.now()
+    entry.blames = [...entry.blames.filter((at) => now - at <= BLAMES_REMEMBERED_MS), now]
+    entry.pausedUntil = now + Math.min(PAUSE_AFTER_BLAME_MS * 2 ** (entry.blames.length - 1), MAX_PAUSE_MS)
   }
 
   function find(id: string): Entry {
@@ -622,6 +654,8 @@ export async function createWorkerSessions({
           blame: undefined,
           releasing: undefined,
           pausedUntil: 0,
+          blames: [],
+          lastAnsweredAt: 0,
         }
         if (holder) holder.sessions++
         entries.set(info.id, entry)
@@ -635,9 +669,10 @@ export async function createWorkerSessions({
       const result = await call<{ codeHash: string; logs: [] }>('setCode', id, [source])
       const entry = entries.get(id)
       if (entry) {
+        // The same code again is the same crash again: see pause().
+        if (entry.info.codeHash !== result.codeHash && entry.blames.length <= 1) entry.pausedUntil = 0
         entry.info.source = source
         entry.info.codeHash = result.codeHash
-        entry.pausedUntil = 0
       }
       return result
     },

@@ -18,7 +18,17 @@ import { addPhaseTime, phaseTimingsEnabled, readPhaseTimes } from '../../observa
 import { buildPrelude, usePrebuilt } from '../../runtime/prelude/build.ts'
 import { createSessionStore, type Session } from '../index.ts'
 import { localSessions, type SessionInfo } from '../service.ts'
-import { errorToWire, fromWire, OOM_SCORE_ADJ, toWire, type WorkerCall, type WorkerConfig, type WorkerInit, type WorkerMessage } from './protocol.ts'
+import {
+  BUSY_REPORT_MS,
+  errorToWire,
+  fromWire,
+  OOM_SCORE_ADJ,
+  toWire,
+  type WorkerCall,
+  type WorkerConfig,
+  type WorkerInit,
+  type WorkerMessage,
+} from './protocol.ts'
 
 const config: WorkerConfig = JSON.parse(process.argv[2] ?? '{}')
 // The supervisor's first message carries the prelude bundles: no esbuild run for them here.
@@ -114,6 +124,6 @@ setInterval(reportStats, 500).unref()
 setInterval(() => {
   const busy = store.busySinceLastAsked()
   if (busy.length > 0) send({ event: 'busy', sessions: busy })
-}, 100).unref()
+}, BUSY_REPORT_MS).unref()
 reportStats()
 send({ event: 'ready' })
