@@ -235,6 +235,50 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
     await expectBystanderServed(roomy)
   })
 
+  it.each([
+    [
+      'segmenting a long string again and again',
+      `const seg = new Intl.Segmenter('en'); const big = 'ab'.repeat(1e7); for (let i = 0; i < 40; i++) kept.push(seg.segment(big))`,
+    ],
+    ['a formatter per item, all kept', `for (let i = 0; i < 72_000; i++) kept.push(new Intl.DateTimeFormat('en'))`],
+    ['Intl.NumberFormat called without new', `for (let i = 0; i < 72_000; i++) kept.push(Intl.NumberFormat('en'))`],
+  ])('refuses Intl objects past the memory limit, which V8 neither counts nor collects: %s', async (_name, body) => {
+    // ICU holds their memory outside the heap: 40 segmentations held 1.4 GB in one worker.
+    const { body: response } = await run(
+      `globalThis.kept ??= []; try { ${body} } catch (error) { return c.text(String(error)) } return c.text('all made')`,
+      roomy,
+    )
+    expect(response.body).toMatch(/^RangeError: Your code holds more than 64 MB in Intl objects/)
+    await expectBystanderServed(roomy)
+  })
+
+  it('leaves ordinary Intl alone: formatters, subclasses, segments and their prototypes', async () => {
+    const { body } = await run(
+      `class Short extends Intl.DateTimeFormat {}
+      const when = new Date(Date.UTC(2026, 11, 2))
+      const words = [...new Intl.Segmenter('en', { granularity: 'word' }).segment('hello big world')].filter((s) => s.isWordLike).length
+      return c.json({
+        date: new Short('en-GB', { timeZone: 'UTC' }).format(when),
+        number: Intl.NumberFormat('en').format(1234.5),
+        instance: new Intl.NumberFormat() instanceof Intl.NumberFormat,
+        constructor: new Intl.Collator().constructor === Intl.Collator,
+        supported: Intl.DateTimeFormat.supportedLocalesOf(['en']),
+        words,
+        many: Array.from({ length: 2000 }, (_, i) => new Intl.NumberFormat('en').format(i)).length,
+      })`,
+      roomy,
+    )
+    expect(JSON.parse(body.body)).toEqual({
+      date: '02/12/2026',
+      number: '1,234.5',
+      instance: true,
+      constructor: true,
+      supported: ['en'],
+      words: 3,
+      many: 2000,
+    })
+  })
+
   it('refuses a huge response', async () => {
     const { body } = await run(`return c.text('x'.repeat(5 * 1024 * 1024))`, roomy)
     expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'output' })

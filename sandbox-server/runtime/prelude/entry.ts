@@ -11,6 +11,7 @@
  * `installModules` by the entry that build.ts generates.
  */
 import '../platform/globals.ts'
+import './intl-budget.ts'
 import * as sandboxModule from './sandbox-module.ts'
 import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
 import { bufferedBytes, readAll } from '../platform/body.ts'

@@ -61,6 +61,8 @@ const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash' | 'release'>(['setCode'
 const MAX_START_FAILURES = 3
 /** A worker silent this long (it reports every 500 ms) is hung: it is killed and replaced. */
 const HUNG_AFTER_MS = 5000
+/** A worker whose memory (PSS) passes this many times the recycling threshold is killed. */
+const MEMORY_CEILING_FACTOR = 1.5
 /** A worker's last report of who is busy counts when it came this shortly before its death. */
 const SUSPECT_WINDOW_MS = 1000
 /** CPU ms in one 100 ms report that make a session a suspect: it was computing, not answering. */
@@ -144,6 +146,8 @@ interface Worker {
   lastHeard: number
   /** Killed for not answering. */
   hung: boolean
+  /** Killed for holding more memory than MEMORY_CEILING_FACTOR times the recycling threshold. */
+  overMemory: boolean
   /** Being recycled: it takes no new sessions, lets go of its own as their calls end, then stops. */
   draining: boolean
   /** Its bench phase totals (BENCH_TIMINGS=1 only). */
@@ -275,6 +279,7 @@ export async function createWorkerSessions({
       busy: undefined,
       lastHeard: performance.now(),
       hung: false,
+      overMemory: false,
       draining: false,
     }
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -332,7 +337,7 @@ export async function createWorkerSessions({
     restartsOfDead += worker.stats.restarts
     // V8's fatal errors that a learner's program causes: a heap out of memory, or a string or
     // array grown past what V8 can hold ("invalid size error", reported with SIGTRAP).
-    const outOfMemory = /heap out of memory|Allocation failed|OOM|Fatal JavaScript invalid|invalid (array|string|table) (length|size)/i.test(
+    const outOfMemory = worker.overMemory || /heap out of memory|Allocation failed|OOM|Fatal JavaScript invalid|invalid (array|string|table) (length|size)/i.test(
       worker.stderrTail,
     )
     if (worker.hung) reason = 'it stopped answering'
@@ -609,11 +614,19 @@ export async function createWorkerSessions({
       worker.hung = true
       worker.child.kill('SIGKILL')
     }
-    // Every 10 s: a worker whose memory grew past the threshold is recycled.
-    if (++beats % 10 !== 0 || recycleAboveBytes === undefined) return
-    for (const worker of [...active]) {
+    // Every 2 s: a worker whose memory grew past the threshold is recycled. Memory V8 does not
+    // count (Intl's ICU objects) can grow it while every isolate's heap looks small, and a
+    // draining worker keeps a session while it has a call in flight: past the ceiling, either
+    // is killed, and its death is handled like any other.
+    if (++beats % 2 !== 0 || recycleAboveBytes === undefined) return
+    for (const worker of [...active, ...draining]) {
       const pss = worker.started && worker.alive ? pssOf(worker.child.pid) : undefined
-      if (pss !== undefined && pss > recycleAboveBytes) recycle(worker, pss)
+      if (pss === undefined) continue
+      if (pss > recycleAboveBytes * MEMORY_CEILING_FACTOR) {
+        logger.warn({ event: 'worker_over_memory', pid: worker.child.pid, pssMb: Math.round(pss / 1024 ** 2) })
+        worker.overMemory = true
+        worker.child.kill('SIGKILL')
+      } else if (pss > recycleAboveBytes) recycle(worker, pss)
     }
   }, 1000)
   heartbeat.unref()

@@ -1,0 +1,79 @@
+/**
+ * Inside the isolate: a memory budget for Intl. A formatter, collator or segmenter holds an ICU
+ * object outside V8's heap, and `Intl.Segmenter.prototype.segment` copies its whole input
+ * there: the isolate's memory limit never sees that memory, and since V8 does not count it,
+ * nothing collects the objects that hold it either (an attack held 1.4 GB in one worker with
+ * forty segmentations of a 20-million-character string). Here each such object is charged an
+ * estimate of its native memory while it lives (a FinalizationRegistry gives the charge back
+ * once it is collected); past the budget, making one more throws a RangeError, as the platform
+ * refuses an ArrayBuffer past the limit.
+ *
+ * Imported by entry.ts before any learner code, which then sees only the wrapped constructors.
+ */
+
+/** Native memory the isolate's live Intl objects may hold: the isolate's own heap limit. */
+export const INTL_BUDGET_BYTES = 64 * 1024 * 1024
+/** What one formatter, collator or other Intl object is charged (ICU's measured ~26 KB, rounded down). */
+const OBJECT_BYTES = 16 * 1024
+
+let held = 0
+const released = new FinalizationRegistry<number>((bytes) => {
+  held -= bytes
+})
+const { construct, apply } = Reflect
+const { defineProperty, getOwnPropertyDescriptor } = Object
+
+/** Makes an Intl object charged `bytes` while it lives, refusing before ICU allocates anything. */
+function charged<T extends object>(bytes: number, make: () => T): T {
+  if (held + bytes > INTL_BUDGET_BYTES) {
+    throw new RangeError(
+      `Your code holds more than ${INTL_BUDGET_BYTES / 1024 / 1024} MB in Intl objects (formatters, segmenters): make one formatter and reuse it rather than one per item, and segment shorter strings.`,
+    )
+  }
+  const made = make()
+  held += bytes
+  released.register(made, bytes)
+  return made
+}
+
+const INTL_CONSTRUCTORS = [
+  'Collator',
+  'DateTimeFormat',
+  'DisplayNames',
+  'DurationFormat',
+  'ListFormat',
+  'Locale',
+  'NumberFormat',
+  'PluralRules',
+  'RelativeTimeFormat',
+  'Segmenter',
+] as const
+
+const intl = Intl as unknown as Record<string, unknown>
+for (const name of INTL_CONSTRUCTORS) {
+  const original = intl[name] as (new (...args: unknown[]) => object) | undefined
+  if (typeof original !== 'function') continue
+  // A Proxy keeps everything else of the constructor: its prototype, `instanceof`, static
+  // methods such as supportedLocalesOf, subclassing, and calling it without `new`.
+  const wrapped = new Proxy(original, {
+    construct: (target, args, newTarget) => charged(OBJECT_BYTES, () => construct(target, args, newTarget) as object),
+    apply: (target, self, args) => charged(OBJECT_BYTES, () => apply(target as unknown as (...args: unknown[]) => object, self, args)),
+  })
+  defineProperty(original.prototype, 'constructor', { ...getOwnPropertyDescriptor(original.prototype, 'constructor'), value: wrapped })
+  defineProperty(Intl, name, { ...getOwnPropertyDescriptor(Intl, name), value: wrapped })
+}
+
+// Segments hold a UTF-16 copy of their input, two bytes a character.
+const segmenterPrototype = (Intl as { Segmenter?: { prototype: { segment(input: unknown): object } } }).Segmenter?.prototype
+if (segmenterPrototype) {
+  const segment = segmenterPrototype.segment
+  defineProperty(segmenterPrototype, 'segment', {
+    ...getOwnPropertyDescriptor(segmenterPrototype, 'segment'),
+    value: {
+      segment(this: unknown, input: unknown) {
+        const text = String(input)
+        return charged(OBJECT_BYTES + text.length * 2, () => apply(segment, this, [text]) as object)
+      },
+    }.segment,
+  })
+}
