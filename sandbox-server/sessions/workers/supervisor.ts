@@ -337,9 +337,9 @@ export async function createWorkerSessions({
     restartsOfDead += worker.stats.restarts
     // V8's fatal errors that a learner's program causes: a heap out of memory, or a string or
     // array grown past what V8 can hold ("invalid size error", reported with SIGTRAP).
-    const outOfMemory = worker.overMemory || /heap out of memory|Allocation failed|OOM|Fatal JavaScript invalid|invalid (array|string|table) (length|size)/i.test(
-      worker.stderrTail,
-    )
+    const outOfMemory =
+      worker.overMemory ||
+      /heap out of memory|Allocation failed|OOM|Fatal JavaScript invalid|invalid (array|string|table) (length|size)/i.test(worker.stderrTail)
     if (worker.hung) reason = 'it stopped answering'
     const cause = outOfMemory ? 'out of memory' : reason
     if (!worker.started) startFailures++
