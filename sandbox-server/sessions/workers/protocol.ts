@@ -60,6 +60,8 @@ export type WorkerMethod =
   | 'resetClock'
   | 'grade'
   | 'runLearnerTests'
+  /** Starts or stops sending a session's activity (`args[0]`: whether it is watched, see ../feed.ts). */
+  | 'watch'
 
 /** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
 export interface WorkerInit {
@@ -67,7 +69,8 @@ export interface WorkerInit {
 }
 
 export type WorkerCall =
-  | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[] }
+  /** `watched`: the session's activity is watched (see ../feed.ts), so the worker sends it. */
+  | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[]; watched?: true }
   /** Lets go of a session so another worker can take it up (this one is being recycled). */
   | { id: number; method: 'release'; sessionId: string; args: [] }
   | { id: number; method: 'crash'; sessionId: undefined; args: [] }
@@ -83,6 +86,8 @@ export type WorkerEvent =
    */
   | { event: 'busy'; sessions: [id: string, cpuMs: number, calm: boolean][] }
   | { event: 'removed'; removed: SessionRemoved }
+  /** What a watched session's app did (../activity.ts), as json-wire carries it. */
+  | { event: 'activity'; sessionId: string; activity: unknown }
   | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 
 export type WorkerMessage = WorkerReply | WorkerEvent

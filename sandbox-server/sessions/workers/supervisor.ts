@@ -41,7 +41,9 @@ import { addPhaseSource, sumPhaseTimes, type Phase, type PhaseTotal } from '../.
 import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
-import type { SessionInfo, SessionService } from '../service.ts'
+import type { ActivityFeedLimits, SessionInfo, SessionService } from '../service.ts'
+import { createActivityFeed } from '../feed.ts'
+import type { Activity } from '../activity.ts'
 import {
   errorFromWire,
   fromWire,
@@ -79,6 +81,7 @@ const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash' | 'release'>([
   'runLearnerTests',
   'reset',
   'delete',
+  'watch',
   'crash',
 ])
 const STDERR_TAIL_BYTES = 4096
@@ -104,6 +107,8 @@ export interface WorkerSessionsOptions {
   testHooks?: boolean
   /** A worker whose PSS (its own process) grows past this is recycled; default 1.5 GiB, undefined never. */
   recycleAboveBytes?: number
+  /** The request inspector's feed limits (see ../feed.ts). */
+  activityFeed?: ActivityFeedLimits
 }
 
 interface Job {
@@ -196,6 +201,7 @@ export async function createWorkerSessions({
   logger = createLogger(),
   testHooks = false,
   recycleAboveBytes = 1.5 * 1024 ** 3,
+  activityFeed,
 }: WorkerSessionsOptions): Promise<WorkerSessions> {
   const count = Math.max(1, Math.floor(workerCount))
   const config: WorkerConfig = {
@@ -212,6 +218,16 @@ export async function createWorkerSessions({
   const memoryMb = limits?.memoryMb ?? DEFAULT_LIMITS.memoryMb
   const events = new EventEmitter<{ removed: [SessionRemoved] }>()
   const entries = new Map<string, Entry>()
+  // The worker holding a watched session sends its activity; one it moves to hears on its first call.
+  const activity = createActivityFeed({
+    ...activityFeed,
+    onWatchChange(id, watched) {
+      // Straight to its worker: not a use of the session, and no blame or pause to hear.
+      if (!entries.get(id)?.worker?.alive) return
+      const ignore = () => {}
+      dispatch({ method: 'watch', sessionId: id, args: [watched], retried: false, resolve: ignore, reject: ignore })
+    },
+  })
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
@@ -278,6 +294,8 @@ export async function createWorkerSessions({
           worker.started = true
           startFailures = 0
           markReady()
+        } else if (message.event === 'activity') {
+          if (entries.get(message.sessionId)?.worker === worker) activity.publish(message.sessionId, fromWire(message.activity) as Activity)
         } else if (message.event === 'stats') {
           worker.stats = message.stats
           worker.runs = message.runs
@@ -504,6 +522,7 @@ export async function createWorkerSessions({
     if (!entry) return
     if (entry.worker) entry.worker.sessions--
     entries.delete(id)
+    activity.end(id)
   }
 
   function dispatch(job: Job): void {
@@ -518,7 +537,8 @@ export async function createWorkerSessions({
       job.sentTo = worker
       job.sentAt = performance.now()
       worker.calls.set(id, job)
-      const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args) } as WorkerCall
+      const watched = job.sessionId !== undefined && job.method !== 'watch' && activity.watched(job.sessionId)
+      const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args), ...(watched ? { watched } : {}) } as WorkerCall
       try {
         worker.child.send(call)
       } catch {
@@ -683,6 +703,7 @@ export async function createWorkerSessions({
     },
     workers: () => ({ alive: active.filter((worker) => worker.alive && worker.started).length, deaths, recycled }),
     events,
+    activity,
     workerOf: (id) => (entries.get(id)?.worker?.alive ? entries.get(id)!.worker!.child.pid : undefined),
     async crashWorker(id) {
       await call('crash', id, [])
