@@ -11,6 +11,7 @@ import type { SandboxLimits } from '../../runtime/sandbox.ts'
 import type { AdmissionOptions } from '../admission.ts'
 import type { SessionRemoved } from '../index.ts'
 import type { SessionService } from '../service.ts'
+import type { ActivityRateOptions } from '../activity.ts'
 import {
   CompileError,
   LearnerFacingError,
@@ -44,6 +45,8 @@ export interface WorkerConfig {
   testHooks?: boolean
   /** The supervisor's log level, so a worker is as quiet as the process that started it. */
   logLevel?: string
+  /** How many activity events a watched session may cause (see ../activity.ts). */
+  activityRate?: ActivityRateOptions
 }
 
 /** The SessionService methods a worker answers, with their argument lists. */

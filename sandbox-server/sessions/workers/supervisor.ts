@@ -43,7 +43,7 @@ import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
 import type { ActivityFeedLimits, SessionInfo, SessionService } from '../service.ts'
 import { createActivityFeed } from '../feed.ts'
-import type { Activity } from '../activity.ts'
+import type { Activity, ActivityRateOptions } from '../activity.ts'
 import {
   errorFromWire,
   fromWire,
@@ -109,6 +109,8 @@ export interface WorkerSessionsOptions {
   recycleAboveBytes?: number
   /** The request inspector's feed limits (see ../feed.ts). */
   activityFeed?: ActivityFeedLimits
+  /** How many activity events a watched session may cause (see ../activity.ts). */
+  activityRate?: ActivityRateOptions
 }
 
 interface Job {
@@ -202,6 +204,7 @@ export async function createWorkerSessions({
   testHooks = false,
   recycleAboveBytes = 1.5 * 1024 ** 3,
   activityFeed,
+  activityRate,
 }: WorkerSessionsOptions): Promise<WorkerSessions> {
   const count = Math.max(1, Math.floor(workerCount))
   const config: WorkerConfig = {
@@ -214,6 +217,7 @@ export async function createWorkerSessions({
     admission,
     testHooks,
     logLevel: logger.level,
+    activityRate,
   }
   const memoryMb = limits?.memoryMb ?? DEFAULT_LIMITS.memoryMb
   const events = new EventEmitter<{ removed: [SessionRemoved] }>()

@@ -51,6 +51,7 @@ const store = await createSessionStore({
   idleTtlMs: config.idleTtlMs,
   memoryBudgetBytes: config.memoryBudgetBytes,
   admission: config.admission,
+  activityRate: config.activityRate,
 })
 const sessions = localSessions(store)
 await buildPrelude()
