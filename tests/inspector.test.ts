@@ -219,6 +219,27 @@ describe('the request inspector, with isolates in worker processes', () => {
     expect(again.closed).toBe(true)
   })
 
+  it('shows the requests the checks send while they grade the code', async () => {
+    const created = await fetch(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ exerciseId: 'first-route' }),
+    })
+    const { sessionId: id, starter } = (await created.json()) as { sessionId: string; starter: string }
+    await fetch(`${base}/api/sessions/${id}/code`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: starter }),
+    })
+    const events = await openEvents(`${base}/api/sessions/${id}/events`)
+    await events.next((message) => message.event === 'ready')
+    const graded = await fetch(`${base}/api/sessions/${id}/grade`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(graded.status).toBe(200)
+    const check = await events.activity((activity): activity is RequestActivity => activity.kind === 'request' && activity.via === 'check')
+    expect(check.status).toBeTypeOf('number')
+    await events.close()
+  })
+
   it('answers 404 with the usual error shape for a session that does not exist', async () => {
     const response = await fetch(`${base}/api/sessions/${'0'.repeat(32)}/events`)
     expect(response.status).toBe(404)

@@ -149,6 +149,8 @@ export interface SessionOptions {
   appUnderTest?: string
   /** The exercise's environment, for `env(c)` from hono/adapter. */
   env?: Record<string, string>
+  /** A grading session: its requests show in this session's activity while that is watched. */
+  activityOf?: string
 }
 
 export interface SessionStoreOptions {
@@ -488,7 +490,7 @@ export async function createSessionStore({
      * Creates a session with its own database, from trusted seed SQL or a snapshot when given.
      * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
      */
-    async create({ exerciseId, seedSql, snapshot, appUnderTest, env }: SessionOptions = {}): Promise<Session> {
+    async create({ exerciseId, seedSql, snapshot, appUnderTest, env, activityOf }: SessionOptions = {}): Promise<Session> {
       const now = Date.now()
       const kept: SavedSession = {
         id: randomBytes(16).toString('hex'),
@@ -508,6 +510,12 @@ export async function createSessionStore({
       await db.open(session.dbId, session.seed)
       if (isSaved) saved!.add(kept)
       sessions.set(session.id, session)
+      // Its requests go to the learner's watchers, if there are any now (a grade is short).
+      const watched = activityOf === undefined ? undefined : sessions.get(activityOf)
+      if (watched?.activity) {
+        session.activity = (event) => void (event.kind === 'request' && watched.activity?.(event))
+        session.activityRate = watched.activityRate
+      }
       return session
     },
 

@@ -162,7 +162,7 @@ export function localSessions(store: SessionStore, feedLimits: ActivityFeedLimit
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
       const exercise = await loadExercise(session.exerciseId)
       const [result, typeErrors] = await Promise.all([
-        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal }),
+        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal, activityOf: id }),
         typecheck ? typeErrorsIn(session.source, exercise) : undefined,
       ])
       return typeErrors ? { ...result, typeErrors } : result
