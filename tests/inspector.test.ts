@@ -27,8 +27,17 @@ async function openEvents(url: string, headers: Record<string, string> = {}) {
   const abort = new AbortController()
   const response = await fetch(url, { headers, signal: abort.signal })
   const messages: SseMessage[] = []
+  let comments = 0
   const waiting: { match: (message: SseMessage) => boolean; resolve: (message: SseMessage) => void }[] = []
   let closed = false
+  /** Hands a message (or a comment, as an empty one) to the waits it matches. */
+  const settle = (message: SseMessage) => {
+    for (const waiter of [...waiting]) {
+      if (!waiter.match(message)) continue
+      waiting.splice(waiting.indexOf(waiter), 1)
+      waiter.resolve(message)
+    }
+  }
   const reading = (async () => {
     if (!response.body) return
     const decoder = new TextDecoder()
@@ -44,21 +53,21 @@ async function openEvents(url: string, headers: Record<string, string> = {}) {
           const message: SseMessage = { event: 'message', data: '' }
           const data: string[] = []
           for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue
+            if (line.startsWith(':')) {
+              comments++
+              continue
+            }
             const [field, ...rest] = line.split(':')
             const value = rest.join(':').replace(/^ /, '')
             if (field === 'id') message.id = value
             else if (field === 'event') message.event = value
             else if (field === 'data') data.push(value)
           }
-          if (data.length === 0 && message.id === undefined) continue
-          message.data = data.join('\n')
-          messages.push(message)
-          for (const waiter of [...waiting]) {
-            if (!waiter.match(message)) continue
-            waiting.splice(waiting.indexOf(waiter), 1)
-            waiter.resolve(message)
+          if (data.length > 0 || message.id !== undefined) {
+            message.data = data.join('\n')
+            messages.push(message)
           }
+          settle(message)
         }
       }
     } catch {
@@ -71,6 +80,10 @@ async function openEvents(url: string, headers: Record<string, string> = {}) {
     messages,
     get closed() {
       return closed
+    },
+    /** Comment lines read (the server's heartbeats). */
+    get comments() {
+      return comments
     },
     /** The activities read so far. */
     activities: () => messages.filter((message) => message.event === 'activity').map((message) => JSON.parse(message.data) as Activity),
@@ -219,6 +232,24 @@ describe('the request inspector, with isolates in worker processes', () => {
     expect(again.closed).toBe(true)
   })
 
+  it('keeps the stream going when the session moves to another worker process', async () => {
+    const id = await createApp()
+    const events = await openEvents(`${base}/api/sessions/${id}/events`)
+    await events.next((message) => message.event === 'ready')
+    await fetch(`${base}/s/${id}/hello?n=before`)
+    await events.activity(isRequest('/hello?n=before'))
+    const before = sessions.workerOf(id)
+    sessions.recycleWorkerOf(id)
+    // Taken up by the new worker on this request, which is watched from its first call there.
+    expect((await fetch(`${base}/s/${id}/hello?n=after`)).status).toBe(200)
+    expect(sessions.workerOf(id)).not.toBe(before)
+    const after = await events.activity(isRequest('/hello?n=after'))
+    // Its app was built again there: the lines of loading it come with the request that did.
+    expect(after.logs.map((line) => line.message)).toEqual(['loading the app', 'hello from the handler after'])
+    await events.activity(isLogs('background', 'a timer after the response'))
+    await events.close()
+  })
+
   it('shows the requests the checks send while they grade the code', async () => {
     const created = await fetch(`${base}/api/sessions`, {
       method: 'POST',
@@ -251,7 +282,11 @@ describe('the request inspector’s limits', () => {
   let server: TestServer
 
   beforeAll(async () => {
-    server = await startTestServer({ store: { activityRate: { burst: 8, perSecond: 0 } }, activityFeed: { bufferEvents: 5 } })
+    server = await startTestServer({
+      store: { activityRate: { burst: 8, perSecond: 0 } },
+      activityFeed: { bufferEvents: 5 },
+      app: { activityStream: { heartbeatMs: 20 } },
+    })
   })
   afterAll(() => server.close())
 
@@ -286,5 +321,17 @@ describe('the request inspector’s limits', () => {
     expect(fifth.status).toBe(429)
     expect(await fifth.json()).toMatchObject({ error: { code: 'too_many_watchers' } })
     for (const watcher of watchers) await watcher.close()
+    // Each one that went away let go of its place: a new watcher is welcome.
+    while (server.service.activity.stats(id).subscribers > 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    const next = await openEvents(`${server.url}/api/sessions/${id}/events`)
+    expect(next.response.status).toBe(200)
+    await next.close()
+  })
+
+  it('keeps a quiet stream alive with comments', async () => {
+    const id = await server.createApp(APP)
+    const events = await openEvents(`${server.url}/api/sessions/${id}/events`)
+    await events.next(() => events.comments >= 2)
+    await events.close()
   })
 })
