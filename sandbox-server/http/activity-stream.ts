@@ -86,6 +86,8 @@ export function streamActivity(
       write = send
       await finished
       if (ended === 'session-ended') await stream.writeSSE({ event: 'end', data: JSON.stringify({ reason: 'The session ended.' }) })
+    } catch {
+      // The client went away mid-write: nobody is left to tell.
     } finally {
       clearInterval(heartbeat)
       subscription.unsubscribe()
