@@ -4,8 +4,9 @@
  * with its response and logs, beside the console's own requests, the lines the code logged while
  * loading and a timer's line after its response. Waits for conditions, never a time.
  */
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { lessonPathFor, openWorkspace, pageErrorsOf, send, useBrowser } from './browser.ts'
+import { lessonPathFor, openWorkspace, pageErrorsOf, screenshots, send, useBrowser } from './browser.ts'
 
 const browser = useBrowser()
 
@@ -57,6 +58,8 @@ describe('the request inspector', () => {
     expect(await inspector.locator('details[data-source="background"]').first().locator('.ws-logs').textContent()).toContain(
       'a timer after greeting curl',
     )
+
+    await inspector.screenshot({ path: join(screenshots, 'workspace-inspector.png') })
 
     // Clear empties the list; the next request appears again.
     await inspector.getByRole('button', { name: 'Clear' }).click()
