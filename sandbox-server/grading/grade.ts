@@ -31,6 +31,8 @@ export interface GradeOptions {
   /** Used in reproduction lines, e.g. the learner's live URL; default "$APP_URL". */
   appUrl?: string
   signal?: AbortSignal
+  /** The learner's session: while its requests are watched, the checks' requests show there too. */
+  activityOf?: string
 }
 
 /** The last request a check sent, to describe failures and reproduce them. */
@@ -105,7 +107,14 @@ function failureMessage(error: ThrownError, last: SentRequest | undefined): stri
  * const result = await gradeSubmission({ exercise: await loadExercise('crud-notes'), code, sessions })
  * result.status // 'pass' | 'fail' | 'error'
  */
-export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP_URL', signal }: GradeOptions): Promise<SubmissionResult> {
+export async function gradeSubmission({
+  exercise,
+  code,
+  sessions,
+  appUrl = '$APP_URL',
+  signal,
+  activityOf,
+}: GradeOptions): Promise<SubmissionResult> {
   const started = performance.now()
   const maxScore = maxScoreOf(exercise)
   const ungradable = (message: string) => notGraded(exercise, message, performance.now() - started)
@@ -115,6 +124,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
     snapshot: await templateFor(exercise, sessions),
     appUnderTest: exercise.appUnderTest,
     env: exercise.env,
+    activityOf,
   })
   const threads = createCheckThreads(pathToFileURL(join(exercise.dir, 'checks.ts')).href)
   try {
@@ -295,6 +305,7 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
       path,
       headers,
       body: body === undefined ? null : new TextEncoder().encode(body),
+      via: 'check',
     })
     const response = toCheckResponse(appResponse)
     logs.push(...response.logs)

@@ -32,6 +32,7 @@ import {
 } from '../observability/index.ts'
 import { addOperatorRoutes, noteSession, observeRequests } from './observe.ts'
 import { addPhaseTime } from '../observability/phase-timings.ts'
+import { streamActivity, type ActivityStreamOptions } from './activity-stream.ts'
 
 export interface ServerAppOptions {
   sessions: SessionService
@@ -55,6 +56,8 @@ export interface ServerAppOptions {
   logBudget?: Pick<LogBudgetOptions, 'linesPerSecond' | 'burst'>
   /** What `/health/ready` asks. Default: the SQLite pool has a live child, and password hashing answers. */
   readiness?: ReadinessCheck[]
+  /** The request inspector's event stream: heartbeat and slow-client limits (activity-stream.ts). */
+  activityStream?: ActivityStreamOptions
 }
 
 const DATABASE_PAGE_MAX = 200
@@ -301,6 +304,7 @@ export function createServerApp({
   logger = createLogger(),
   logBudget,
   readiness = [sqlitePoolCheck(sessions), passwordHashingCheck()],
+  activityStream,
 }: ServerAppOptions) {
   const allowSession = createRateLimiter(sessionsPerMinute)
   const allowGrade = createRateLimiter(gradesPerMinute)
@@ -345,6 +349,7 @@ export function createServerApp({
         body,
         origin: pathPrefix ? url.origin : `${url.protocol}//${c.req.header('host')}`,
         remote: remoteOf(c),
+        via: 'live',
       })
       addPhaseTime('session', performance.now() - started)
       const headers = liveResponseHeaders(response, pathPrefix ? { prefix: pathPrefix, origin: url.origin } : undefined)
@@ -421,7 +426,7 @@ export function createServerApp({
     const bytes = body === undefined || upper === 'GET' || upper === 'HEAD' ? null : new TextEncoder().encode(body)
     try {
       const remote = remoteAddress === undefined ? undefined : callerAt(remoteAddress)
-      const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes, remote })
+      const response = await sessions.request(id, { method, path, headers: Object.entries(headers), body: bytes, remote, via: 'console' })
       return c.json(describeResponse(response))
     } catch (error) {
       return errorResponse(c, error, { logs: error instanceof LimitExceeded ? error.logs : [] })
@@ -468,6 +473,13 @@ export function createServerApp({
     }
     const exercise = await loadExercise(session.exerciseId)
     return c.json({ exerciseId: exercise.id, file: 'solution.ts', code: exercise.solution })
+  })
+
+  // The request inspector: what the session's app does, as server-sent events.
+  api.get('/sessions/:id/events', (c) => {
+    const id = sessionParam(c)
+    sessions.get(id)
+    return streamActivity(c, sessions, id, activityStream)
   })
 
   api.get('/sessions/:id/db', async (c) => {

@@ -20,6 +20,7 @@ import type { TestResult } from '../runtime/test-result.ts'
 import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { createAdmission, type AdmissionOptions } from './admission.ts'
 import { openSavedSessions, type SavedCacheEntry, type SavedSession, type SavedSessions } from './saved.ts'
+import { capLogs, createActivityRate, requestActivity, type Activity, type ActivityRateOptions, type RequestActivity } from './activity.ts'
 import type { DbPool } from '../capabilities/db/index.ts'
 import {
   capabilityTable,
@@ -42,6 +43,9 @@ import {
  * grown until V8 dies takes 0.6 s of it on a quiet machine, more on a busy one).
  */
 const CALM_WITHIN_MS = 250
+
+/** Lines a timer writes within this long of each other go to the activity feed as one event. */
+const BACKGROUND_LOG_BATCH_MS = 20
 
 export class UnknownSession extends Error {
   override name = 'UnknownSession'
@@ -96,6 +100,14 @@ interface SessionState extends Session {
   compiling: Promise<void> | undefined
   /** Its isolate's CPU time when `busySinceLastAsked` last looked. */
   cpuSeen: bigint
+  /** Where its activity goes while someone watches it (see ./feed.ts); undefined: nobody does, and no event is built. */
+  activity: ((event: Activity) => void) | undefined
+  /** How many events it may cause (see ./activity.ts); made when it is first watched. */
+  activityRate: ReturnType<typeof createActivityRate> | undefined
+  /** Runs in progress (requests, calls, test runs, loading code): log lines written outside them are background lines. */
+  running: number
+  /** Background log lines are waiting to go to the feed as one event. */
+  logsPending: boolean
 }
 
 /** A session the store removed by itself: idle past its time, or least recently used over the memory budget. */
@@ -126,6 +138,8 @@ export interface AppRequest {
   origin?: string
   /** Who sent it (getConnInfo, hono/ip-restriction). Default: 127.0.0.1, as for curl on this machine. */
   remote?: RemoteAddress
+  /** Who sent it, as the request inspector says: the live URL, the request console, a check. */
+  via?: RequestActivity['via']
 }
 
 export interface SessionOptions {
@@ -135,6 +149,8 @@ export interface SessionOptions {
   appUnderTest?: string
   /** The exercise's environment, for `env(c)` from hono/adapter. */
   env?: Record<string, string>
+  /** A grading session: its requests show in this session's activity while that is watched. */
+  activityOf?: string
 }
 
 export interface SessionStoreOptions {
@@ -165,6 +181,8 @@ export interface SessionStoreOptions {
    * from the supervisor, see ./workers/).
    */
   loadAll?: boolean
+  /** How many activity events a watched session may cause (see ./activity.ts). */
+  activityRate?: ActivityRateOptions
 }
 
 export function hashCode(source: string): string {
@@ -188,6 +206,7 @@ export async function createSessionStore({
   admission: admissionOptions,
   stateFile,
   loadAll = true,
+  activityRate,
 }: SessionStoreOptions) {
   await loadCrypto()
   const admission = createAdmission(admissionOptions)
@@ -200,7 +219,7 @@ export async function createSessionStore({
     const { id } = kept
     const store = isSaved ? saved : undefined
     const clock = createClock({ offsetMs: kept.clockOffsetMs, onChange: store && ((offsetMs) => store.setClock(id, offsetMs)) })
-    return {
+    const session: SessionState = {
       id,
       exerciseId: kept.exerciseId,
       createdAt: kept.createdAt,
@@ -218,7 +237,7 @@ export async function createSessionStore({
         },
       }),
       crypto: createCrypto(kept.keys),
-      log: createLogBuffer(),
+      log: createLogBuffer({ onWrite: () => backgroundLogWritten(session) }),
       dbId: id,
       appUnderTest: kept.appUnderTest,
       env: kept.env,
@@ -233,7 +252,42 @@ export async function createSessionStore({
       savedLastUsedAt: kept.lastUsedAt,
       compiling: undefined,
       cpuSeen: 0n,
+      activity: undefined,
+      activityRate: undefined,
+      running: 0,
+      logsPending: false,
     }
+    return session
+  }
+
+  /** Sends an event to the session's watchers, within its rate; nothing when nobody watches. */
+  function record(session: SessionState, event: Activity) {
+    if (!session.activity) return
+    session.activityRate ??= createActivityRate(activityRate)
+    const allowed = session.activityRate.take()
+    if (!allowed.ok) return
+    session.activity(allowed.skipped > 0 ? { ...event, skipped: allowed.skipped } : event)
+  }
+
+  /**
+   * A line written while no run was in progress (a timer after its response): while the
+   * session is watched it goes to the feed, with the lines written just after it; otherwise it
+   * waits in the buffer and the next run drops it, as before.
+   */
+  function backgroundLogWritten(session: SessionState) {
+    if (!session.activity || session.running > 0 || session.logsPending) return
+    session.logsPending = true
+    setTimeout(() => {
+      session.logsPending = false
+      if (session.running === 0) sendBackgroundLogs(session)
+    }, BACKGROUND_LOG_BATCH_MS).unref()
+  }
+
+  function sendBackgroundLogs(session: SessionState) {
+    if (!session.activity) return
+    const { entries, dropped } = drainLearnerLogs(session)
+    if (entries.length === 0 && dropped === 0) return
+    record(session, { kind: 'logs', source: 'background', at: Date.now(), ...capLogs(entries, dropped) })
   }
 
   /** Takes up a session kept from an earlier run: its database is a file the pool opens again. */
@@ -348,7 +402,10 @@ export async function createSessionStore({
   }
 
   async function runAdmitted<T>(session: SessionState, work: (sandbox: Sandbox, session: SessionState) => Promise<T>): Promise<T> {
+    // Lines a timer wrote since the last run: to the watchers if there are any, else dropped.
+    if (session.running === 0) sendBackgroundLogs(session)
     session.log.drain()
+    session.running++
     try {
       return await work(await sandboxFor(session), session)
     } catch (error) {
@@ -362,6 +419,8 @@ export async function createSessionStore({
         thrown = stopped
       }
       throw session.compiled ? readable(thrown, session.compiled.mapStack) : thrown
+    } finally {
+      session.running--
     }
   }
 
@@ -431,7 +490,7 @@ export async function createSessionStore({
      * Creates a session with its own database, from trusted seed SQL or a snapshot when given.
      * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
      */
-    async create({ exerciseId, seedSql, snapshot, appUnderTest, env }: SessionOptions = {}): Promise<Session> {
+    async create({ exerciseId, seedSql, snapshot, appUnderTest, env, activityOf }: SessionOptions = {}): Promise<Session> {
       const now = Date.now()
       const kept: SavedSession = {
         id: randomBytes(16).toString('hex'),
@@ -451,11 +510,26 @@ export async function createSessionStore({
       await db.open(session.dbId, session.seed)
       if (isSaved) saved!.add(kept)
       sessions.set(session.id, session)
+      // Its requests go to the learner's watchers, if there are any now (a grade is short).
+      const watched = activityOf === undefined ? undefined : sessions.get(activityOf)
+      if (watched?.activity) {
+        session.activity = (event) => void (event.kind === 'request' && watched.activity?.(event))
+        session.activityRate = watched.activityRate
+      }
       return session
     },
 
     get(id: string): Session {
       return find(id)
+    },
+
+    /**
+     * Sends the session's activity (requests, background and load log lines) to `sink` while
+     * it is given; undefined stops it. A session that does not exist here is left alone.
+     */
+    watch(id: string, sink: ((event: Activity) => void) | undefined): void {
+      const session = sessions.get(id)
+      if (session) session.activity = sink
     },
 
     /**
@@ -487,14 +561,21 @@ export async function createSessionStore({
       const previous = { compiled: session.compiled, sandbox: session.sandbox, ready: session.ready }
       session.compiled = compiled
       session.sandbox = undefined
+      // Loading runs the module's top level: its lines are the load's, not background ones.
+      if (session.running === 0) sendBackgroundLogs(session)
+      session.running++
       try {
         await sandboxFor(session)
       } catch (error) {
         session.compiled = previous.compiled
         session.sandbox = previous.sandbox
         session.ready = previous.ready
-        session.log.drain()
-        throw readable(error, compiled.mapStack)
+        const failed = readable(error, compiled.mapStack)
+        const { entries, dropped } = drainLearnerLogs(session)
+        record(session, { kind: 'logs', source: 'load', at: Date.now(), ...capLogs(entries, dropped), error: (failed as Error).message })
+        throw failed
+      } finally {
+        session.running--
       }
       previous.sandbox?.then(
         (sandbox) => sandbox.dispose(),
@@ -503,27 +584,40 @@ export async function createSessionStore({
       session.source = source
       session.codeHash = hashCode(source)
       if (session.saved) saved?.setCode(session.id, source)
-      return { codeHash: session.codeHash, logs: drainLearnerLogs(session).entries }
+      const { entries, dropped } = drainLearnerLogs(session)
+      record(session, { kind: 'logs', source: 'load', at: Date.now(), ...capLogs(entries, dropped) })
+      return { codeHash: session.codeHash, logs: entries }
     },
 
     /** Sends one request through the session's app, with its logs and timing. */
     async request(
       id: string,
-      { method, path, headers = [], body = null, origin = 'http://app.localhost', remote = LOCAL_CALLER }: AppRequest,
+      { method, path, headers = [], body = null, origin = 'http://app.localhost', remote = LOCAL_CALLER, via }: AppRequest,
     ): Promise<AppResponse> {
       const started = performance.now()
-      return runApp(find(id), async (sandbox, session) => {
-        const response = await sandbox.handle({
-          method: method.toUpperCase(),
-          url: new URL(path, origin).href,
-          headers,
-          body,
-          clockOffsetMs: session.clock.offsetMs,
-          remote,
+      const session = find(id)
+      try {
+        const response = await runApp(session, async (sandbox) => {
+          const response = await sandbox.handle({
+            method: method.toUpperCase(),
+            url: new URL(path, origin).href,
+            headers,
+            body,
+            clockOffsetMs: session.clock.offsetMs,
+            remote,
+          })
+          const { entries, dropped } = drainLearnerLogs(session)
+          return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
         })
-        const { entries, dropped } = drainLearnerLogs(session)
-        return { ...response, logs: entries, droppedLogs: dropped + response.droppedLogs, durationMs: performance.now() - started }
-      })
+        if (session.activity) record(session, requestActivity({ via, method, path, headers, body, durationMs: response.durationMs, response }))
+        return response
+      } catch (error) {
+        if (session.activity) {
+          const { message, logs } = error as Error & { logs?: LogEntry[] }
+          record(session, requestActivity({ via, method, path, headers, body, durationMs: performance.now() - started, error: { message, logs } }))
+        }
+        throw error
+      }
     },
 
     /** Calls a function the session's module exports, e.g. "notes.create"; returns its copied result and logs. */

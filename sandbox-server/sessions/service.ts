@@ -16,6 +16,7 @@ import { typeCheckInWorker } from '../content/source-checks.ts'
 import { learnerLanguage } from '../runtime/compile.ts'
 import { gradeSubmission, runLearnerTests, type SubmissionResult } from '../grading/index.ts'
 import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
+import { createActivityFeed, type ActivityFeed, type ActivityFeedOptions } from './feed.ts'
 
 /** A session as the API describes it. The object stays the same while the session lives. */
 export interface SessionInfo {
@@ -72,8 +73,13 @@ export interface SessionService {
   workers?(): { alive: number; deaths: number; recycled: number }
   /** `removed`: a session the sweep expired or evicted. */
   readonly events: Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>
+  /** What each watched session's app does, as it happens: the request inspector's feed (./feed.ts). */
+  readonly activity: Omit<ActivityFeed, 'publish'>
   dispose(): Promise<void>
 }
+
+/** The feed's limits, for a service that makes one. */
+export type ActivityFeedLimits = Omit<ActivityFeedOptions, 'onWatchChange'>
 
 /** One type error tsc found in the learner's code. */
 export interface CodeTypeError {
@@ -119,14 +125,22 @@ function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]
  * const sessions = localSessions(await createSessionStore({ db: createDbPool() }))
  * const { id } = await sessions.create({})
  */
-export function localSessions(store: SessionStore): SessionService {
+export function localSessions(store: SessionStore, feedLimits: ActivityFeedLimits = {}): SessionService {
+  const activity = createActivityFeed({
+    ...feedLimits,
+    onWatchChange: (id, watched) => store.watch(id, watched ? (event) => activity.publish(id, event) : undefined),
+  })
+  store.events.on('removed', ({ id }) => activity.end(id))
   return {
     create: (options) => store.create(options),
     get: (id) => store.get(id),
     setCode: (id, source) => store.setCode(id, source),
     request: (id, request) => store.request(id, request),
     reset: (id) => store.reset(id),
-    delete: (id) => store.delete(id),
+    async delete(id) {
+      await store.delete(id)
+      activity.end(id)
+    },
     tables: async (id) => store.database.tables(store.get(id).dbId),
     rows: async (id, table, page) => store.database.rows(store.get(id).dbId, table, page),
     async advanceClock(id, ms) {
@@ -148,7 +162,7 @@ export function localSessions(store: SessionStore): SessionService {
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
       const exercise = await loadExercise(session.exerciseId)
       const [result, typeErrors] = await Promise.all([
-        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal }),
+        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal, activityOf: id }),
         typecheck ? typeErrorsIn(session.source, exercise) : undefined,
       ])
       return typeErrors ? { ...result, typeErrors } : result
@@ -166,6 +180,7 @@ export function localSessions(store: SessionStore): SessionService {
     },
     stats: () => store.database.stats(),
     events: store.events,
+    activity,
     dispose: () => store.dispose(),
   }
 }

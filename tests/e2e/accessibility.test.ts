@@ -46,7 +46,7 @@ describe.each(schemes)('accessibility (%s)', (colorScheme) => {
     await page.close()
   })
 
-  it('finds nothing in the workspace: ready, after a request with the clock moved, checks with a hint, the comparison, a paged table, a waiting second tab', async () => {
+  it('finds nothing in the workspace: ready, after a request with the clock moved, the request inspector open, checks with a hint, the comparison, a paged table, a waiting second tab', async () => {
     const context = await browser.newContext({ width: 1600, height: 900, colorScheme })
     const page = await context.newPage()
     const found: Record<string, string[]> = {}
@@ -64,6 +64,12 @@ describe.each(schemes)('accessibility (%s)', (colorScheme) => {
     await send(page, 'GET', '/reports/sales')
     await page.locator('[data-ws="response-status"]', { hasText: '200' }).waitFor()
     await look('a response with the clock moved')
+
+    const inspected = page.locator('[data-ws="inspector"] details[data-kind="request"]', { hasText: '/reports/sales' }).first()
+    await inspected.locator('summary').click()
+    await inspected.locator('.ws-inspector-body').waitFor()
+    await page.locator('[data-ws="inspector"] details[data-source="load"]').first().locator('summary').click()
+    await look('the request inspector, a request and a code load open')
 
     await page.getByRole('button', { name: 'Run checks' }).click()
     await page.locator('[data-ws="checks-summary"]').waitFor()

@@ -8,7 +8,7 @@
 import { rawRequest, type RawResponse } from './raw-request.ts'
 import { createDbPool, type DbPoolOptions } from '../../sandbox-server/capabilities/db/index.ts'
 import { createSessionStore, type SessionStore, type SessionStoreOptions } from '../../sandbox-server/sessions/index.ts'
-import { localSessions } from '../../sandbox-server/sessions/service.ts'
+import { localSessions, type ActivityFeedLimits, type SessionService } from '../../sandbox-server/sessions/service.ts'
 import { createServerApp, type ServerAppOptions } from '../../sandbox-server/http/app.ts'
 import { startSandboxServer, type SandboxServerOptions } from '../../sandbox-server/http/serve.ts'
 import { createLogger } from '../../sandbox-server/observability/index.ts'
@@ -22,10 +22,14 @@ export interface TestAppOptions {
   db?: DbPoolOptions
   /** Socket settings for startTestServer (timeouts, connection cap). */
   http?: Partial<Omit<SandboxServerOptions, 'fetch' | 'port'>>
+  /** The request inspector's feed limits. */
+  activityFeed?: ActivityFeedLimits
 }
 
 export interface TestApp {
   sessions: SessionStore
+  /** The session service the app calls (the store, as the HTTP layer sees it). */
+  service: SessionService
   /** A request to the server; `path` starts with "/". */
   fetch(path: string, init?: RequestInit): Promise<Response>
   /** JSON API call: returns status and parsed body. */
@@ -54,8 +58,9 @@ export interface TestServer extends TestApp {
 async function createParts(options: TestAppOptions) {
   const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
+  const service = localSessions(sessions, options.activityFeed)
   const app = createServerApp({
-    sessions: localSessions(sessions),
+    sessions: service,
     sessionsPerMinute: 10_000,
     gradesPerMinute: 10_000,
     logger: createLogger({ level: 'silent' }),
@@ -65,11 +70,11 @@ async function createParts(options: TestAppOptions) {
     await sessions.dispose()
     await db.dispose()
   }
-  return { sessions, app, dispose }
+  return { sessions, service, app, dispose }
 }
 
 /** The helpers every test uses, over whichever transport `fetch` is. */
-function helpers(sessions: SessionStore, fetch: TestApp['fetch'], close: () => Promise<void>): TestApp {
+function helpers(sessions: SessionStore, service: SessionService, fetch: TestApp['fetch'], close: () => Promise<void>): TestApp {
   const api: TestApp['api'] = async (method, path, body) => {
     const response = await fetch(`/api${path}`, {
       method,
@@ -81,6 +86,7 @@ function helpers(sessions: SessionStore, fetch: TestApp['fetch'], close: () => P
   }
   return {
     sessions,
+    service,
     fetch,
     api,
     async createApp(code, exerciseId) {
@@ -108,8 +114,8 @@ function helpers(sessions: SessionStore, fetch: TestApp['fetch'], close: () => P
  * const { status, body } = await app.api('POST', '/sessions', {})
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { sessions, app, dispose } = await createParts(options)
-  return helpers(sessions, async (path, init) => app.request(path, init), dispose)
+  const { sessions, service, app, dispose } = await createParts(options)
+  return helpers(sessions, service, async (path, init) => app.request(path, init), dispose)
 }
 
 /**
@@ -121,7 +127,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
  * await server.raw('GET', '/', { headers: { host: `${id}.localhost:${server.port}` } })
  */
 export async function startTestServer(options: TestAppOptions = {}): Promise<TestServer> {
-  const { sessions, app, dispose } = await createParts(options)
+  const { sessions, service, app, dispose } = await createParts(options)
   const { server, port } = await startSandboxServer({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', ...options.http })
   const url = `http://127.0.0.1:${port}`
   const close = async () => {
@@ -131,7 +137,7 @@ export async function startTestServer(options: TestAppOptions = {}): Promise<Tes
     await dispose()
   }
   return {
-    ...helpers(sessions, (path, init) => fetch(`${url}${path}`, init), close),
+    ...helpers(sessions, service, (path, init) => fetch(`${url}${path}`, init), close),
     url,
     port,
     raw: (method, path, options) => rawRequest(port, method, path, options),

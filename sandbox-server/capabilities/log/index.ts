@@ -27,9 +27,11 @@ export interface LogBufferOptions {
   maxBytes?: number
   /** Longest single message kept; longer ones are cut with a note. */
   maxMessageLength?: number
+  /** Called after each line kept (the session's activity feed sends lines written outside a request). */
+  onWrite?: () => void
 }
 
-export function createLogBuffer({ maxEntries = 200, maxBytes = 64 * 1024, maxMessageLength = 4096 }: LogBufferOptions = {}): LogBuffer {
+export function createLogBuffer({ maxEntries = 200, maxBytes = 64 * 1024, maxMessageLength = 4096, onWrite }: LogBufferOptions = {}): LogBuffer {
   let entries: LogEntry[] = []
   let bytes = 0
   let dropped = 0
@@ -57,6 +59,7 @@ export function createLogBuffer({ maxEntries = 200, maxBytes = 64 * 1024, maxMes
       }
       bytes += size
       entries.push(fields === undefined ? { ...entry, message } : { ...entry, message, fields })
+      onWrite?.()
       return true
     },
     drain() {

@@ -11,6 +11,7 @@ import type { SandboxLimits } from '../../runtime/sandbox.ts'
 import type { AdmissionOptions } from '../admission.ts'
 import type { SessionRemoved } from '../index.ts'
 import type { SessionService } from '../service.ts'
+import type { ActivityRateOptions } from '../activity.ts'
 import {
   CompileError,
   LearnerFacingError,
@@ -45,6 +46,8 @@ export interface WorkerConfig {
   testHooks?: boolean
   /** The supervisor's log level, so a worker is as quiet as the process that started it. */
   logLevel?: string
+  /** How many activity events a watched session may cause (see ../activity.ts). */
+  activityRate?: ActivityRateOptions
 }
 
 /** The SessionService methods a worker answers, with their argument lists. */
@@ -61,6 +64,8 @@ export type WorkerMethod =
   | 'resetClock'
   | 'grade'
   | 'runLearnerTests'
+  /** Starts or stops sending a session's activity (`args[0]`: whether it is watched, see ../feed.ts). */
+  | 'watch'
 
 /** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
 export interface WorkerInit {
@@ -68,7 +73,8 @@ export interface WorkerInit {
 }
 
 export type WorkerCall =
-  | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[] }
+  /** `watched`: the session's activity is watched (see ../feed.ts), so the worker sends it. */
+  | { id: number; method: WorkerMethod; sessionId: string | undefined; args: unknown[]; watched?: true }
   /** Lets go of a session so another worker can take it up (this one is being recycled). */
   | { id: number; method: 'release'; sessionId: string; args: [] }
   | { id: number; method: 'crash'; sessionId: undefined; args: [] }
@@ -84,6 +90,8 @@ export type WorkerEvent =
    */
   | { event: 'busy'; sessions: [id: string, cpuMs: number, calm: boolean][] }
   | { event: 'removed'; removed: SessionRemoved }
+  /** What a watched session's app did (../activity.ts), as json-wire carries it. */
+  | { event: 'activity'; sessionId: string; activity: unknown }
   | { event: 'stats'; stats: DbStats; runs: SessionService['runs']; phases?: Record<Phase, PhaseTotal> }
 
 export type WorkerMessage = WorkerReply | WorkerEvent

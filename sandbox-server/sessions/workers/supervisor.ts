@@ -41,7 +41,9 @@ import { addPhaseSource, sumPhaseTimes, type Phase, type PhaseTotal } from '../.
 import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
-import type { SessionInfo, SessionService } from '../service.ts'
+import type { ActivityFeedLimits, SessionInfo, SessionService } from '../service.ts'
+import { createActivityFeed } from '../feed.ts'
+import type { Activity, ActivityRateOptions } from '../activity.ts'
 import {
   BUSY_REPORT_MS,
   errorFromWire,
@@ -86,6 +88,7 @@ const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash' | 'release'>([
   'runLearnerTests',
   'reset',
   'delete',
+  'watch',
   'crash',
 ])
 const STDERR_TAIL_BYTES = 4096
@@ -111,6 +114,10 @@ export interface WorkerSessionsOptions {
   testHooks?: boolean
   /** A worker whose PSS (its own process) grows past this is recycled; default 1.5 GiB, undefined never. */
   recycleAboveBytes?: number
+  /** The request inspector's feed limits (see ../feed.ts). */
+  activityFeed?: ActivityFeedLimits
+  /** How many activity events a watched session may cause (see ../activity.ts). */
+  activityRate?: ActivityRateOptions
 }
 
 interface Job {
@@ -209,6 +216,8 @@ export async function createWorkerSessions({
   logger = createLogger(),
   testHooks = false,
   recycleAboveBytes = 1.5 * 1024 ** 3,
+  activityFeed,
+  activityRate,
 }: WorkerSessionsOptions): Promise<WorkerSessions> {
   const count = Math.max(1, Math.floor(workerCount))
   const config: WorkerConfig = {
@@ -221,10 +230,21 @@ export async function createWorkerSessions({
     admission,
     testHooks,
     logLevel: logger.level,
+    activityRate,
   }
   const memoryMb = limits?.memoryMb ?? DEFAULT_LIMITS.memoryMb
   const events = new EventEmitter<{ removed: [SessionRemoved] }>()
   const entries = new Map<string, Entry>()
+  // The worker holding a watched session sends its activity; one it moves to hears on its first call.
+  const activity = createActivityFeed({
+    ...activityFeed,
+    onWatchChange(id, watched) {
+      // Straight to its worker: not a use of the session, and no blame or pause to hear.
+      if (!entries.get(id)?.worker?.alive) return
+      const ignore = () => {}
+      dispatch({ method: 'watch', sessionId: id, args: [watched], retried: false, resolve: ignore, reject: ignore })
+    },
+  })
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
@@ -294,6 +314,8 @@ export async function createWorkerSessions({
           worker.started = true
           startFailures = 0
           markReady()
+        } else if (message.event === 'activity') {
+          if (entries.get(message.sessionId)?.worker === worker) activity.publish(message.sessionId, fromWire(message.activity) as Activity)
         } else if (message.event === 'stats') {
           worker.stats = message.stats
           worker.runs = message.runs
@@ -529,6 +551,7 @@ export async function createWorkerSessions({
     if (!entry) return
     if (entry.worker) entry.worker.sessions--
     entries.delete(id)
+    activity.end(id)
   }
 
   function dispatch(job: Job): void {
@@ -543,7 +566,8 @@ export async function createWorkerSessions({
       job.sentTo = worker
       job.sentAt = performance.now()
       worker.calls.set(id, job)
-      const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args) } as WorkerCall
+      const watched = job.sessionId !== undefined && job.method !== 'watch' && activity.watched(job.sessionId)
+      const call = { id, method: job.method, sessionId: job.sessionId, args: toWire(job.args), ...(watched ? { watched } : {}) } as WorkerCall
       try {
         worker.child.send(call)
       } catch {
@@ -731,6 +755,7 @@ export async function createWorkerSessions({
     },
     workers: () => ({ alive: active.filter((worker) => worker.alive && worker.started).length, deaths, recycled }),
     events,
+    activity,
     workerOf: (id) => (entries.get(id)?.worker?.alive ? entries.get(id)!.worker!.child.pid : undefined),
     async crashWorker(id) {
       await call('crash', id, [])

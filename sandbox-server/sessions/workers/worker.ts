@@ -71,6 +71,7 @@ const store = await createSessionStore({
   idleTtlMs: config.idleTtlMs,
   memoryBudgetBytes: config.memoryBudgetBytes,
   admission: config.admission,
+  activityRate: config.activityRate,
 })
 const sessions = localSessions(store)
 await buildPrelude()
@@ -81,6 +82,11 @@ function describe(session: Session): SessionInfo {
   return { id, exerciseId, appUnderTest, createdAt, source, codeHash }
 }
 
+/** Sends a watched session's activity to the supervisor's feed. */
+function watch(sessionId: string, watched: boolean) {
+  store.watch(sessionId, watched ? (activity) => send({ event: 'activity', sessionId, activity: toWire(activity) }) : undefined)
+}
+
 async function answer(call: WorkerCall): Promise<unknown> {
   if (call.method === 'crash') {
     if (!config.testHooks) throw new Error('the crash hook is for tests only')
@@ -88,8 +94,15 @@ async function answer(call: WorkerCall): Promise<unknown> {
   }
   if (call.method === 'release') return store.release(call.sessionId)
   const { sessionId } = call
+  if (call.method === 'watch') {
+    if (sessionId === undefined) throw new Error('watch names a session')
+    await store.adopt(sessionId)
+    return watch(sessionId, call.args[0] === true)
+  }
   const args = fromWire(call.args) as unknown[]
   if (sessionId !== undefined) await store.adopt(sessionId)
+  // A session that came here from another worker is watched from its first call here.
+  if (sessionId !== undefined && call.watched) watch(sessionId, true)
   const method = sessions[call.method] as (...args: unknown[]) => Promise<unknown>
   const value = await method.apply(sessions, sessionId === undefined ? args : [sessionId, ...args])
   // create() and get() hand out the live session: only its description crosses.

@@ -14,6 +14,7 @@ import { h, part } from './dom'
 import type { ExerciseHints } from './hint-reveal'
 import { logList, renderCheckResults, renderTestRun } from './results'
 import { createDatabasePanel } from './database-panel'
+import { createInspectorPanel } from './inspector-panel'
 import { createTabFocusToggle } from './tab-focus'
 import { createTabGuard } from './tab-guard'
 import type { CodeEditor } from './editor'
@@ -119,14 +120,16 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       showNotice(
         'Your sandbox session had ended (it sat idle too long), so you have a new one. Your code is kept; your database was reset to the exercise’s starting data.',
       ),
-    onSession: ({ liveUrl }) => {
+    onSession: ({ sessionId, liveUrl }) => {
       part(root, 'live-url').textContent = liveUrl
+      inspector.watch(sessionId)
       updateCurl()
       // A new session starts on real time.
       void clock.refresh()
     },
   })
 
+  const inspector = createInspectorPanel({ root })
   const database = createDatabasePanel({ root, session, onError: (error, target) => showFailure(error, target, 'Reading the database') })
   const refreshDatabase = () => database.refresh()
 
@@ -465,6 +468,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   const editorModule = import('./editor')
   if (session.current()) {
     part(root, 'live-url').textContent = session.current()!.liveUrl
+    inspector.watch(session.current()!.sessionId)
     updateCurl()
   }
   try {
