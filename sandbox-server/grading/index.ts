@@ -15,3 +15,14 @@ export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions,
 export { checkTestCode } from './check-source.ts'
 export { prewarmCheckThreads } from './check-thread.ts'
 export { CheckResult, CheckStatus, SubmissionResult, OUTPUT_LIMIT, limitOutput, maxScoreOf, notGraded } from './results.ts'
+export { createKeptGrades, NoKeptGrade, KEEP_GRADE_MS, type KeptGrades } from './kept-grades.ts'
+export {
+  CheckReplay,
+  ReplayStep,
+  ReplayRequest,
+  withCurlLines,
+  curlLine,
+  type GradeRecording,
+  type RecordedCheck,
+  type RecordedStep,
+} from './replay.ts'

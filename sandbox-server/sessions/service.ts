@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { loadExercise, type Exercise } from '../exercises/index.ts'
 import { typeCheckInWorker } from '../content/source-checks.ts'
 import { learnerLanguage } from '../runtime/compile.ts'
-import { gradeSubmission, runLearnerTests, type SubmissionResult } from '../grading/index.ts'
+import { createKeptGrades, gradeSubmission, runLearnerTests, type CheckReplay, type SubmissionResult } from '../grading/index.ts'
 import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
 
 /** A session as the API describes it. The object stays the same while the session lives. */
@@ -57,10 +57,14 @@ export interface SessionService {
    * Grades the session's code against its exercise, in fresh sessions made for the grade. With
    * `typecheck`, tsc's errors in the code come back too, at its lines; they never change the grade.
    */
-  grade(
-    id: string,
-    options: { appUrl: string; signal?: AbortSignal; typecheck?: boolean },
-  ): Promise<SubmissionResult & { typeErrors?: CodeTypeError[] }>
+  grade(id: string, options: { appUrl: string; signal?: AbortSignal; typecheck?: boolean; keep?: boolean }): Promise<GradeResult>
+  /**
+   * Does a failed check of the session's latest kept grade again, in that grade's kept session,
+   * from where the check began (see grading/replay.ts). Throws NoKeptGrade when there is none.
+   */
+  replayCheck(id: string, check: string): Promise<CheckReplay>
+  /** Puts the kept grade's session back where a failed check began, without its steps. Throws NoKeptGrade. */
+  restoreCheck(id: string, check: string): Promise<{ gradeSessionId: string; clockAt: number; expiresAt: number }>
   /** Runs the learner's own tests (a test-writing exercise) against the app under test, on fresh data. */
   runLearnerTests(id: string): Promise<{ tests: TestResult[]; logs: LogEntry[] }>
   readonly size: number
@@ -73,6 +77,13 @@ export interface SessionService {
   /** `removed`: a session the sweep expired or evicted. */
   readonly events: Pick<EventEmitter<{ removed: [SessionRemoved] }>, 'on' | 'off'>
   dispose(): Promise<void>
+}
+
+/** A grade as the service answers it. */
+export type GradeResult = SubmissionResult & {
+  typeErrors?: CodeTypeError[]
+  /** With `keep`, when a check did not pass: the grade's session, kept for replays until `expiresAt`. */
+  kept?: { sessionId: string; expiresAt: number }
 }
 
 /** One type error tsc found in the learner's code. */
@@ -113,20 +124,25 @@ function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]
 }
 
 /**
- * The service answered in this process, by a session store.
+ * The service answered in this process, by a session store. A grade asked to `keep` is kept
+ * `keepGradeMs` for replays (grading/kept-grades.ts).
  *
  * @example
  * const sessions = localSessions(await createSessionStore({ db: createDbPool() }))
  * const { id } = await sessions.create({})
  */
-export function localSessions(store: SessionStore): SessionService {
+export function localSessions(store: SessionStore, { keepGradeMs }: { keepGradeMs?: number } = {}): SessionService {
+  const keptGrades = createKeptGrades({ store, keepMs: keepGradeMs })
   return {
     create: (options) => store.create(options),
     get: (id) => store.get(id),
     setCode: (id, source) => store.setCode(id, source),
     request: (id, request) => store.request(id, request),
     reset: (id) => store.reset(id),
-    delete: (id) => store.delete(id),
+    async delete(id) {
+      keptGrades.release(id)
+      await store.delete(id)
+    },
     tables: async (id) => store.database.tables(store.get(id).dbId),
     rows: async (id, table, page) => store.database.rows(store.get(id).dbId, table, page),
     async advanceClock(id, ms) {
@@ -143,16 +159,28 @@ export function localSessions(store: SessionStore): SessionService {
       clock.reset()
       return { now: clock.now(), offsetMs: clock.offsetMs }
     },
-    async grade(id, { appUrl, signal, typecheck }) {
+    async grade(id, { appUrl, signal, typecheck, keep }) {
       const session = store.get(id)
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
       const exercise = await loadExercise(session.exerciseId)
+      // A new grade lets the last one go, even when this one passes and keeps nothing.
+      if (keep) keptGrades.release(id)
+      let kept: GradeResult['kept']
       const [result, typeErrors] = await Promise.all([
-        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal }),
+        gradeSubmission({
+          exercise,
+          code: session.source,
+          sessions: store,
+          appUrl,
+          signal,
+          keep: keep ? (recording) => void (kept = keptGrades.keep(id, recording)) : undefined,
+        }),
         typecheck ? typeErrorsIn(session.source, exercise) : undefined,
       ])
-      return typeErrors ? { ...result, typeErrors } : result
+      return { ...result, ...(typeErrors ? { typeErrors } : {}), ...(kept ? { kept } : {}) }
     },
+    replayCheck: (id, check) => keptGrades.replay(store.get(id).id, check),
+    restoreCheck: (id, check) => keptGrades.restore(store.get(id).id, check),
     async runLearnerTests(id) {
       const session = store.get(id)
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
@@ -166,6 +194,9 @@ export function localSessions(store: SessionStore): SessionService {
     },
     stats: () => store.database.stats(),
     events: store.events,
-    dispose: () => store.dispose(),
+    dispose() {
+      keptGrades.dispose()
+      return store.dispose()
+    },
   }
 }

@@ -20,6 +20,8 @@ export interface TestAppOptions {
   /** App options; its logs are silent unless `app.logger` is given. */
   app?: Partial<ServerAppOptions>
   db?: DbPoolOptions
+  /** How long a grade is kept for replays (grading/kept-grades.ts); default 10 minutes. */
+  keepGradeMs?: number
   /** Socket settings for startTestServer (timeouts, connection cap). */
   http?: Partial<Omit<SandboxServerOptions, 'fetch' | 'port'>>
 }
@@ -55,7 +57,7 @@ async function createParts(options: TestAppOptions) {
   const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
   const app = createServerApp({
-    sessions: localSessions(sessions),
+    sessions: localSessions(sessions, { keepGradeMs: options.keepGradeMs }),
     sessionsPerMinute: 10_000,
     gradesPerMinute: 10_000,
     logger: createLogger({ level: 'silent' }),

@@ -23,6 +23,7 @@ import {
 import { reportInternalError } from '../../runtime/internal-error.ts'
 import { NoCodeLoaded, UnknownSession } from '../index.ts'
 import { UnknownExercise } from '../../exercises/index.ts'
+import { NoKeptGrade } from '../../grading/kept-grades.ts'
 import type { LogEntry } from '../../capabilities/index.ts'
 import type { Phase, PhaseTotal } from '../../observability/phase-timings.ts'
 
@@ -38,6 +39,8 @@ export interface WorkerConfig {
   dbProcesses: number
   limits?: Partial<SandboxLimits>
   idleTtlMs?: number
+  /** How long a grade is kept for replays (grading/kept-grades.ts). */
+  keepGradeMs?: number
   memoryBudgetBytes?: number
   admission?: AdmissionOptions
   /** Accept the `crash` call (a native abort), for the tests of crash containment. */
@@ -60,6 +63,8 @@ export type WorkerMethod =
   | 'resetClock'
   | 'grade'
   | 'runLearnerTests'
+  | 'replayCheck'
+  | 'restoreCheck'
 
 /** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
 export interface WorkerInit {
@@ -112,7 +117,13 @@ export class RemoteLearnerError extends LearnerFacingError {
 export function errorToWire(error: unknown): WireError {
   if (error instanceof LimitExceeded) return { name: error.name, message: error.message, limit: error.limit, logs: error.logs }
   if (error instanceof CompileError) return { name: error.name, message: error.message, diagnostics: error.diagnostics }
-  if (error instanceof LearnerFacingError || error instanceof UnknownSession || error instanceof NoCodeLoaded || error instanceof UnknownExercise) {
+  if (
+    error instanceof LearnerFacingError ||
+    error instanceof UnknownSession ||
+    error instanceof NoCodeLoaded ||
+    error instanceof UnknownExercise ||
+    error instanceof NoKeptGrade
+  ) {
     const code = (error as { code?: unknown }).code
     return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) }
   }
@@ -138,6 +149,8 @@ export function errorFromWire(wire: WireError): Error {
       return new UnknownSession()
     case 'NoCodeLoaded':
       return new NoCodeLoaded()
+    case 'NoKeptGrade':
+      return new NoKeptGrade(wire.message)
     case 'UnknownExercise':
       return Object.assign(new UnknownExercise(''), { message: wire.message })
     case 'InternalError':

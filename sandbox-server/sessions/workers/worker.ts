@@ -52,7 +52,7 @@ const store = await createSessionStore({
   memoryBudgetBytes: config.memoryBudgetBytes,
   admission: config.admission,
 })
-const sessions = localSessions(store)
+const sessions = localSessions(store, { keepGradeMs: config.keepGradeMs })
 await buildPrelude()
 
 /** The description the supervisor keeps: plain fields only. */
