@@ -1,4 +1,8 @@
-/** Grading: the check API instructors write with, the one grading function, its results. */
+/**
+ * Grading: the check API instructors write with, the one grading function, its results. The
+ * check thread loads this file too (checks.ts imports it): nothing exported here may load the
+ * sandbox (kept-grades.ts does, through the session store, so it is imported on its own).
+ */
 export {
   defineChecks,
   CheckFailure,
@@ -15,7 +19,6 @@ export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions,
 export { checkTestCode } from './check-source.ts'
 export { prewarmCheckThreads } from './check-thread.ts'
 export { CheckResult, CheckStatus, SubmissionResult, OUTPUT_LIMIT, limitOutput, maxScoreOf, notGraded } from './results.ts'
-export { createKeptGrades, NoKeptGrade, KEEP_GRADE_MS, type KeptGrades } from './kept-grades.ts'
 export {
   CheckReplay,
   ReplayStep,

@@ -14,7 +14,8 @@ import { join } from 'node:path'
 import { loadExercise, type Exercise } from '../exercises/index.ts'
 import { typeCheckInWorker } from '../content/source-checks.ts'
 import { learnerLanguage } from '../runtime/compile.ts'
-import { createKeptGrades, gradeSubmission, runLearnerTests, type CheckReplay, type SubmissionResult } from '../grading/index.ts'
+import { gradeSubmission, runLearnerTests, type CheckReplay, type SubmissionResult } from '../grading/index.ts'
+import { createKeptGrades } from '../grading/kept-grades.ts'
 import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
 
 /** A session as the API describes it. The object stays the same while the session lives. */
