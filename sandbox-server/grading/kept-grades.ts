@@ -33,6 +33,15 @@ interface KeptGrade {
   recording: GradeRecording
   expiresAt: number
   timer: NodeJS.Timeout
+  /** The replay or restore in progress: the next waits for it, so two never mix their steps. */
+  turn: Promise<unknown>
+}
+
+/** Runs `work` after the kept grade's previous replay or restore, whether that worked or not. */
+function inTurn<T>(grade: KeptGrade, work: () => Promise<T>): Promise<T> {
+  const done = grade.turn.then(work)
+  grade.turn = done.catch(() => {})
+  return done
 }
 
 /** The bytes a recording holds: its captured databases and cache copies. */
@@ -164,7 +173,7 @@ export function createKeptGrades({ store, keepMs = KEEP_GRADE_MS }: { store: Ses
       const timer = setTimeout(() => release(learnerId), keepMs)
       timer.unref()
       store.get(recording.sessionId).heldBytes = bytesOf(recording)
-      kept.set(learnerId, { recording, expiresAt, timer })
+      kept.set(learnerId, { recording, expiresAt, timer, turn: Promise.resolve() })
       return { sessionId: recording.sessionId, expiresAt }
     },
 
@@ -174,7 +183,7 @@ export function createKeptGrades({ store, keepMs = KEEP_GRADE_MS }: { store: Ses
      */
     async restore(learnerId: string, name: string): Promise<{ gradeSessionId: string; clockAt: number; expiresAt: number }> {
       const { grade, check } = find(learnerId, name)
-      await restore(grade, check)
+      await inTurn(grade, () => restore(grade, check))
       return { gradeSessionId: grade.recording.sessionId, clockAt: check.start.clockAt, expiresAt: grade.expiresAt }
     },
 
@@ -182,15 +191,18 @@ export function createKeptGrades({ store, keepMs = KEEP_GRADE_MS }: { store: Ses
     async replay(learnerId: string, name: string): Promise<CheckReplay> {
       const { grade, check } = find(learnerId, name)
       const { sessionId } = grade.recording
-      await restore(grade, check)
-      const steps: ReplayStep[] = []
-      try {
-        for (const step of check.steps) steps.push(await replayStep(sessionId, step))
-      } catch (error) {
-        // Let go (its time ran out, or evicted) while the steps ran.
-        if (error instanceof UnknownSession) throw gone()
-        throw error
-      }
+      const steps = await inTurn(grade, async () => {
+        await restore(grade, check)
+        const done: ReplayStep[] = []
+        try {
+          for (const step of check.steps) done.push(await replayStep(sessionId, step))
+        } catch (error) {
+          // Let go (its time ran out, or evicted) while the steps ran.
+          if (error instanceof UnknownSession) throw gone()
+          throw error
+        }
+        return done
+      })
       return {
         check: check.name,
         status: check.status,
