@@ -9,7 +9,7 @@ import type { SessionClock } from './clock/index.ts'
 import type { SessionCrypto } from './crypto/index.ts'
 import type { LogBuffer, LogLevel } from './log/index.ts'
 
-export { createCache, type SessionCache, type CacheStats } from './cache/index.ts'
+export { createCache, type SessionCache, type CacheStats, type CacheCopy } from './cache/index.ts'
 export { createClock, type SessionClock } from './clock/index.ts'
 export { createCrypto, loadCrypto, newSessionKeys, CryptoError, type SessionCrypto } from './crypto/index.ts'
 export { createLogBuffer, type LogBuffer, type LogEntry, type LogLevel } from './log/index.ts'

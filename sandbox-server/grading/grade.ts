@@ -18,6 +18,7 @@ import { describeBody, type CrossingResponse, type SentRequestOptions, type Thro
 import { pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import { createRunValues, type RunValues } from './run-values.ts'
+import { curlLine, type GradeRecording, type RecordedStep } from './replay.ts'
 import { checkLine } from './check-source.ts'
 import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 
@@ -33,6 +34,13 @@ export interface GradeOptions {
   signal?: AbortSignal
   /** The learner's session: while its requests are watched, the checks' requests show there too. */
   activityOf?: string
+  /**
+   * Keep the grading session for replays instead of deleting it: each check's starting state
+   * and steps are recorded, and those of the checks that did not pass are handed here with
+   * the session, whose deletion is then the receiver's (see kept-grades.ts). Not called when
+   * the code could not be graded.
+   */
+  keep?: (recording: GradeRecording) => void
 }
 
 /** The last request a check sent, to describe failures and reproduce them. */
@@ -43,19 +51,10 @@ interface SentRequest {
   response?: CheckResponse
 }
 
-function shellQuote(text: string) {
-  return `'${text.replaceAll("'", `'\\''`)}'`
-}
-
 function curlFor({ method, path, options }: SentRequest, appUrl: string): string {
-  const parts = ['curl', '-i']
-  if (method !== 'GET') parts.push('-X', method)
-  parts.push(shellQuote(`${appUrl.replace(/\/$/, '')}${path}`))
   const headers = { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers }
-  for (const [name, value] of Object.entries(headers)) parts.push('-H', shellQuote(`${name}: ${value}`))
   const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
-  if (body !== undefined) parts.push('-d', shellQuote(body))
-  return parts.join(' ')
+  return curlLine({ method, url: `${appUrl.replace(/\/$/, '')}${path}`, headers: Object.entries(headers), body })
 }
 
 /**
@@ -114,6 +113,7 @@ export async function gradeSubmission({
   appUrl = '$APP_URL',
   signal,
   activityOf,
+  keep,
 }: GradeOptions): Promise<SubmissionResult> {
   const started = performance.now()
   const maxScore = maxScoreOf(exercise)
@@ -127,6 +127,7 @@ export async function gradeSubmission({
     activityOf,
   })
   const threads = createCheckThreads(pathToFileURL(join(exercise.dir, 'checks.ts')).href)
+  let kept = false
   try {
     try {
       await sessions.setCode(session.id, code)
@@ -135,6 +136,7 @@ export async function gradeSubmission({
       throw error
     }
     const values = createRunValues()
+    const recording: GradeRecording | undefined = keep && { sessionId: session.id, checks: [] }
     const results: CheckResult[] = []
     let timeoutsInARow = 0
     for (const [index, check] of exercise.checks.entries()) {
@@ -144,11 +146,15 @@ export async function gradeSubmission({
         results.push(skipped(check, 'Skipped: your app hit its limits in two checks in a row. Fix that first (see their messages).'))
         continue
       }
-      const result = await runCheck(check, index, { values, exercise, code, sessionId: session.id, sessions, threads, appUrl, results })
+      const result = await runCheck(check, index, { values, exercise, code, sessionId: session.id, sessions, threads, appUrl, results, recording })
       timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
     const score = results.reduce((sum, result) => sum + (result.status === 'pass' ? result.weight : 0), 0)
+    if (recording) {
+      keep!(recording)
+      kept = true
+    }
     return {
       version: 3,
       exerciseId: exercise.id,
@@ -161,7 +167,7 @@ export async function gradeSubmission({
     }
   } finally {
     threads.release()
-    await sessions.delete(session.id).catch(() => {})
+    if (!kept) await sessions.delete(session.id).catch(() => {})
   }
 }
 
@@ -186,6 +192,8 @@ interface CheckRun {
   threads: CheckThreads
   appUrl: string
   results: CheckResult[]
+  /** When the grade is kept for replays: where the checks that do not pass are recorded. */
+  recording: GradeRecording | undefined
 }
 
 /** The app under test with one bug planted: `find` must occur exactly once in it. */
@@ -238,7 +246,7 @@ async function testRunForCheck({ exercise, code, sessions }: CheckRun, mutate?: 
 }
 
 async function runCheck(check: CheckDefinition, index: number, run: CheckRun): Promise<CheckResult> {
-  const { values, exercise, sessionId, sessions, threads, appUrl, results } = run
+  const { values, exercise, sessionId, sessions, threads, appUrl, results, recording } = run
   const started = performance.now()
   const weight = check.weight ?? 1
   const hintIndex = Math.min(check.hint ?? 0, exercise.hints.length - 1)
@@ -258,17 +266,27 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
   const session = sessions.get(sessionId)
   const logs: LogEntry[] = []
   let last: SentRequest | undefined
+  // For replays: the session as this check finds it, and what the check does to it.
+  const start = recording && (await sessions.capture(sessionId))
+  const steps: RecordedStep[] = []
+  const result = (status: CheckStatus, fields: Partial<CheckResult> = {}): CheckResult => {
+    const done = finish(status, fields)
+    if (start && status !== 'pass') recording!.checks.push({ name: check.name, status, message: done.message, start, steps })
+    return done
+  }
   // What the check asks its context for, done here, where the session lives (check-thread.ts).
   const answer: AnswerCall = (method, args) => {
     switch (method) {
       case 'request':
         return sendRequest(...(args as [string, string, SentRequestOptions]))
       case 'call':
+        steps.push({ kind: 'call', name: args[0] as string, args: args[1] as unknown[] })
         return sessions.call(sessionId, args[0] as string, args[1] as unknown[]).then((reply) => {
           logs.push(...reply.logs)
           return reply
         })
       case 'runTests':
+        steps.push({ kind: 'tests', ...(args[0] ? { mutate: args[0] as [string, string] } : {}) })
         return testRunForCheck(run, args[0] as [string, string] | undefined)
       case 'db.all':
         return sessions.database.query(session.dbId, args[0] as string, args[1] as SqlParams)
@@ -279,7 +297,9 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
       case 'cache.stats':
         return session.cache.stats()
       case 'clock.advance':
-        return session.clock.advance(args[0] as number)
+        session.clock.advance(args[0] as number)
+        steps.push({ kind: 'clock', ms: args[0] as number })
+        return
       case 'clock.now':
         return session.clock.now()
       case 'crypto.passwordChecks':
@@ -287,6 +307,7 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
       case 'crypto.sign': {
         // Made with this run's key, so it differs every run: results name it instead.
         const signature = session.crypto.sign(args[0] as string)
+        steps.push({ kind: 'sign', message: args[0] as string, signature })
         values.learn('t.crypto.sign', { headers: new Headers(), json: { signature } }, '')
         return signature
       }
@@ -300,6 +321,11 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
       ...sent.headers,
     })
     const body = sent.json ?? sent.body
+    const step: Extract<RecordedStep, { kind: 'request' }> = {
+      kind: 'request',
+      request: { method: last.method, path, headers, ...(body === undefined ? {} : { body }) },
+    }
+    steps.push(step)
     const appResponse = await sessions.request(sessionId, {
       method: last.method,
       path,
@@ -308,6 +334,7 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
       via: 'check',
     })
     const response = toCheckResponse(appResponse)
+    step.gradedStatus = response.status
     logs.push(...response.logs)
     last.response = response
     values.learn(`${last.method} ${values.redact(path)}`, response, `${path} ${JSON.stringify(headers)} ${body ?? ''}`)
@@ -323,21 +350,21 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
     const message = outcome.late
       ? `This check did not finish: ${where} was still running after ${deadlineMs / 1000} s. ${BROKEN_CHECK}`
       : `This check could not run: ${where}: ${outcome.crashed}. ${BROKEN_CHECK}`
-    return finish('error', { message, output: formatOutput(logs) })
+    return result('error', { message, output: formatOutput(logs) })
   }
   const error = outcome.error
-  if (!error) return finish('pass', { output: formatOutput(logs) })
+  if (!error) return result('pass', { output: formatOutput(logs) })
   if (error.kind === 'limit') {
     logs.push(...(error.logs ?? []))
-    return finish('timeout', { message: error.message, output: formatOutput(logs), reproduction })
+    return result('timeout', { message: error.message, output: formatOutput(logs), reproduction })
   }
-  if (error.kind === 'module') return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
+  if (error.kind === 'module') return result('error', { message: error.message, output: formatOutput(logs), reproduction })
   if (error.kind === 'other') {
     const line = lineInChecks(error.stack, exercise.dir) ?? (await checkLine(exercise.dir, check.name))
     const where = `checks.ts${line === undefined ? '' : `:${line}`}`
-    return finish('error', { message: `This check could not run: ${where} threw ${error.name}: ${error.message}. ${BROKEN_CHECK}`, reproduction })
+    return result('error', { message: `This check could not run: ${where} threw ${error.name}: ${error.message}. ${BROKEN_CHECK}`, reproduction })
   }
-  return finish('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
+  return result('fail', { message: failureMessage(error, last), output: formatOutput(logs), reproduction })
 }
 
 /** How long a check's `run` may take by default before it is given up on. */

@@ -1,4 +1,8 @@
-/** Grading: the check API instructors write with, the one grading function, its results. */
+/**
+ * Grading: the check API instructors write with, the one grading function, its results. The
+ * check thread loads this file too (checks.ts imports it): nothing exported here may load the
+ * sandbox (kept-grades.ts does, through the session store, so it is imported on its own).
+ */
 export {
   defineChecks,
   CheckFailure,
@@ -15,3 +19,13 @@ export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions,
 export { checkTestCode } from './check-source.ts'
 export { prewarmCheckThreads } from './check-thread.ts'
 export { CheckResult, CheckStatus, SubmissionResult, OUTPUT_LIMIT, limitOutput, maxScoreOf, notGraded } from './results.ts'
+export {
+  CheckReplay,
+  ReplayStep,
+  ReplayRequest,
+  withCurlLines,
+  curlLine,
+  type GradeRecording,
+  type RecordedCheck,
+  type RecordedStep,
+} from './replay.ts'

@@ -12,6 +12,7 @@ import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, UnknownSession, hashCode, type AppResponse } from '../sessions/index.ts'
 import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
+import { withCurlLines } from '../grading/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
 import { AdvanceClockBody, CreateSessionBody, EmptyBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
@@ -458,10 +459,28 @@ export function createServerApp({
     if (codeHash !== undefined && hashCode(session.source) !== codeHash) throw codeChanged()
     gradeLimit(c)
     // Graded in a fresh session: what the learner did while exploring cannot change the grade.
-    const result = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal, typecheck })
+    // That session is kept a while when a check fails, for replays (grading/kept-grades.ts).
+    const { kept, ...result } = await sessions.grade(id, { appUrl: liveUrls(c, id).liveUrl, signal: c.req.raw.signal, typecheck, keep: true })
     // Code that does not compile or load counts as no attempt, here as in the UI.
     if (result.gradable) attempted.add(session)
-    return c.json(result)
+    return c.json(kept ? { ...result, kept: { ...kept, livePathUrl: liveUrls(c, kept.sessionId).livePathUrl } } : result)
+  })
+
+  // A failed check of the latest grade, done again in that grade's kept session from where the
+  // check began: each step with what the app answered, and curl lines that do it once more.
+  api.post('/sessions/:id/grades/latest/checks/:check/replay', async (c) => {
+    const id = sessionParam(c)
+    await readJson(c, EmptyBody)
+    gradeLimit(c)
+    const replay = await sessions.replayCheck(id, c.req.param('check'))
+    return c.json(withCurlLines(replay, { origin: new URL(c.req.url).origin, learnerSessionId: id }))
+  })
+
+  // The first of a replay's curl lines: the kept session back where the check began, clock included.
+  api.post('/sessions/:id/grades/latest/checks/:check/restore', async (c) => {
+    const id = sessionParam(c)
+    await readJson(c, EmptyBody)
+    return c.json(await sessions.restoreCheck(id, c.req.param('check')))
   })
 
   api.get('/sessions/:id/solution', async (c) => {

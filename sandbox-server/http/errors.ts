@@ -12,6 +12,7 @@ import { ValidationError } from '../validation/index.ts'
 import { NoCodeLoaded, UnknownSession } from '../sessions/index.ts'
 import { WorkerCrashed } from '../sessions/workers/supervisor.ts'
 import { UnknownExercise } from '../exercises/index.ts'
+import { NoKeptGrade } from '../grading/kept-grades.ts'
 import { clientAborted, noteLimitHit } from './observe.ts'
 
 /** An error the API answers with a given status and code. */
@@ -32,6 +33,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ValidationError) return new ApiError(400, 'invalid_body', error.message, { problems: error.problems })
   if (error instanceof UnknownSession) return new ApiError(404, 'unknown_session', error.message)
   if (error instanceof UnknownExercise) return new ApiError(404, 'unknown_exercise', error.message)
+  if (error instanceof NoKeptGrade) return new ApiError(404, 'no_kept_grade', error.message)
   if (error instanceof NoCodeLoaded) return new ApiError(409, 'no_code', error.message)
   if (error instanceof CompileError) return new ApiError(422, 'compile_error', error.message, { diagnostics: error.diagnostics })
   if (error instanceof ServerBusy) return new ApiError(503, 'server_busy', error.message, { retryAfterSeconds: error.retryAfterSeconds })

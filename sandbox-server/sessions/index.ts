@@ -32,6 +32,7 @@ import {
   newSessionKeys,
   type LogEntry,
   type SessionCache,
+  type CacheCopy,
   type SessionClock,
   type SessionCrypto,
   type LogBuffer,
@@ -79,6 +80,17 @@ export interface Session {
   readonly env: Readonly<Record<string, string>> | undefined
   /** Approximate bytes this session holds, refreshed by the sweeper. */
   memoryBytes: number
+  /** Bytes held for it outside its isolate and cache (a kept grade's captured states), counted by the sweeper too. */
+  heldBytes: number
+}
+
+/** A session's data at one moment (`capture`), to put it back there later (`restore`). */
+export interface CapturedState {
+  /** The database. */
+  snapshot: Uint8Array
+  /** What the session's clock read. */
+  clockAt: number
+  cache: CacheCopy
 }
 
 interface SessionState extends Session {
@@ -242,6 +254,7 @@ export async function createSessionStore({
       appUnderTest: kept.appUnderTest,
       env: kept.env,
       memoryBytes: 0,
+      heldBytes: 0,
       seed,
       admission: createAdmission({ concurrent: 2, queued: 8 }),
       compiled: undefined,
@@ -424,6 +437,27 @@ export async function createSessionStore({
     }
   }
 
+  /** Resets `session` to its seed (no state) or to a captured state; concurrent resets run one after another. */
+  async function resetTo(session: SessionState, state: CapturedState | undefined) {
+    const previous = session.resetting ?? Promise.resolve()
+    const resetting = previous.then(async () => {
+      dropSandbox(session)
+      await db.close(session.dbId)
+      await db.open(session.dbId, state ? { snapshot: state.snapshot } : session.seed)
+      if (state) {
+        session.cache.restore(state.cache)
+        session.clock.setTo(state.clockAt)
+      } else {
+        session.cache.clear()
+        session.clock.reset()
+      }
+      session.log.drain()
+    })
+    // The next reset waits for this one, whether it worked or not.
+    session.resetting = resetting.catch(() => {})
+    await resetting
+  }
+
   async function destroy(session: SessionState) {
     sessions.delete(session.id)
     dropSandbox(session)
@@ -453,7 +487,7 @@ export async function createSessionStore({
     for (const session of sessions.values()) {
       const sandbox = session.sandbox && (await session.sandbox.catch(() => undefined))
       // The database is a file: it takes disk, not memory (its page cache is bounded per connection).
-      session.memoryBytes = ((await sandbox?.heapBytes()) ?? 0) + session.cache.sizeBytes()
+      session.memoryBytes = ((await sandbox?.heapBytes()) ?? 0) + session.cache.sizeBytes() + session.heldBytes
       total += session.memoryBytes
     }
     // Over the budget: the least recently used idle apps give back their isolates first (their
@@ -462,7 +496,7 @@ export async function createSessionStore({
     for (const session of sessions.values()) {
       if (total <= memoryBudgetBytes) break
       if (!session.sandbox || session.admission.depth.running > 0) continue
-      const heap = session.memoryBytes - session.cache.sizeBytes()
+      const heap = session.memoryBytes - session.cache.sizeBytes() - session.heldBytes
       dropSandbox(session)
       session.memoryBytes -= heap
       total -= heap
@@ -644,19 +678,22 @@ export async function createSessionStore({
 
     /** Back to a fresh database, empty cache and log, real time; the code stays. Concurrent resets run one after another. */
     async reset(id: string) {
+      await resetTo(find(id), undefined)
+    },
+
+    /** The session's database, clock and cache as they are now, for `restore`. */
+    async capture(id: string): Promise<CapturedState> {
       const session = find(id)
-      const previous = session.resetting ?? Promise.resolve()
-      const resetting = previous.then(async () => {
-        dropSandbox(session)
-        await db.close(session.dbId)
-        await db.open(session.dbId, session.seed)
-        session.cache.clear()
-        session.clock.reset()
-        session.log.drain()
-      })
-      // The next reset waits for this one, whether it worked or not.
-      session.resetting = resetting.catch(() => {})
-      await resetting
+      return { snapshot: await db.snapshot(session.dbId), clockAt: session.clock.now(), cache: session.cache.copy() }
+    },
+
+    /**
+     * Back to a captured state: that database and cache, the clock reading what it read then
+     * (behind real time if need be), and a new isolate running the same code (what the old one
+     * held in its variables is gone). Runs after any reset in progress, as resets do.
+     */
+    async restore(id: string, state: CapturedState) {
+      await resetTo(find(id), state)
     },
 
     async delete(id: string) {

@@ -14,7 +14,8 @@ import { join } from 'node:path'
 import { loadExercise, type Exercise } from '../exercises/index.ts'
 import { typeCheckInWorker } from '../content/source-checks.ts'
 import { learnerLanguage } from '../runtime/compile.ts'
-import { gradeSubmission, runLearnerTests, type SubmissionResult } from '../grading/index.ts'
+import { gradeSubmission, runLearnerTests, type CheckReplay, type SubmissionResult } from '../grading/index.ts'
+import { createKeptGrades } from '../grading/kept-grades.ts'
 import { NoCodeLoaded, type AppRequest, type AppResponse, type SessionRemoved, type SessionStore } from './index.ts'
 import { createActivityFeed, type ActivityFeed, type ActivityFeedOptions } from './feed.ts'
 
@@ -58,10 +59,14 @@ export interface SessionService {
    * Grades the session's code against its exercise, in fresh sessions made for the grade. With
    * `typecheck`, tsc's errors in the code come back too, at its lines; they never change the grade.
    */
-  grade(
-    id: string,
-    options: { appUrl: string; signal?: AbortSignal; typecheck?: boolean },
-  ): Promise<SubmissionResult & { typeErrors?: CodeTypeError[] }>
+  grade(id: string, options: { appUrl: string; signal?: AbortSignal; typecheck?: boolean; keep?: boolean }): Promise<GradeResult>
+  /**
+   * Does a failed check of the session's latest kept grade again, in that grade's kept session,
+   * from where the check began (see grading/replay.ts). Throws NoKeptGrade when there is none.
+   */
+  replayCheck(id: string, check: string): Promise<CheckReplay>
+  /** Puts the kept grade's session back where a failed check began, without its steps. Throws NoKeptGrade. */
+  restoreCheck(id: string, check: string): Promise<{ gradeSessionId: string; clockAt: number; expiresAt: number }>
   /** Runs the learner's own tests (a test-writing exercise) against the app under test, on fresh data. */
   runLearnerTests(id: string): Promise<{ tests: TestResult[]; logs: LogEntry[] }>
   readonly size: number
@@ -80,6 +85,13 @@ export interface SessionService {
 
 /** The feed's limits, for a service that makes one. */
 export type ActivityFeedLimits = Omit<ActivityFeedOptions, 'onWatchChange'>
+
+/** A grade as the service answers it. */
+export type GradeResult = SubmissionResult & {
+  typeErrors?: CodeTypeError[]
+  /** With `keep`, when a check did not pass: the grade's session, kept for replays until `expiresAt`. */
+  kept?: { sessionId: string; expiresAt: number }
+}
 
 /** One type error tsc found in the learner's code. */
 export interface CodeTypeError {
@@ -119,18 +131,23 @@ function typeErrorsIn(code: string, exercise: Exercise): Promise<CodeTypeError[]
 }
 
 /**
- * The service answered in this process, by a session store.
+ * The service answered in this process, by a session store. A grade asked to `keep` is kept
+ * `keepGradeMs` for replays (grading/kept-grades.ts).
  *
  * @example
  * const sessions = localSessions(await createSessionStore({ db: createDbPool() }))
  * const { id } = await sessions.create({})
  */
-export function localSessions(store: SessionStore, feedLimits: ActivityFeedLimits = {}): SessionService {
+export function localSessions(
+  store: SessionStore,
+  { keepGradeMs, ...feedLimits }: ActivityFeedLimits & { keepGradeMs?: number } = {},
+): SessionService {
   const activity = createActivityFeed({
     ...feedLimits,
     onWatchChange: (id, watched) => store.watch(id, watched ? (event) => activity.publish(id, event) : undefined),
   })
   store.events.on('removed', ({ id }) => activity.end(id))
+  const keptGrades = createKeptGrades({ store, keepMs: keepGradeMs })
   return {
     create: (options) => store.create(options),
     get: (id) => store.get(id),
@@ -138,6 +155,7 @@ export function localSessions(store: SessionStore, feedLimits: ActivityFeedLimit
     request: (id, request) => store.request(id, request),
     reset: (id) => store.reset(id),
     async delete(id) {
+      keptGrades.release(id)
       await store.delete(id)
       activity.end(id)
     },
@@ -157,16 +175,29 @@ export function localSessions(store: SessionStore, feedLimits: ActivityFeedLimit
       clock.reset()
       return { now: clock.now(), offsetMs: clock.offsetMs }
     },
-    async grade(id, { appUrl, signal, typecheck }) {
+    async grade(id, { appUrl, signal, typecheck, keep }) {
       const session = store.get(id)
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
       const exercise = await loadExercise(session.exerciseId)
+      // A new grade lets the last one go, even when this one passes and keeps nothing.
+      if (keep) keptGrades.release(id)
+      let kept: GradeResult['kept']
       const [result, typeErrors] = await Promise.all([
-        gradeSubmission({ exercise, code: session.source, sessions: store, appUrl, signal, activityOf: id }),
+        gradeSubmission({
+          exercise,
+          code: session.source,
+          sessions: store,
+          appUrl,
+          signal,
+          activityOf: id,
+          keep: keep ? (recording) => void (kept = keptGrades.keep(id, recording)) : undefined,
+        }),
         typecheck ? typeErrorsIn(session.source, exercise) : undefined,
       ])
-      return typeErrors ? { ...result, typeErrors } : result
+      return { ...result, ...(typeErrors ? { typeErrors } : {}), ...(kept ? { kept } : {}) }
     },
+    replayCheck: (id, check) => keptGrades.replay(store.get(id).id, check),
+    restoreCheck: (id, check) => keptGrades.restore(store.get(id).id, check),
     async runLearnerTests(id) {
       const session = store.get(id)
       if (session.source === undefined || session.exerciseId === undefined) throw new NoCodeLoaded()
@@ -181,6 +212,9 @@ export function localSessions(store: SessionStore, feedLimits: ActivityFeedLimit
     stats: () => store.database.stats(),
     events: store.events,
     activity,
-    dispose: () => store.dispose(),
+    dispose() {
+      keptGrades.dispose()
+      return store.dispose()
+    },
   }
 }

@@ -31,6 +31,28 @@ describe('sessions', () => {
     expect(await visits(id)).toBe(2)
   })
 
+  it('puts a session back to a captured state: its rows, its cache and its clock reading the instant it was captured', async () => {
+    const { id } = await sessions.create()
+    await sessions.setCode(id, counter)
+    expect(await visits(id)).toBe(1)
+    const session = sessions.get(id)
+    session.cache.set('kept', { n: 1 })
+    const captured = await sessions.capture(id)
+
+    expect(await visits(id)).toBe(2)
+    session.cache.set('later', 2)
+    session.cache.delete('kept')
+    session.clock.advance(60 * 60_000)
+    await sessions.restore(id, captured)
+
+    expect(session.clock.now() - captured.clockAt).toBeLessThan(60 * 60_000)
+    expect(session.clock.now()).toBeGreaterThanOrEqual(captured.clockAt)
+    expect(session.cache.get('kept')).toEqual({ n: 1 })
+    expect(session.cache.get('later')).toBeNull()
+    // The row the second visit wrote is gone: this visit is the second again.
+    expect(await visits(id)).toBe(2)
+  })
+
   it('removes a session unused for idleTtlMs and keeps one used since', async () => {
     const expiring = await createSessionStore({ db, idleTtlMs: 60_000, sweepIntervalMs: 60_000 })
     try {

@@ -46,7 +46,7 @@ describe.each(schemes)('accessibility (%s)', (colorScheme) => {
     await page.close()
   })
 
-  it('finds nothing in the workspace: ready, after a request with the clock moved, the request inspector open, checks with a hint, the comparison, a paged table, a waiting second tab', async () => {
+  it('finds nothing in the workspace: ready, after a request with the clock moved, the request inspector open, checks with a hint, a replayed check, the comparison, a paged table, a waiting second tab', async () => {
     const context = await browser.newContext({ width: 1600, height: 900, colorScheme })
     const page = await context.newPage()
     const found: Record<string, string[]> = {}
@@ -75,6 +75,10 @@ describe.each(schemes)('accessibility (%s)', (colorScheme) => {
     await page.locator('[data-ws="checks-summary"]').waitFor()
     await page.locator('[data-ws="checks"] details[open]').getByRole('button', { name: 'Show a hint' }).click()
     await look('check results with a hint shown')
+
+    await page.locator('[data-ws="checks"] details[open]').getByRole('button', { name: 'Replay this check' }).click()
+    await page.locator('[data-ws="checks"] details[open] .ws-replay-steps > li').first().waitFor()
+    await look('a failed check replayed')
 
     await page.getByRole('button', { name: 'Compare with a solution' }).click()
     await page.locator('[data-ws="comparison"] .monaco-diff-editor .editor.modified').waitFor()

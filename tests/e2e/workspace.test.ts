@@ -64,6 +64,51 @@ describe('the exercise workspace', () => {
   })
 })
 
+describe('replaying a failed check', () => {
+  it('replays a clock-dependent failure from the keyboard: the clock move, the request, 200 where 401 was expected, and curl lines for the kept session', async () => {
+    const page = await newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await openWorkspace(page, lessonPathFor('token-auth'))
+    // Tokens that never expire: the expiry check fails, and only the grade's clock moved.
+    const tokenSolution = readFileSync(join(root, 'exercises/token-auth/solution.ts'), 'utf8')
+    const neverExpiring = tokenSolution.replace('  if (!(Number(expiresAt) > clock.now())) return undefined\n', '')
+    expect(neverExpiring).not.toBe(tokenSolution)
+    await page.evaluate((code) => window.__workspace!.setCode(code), neverExpiring)
+    await page.getByRole('button', { name: 'Run checks' }).click()
+    await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor()
+
+    const expiry = page.locator('[data-ws="checks"] details', { hasText: 'A token stops working after 15 minutes' })
+    expect(await expiry.getAttribute('data-status')).toBe('fail')
+    await expiry.locator('summary').focus()
+    await page.keyboard.press('Enter')
+    const replay = expiry.getByRole('button', { name: 'Replay this check' })
+    await replay.focus()
+    await page.keyboard.press('Enter')
+
+    const steps = expiry.locator('.ws-replay-steps > li')
+    await steps.first().waitFor()
+    expect(await steps.count()).toBe(2)
+    expect(await steps.nth(0).getAttribute('data-step')).toBe('clock')
+    expect(await steps.nth(0).textContent()).toContain('The clock moved 16 minutes on')
+    expect(await steps.nth(1).getAttribute('data-step')).toBe('request')
+    expect(await steps.nth(1).textContent()).toContain('GET /me')
+    expect(await steps.nth(1).locator('[data-replay="status"]').textContent()).toBe('200')
+    expect(await steps.nth(1).textContent()).toContain('authorization: Bearer ada.')
+    // Focus moved to the replay, so a keyboard user reads on from there.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Replay')
+
+    const curl = (await expiry.locator('[data-replay="curl"]').textContent()) ?? ''
+    const kept = curl.match(/\/s\/([0-9a-f]{32})\/me/)?.[1]
+    expect(kept).toBeDefined()
+    expect(curl).toContain(`/api/sessions/${kept}/clock/advance`)
+    expect(curl).toContain('{"ms":960000}')
+    await page.screenshot({ path: join(screenshots, 'workspace-replay.png'), fullPage: true })
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+})
+
 describe('JSX in the workspace', () => {
   it('type-checks JSX through hono/jsx in the editor, and the app renders it', async () => {
     const page = await newPage()

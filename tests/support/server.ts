@@ -20,6 +20,8 @@ export interface TestAppOptions {
   /** App options; its logs are silent unless `app.logger` is given. */
   app?: Partial<ServerAppOptions>
   db?: DbPoolOptions
+  /** How long a grade is kept for replays (grading/kept-grades.ts); default 10 minutes. */
+  keepGradeMs?: number
   /** Socket settings for startTestServer (timeouts, connection cap). */
   http?: Partial<Omit<SandboxServerOptions, 'fetch' | 'port'>>
   /** The request inspector's feed limits. */
@@ -58,7 +60,7 @@ export interface TestServer extends TestApp {
 async function createParts(options: TestAppOptions) {
   const db = createDbPool(options.db)
   const sessions = await createSessionStore({ db, ...options.store })
-  const service = localSessions(sessions, options.activityFeed)
+  const service = localSessions(sessions, { ...options.activityFeed, keepGradeMs: options.keepGradeMs })
   const app = createServerApp({
     sessions: service,
     sessionsPerMinute: 10_000,

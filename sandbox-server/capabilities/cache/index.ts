@@ -26,6 +26,17 @@ export interface SessionCache {
   stats(): CacheStats
   /** Approximate bytes held, for the session's memory budget. */
   sizeBytes(): number
+  /** Its entries and counters as they are now, to put back later with `restore` (a grade's check replayed). */
+  copy(): CacheCopy
+  /** Back to what `copy` took: the same entries, expiries and counters. */
+  restore(copy: CacheCopy): void
+}
+
+/** A cache's contents at one moment (see `SessionCache.copy`); the stored bytes are shared, never changed in place. */
+export interface CacheCopy {
+  entries: { key: string; stored: Uint8Array; expiresAt: number }[]
+  hits: number
+  misses: number
 }
 
 export interface CacheOptions {
@@ -75,6 +86,14 @@ export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024, 
     for (const [key, entry] of entries) if (entry.expiresAt <= now) remove(key)
   }
 
+  function clear() {
+    entries.clear()
+    saved?.clear()
+    bytes = 0
+    hits = 0
+    misses = 0
+  }
+
   return {
     get(key) {
       const entry = entries.get(String(key))
@@ -105,17 +124,23 @@ export function createCache({ clock, maxEntries = 1000, maxBytes = 1024 * 1024, 
       saved?.set({ key: String(key), stored, expiresAt: entry.expiresAt })
     },
     delete: (key) => remove(String(key)),
-    clear() {
-      entries.clear()
-      saved?.clear()
-      bytes = 0
-      hits = 0
-      misses = 0
-    },
+    clear,
     stats() {
       purgeExpired()
       return { hits, misses, size: entries.size }
     },
     sizeBytes: () => bytes,
+    copy: () => ({ entries: [...entries].map(([key, { stored, expiresAt }]) => ({ key, stored, expiresAt })), hits, misses }),
+    restore(copy) {
+      clear()
+      for (const { key, stored, expiresAt } of copy.entries) {
+        const size = 2 * key.length + stored.byteLength
+        entries.set(key, { stored, expiresAt, bytes: size })
+        bytes += size
+        saved?.set({ key, stored, expiresAt })
+      }
+      hits = copy.hits
+      misses = copy.misses
+    },
   }
 }

@@ -10,6 +10,11 @@ export interface SessionClock {
   advance(ms: number): void
   /** Back to real time. */
   reset(): void
+  /**
+   * Reads `time` now and runs on from there, behind real time if need be: a grade's check
+   * replayed later starts at the very instant it began in the grade.
+   */
+  setTo(time: number): void
   /** How far this clock is ahead of real time. */
   readonly offsetMs: number
 }
@@ -31,6 +36,11 @@ export function createClock({ offsetMs: initial = 0, onChange }: { offsetMs?: nu
     },
     reset() {
       offsetMs = 0
+      onChange?.(offsetMs)
+    },
+    setTo(time) {
+      if (!Number.isFinite(time)) throw new RangeError('clock.setTo takes a time in milliseconds since the epoch')
+      offsetMs = time - Date.now()
       onChange?.(offsetMs)
     },
     get offsetMs() {

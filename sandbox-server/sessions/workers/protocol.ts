@@ -24,6 +24,7 @@ import {
 import { reportInternalError } from '../../runtime/internal-error.ts'
 import { NoCodeLoaded, UnknownSession } from '../index.ts'
 import { UnknownExercise } from '../../exercises/index.ts'
+import { NoKeptGrade } from '../../grading/kept-grades.ts'
 import type { LogEntry } from '../../capabilities/index.ts'
 import type { Phase, PhaseTotal } from '../../observability/phase-timings.ts'
 import type { PreludeBundles } from '../../runtime/prelude/build.ts'
@@ -40,6 +41,8 @@ export interface WorkerConfig {
   dbProcesses: number
   limits?: Partial<SandboxLimits>
   idleTtlMs?: number
+  /** How long a grade is kept for replays (grading/kept-grades.ts). */
+  keepGradeMs?: number
   memoryBudgetBytes?: number
   admission?: AdmissionOptions
   /** Accept the `crash` call (a native abort), for the tests of crash containment. */
@@ -66,6 +69,8 @@ export type WorkerMethod =
   | 'runLearnerTests'
   /** Starts or stops sending a session's activity (`args[0]`: whether it is watched, see ../feed.ts). */
   | 'watch'
+  | 'replayCheck'
+  | 'restoreCheck'
 
 /** The supervisor's first message to a worker: the bundles every isolate loads, built once. */
 export interface WorkerInit {
@@ -121,7 +126,13 @@ export class RemoteLearnerError extends LearnerFacingError {
 export function errorToWire(error: unknown): WireError {
   if (error instanceof LimitExceeded) return { name: error.name, message: error.message, limit: error.limit, logs: error.logs }
   if (error instanceof CompileError) return { name: error.name, message: error.message, diagnostics: error.diagnostics }
-  if (error instanceof LearnerFacingError || error instanceof UnknownSession || error instanceof NoCodeLoaded || error instanceof UnknownExercise) {
+  if (
+    error instanceof LearnerFacingError ||
+    error instanceof UnknownSession ||
+    error instanceof NoCodeLoaded ||
+    error instanceof UnknownExercise ||
+    error instanceof NoKeptGrade
+  ) {
     const code = (error as { code?: unknown }).code
     return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) }
   }
@@ -147,6 +158,8 @@ export function errorFromWire(wire: WireError): Error {
       return new UnknownSession()
     case 'NoCodeLoaded':
       return new NoCodeLoaded()
+    case 'NoKeptGrade':
+      return new NoKeptGrade(wire.message)
     case 'UnknownExercise':
       return Object.assign(new UnknownExercise(''), { message: wire.message })
     case 'InternalError':

@@ -41,7 +41,7 @@ import { addPhaseSource, sumPhaseTimes, type Phase, type PhaseTotal } from '../.
 import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
 import { openSavedSessions } from '../saved.ts'
-import type { ActivityFeedLimits, SessionInfo, SessionService } from '../service.ts'
+import type { ActivityFeedLimits, GradeResult, SessionInfo, SessionService } from '../service.ts'
 import { createActivityFeed } from '../feed.ts'
 import type { Activity, ActivityRateOptions } from '../activity.ts'
 import {
@@ -58,7 +58,7 @@ import {
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
 /** Calls that run the learner's code, and so may be what killed a worker. */
-const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash' | 'release'>(['setCode', 'request', 'grade', 'runLearnerTests', 'crash'])
+const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash' | 'release'>(['setCode', 'request', 'grade', 'runLearnerTests', 'replayCheck', 'crash'])
 /** A worker that dies this many times in a row before it is ready is restarted only after a pause. */
 const MAX_START_FAILURES = 3
 /** A worker silent this long (it reports every 500 ms) is hung: it is killed and replaced. */
@@ -104,6 +104,8 @@ export interface WorkerSessionsOptions {
   dbProcesses?: number
   limits?: Partial<SandboxLimits>
   idleTtlMs?: number
+  /** How long a grade asked to `keep` is kept for replays; default 10 minutes (grading/kept-grades.ts). */
+  keepGradeMs?: number
   /** For all workers together; each gets its share. */
   memoryBudgetBytes?: number
   /** Per worker (see ../admission.ts). */
@@ -210,6 +212,7 @@ export async function createWorkerSessions({
   dbProcesses = 2,
   limits,
   idleTtlMs = 30 * 60_000,
+  keepGradeMs,
   memoryBudgetBytes = 1.5 * 1024 ** 3,
   admission,
   sweepIntervalMs = 15_000,
@@ -226,6 +229,7 @@ export async function createWorkerSessions({
     dbProcesses,
     limits,
     idleTtlMs,
+    keepGradeMs,
     memoryBudgetBytes: memoryBudgetBytes / count,
     admission,
     testHooks,
@@ -245,6 +249,12 @@ export async function createWorkerSessions({
       dispatch({ method: 'watch', sessionId: id, args: [watched], retried: false, resolve: ignore, reject: ignore })
     },
   })
+  /**
+   * Each learner session's kept grade (grading/kept-grades.ts): its session lives only in the
+   * worker that graded, never in the state file, so its entry stays pinned there; a worker that
+   * dies takes it along, and a replay then finds it gone.
+   */
+  const keptGrades = new Map<string, { sessionId: string; timer: NodeJS.Timeout }>()
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
@@ -321,6 +331,7 @@ export async function createWorkerSessions({
           worker.runs = message.runs
           worker.phases = message.phases
         } else if (entries.get(message.removed.id)?.worker === worker) {
+          forgetKeptGrade(message.removed.id)
           forget(message.removed.id)
           events.emit('removed', message.removed)
         }
@@ -554,6 +565,35 @@ export async function createWorkerSessions({
     activity.end(id)
   }
 
+  function forgetKeptGrade(learnerId: string) {
+    const kept = keptGrades.get(learnerId)
+    if (!kept) return
+    keptGrades.delete(learnerId)
+    clearTimeout(kept.timer)
+    forget(kept.sessionId)
+  }
+
+  /** A grade's session kept in `worker` until `expiresAt`, for the replays of learner session `learnerId`. */
+  function noteKeptGrade(learnerId: string, { sessionId, expiresAt }: { sessionId: string; expiresAt: number }, worker: Worker) {
+    const learner = entries.get(learnerId)
+    if (!learner) return
+    entries.set(sessionId, {
+      info: { ...learner.info, id: sessionId, createdAt: Date.now() },
+      worker,
+      lastUsedAt: Date.now(),
+      strikes: [],
+      blame: undefined,
+      releasing: undefined,
+      pausedUntil: 0,
+      blames: [],
+      lastAnsweredAt: 0,
+    })
+    worker.sessions++
+    const timer = setTimeout(() => forgetKeptGrade(learnerId), Math.max(0, expiresAt - Date.now()))
+    timer.unref()
+    keptGrades.set(learnerId, { sessionId, timer })
+  }
+
   function dispatch(job: Job): void {
     const entry = job.sessionId === undefined ? undefined : entries.get(job.sessionId)
     if (job.sessionId !== undefined && !entry) return job.reject(new UnknownSession())
@@ -722,6 +762,7 @@ export async function createWorkerSessions({
         // Deleted already (by a worker that died before it answered): gone is what was asked.
         if (!(error instanceof UnknownSession)) throw error
       }
+      forgetKeptGrade(id)
       forget(id)
     },
     tables: (id) => call('tables', id, []),
@@ -730,7 +771,17 @@ export async function createWorkerSessions({
     readClock: (id) => call('readClock', id, []),
     resetClock: (id) => call('resetClock', id, []),
     // The abort signal stays here: a grade a client gave up on finishes in its worker.
-    grade: (id, { appUrl, typecheck }) => call('grade', id, [{ appUrl, typecheck }]),
+    async grade(id, { appUrl, typecheck, keep }) {
+      let job: Job | undefined
+      const result = await call<GradeResult>('grade', id, [{ appUrl, typecheck, keep }], undefined, (sent) => (job = sent))
+      // The worker let the last kept grade go when this one began.
+      if (keep) forgetKeptGrade(id)
+      const holder = job?.sentTo
+      if (result.kept && holder?.alive) noteKeptGrade(id, result.kept, holder)
+      return result
+    },
+    replayCheck: (id, check) => call('replayCheck', id, [check]),
+    restoreCheck: (id, check) => call('restoreCheck', id, [check]),
     runLearnerTests: (id) => call('runLearnerTests', id, []),
     get size() {
       return entries.size

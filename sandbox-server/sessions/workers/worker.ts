@@ -73,7 +73,7 @@ const store = await createSessionStore({
   admission: config.admission,
   activityRate: config.activityRate,
 })
-const sessions = localSessions(store)
+const sessions = localSessions(store, { keepGradeMs: config.keepGradeMs })
 await buildPrelude()
 
 /** The description the supervisor keeps: plain fields only. */

@@ -78,6 +78,36 @@ export interface SubmissionResult {
   maxScore: number
   durationMs: number
   tests: CheckResult[]
+  /** When a check failed: the grade's session, kept for replays until `expiresAt` (ms). */
+  kept?: { sessionId: string; livePathUrl: string; expiresAt: number }
+}
+
+/** One step of a replayed check (the server's grading/replay.ts). */
+export interface ReplayStep {
+  kind: 'request' | 'clock' | 'sign' | 'call' | 'tests'
+  description: string
+  request?: { method: string; path: string; headers: [string, string][]; body?: string }
+  gradedStatus?: number
+  response?: { status: number; headers: [string, string][]; body: string }
+  clockMs?: number
+  clockAt: number
+  error?: string
+  curl?: string
+  noCurl?: string
+}
+
+/** A failed check done again in its grade's kept session, from where it began. */
+export interface CheckReplay {
+  check: string
+  status: string
+  message?: string
+  gradeSessionId: string
+  livePathUrl?: string
+  expiresAt: number
+  startedAt: number
+  steps: ReplayStep[]
+  sameAsGrade: boolean
+  curl?: string[]
 }
 
 /** One of the learner's own tests (a test-writing exercise), run against the app under test. */
@@ -167,6 +197,9 @@ export const sandboxApi = {
   sendRequest: (id: string, request: SentRequest) => call<AppResponse>('POST', `${session(id)}/requests`, request),
   /** `codeHash`: the hash PUT /code answered; the server refuses (409 code_changed) when its code is other code. */
   grade: (id: string, codeHash?: string | null) => call<SubmissionResult>('POST', `${session(id)}/grade`, codeHash ? { codeHash } : undefined),
+  /** A failed check of the latest grade, done again in the grade's kept session (404 no_kept_grade once it is let go). */
+  replayCheck: (id: string, check: string) =>
+    call<CheckReplay>('POST', `${session(id)}/grades/latest/checks/${encodeURIComponent(check)}/replay`, {}),
   runTests: (id: string) => call<TestRunResult>('POST', `${session(id)}/tests`),
   tables: (id: string) => call<{ tables: TableInfo[] }>('GET', `${session(id)}/db`),
   solution: (id: string) => call<SolutionFile>('GET', `${session(id)}/solution`),

@@ -2,9 +2,10 @@
  * What a run shows: log lines (at the app's clock time), the checks' results with their hints,
  * and the learner's own test run. Pure renderers: they build elements and change nothing else.
  */
-import type { LogEntry, SubmissionResult, TestRunResult } from './api'
+import type { CheckReplay, LogEntry, SubmissionResult, TestRunResult } from './api'
 import { h } from './dom'
 import { hintReveal, type ExerciseHints } from './hint-reveal'
+import { replayButton } from './check-replay'
 
 const STATUS_LABELS = { pass: '✓ Passed', fail: '✗ Failed', error: '⚠ Crashed', timeout: '⏱ Limit hit', skipped: '– Skipped' } as const
 
@@ -19,8 +20,17 @@ export function logList(logs: LogEntry[]): HTMLElement {
   return list
 }
 
-/** The summary and one entry per check; the first problem is open, with its hints a click away. */
-export function renderCheckResults(result: SubmissionResult, hints: ExerciseHints): Node[] {
+/**
+ * The summary and one entry per check; the first problem is open, with its hints a click away.
+ * When the grade was kept, a failed check offers a replay (`replay` asks the server) whose curl
+ * lines target the kept session, instead of a curl line for the learner's own session, where a
+ * token from the grade is refused and the clock never moved.
+ */
+export function renderCheckResults(
+  result: SubmissionResult,
+  hints: ExerciseHints,
+  { replay }: { replay?: (checkName: string) => Promise<CheckReplay> } = {},
+): Node[] {
   const passed = result.tests.filter((test) => test.status === 'pass').length
   const summary = result.gradable
     ? `${passed} of ${result.tests.length} checks pass${result.status === 'pass' ? ': all done!' : '.'}`
@@ -37,7 +47,9 @@ export function renderCheckResults(result: SubmissionResult, hints: ExerciseHint
     const body = h('div', { class: 'ws-check-body' })
     if (test.message) body.append(h('pre', {}, test.message))
     if (test.output) body.append(h('p', { class: 'muted' }, 'Your app logged:'), h('pre', {}, test.output))
-    if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
+    const replayable = replay && result.kept && test.status !== 'pass' && test.status !== 'skipped'
+    if (replayable) body.append(replayButton(test.name, replay))
+    else if (test.reproduction) body.append(h('p', {}, 'Try it yourself:'), h('pre', {}, h('code', {}, test.reproduction)))
     const hintButton = test.status === 'pass' ? null : hintReveal(hints, test)
     if (hintButton) body.append(hintButton)
     if (body.childElementCount === 0) body.append(h('p', { class: 'muted' }, `Took ${Math.round(test.durationMs)} ms.`))

@@ -315,7 +315,9 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
       const result = await session.run((id) => sandboxApi.grade(id, session.loadedHash()))
       showDiagnostics([])
       part(root, 'checks').dataset.stale = 'false'
-      part(root, 'checks').replaceChildren(...renderCheckResults(result, hints))
+      // The kept grade has its own code: nothing to load for a replay.
+      const replay = (check: string) => session.run((id) => sandboxApi.replayCheck(id, check), { withCode: false })
+      part(root, 'checks').replaceChildren(...renderCheckResults(result, hints, { replay }))
       if (result.gradable) {
         storage.saveAttempted()
         buttons.compare.hidden = false

@@ -1,0 +1,169 @@
+/**
+ * Replayable failures: what a check did, step by step (requests with their headers and bodies,
+ * clock moves, signatures made with the grade's key, calls of exported functions), recorded
+ * while it ran, so that a failed check can be done again in its grade's kept session
+ * (kept-grades.ts) and copied as curl lines that reproduce it.
+ *
+ * Why the steps run again from the check's starting state, not in the session as the grade
+ * left it: later checks went on after the failure (they wrote rows, moved the clock), so the
+ * session at the end of a grade is no longer what the failing check saw. Before each check the
+ * grade captures the session's database, cache and clock; a replay puts that back (the clock
+ * reading the very instant the check began, so a token issued during the grade expires when it
+ * did then), and sends the same requests with the same tokens, signed by the same key. What
+ * cannot be put back: the values the app kept in its own variables (the replay starts a new
+ * isolate on the same code), and the learner's own tests (a test-writing check), which are
+ * shown, not replayed.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import type { CapturedState } from '../sessions/index.ts'
+
+const Header = Type.Tuple([Type.String(), Type.String()], { description: '[name, value]' })
+
+export const ReplayRequest = Type.Object({
+  method: Type.String(),
+  path: Type.String({ description: 'path and query, starting with "/"' }),
+  headers: Type.Array(Header, { description: 'every header the check sent, content-type included' }),
+  body: Type.Optional(Type.String({ description: 'the body as text, as the check sent it' })),
+})
+export type ReplayRequest = Static<typeof ReplayRequest>
+
+export const ReplayStep = Type.Object({
+  kind: Type.Union([Type.Literal('request'), Type.Literal('clock'), Type.Literal('sign'), Type.Literal('call'), Type.Literal('tests')], {
+    description:
+      'request: sent to the app; clock: the clock moved; sign: a value signed with the grade key; call: an exported function called; tests: the learner tests run',
+  }),
+  description: Type.String({ description: 'the step in words, e.g. "The clock moved 16 minutes on"' }),
+  request: Type.Optional(ReplayRequest),
+  gradedStatus: Type.Optional(Type.Number({ description: 'the status this request got during the grade' })),
+  response: Type.Optional(
+    Type.Object(
+      { status: Type.Number(), headers: Type.Array(Header), body: Type.String({ description: 'the body as text' }) },
+      { description: 'what the app answered in the replay' },
+    ),
+  ),
+  clockMs: Type.Optional(Type.Number({ description: 'how far the clock moved, in ms' })),
+  clockAt: Type.Number({ description: "what the app's clock read after this step (ms since the epoch)" }),
+  error: Type.Optional(Type.String({ description: 'what went wrong in this step of the replay (a limit hit, a crash)' })),
+  curl: Type.Optional(Type.String({ description: 'the step as a command against the kept session' })),
+  noCurl: Type.Optional(Type.String({ description: 'why curl cannot do this step' })),
+})
+export type ReplayStep = Static<typeof ReplayStep>
+
+export const CheckReplay = Type.Object({
+  check: Type.String({ description: 'the check replayed' }),
+  status: Type.String({ description: 'its status in the grade: fail, error or timeout' }),
+  message: Type.Optional(Type.String({ description: 'its message in the grade' })),
+  gradeSessionId: Type.String({ description: 'the kept session of the grade, where the replay ran' }),
+  livePathUrl: Type.Optional(Type.String({ description: "the kept session's live URL (/s/<grade session>/)" })),
+  expiresAt: Type.Number({ description: 'when the kept grade is let go (ms since the epoch)' }),
+  startedAt: Type.Number({ description: "what the app's clock read when the check began, in the grade and in the replay" }),
+  steps: Type.Array(ReplayStep),
+  sameAsGrade: Type.Boolean({ description: 'every request answered with the status it got in the grade' }),
+  curl: Type.Optional(Type.Array(Type.String(), { description: 'shell lines (comments and curl commands) that do the replay again' })),
+})
+export type CheckReplay = Static<typeof CheckReplay>
+
+/** A step as the grade records it; a replay does it again. */
+export type RecordedStep =
+  | { kind: 'request'; request: ReplayRequest; gradedStatus?: number }
+  | { kind: 'clock'; ms: number }
+  | { kind: 'sign'; message: string; signature: string }
+  | { kind: 'call'; name: string; args: unknown[] }
+  | { kind: 'tests'; mutate?: [string, string] }
+
+/** A check that did not pass, as its grade kept it for replays. */
+export interface RecordedCheck {
+  name: string
+  status: string
+  message?: string
+  /** The session as the check found it. */
+  start: CapturedState
+  steps: RecordedStep[]
+}
+
+/** What a grade keeps when asked to (GradeOptions.keep): its session, and each check that did not pass. */
+export interface GradeRecording {
+  sessionId: string
+  checks: RecordedCheck[]
+}
+
+/** "16 minutes", "1 h 30 min", "250 ms": a clock move in words. */
+export function describeDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`
+  const minutes = Math.round(ms / 6000) / 10
+  if (minutes < 120) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`
+  const hours = Math.round(minutes / 6) / 10
+  return hours < 48 ? `${hours} hours` : `${Math.round(hours / 2.4) / 10} days`
+}
+
+function shellQuote(text: string) {
+  return `'${text.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * A curl command for one request: `-i`, the method unless GET, the URL, each header, the body.
+ *
+ * @example
+ * curlLine({ method: 'GET', url: 'http://localhost:3000/s/abc/me', headers: [['authorization', 'Bearer x']] })
+ * // "curl -i 'http://localhost:3000/s/abc/me' -H 'authorization: Bearer x'"
+ */
+export function curlLine({ method, url, headers, body }: { method: string; url: string; headers: [string, string][]; body?: string }): string {
+  const parts = ['curl', '-i']
+  if (method !== 'GET') parts.push('-X', method)
+  parts.push(shellQuote(url))
+  for (const [name, value] of headers) parts.push('-H', shellQuote(`${name}: ${value}`))
+  if (body !== undefined) parts.push('-d', shellQuote(body))
+  return parts.join(' ')
+}
+
+export interface CurlTargets {
+  /** The server's origin, e.g. http://localhost:3000 */
+  origin: string
+  /** The learner's session, whose kept grade this is. */
+  learnerSessionId: string
+}
+
+/**
+ * The replay with a curl line on each step and the shell lines that do it all again: first
+ * put the kept session back where the check began (the clock too), then each request against
+ * its live URL `/s/<grade session>/` and each clock move through its clock endpoint. A step
+ * curl cannot do says why instead.
+ */
+export function withCurlLines(replay: CheckReplay, { origin, learnerSessionId }: CurlTargets): CheckReplay {
+  const base = origin.replace(/\/$/, '')
+  const json: [string, string][] = [['content-type', 'application/json']]
+  const restore = curlLine({
+    method: 'POST',
+    url: `${base}/api/sessions/${learnerSessionId}/grades/latest/checks/${encodeURIComponent(replay.check)}/restore`,
+    headers: [],
+  })
+  const lines = [
+    `# Put the kept grade back where this check began: its database, cache, and its clock at ${new Date(replay.startedAt).toISOString()}.`,
+    restore,
+  ]
+  const steps = replay.steps.map((step): ReplayStep => {
+    let curl: string | undefined
+    let noCurl: string | undefined
+    if (step.kind === 'request' && step.request) {
+      const { method, path, headers, body } = step.request
+      curl = curlLine({ method, url: `${base}/s/${replay.gradeSessionId}${path}`, headers, body })
+    } else if (step.kind === 'clock') {
+      const ms = step.clockMs ?? 0
+      curl = curlLine({
+        method: 'POST',
+        url: `${base}/api/sessions/${replay.gradeSessionId}/clock/advance`,
+        headers: json,
+        body: JSON.stringify({ ms }),
+      })
+    } else if (step.kind === 'call') {
+      noCurl = 'The check called a function your module exports, directly: there is no HTTP request for curl to send.'
+    } else if (step.kind === 'tests') {
+      noCurl = 'The check ran your own tests in a fresh session: curl cannot run tests.'
+    }
+    lines.push(`# ${step.description}${noCurl ? ` (not with curl: ${noCurl})` : ''}`)
+    if (curl) lines.push(curl)
+    return { ...step, ...(curl ? { curl } : {}), ...(noCurl ? { noCurl } : {}) }
+  })
+  return { ...replay, livePathUrl: `${base}/s/${replay.gradeSessionId}/`, steps, curl: lines }
+}
