@@ -5,7 +5,9 @@
  * LOG_LINES_PER_SECOND, LOG_BURST, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_CONNECTIONS,
  * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, SOLUTIONS: who may read reference solutions
  * (after-attempt, never or always; http/solutions.ts), DATA_DIR: where sessions and their
- * databases are kept between runs (default ./data), WORKERS: worker processes for the
+ * databases are kept between runs (default ./data), SESSION_STORE: redis://host:port to share
+ * sessions with other replicas behind a load balancer (DATA_DIR then holds working copies; see
+ * sessions/store-redis.ts), REPLICA_NAME: this replica's name in session leases, WORKERS: worker processes for the
  * learners' isolates (default one per core; 0 runs them in this process), and
  * WORKER_RECYCLE_MB: a worker whose memory (PSS) grows past it is drained and replaced. Logs are JSON lines on standard output.
  */
@@ -20,6 +22,7 @@ import { createDbPool } from './capabilities/db/index.ts'
 import { createSessionStore } from './sessions/index.ts'
 import { localSessions, type SessionService } from './sessions/service.ts'
 import { createWorkerSessions } from './sessions/workers/supervisor.ts'
+import { clearWorkingCopies, sharedSessions } from './sessions/store-redis.ts'
 import { createServerApp } from './http/app.ts'
 import { startSandboxServer } from './http/serve.ts'
 import { createLogger, setProcessLogger } from './observability/index.ts'
@@ -55,12 +58,19 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 })
 // Learners' isolates run in worker processes (one per core), so no learner program can end
 // this one; WORKERS=0 runs them here instead (one process, as the tests and the grader do).
 const workers = setting('WORKERS', availableParallelism())
-const sessions: SessionService =
+// Several replicas behind a load balancer share their sessions through Redis; this replica's
+// DATA_DIR then holds only working copies, which an earlier run may have left stale.
+const sharedStore = process.env.SESSION_STORE || undefined
+if (sharedStore) clearWorkingCopies(dataDir)
+const service =
   workers > 0
     ? await createWorkerSessions({ dataDir, workers, logger, recycleAboveBytes: setting('WORKER_RECYCLE_MB', 1536) * 1024 ** 2 })
     : localSessions(
         await createSessionStore({ db: createDbPool({ dataDir: join(dataDir, 'databases') }), stateFile: join(dataDir, 'sessions.sqlite') }),
       )
+const sessions: SessionService = sharedStore
+  ? await sharedSessions({ url: sharedStore, dataDir, service, logger, replica: process.env.REPLICA_NAME || undefined })
+  : service
 logger.info({ event: 'sessions_loaded', sessions: sessions.size, workers })
 const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
 const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)

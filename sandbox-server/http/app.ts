@@ -383,6 +383,15 @@ export function createServerApp({
 
   api.get('/health', (c) => c.json({ ok: true, sessions: sessions.size }))
 
+  // With a shared store, this replica takes the session up first (its routes read `get`).
+  if (sessions.hold) {
+    const hold = sessions.hold.bind(sessions)
+    api.use('/sessions/:id/*', async (c, next) => {
+      await hold(sessionParam(c))
+      await next()
+    })
+  }
+
   api.post('/sessions', async (c) => {
     enforceRate(c, allowSession, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)
     const { exerciseId, code } = await readJson(c, CreateSessionBody)
