@@ -259,6 +259,7 @@ export async function sharedSessions({
       const entry: Held = { holder: `${token}:${replica}`, shipped: {}, shipping: Promise.resolve(), again: undefined }
       held.set(info.id, entry)
       if (!(await ship(info.id, entry))) throw new ServerBusy()
+      logger.info({ event: 'session_taken_up', session: sessionTag(info.id), token })
       return info
     },
     get: (id) => service.get(id),
