@@ -56,6 +56,20 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** A redis-server of its own on a free loopback port, keeping nothing on disk; resolves once it answers. */
+export async function startRedis(folder: string): Promise<ClusterProcess> {
+  assertClusterBinaries()
+  const port = await freePort()
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    cwd: folder,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const redis: ClusterProcess = { name: 'redis', port, child, output: '' }
+  child.stdout!.on('data', (chunk: Buffer) => (redis.output += chunk.toString()))
+  await waitFor('redis-server to start', () => redis.output.includes('Ready to accept connections'), 30_000)
+  return redis
+}
+
 /** Resolves once `check` does, polling every 100 ms; fails with `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -86,9 +100,8 @@ export async function startCluster({ replicas: count = 3, workers = 1 }: { repli
     entry.child.stdout!.on('data', (chunk: Buffer) => (entry.output += chunk.toString()))
     entry.child.stderr!.on('data', (chunk: Buffer) => (entry.output += chunk.toString()))
   }
-  const redisPort = await freePort()
-  const redis: ClusterProcess = { name: 'redis', port: redisPort, child: undefined!, output: '' }
-  launch(redis, 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, folder)
+  const redis = await startRedis(folder)
+  const redisPort = redis.port
   processes.push(redis)
 
   const startReplica = (replica: ClusterProcess) =>
