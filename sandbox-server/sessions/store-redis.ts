@@ -26,7 +26,7 @@
  * paused process cannot see) is what keeps an older holder's writes out. Keys expire after the
  * sessions' idle time, as sessions do. Session ids never appear in logs (sessionTag).
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, statSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
@@ -92,6 +92,15 @@ interface Held {
   /** Ships run one after another, each reading the copies when its turn comes. */
   shipping: Promise<unknown>
   again: NodeJS.Timeout | undefined
+  /** A connection to the database file kept open to tell cheaply whether it changed (see readChangedDatabase). */
+  reader: DatabaseReader | undefined
+}
+
+/** An open connection to a session's database file: which file (inode), and the last change it has seen. */
+interface DatabaseReader {
+  db: Database.Database
+  inode: number
+  dataVersion: number | undefined
 }
 
 /**
@@ -138,7 +147,9 @@ export async function sharedSessions({
   const databaseFile = (id: string) => join(dataDir, 'databases', `${databaseKey(id)}.sqlite`)
 
   function forgetHeld(id: string) {
-    clearTimeout(held.get(id)?.again)
+    const entry = held.get(id)
+    clearTimeout(entry?.again)
+    entry?.reader?.db.close()
     held.delete(id)
   }
 
@@ -175,6 +186,7 @@ export async function sharedSessions({
       shipped: { session: digest(stored.session), cache: digest(stored.cache ?? '[]'), db: stored.db && digest(stored.db) },
       shipping: Promise.resolve(),
       again: undefined,
+      reader: undefined,
     }
     held.set(id, entry)
     logger.info({ event: 'session_taken_up', session: sessionTag(id), token })
@@ -190,8 +202,8 @@ export async function sharedSessions({
       const fields: (string | Buffer)[] = []
       const session = JSON.stringify(kept.session, replaceBytes)
       const cache = JSON.stringify(kept.cache, replaceBytes)
-      const db = readDatabase(databaseFile(id))
-      const next = { session: digest(session), cache: digest(cache), db: db && digest(db) }
+      const db = readChangedDatabase(databaseFile(id), entry)
+      const next = { session: digest(session), cache: digest(cache), db: db ? digest(db) : entry.shipped.db }
       if (next.session !== entry.shipped.session) fields.push('session', session)
       if (next.cache !== entry.shipped.cache) fields.push('cache', cache)
       if (db && next.db !== entry.shipped.db) fields.push('db', db)
@@ -256,7 +268,7 @@ export async function sharedSessions({
     async create(options) {
       const info = await service.create(options)
       const token = await redis.takeLease(...keysOf(info.id), replica, idleTtlMs, 0)
-      const entry: Held = { holder: `${token}:${replica}`, shipped: {}, shipping: Promise.resolve(), again: undefined }
+      const entry: Held = { holder: `${token}:${replica}`, shipped: {}, shipping: Promise.resolve(), again: undefined, reader: undefined }
       held.set(info.id, entry)
       if (!(await ship(info.id, entry))) throw new ServerBusy()
       logger.info({ event: 'session_taken_up', session: sessionTag(info.id), token })
@@ -290,7 +302,7 @@ export async function sharedSessions({
     ...(service.workers ? { workers: () => service.workers!() } : {}),
     events: service.events,
     async dispose() {
-      for (const entry of held.values()) clearTimeout(entry.again)
+      for (const id of [...held.keys()]) forgetHeld(id)
       await service.dispose()
       saved.close()
       redis.disconnect()
@@ -298,15 +310,28 @@ export async function sharedSessions({
   }
 }
 
-/** The database file's bytes (a consistent copy, committed transactions only), or undefined when there is no file. */
-function readDatabase(file: string): Buffer | undefined {
-  if (!existsSync(file)) return undefined
-  const db = new Database(file, { fileMustExist: true, timeout: 5000 })
+/**
+ * The database file's bytes (a consistent copy, committed transactions only) when they changed
+ * since the last call for this session, else undefined. A connection stays open per session:
+ * its `data_version` moves when another connection commits, which costs far less than a copy.
+ * A file replaced since (a reset makes a new one) gets a new connection.
+ */
+function readChangedDatabase(file: string, entry: Held): Buffer | undefined {
+  let inode: number
   try {
-    return db.serialize()
-  } finally {
-    db.close()
+    inode = statSync(file).ino
+  } catch {
+    return undefined
   }
+  if (entry.reader?.inode !== inode) {
+    entry.reader?.db.close()
+    entry.reader = { db: new Database(file, { fileMustExist: true, timeout: 5000 }), inode, dataVersion: undefined }
+  }
+  const reader = entry.reader
+  const version = reader.db.pragma('data_version', { simple: true }) as number
+  if (version === reader.dataVersion) return undefined
+  reader.dataVersion = version
+  return reader.db.serialize()
 }
 
 function digest(data: string | Buffer): string {

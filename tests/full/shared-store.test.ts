@@ -103,6 +103,16 @@ describe('shared session store', () => {
     expect((await send(b, id, 'GET', '/state')).body.writes).toEqual([1, 2, 3])
   })
 
+  it('ships the new database after a reset', async () => {
+    const [a, b] = [await startReplica('reset-a'), await startReplica('reset-b')]
+    const { id } = await a.create({})
+    await a.setCode(id, APP)
+    await send(a, id, 'POST', '/writes/1')
+    await a.reset(id)
+    expect((await send(a, id, 'POST', '/writes/2')).body).toEqual([2])
+    expect((await send(b, id, 'GET', '/state')).body.writes).toEqual([2])
+  })
+
   it('draws a new token for each take-over', async () => {
     const [a, b] = [await startReplica('token-a'), await startReplica('token-b')]
     const { id } = await a.create({})
