@@ -25,7 +25,7 @@ import { createWorkerSessions } from './sessions/workers/supervisor.ts'
 import { clearWorkingCopies, sharedSessions } from './sessions/store-redis.ts'
 import { createServerApp } from './http/app.ts'
 import { startSandboxServer } from './http/serve.ts'
-import { createLogger, setProcessLogger } from './observability/index.ts'
+import { createLogger, passwordHashingCheck, setProcessLogger, sqlitePoolCheck } from './observability/index.ts'
 import { buildPrelude } from './runtime/prelude/build.ts'
 import { prewarmCheckThreads } from './grading/index.ts'
 import { solutionPolicyFrom, type SolutionPolicy } from './http/solutions.ts'
@@ -68,9 +68,10 @@ const service =
     : localSessions(
         await createSessionStore({ db: createDbPool({ dataDir: join(dataDir, 'databases') }), stateFile: join(dataDir, 'sessions.sqlite') }),
       )
-const sessions: SessionService = sharedStore
+const shared = sharedStore
   ? await sharedSessions({ url: sharedStore, dataDir, service, logger, replica: process.env.REPLICA_NAME || undefined })
-  : service
+  : undefined
+const sessions: SessionService = shared ?? service
 logger.info({ event: 'sessions_loaded', sessions: sessions.size, workers })
 const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
 const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)
@@ -102,6 +103,8 @@ const app = createServerApp({
   solutions,
   logger,
   logBudget: { linesPerSecond: setting('LOG_LINES_PER_SECOND', 50), burst: setting('LOG_BURST', 500) },
+  // A replica sharing sessions is ready only while it reaches the store.
+  readiness: [sqlitePoolCheck(sessions), passwordHashingCheck(), ...(shared ? [shared.storeCheck] : [])],
 })
 const { server, port: boundPort } = await startSandboxServer({
   fetch: app.fetch,

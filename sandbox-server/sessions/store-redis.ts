@@ -33,7 +33,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Redis, type Result } from 'ioredis'
 import { databaseKey } from '../capabilities/db/index.ts'
-import { createLogger, sessionTag, type Logger } from '../observability/index.ts'
+import { createLogger, sessionTag, type Logger, type ReadinessCheck } from '../observability/index.ts'
 import { ServerBusy } from '../runtime/errors.ts'
 import { UnknownSession } from './index.ts'
 import { openSavedSessions, type SavedCacheEntry, type SavedSession } from './saved.ts'
@@ -84,6 +84,12 @@ export interface SharedSessionsOptions {
   logger?: Logger
 }
 
+/** The service of a replica, with a readiness check of its own: Redis answers. */
+export type SharedSessions = SessionService & { readonly storeCheck: ReadinessCheck }
+
+/** How long /health/ready waits for Redis to answer a PING. */
+const STORE_CHECK_TIMEOUT_MS = 1000
+
 /** What this replica holds of a session: its lease, and what it last shipped. */
 interface Held {
   /** The lease's value while it is ours: `<token>:<replica>`. */
@@ -128,13 +134,21 @@ export async function sharedSessions({
   replica = `${hostname()}:${process.pid}`,
   idleTtlMs = 30 * 60_000,
   logger = createLogger(),
-}: SharedSessionsOptions): Promise<SessionService> {
+}: SharedSessionsOptions): Promise<SharedSessions> {
   if (!service.adopt) throw new Error('a shared session store needs a session service that can adopt sessions')
   const adopt = service.adopt.bind(service)
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 })
   redis.defineCommand('takeLease', { numberOfKeys: 3, lua: TAKE_LEASE })
   redis.defineCommand('shipFenced', { numberOfKeys: 3, lua: SHIP_FENCED })
   redis.defineCommand('deleteFenced', { numberOfKeys: 3, lua: DELETE_FENCED })
+  // ioredis reconnects by itself; while it cannot, /health/ready says so (storeCheck) and the log
+  // says it every 10 s at most.
+  let quietUntil = 0
+  redis.on('error', (error: Error) => {
+    if (Date.now() < quietUntil) return
+    quietUntil = Date.now() + 10_000
+    logger.warn({ event: 'session_store_unreachable', message: error.message })
+  })
   await redis.connect()
   const stateFile = join(dataDir, 'sessions.sqlite')
   const saved = openSavedSessions(stateFile)
@@ -265,6 +279,21 @@ export async function sharedSessions({
   const reading = <T>(id: string, call: () => Promise<T>) => onSession(id, call, { changes: false })
 
   return {
+    storeCheck: {
+      name: 'session store',
+      // A replica that cannot reach Redis can take no session up and keep no write: not ready.
+      async run() {
+        let timer: NodeJS.Timeout | undefined
+        const late = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve(`Redis did not answer within ${STORE_CHECK_TIMEOUT_MS} ms`), STORE_CHECK_TIMEOUT_MS)
+        })
+        const answer = redis.ping().then(
+          () => undefined,
+          (error: Error) => `Redis failed: ${error.message}`,
+        )
+        return Promise.race([answer, late]).finally(() => clearTimeout(timer))
+      },
+    },
     async create(options) {
       const info = await service.create(options)
       const token = await redis.takeLease(...keysOf(info.id), replica, idleTtlMs, 0)

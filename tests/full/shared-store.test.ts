@@ -13,7 +13,7 @@ import { createDbPool } from '../../sandbox-server/capabilities/db/index.ts'
 import { createLogger } from '../../sandbox-server/observability/index.ts'
 import { createSessionStore, UnknownSession } from '../../sandbox-server/sessions/index.ts'
 import { localSessions, type SessionService } from '../../sandbox-server/sessions/service.ts'
-import { sharedSessions } from '../../sandbox-server/sessions/store-redis.ts'
+import { sharedSessions, type SharedSessions } from '../../sandbox-server/sessions/store-redis.ts'
 import { startRedis, waitFor, type ClusterProcess } from '../support/cluster.ts'
 
 const APP = `import { Hono } from 'hono'
@@ -35,7 +35,7 @@ let redis: ClusterProcess
 const replicas: SessionService[] = []
 
 /** A replica: the in-process session service on a DATA_DIR of its own, sharing the Redis. */
-async function startReplica(name: string): Promise<SessionService> {
+async function startReplica(name: string, redisPort = redis.port): Promise<SharedSessions> {
   const dataDir = join(folder, name)
   const store = await createSessionStore({
     db: createDbPool({ dataDir: join(dataDir, 'databases') }),
@@ -43,7 +43,7 @@ async function startReplica(name: string): Promise<SessionService> {
     loadAll: false,
   })
   const replica = await sharedSessions({
-    url: `redis://127.0.0.1:${redis.port}`,
+    url: `redis://127.0.0.1:${redisPort}`,
     dataDir,
     service: localSessions(store),
     replica: name,
@@ -125,6 +125,19 @@ describe('shared session store', () => {
       expect(await client.get(`sandbox:{${id}}:lease`)).toBe('3:token-a')
     } finally {
       client.disconnect()
+    }
+  })
+
+  it('is ready only while Redis answers', async () => {
+    const own = await startRedis(folder)
+    try {
+      const replica = await startReplica('ready', own.port)
+      expect(await replica.storeCheck.run()).toBeUndefined()
+      own.child.kill('SIGKILL')
+      await waitFor('the check to fail', async () => (await replica.storeCheck.run()) !== undefined)
+      expect(await replica.storeCheck.run()).toMatch(/Redis/)
+    } finally {
+      own.child.kill('SIGKILL')
     }
   })
 
