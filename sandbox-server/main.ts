@@ -7,7 +7,8 @@
  * (after-attempt, never or always; http/solutions.ts), DATA_DIR: where sessions and their
  * databases are kept between runs (default ./data), SESSION_STORE: redis://host:port to share
  * sessions with other replicas behind a load balancer (DATA_DIR then holds working copies; see
- * sessions/store-redis.ts), REPLICA_NAME: this replica's name in session leases, WORKERS: worker processes for the
+ * sessions/store-redis.ts), REPLICA_NAME: this replica's name in session leases, TRUSTED_PROXIES: addresses or CIDR ranges
+ * whose X-Forwarded-For names the client (a load balancer's), WORKERS: worker processes for the
  * learners' isolates (default one per core; 0 runs them in this process), and
  * WORKER_RECYCLE_MB: a worker whose memory (PSS) grows past it is drained and replaced. Logs are JSON lines on standard output.
  */
@@ -105,6 +106,10 @@ const app = createServerApp({
   logBudget: { linesPerSecond: setting('LOG_LINES_PER_SECOND', 50), burst: setting('LOG_BURST', 500) },
   // A replica sharing sessions is ready only while it reaches the store.
   readiness: [sqlitePoolCheck(sessions), passwordHashingCheck(), ...(shared ? [shared.storeCheck] : [])],
+  trustedProxies: (process.env.TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
 })
 const { server, port: boundPort } = await startSandboxServer({
   fetch: app.fetch,

@@ -113,6 +113,8 @@ export async function startCluster({ replicas: count = 3, workers = 1 }: { repli
       WORKERS: String(workers),
       LOG_LEVEL: 'info',
       SESSIONS_PER_MINUTE: '100000',
+      // HAProxy's X-Forwarded-For names the client, as deploy/ documents.
+      TRUSTED_PROXIES: '127.0.0.1',
     })
   const replicas: ClusterProcess[] = []
   for (let n = 1; n <= count; n++) {
