@@ -7,7 +7,8 @@
  * (after-attempt, never or always; http/solutions.ts), DATA_DIR: where sessions and their
  * databases are kept between runs (default ./data), SESSION_STORE: redis://host:port to share
  * sessions with other replicas behind a load balancer (DATA_DIR then holds working copies; see
- * sessions/store-redis.ts), REPLICA_NAME: this replica's name in session leases, TRUSTED_PROXIES: addresses or CIDR ranges
+ * sessions/store-redis.ts), REPLICA_NAME: this replica's name in session leases, LIVE_HOST_SUFFIX: what follows the session id in a live URL's host (default
+ * .localhost), TRUSTED_PROXIES: addresses or CIDR ranges
  * whose X-Forwarded-For names the client (a load balancer's), WORKERS: worker processes for the
  * learners' isolates (default one per core; 0 runs them in this process), and
  * WORKER_RECYCLE_MB: a worker whose memory (PSS) grows past it is drained and replaced. Logs are JSON lines on standard output.
@@ -98,6 +99,8 @@ async function site(c: Context): Promise<Response | undefined> {
 
 const app = createServerApp({
   sessions,
+  // A deployment's live URLs, e.g. ".sandbox.example.org" for <session>.sandbox.example.org.
+  liveHostSuffix: process.env.LIVE_HOST_SUFFIX || undefined,
   site,
   sessionsPerMinute,
   gradesPerMinute,
