@@ -309,10 +309,17 @@ export async function sharedSessions({
     request: (id, request) => changing(id, () => service.request(id, request)),
     reset: (id) => changing(id, () => service.reset(id)),
     async delete(id) {
-      const entry = await hold(id)
-      forgetHeld(id)
-      await redis.deleteFenced(...keysOf(id), entry.holder)
-      await service.delete(id)
+      // Under the current token too: a replica with a stale one takes the session up again first.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const entry = await hold(id)
+        if ((await redis.deleteFenced(...keysOf(id), entry.holder)) === 1) {
+          forgetHeld(id)
+          await service.delete(id)
+          return
+        }
+        await letGo(id, entry)
+      }
+      throw new ServerBusy()
     },
     tables: (id) => reading(id, () => service.tables(id)),
     rows: (id, table, page) => reading(id, () => service.rows(id, table, page)),

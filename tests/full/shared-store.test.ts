@@ -141,10 +141,11 @@ describe('shared session store', () => {
     }
   })
 
-  it('deletes a session for every replica', async () => {
+  it('deletes a session for every replica, even from one whose token is stale', async () => {
     const [a, b] = [await startReplica('delete-a'), await startReplica('delete-b')]
     const { id } = await a.create({})
     await a.setCode(id, APP)
+    await send(b, id, 'GET', '/state')
     await a.delete(id)
     await expect(b.request(id, { method: 'GET', path: '/state' })).rejects.toBeInstanceOf(UnknownSession)
   })
