@@ -5,7 +5,11 @@
  * LOG_LINES_PER_SECOND, LOG_BURST, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_CONNECTIONS,
  * SESSIONS_PER_MINUTE, GRADES_PER_MINUTE, SOLUTIONS: who may read reference solutions
  * (after-attempt, never or always; http/solutions.ts), DATA_DIR: where sessions and their
- * databases are kept between runs (default ./data), WORKERS: worker processes for the
+ * databases are kept between runs (default ./data), SESSION_STORE: redis://host:port to share
+ * sessions with other replicas behind a load balancer (DATA_DIR then holds working copies; see
+ * sessions/store-redis.ts), REPLICA_NAME: this replica's name in session leases, LIVE_HOST_SUFFIX: what follows the session id in a live URL's host (default
+ * .localhost), TRUSTED_PROXIES: addresses or CIDR ranges
+ * whose X-Forwarded-For names the client (a load balancer's), WORKERS: worker processes for the
  * learners' isolates (default one per core; 0 runs them in this process), and
  * WORKER_RECYCLE_MB: a worker whose memory (PSS) grows past it is drained and replaced. Logs are JSON lines on standard output.
  */
@@ -20,9 +24,10 @@ import { createDbPool } from './capabilities/db/index.ts'
 import { createSessionStore } from './sessions/index.ts'
 import { localSessions, type SessionService } from './sessions/service.ts'
 import { createWorkerSessions } from './sessions/workers/supervisor.ts'
+import { clearWorkingCopies, sharedSessions } from './sessions/store-redis.ts'
 import { createServerApp } from './http/app.ts'
 import { startSandboxServer } from './http/serve.ts'
-import { createLogger, setProcessLogger } from './observability/index.ts'
+import { createLogger, passwordHashingCheck, setProcessLogger, sqlitePoolCheck } from './observability/index.ts'
 import { buildPrelude } from './runtime/prelude/build.ts'
 import { prewarmCheckThreads } from './grading/index.ts'
 import { solutionPolicyFrom, type SolutionPolicy } from './http/solutions.ts'
@@ -55,12 +60,20 @@ mkdirSync(dataDir, { recursive: true, mode: 0o700 })
 // Learners' isolates run in worker processes (one per core), so no learner program can end
 // this one; WORKERS=0 runs them here instead (one process, as the tests and the grader do).
 const workers = setting('WORKERS', availableParallelism())
-const sessions: SessionService =
+// Several replicas behind a load balancer share their sessions through Redis; this replica's
+// DATA_DIR then holds only working copies, which an earlier run may have left stale.
+const sharedStore = process.env.SESSION_STORE || undefined
+if (sharedStore) clearWorkingCopies(dataDir)
+const service =
   workers > 0
     ? await createWorkerSessions({ dataDir, workers, logger, recycleAboveBytes: setting('WORKER_RECYCLE_MB', 1536) * 1024 ** 2 })
     : localSessions(
         await createSessionStore({ db: createDbPool({ dataDir: join(dataDir, 'databases') }), stateFile: join(dataDir, 'sessions.sqlite') }),
       )
+const shared = sharedStore
+  ? await sharedSessions({ url: sharedStore, dataDir, service, logger, replica: process.env.REPLICA_NAME || undefined })
+  : undefined
+const sessions: SessionService = shared ?? service
 logger.info({ event: 'sessions_loaded', sessions: sessions.size, workers })
 const sessionsPerMinute = setting('SESSIONS_PER_MINUTE', 60)
 const gradesPerMinute = setting('GRADES_PER_MINUTE', 30)
@@ -86,12 +99,20 @@ async function site(c: Context): Promise<Response | undefined> {
 
 const app = createServerApp({
   sessions,
+  // A deployment's live URLs, e.g. ".sandbox.example.org" for <session>.sandbox.example.org.
+  liveHostSuffix: process.env.LIVE_HOST_SUFFIX || undefined,
   site,
   sessionsPerMinute,
   gradesPerMinute,
   solutions,
   logger,
   logBudget: { linesPerSecond: setting('LOG_LINES_PER_SECOND', 50), burst: setting('LOG_BURST', 500) },
+  // A replica sharing sessions is ready only while it reaches the store.
+  readiness: [sqlitePoolCheck(sessions), passwordHashingCheck(), ...(shared ? [shared.storeCheck] : [])],
+  trustedProxies: (process.env.TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
 })
 const { server, port: boundPort } = await startSandboxServer({
   fetch: app.fetch,

@@ -6,7 +6,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { IncomingMessage } from 'node:http'
-import { isIP } from 'node:net'
+import { BlockList, isIP } from 'node:net'
 import { bodyLimit } from 'hono/body-limit'
 import type { TSchema, Static } from '@sinclair/typebox'
 import { NoCodeLoaded, UnknownSession, hashCode, type AppResponse } from '../sessions/index.ts'
@@ -59,6 +59,12 @@ export interface ServerAppOptions {
   readiness?: ReadinessCheck[]
   /** The request inspector's event stream: heartbeat and slow-client limits (activity-stream.ts). */
   activityStream?: ActivityStreamOptions
+  /**
+   * Proxies (addresses or CIDR ranges, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` is believed:
+   * behind HAProxy (`option forwardfor`), the client is the address the proxy appended, for rate
+   * limits, logs and the learner's getConnInfo. Default none: the socket's address.
+   */
+  trustedProxies?: string[]
 }
 
 const DATABASE_PAGE_MAX = 200
@@ -205,16 +211,43 @@ function createRateLimiter(perMinute: number) {
   }
 }
 
+/** Clients that a trusted proxy named in X-Forwarded-For (see `trustedProxies`), by request. */
+const forwardedClients = new WeakMap<Request, string>()
+
+/** A middleware that believes the last X-Forwarded-For address when the socket is a trusted proxy's. */
+function believeProxies(trustedProxies: string[]): MiddlewareHandler {
+  const trusted = new BlockList()
+  for (const entry of trustedProxies) {
+    const [address = '', bits] = entry.split('/')
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4'
+    if (isIP(address) === 0) throw new Error(`a trusted proxy must be an address or a CIDR range, not ${JSON.stringify(entry)}`)
+    if (bits === undefined) trusted.addAddress(address, family)
+    else trusted.addSubnet(address, Number(bits), family)
+  }
+  return async function believeProxy(c, next) {
+    const socket = nodeRequest(c)?.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.)/, '')
+    const forwarded = c.req.header('x-forwarded-for')
+    if (socket && forwarded && trusted.check(socket, isIP(socket) === 6 ? 'ipv6' : 'ipv4')) {
+      // Earlier entries are whatever the client sent; the last is what the proxy saw.
+      const client = forwarded.split(',').at(-1)!.trim()
+      if (isIP(client) !== 0) forwardedClients.set(c.req.raw, client)
+    }
+    await next()
+  }
+}
+
 /**
  * The client's address, for per-client limits and logs. Requests that came through no socket
  * (the app called in memory with `app.request()`, as tests do) count as one client.
  */
 function clientOf(c: Context): string {
-  return nodeRequest(c)?.socket.remoteAddress ?? 'unknown'
+  return forwardedClients.get(c.req.raw) ?? nodeRequest(c)?.socket.remoteAddress ?? 'unknown'
 }
 
-/** The caller as the socket saw it, for the app's getConnInfo; undefined in memory (the default caller then). */
+/** The caller as the socket (or a trusted proxy) saw it, for the app's getConnInfo; undefined in memory (the default caller then). */
 function remoteOf(c: Context): RemoteAddress | undefined {
+  const forwarded = forwardedClients.get(c.req.raw)
+  if (forwarded) return { address: forwarded, family: isIP(forwarded) === 6 ? 'IPv6' : 'IPv4' }
   const socket = nodeRequest(c)?.socket
   if (!socket?.remoteAddress) return undefined
   const family = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6' ? socket.remoteFamily : undefined
@@ -306,6 +339,7 @@ export function createServerApp({
   logBudget,
   readiness = [sqlitePoolCheck(sessions), passwordHashingCheck()],
   activityStream,
+  trustedProxies = [],
 }: ServerAppOptions) {
   const allowSession = createRateLimiter(sessionsPerMinute)
   const allowGrade = createRateLimiter(gradesPerMinute)
@@ -325,6 +359,7 @@ export function createServerApp({
   watchRuntimeEvents({ sessions, logger, metrics })
 
   app.onError((error, c) => errorResponse(c, error))
+  if (trustedProxies.length > 0) app.use('*', believeProxies(trustedProxies))
   app.use('*', observeRequests({ logger, metrics, budget, liveHostSuffix, clientOf }))
 
   /** The session's live URL on its own origin, and the fallback path form on the site's origin. */
@@ -389,6 +424,15 @@ export function createServerApp({
   api.use('*', limitBody(maxApiBodyBytes))
 
   api.get('/health', (c) => c.json({ ok: true, sessions: sessions.size }))
+
+  // With a shared store, this replica takes the session up first (its routes read `get`).
+  if (sessions.hold) {
+    const hold = sessions.hold.bind(sessions)
+    api.use('/sessions/:id/*', async (c, next) => {
+      await hold(sessionParam(c))
+      await next()
+    })
+  }
 
   api.post('/sessions', async (c) => {
     enforceRate(c, allowSession, 'too_many_sessions', `You can create ${sessionsPerMinute} sessions a minute; please wait a moment.`)

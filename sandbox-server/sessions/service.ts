@@ -42,6 +42,17 @@ export interface SessionService {
   create(options: CreateSessionOptions): Promise<SessionInfo>
   /** Throws UnknownSession. */
   get(id: string): SessionInfo
+  /**
+   * Takes up a session this process's state file keeps but that it does not hold yet (a replica
+   * taking a session over from the shared store writes it there first, see ./store-redis.ts).
+   * Throws UnknownSession when the file does not keep it either.
+   */
+  adopt?(id: string): Promise<void>
+  /**
+   * With a shared store (./store-redis.ts): makes sure this replica holds the session, taking
+   * it up from the store when it does not, so that `get` knows it. Throws UnknownSession.
+   */
+  hold?(id: string): Promise<void>
   /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
   setCode(id: string, source: string): Promise<{ codeHash: string; logs: LogEntry[] }>
   /** One request through the session's app. A LimitExceeded carries the run's log lines in `logs`. */
@@ -151,6 +162,7 @@ export function localSessions(
   return {
     create: (options) => store.create(options),
     get: (id) => store.get(id),
+    adopt: (id) => store.adopt(id),
     setCode: (id, source) => store.setCode(id, source),
     request: (id, request) => store.request(id, request),
     reset: (id) => store.reset(id),

@@ -40,7 +40,7 @@ import { createLogger, type Logger } from '../../observability/index.ts'
 import { addPhaseSource, sumPhaseTimes, type Phase, type PhaseTotal } from '../../observability/phase-timings.ts'
 import type { AdmissionOptions } from '../admission.ts'
 import { UnknownSession, type SessionRemoved } from '../index.ts'
-import { openSavedSessions } from '../saved.ts'
+import { openSavedSessions, type SavedSession } from '../saved.ts'
 import type { ActivityFeedLimits, GradeResult, SessionInfo, SessionService } from '../service.ts'
 import { createActivityFeed } from '../feed.ts'
 import type { Activity, ActivityRateOptions } from '../activity.ts'
@@ -268,9 +268,8 @@ export async function createWorkerSessions({
   let disposed = false
 
   // The sessions kept from an earlier run; their workers take them up on first use.
-  const saved = openSavedSessions(config.stateFile)
-  for (const { session } of saved.load()) {
-    const { id, exerciseId, appUnderTest, createdAt, source, lastUsedAt } = session
+  /** A session the state file keeps, known here and placed on a worker on its first call. */
+  function keep({ id, exerciseId, appUnderTest, createdAt, source, lastUsedAt }: SavedSession) {
     entries.set(id, {
       info: { id, exerciseId, appUnderTest, createdAt, source, codeHash: undefined },
       worker: undefined,
@@ -283,6 +282,8 @@ export async function createWorkerSessions({
       lastAnsweredAt: 0,
     })
   }
+  const saved = openSavedSessions(config.stateFile)
+  for (const { session } of saved.load()) keep(session)
   saved.close()
   // Databases no kept session owns (a grade the crash cut short) are deleted.
   await removeDatabasesExcept(config.databases, entries.keys())
@@ -742,6 +743,17 @@ export async function createWorkerSessions({
       }
     },
     get: (id) => find(id).info,
+    async adopt(id) {
+      if (entries.has(id)) return
+      const file = openSavedSessions(config.stateFile)
+      try {
+        const kept = file.loadOne(id)
+        if (!kept) throw new UnknownSession()
+        keep(kept.session)
+      } finally {
+        file.close()
+      }
+    },
     async setCode(id, source) {
       const result = await call<{ codeHash: string; logs: [] }>('setCode', id, [source])
       const entry = entries.get(id)
