@@ -26,10 +26,17 @@ export default defineChecks([
     },
   },
   {
-    name: 'GET /users?name=Nobody answers an empty list',
+    name: 'GET /users?name=Nobody, or name=%, answers an empty list',
     async run(t) {
       const response = await t.request('GET', search('Nobody'))
       t.expectJson(response, 200, [], 'finding nobody is not an error; nobody is called "Nobody", so the list should be empty')
+      const wildcard = await t.request('GET', search('%'))
+      t.expectJson(
+        wildcard,
+        200,
+        [],
+        'nobody is called "%"; if every user came back, the search used LIKE, where % matches anything: compare names with =',
+      )
     },
   },
   {
