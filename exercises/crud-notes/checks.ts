@@ -71,6 +71,12 @@ export default defineChecks([
       const first = await t.request('DELETE', '/notes/1')
       t.expectStatus(first, 204, 'note 1 exists and was deleted')
       t.expect(await t.db.get('SELECT id FROM notes WHERE id = 1'), 'note 1 should be gone from the table').toBeUndefined()
+      t.expect(
+        await t.db.get('SELECT id FROM notes WHERE id = 2'),
+        'note 2 should still be there: delete only the note asked for (WHERE id = ?)',
+      ).toEqual({
+        id: 2,
+      })
       const second = await t.request('DELETE', '/notes/1')
       t.expectStatus(second, 404, 'note 1 was already deleted')
     },
