@@ -48,6 +48,7 @@ export interface CallMessage {
     | 'db.all'
     | 'db.get'
     | 'db.tables'
+    | 'db.failStatement'
     | 'cache.stats'
     | 'clock.advance'
     | 'clock.now'

@@ -266,6 +266,8 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
         return sessions.database.query(session.dbId, args[0] as string, args[1] as SqlParams).then((rows) => rows[0])
       case 'db.tables':
         return sessions.database.tables(session.dbId)
+      case 'db.failStatement':
+        return sessions.database.failStatement(session.dbId, args[0] as { matching: string; skip?: number })
       case 'cache.stats':
         return session.cache.stats()
       case 'clock.advance':
