@@ -62,6 +62,8 @@ export default defineChecks([
       t.expectStatus(response, 201, 'any text is a valid note')
       const row = await t.db.get('SELECT body FROM notes WHERE id = ?', [response.json?.id ?? -1])
       t.expect(row, 'the note should be stored exactly as sent').toEqual({ body })
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('DROP TABLE notes'))
+      t.expect(pasted, 'the note showed up inside your SQL text: even with quotes escaped by hand, bind it with ? instead').toEqual([])
     },
   },
   {

@@ -38,6 +38,11 @@ export default defineChecks([
       )
       const quoted = await t.request('GET', `/v1/books?author=${encodeURIComponent("Flann O'Brien")}`)
       t.expectJson(quoted, 200, [], "no book is by Flann O'Brien; a 500 means the quote in the name broke the SQL: bind the author with ?")
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('Le Guin') || sql.includes('Flann'))
+      t.expect(
+        pasted,
+        'the author showed up inside your SQL text: only the ORDER BY may be built, from your own strings; bind the author with ?',
+      ).toEqual([])
     },
   },
   {

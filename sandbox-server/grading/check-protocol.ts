@@ -49,6 +49,7 @@ export interface CallMessage {
     | 'db.get'
     | 'db.tables'
     | 'db.failStatement'
+    | 'db.statements'
     | 'cache.stats'
     | 'clock.advance'
     | 'clock.now'

@@ -115,6 +115,7 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       all: async (sql, params) => await ask('db.all', [sql, params]),
       get: async (sql, params) => await ask('db.get', [sql, params]),
       tables: async () => await ask('db.tables', []),
+      statements: async () => (await ask('db.statements', [])) as string[],
       failStatement: async (fault) => {
         await ask('db.failStatement', [fault])
       },

@@ -82,6 +82,11 @@ export interface CheckContext {
      * `await t.db.failStatement({ matching: 'INSERT INTO transfers' })`.
      */
     failStatement(fault: { matching: string; skip?: number }): Promise<void>
+    /**
+     * The SQL text of every statement the app ran during this check (the last 200 at most), as
+     * written: a value sent in a request that shows up in it was pasted in, not bound with `?`.
+     */
+    statements(): Promise<string[]>
   }
   cache: { stats(): CacheStats }
   /**

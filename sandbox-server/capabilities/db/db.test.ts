@@ -149,6 +149,18 @@ describe('database pool', () => {
       expect(await pool.all(id, 'SELECT name FROM users WHERE id > 2')).toEqual([{ name: 'Skipped' }, { name: 'After' }])
     })
 
+    it('logs the SQL text of learner statements, not of trusted queries', async () => {
+      const id = newId('log')
+      await pool.open(id, { seedSql: SEED })
+      await pool.get(id, "SELECT id FROM users WHERE name = 'Ada'")
+      await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['Bound'])
+      await pool.query(id, 'SELECT count(*) FROM users')
+      expect(pool.statementLog(id)).toEqual({
+        total: 2,
+        recent: ["SELECT id FROM users WHERE name = 'Ada'", 'INSERT INTO users (name) VALUES (?)'],
+      })
+    })
+
     it('enforces foreign keys', async () => {
       const id = newId('fk')
       await pool.open(id, { seedSql: SEED })

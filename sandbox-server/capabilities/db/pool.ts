@@ -34,6 +34,8 @@ import type { DbPool, DbPoolOptions, DbStats, RowsPage, RunResult, SqlParams, Sq
 /** Trusted work on data the learner did not shape (seeding, snapshots) gets this deadline. */
 const TRUSTED_TIMEOUT_MS = 10_000
 const DEFAULT_PAGE_LIMIT = 100
+/** Learner statements whose SQL text statementLog keeps per database. */
+const STATEMENT_LOG_SIZE = 200
 
 interface DatabaseRecord {
   readonly id: string
@@ -51,6 +53,8 @@ interface DatabaseRecord {
   transactionLost: boolean
   /** Statements a check asked to fail (failStatement), in the order asked. */
   faults: { matching: string; skip: number }[]
+  /** The SQL text of its last learner statements (statementLog), and how many there were in all. */
+  statements: { total: number; recent: string[] }
   /** Children that may hold a connection to it (closed there before the file is deleted). */
   readonly openOn: Set<Slot>
 }
@@ -212,6 +216,11 @@ class ProcessDbPool implements DbPool {
     return reply.result as RowsPage
   }
 
+  statementLog(dbId: string): { total: number; recent: string[] } {
+    const { total, recent } = this.find(dbId).statements
+    return { total, recent: [...recent] }
+  }
+
   failStatement(dbId: string, { matching, skip = 0 }: { matching: string; skip?: number }): void {
     this.find(dbId).faults.push({ matching: normalizeSql(matching), skip })
   }
@@ -283,6 +292,10 @@ class ProcessDbPool implements DbPool {
     this.refuseLostTransaction(record, typeof sql === 'string' ? sql : '')
     assertLearnerStatement(sql)
     const wireParams: WireParams | undefined = normalizeParams(params)
+    const log = record.statements
+    log.total += 1
+    log.recent.push(sql)
+    if (log.recent.length > STATEMENT_LOG_SIZE) log.recent.shift()
     this.injectFault(record, sql)
     return this.send(record, { op, dbId: record.key, sql, params: wireParams }, this.statementDeadline())
   }
@@ -392,6 +405,7 @@ class ProcessDbPool implements DbPool {
       txSlot: undefined,
       transactionLost: false,
       faults: [],
+      statements: { total: 0, recent: [] },
       openOn: new Set(),
     }
     this.records.set(dbId, record)

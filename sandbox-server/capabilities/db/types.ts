@@ -116,6 +116,12 @@ export interface DbPool {
    * fails the second write of a transfer this way to see whether the first one rolls back.
    */
   failStatement(dbId: string, fault: { matching: string; skip?: number }): void
+  /**
+   * Trusted, for checks: how many learner statements this database has run (`total`) and the
+   * SQL text of the last ones (at most 200, oldest first). A check reads it to see request input
+   * pasted into SQL, which works until someone sends a quote.
+   */
+  statementLog(dbId: string): { total: number; recent: string[] }
   /** Trusted: one reading statement (SELECT, EXPLAIN, a PRAGMA that returns rows), no learner rules, same deadline. */
   query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]>
   /** The database as bytes (`serialize()`), for open(..., { snapshot }). */
