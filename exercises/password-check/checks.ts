@@ -55,6 +55,8 @@ export default defineChecks([
         401,
         "there is no user o'brien, so this is a failed login; a 500 means the quote broke the SQL: bind the username with ? instead of pasting it in",
       )
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('brien'))
+      t.expect(pasted, 'the username showed up inside your SQL text, quotes escaped or not: bind it with ?').toEqual([])
     },
   },
   {

@@ -35,6 +35,8 @@ export default defineChecks([
         response.json,
         `a client follows Location to read the book it just created; it should be the book that was just created`,
       )
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes(NEW_BOOK.title))
+      t.expect(pasted, 'the title showed up inside your SQL text: pass the values with ? instead of pasting them in').toEqual([])
     },
   },
   {

@@ -47,6 +47,8 @@ export default defineChecks([
         { id: 3, title: 'Water the plants', done: false },
         'a todo was created, and 201 Created is how the contract says so; the body should be the new todo, not done yet',
       )
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('Water the plants'))
+      t.expect(pasted, 'the title showed up inside your SQL text: pass it with ? instead of pasting it in').toEqual([])
       t.state.createdId = response.json.id
     },
   },
