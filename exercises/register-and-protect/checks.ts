@@ -16,6 +16,8 @@ export default defineChecks([
         'ada is a new user with a long enough password; the body should be { id, username }',
       )
       t.expect(response.text, 'the answer should never echo the password').not.toContain(ADA.password)
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
       const short = await t.request('POST', '/register', { json: { username: 'bob', password: 'hunter2', phone: '+1 555 0199' } })
       t.expectJson(short, 400, { error: t.expect.any(String) }, 'hunter2 is 7 characters; a password needs at least 8')
       t.expect(await t.db.get('SELECT id FROM users WHERE username = ?', ['bob']), 'a refused sign-up must not add a user').toBeUndefined()
@@ -86,6 +88,8 @@ export default defineChecks([
         (await t.crypto.passwordChecks()) - before,
         'an unknown username should cost one crypto.verifyPassword too (against NO_SUCH_USER), or the quicker answer tells which usernames exist',
       ).toBe(1)
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'") || sql.includes("'mallory'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
     },
   },
   {

@@ -57,6 +57,8 @@ export default defineChecks([
         age: 36,
         password_hash: t.expect.stringMatching(/^\$argon2id\$/),
       })
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('ada_l'))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind the values with ? instead of pasting them in').toEqual([])
     },
   },
   {

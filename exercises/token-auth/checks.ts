@@ -17,6 +17,8 @@ export default defineChecks([
       t.expectStatus(response, 200, 'the password is right')
       t.expect(response.json?.token, 'the body should be { token: "<username>.<expiresAt>.<signature>" }').toMatch(/^ada\.\d+\.[\w-]+$/)
       t.state.token = response.json.token
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
     },
   },
   {
