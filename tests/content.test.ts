@@ -409,7 +409,7 @@ describe('lessons:new', () => {
       'exercises/joins-without-tears/checks.ts',
       'exercises/joins-without-tears/hints.md',
       'exercises/joins-without-tears/seed.sql',
-      'exercises/joins-without-tears/mutants/newest-first.ts',
+      'exercises/joins-without-tears/mutants/newest-first.mutant',
     ])
     const second = await scaffoldLesson({ role: 'database-whisperer', slug: 'indexes-matter', rootDir: root })
     expect(second.created[0]).toBe('lessons/03-database-whisperer/02-indexes-matter/lesson.md')

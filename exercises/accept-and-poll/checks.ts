@@ -65,9 +65,13 @@ export default defineChecks([
     },
   },
   {
-    name: 'The job is stored in the jobs table',
+    name: 'The job is stored in the jobs table, under an id no one can guess',
     requires: ['POST /reports answers 202 Accepted with a jobId and a Location header'],
     async run(t) {
+      t.expect(
+        String(t.state.jobId),
+        'anyone who knows a job id can read its report, so ids must not be guessable like 1, 2, 3: use crypto.randomUUID()',
+      ).toMatch(/^[\w-]{16,}$/)
       const row = await t.db.get('SELECT year, status FROM jobs WHERE id = ?', [String(t.state.jobId)])
       t.expect(row, `the jobs table should hold a row with id ${String(t.state.jobId)} (the jobId you answered) and year 2024`).toMatchObject({
         year: 2024,
@@ -79,7 +83,7 @@ export default defineChecks([
     name: 'GET /jobs/:id answers the status, then the finished report',
     weight: 2,
     hint: 1,
-    requires: ['The job is stored in the jobs table'],
+    requires: ['The job is stored in the jobs table, under an id no one can guess'],
     async run(t) {
       const job = await pollUntilDone(t, String(t.state.jobId))
       await expectReportFor(t, job, 2024, 'a done job should answer { status: "done", result: <the report for 2024> }')
@@ -103,6 +107,17 @@ export default defineChecks([
             'Insert the job, answer 202, and build the report afterwards (in a setTimeout callback, not in the handler).',
         )
       }
+    },
+  },
+  {
+    name: 'An invalid year answers 400 and queues nothing',
+    async run(t) {
+      const before = await t.db.count('jobs')
+      for (const year of ['2024', 'abc', 1999.5, 42]) {
+        const response = await t.request('POST', '/reports', { json: { year } })
+        t.expectJson(response, 400, { error: t.expect.any(String) }, `${JSON.stringify(year)} is not a year such as 2024`)
+      }
+      t.expect(await t.db.count('jobs'), 'a refused report must not queue a job').toBe(before)
     },
   },
   {

@@ -171,6 +171,9 @@ export default defineChecks([
         t.expectSchema(response.json, errorSchema, `POST /tasks with ${JSON.stringify(json)} breaks the documented 400 schema`, { root: doc })
         t.expect(await t.db.count('tasks'), 'a refused task must not be stored').toBe(before)
       }
+      const notJson = await t.request('POST', '/tasks', { body: '{"title": "Ship it"', headers: { 'content-type': 'application/json' } })
+      t.expectStatus(notJson, 400, "a body that is not JSON is the client's mistake (400), not a crash (500): c.req.json() throws on it")
+      t.expectSchema(notJson.json, errorSchema, 'POST /tasks with a body that is not JSON breaks the documented 400 schema', { root: doc })
     },
   },
 ])

@@ -104,4 +104,19 @@ export default defineChecks([
       t.expect(mismatched, 'every balance should equal its starting balance plus the transfers in, minus the transfers out').toEqual([])
     },
   },
+  {
+    name: 'A transfer that fails halfway moves no money',
+    hint: 2,
+    async run(t) {
+      const before = await balances(t)
+      // The credit fails as a full disk or a lost connection would: the debit must roll back with it.
+      await t.db.failStatement({ matching: 'UPDATE accounts', skip: 1 })
+      const response = await t.request('POST', '/transfers', { json: { from: 1, to: 3, amount: 1000 } })
+      t.expect(response.status, 'the second UPDATE of this transfer was made to fail, so it cannot answer 201').not.toBe(201)
+      t.expect(
+        await balances(t),
+        'the credit to Cleo failed, so the debit from Ada must be undone too: run the checks and all the writes inside db.transaction(() => { ... })',
+      ).toBe(before)
+    },
+  },
 ])

@@ -100,4 +100,24 @@ export default defineChecks([
       })
     },
   },
+  {
+    name: 'POST /orders refuses a bad order with 400 or 404 and stores nothing',
+    async run(t) {
+      const before = await t.db.count('orders')
+      const cases: [unknown, number, string][] = [
+        [{ product_id: 999, quantity: 1 }, 404, 'there is no product 999'],
+        [{ product_id: 3, quantity: 0 }, 400, 'a quantity is at least 1'],
+        [{ product_id: '3', quantity: 1 }, 400, 'product_id is a whole number, not text'],
+      ]
+      for (const [json, status, because] of cases) {
+        t.expectJson(
+          await t.request('POST', '/orders', { json }),
+          status,
+          { error: t.expect.any(String) },
+          `${because}; the body should be { error }`,
+        )
+      }
+      t.expect(await t.db.count('orders'), 'a refused order must not be stored').toBe(before)
+    },
+  },
 ])

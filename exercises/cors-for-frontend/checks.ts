@@ -125,15 +125,23 @@ export default defineChecks([
       // What <form enctype="text/plain"> on evil.example sends: a "simple" request, so the browser
       // sends it at once, with the user's cookie. CORS hides the answer, but the row would exist.
       const before = await t.db.count('projects')
-      const forged = await t.request('POST', '/projects', {
-        headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' },
-        body: '{"name":"Transfer ownership to mallory"}',
-      })
-      t.expectStatus(
-        forged,
-        415,
-        'the body was sent as text/plain, which any website can do without a preflight: only accept Content-Type: application/json, which a cross-site page cannot send without asking first',
-      )
+      const forgeries: [string, string][] = [
+        [
+          'text/plain',
+          'the body was sent as text/plain, which any website can do without a preflight: only accept Content-Type: application/json, which a cross-site page cannot send without asking first',
+        ],
+        [
+          'text/plain; charset=json',
+          'text/plain; charset=json is still text/plain to a browser (no preflight): compare the type before the ";" with application/json, not just look for "json" in it',
+        ],
+      ]
+      for (const [contentType, because] of forgeries) {
+        const forged = await t.request('POST', '/projects', {
+          headers: { Origin: 'https://evil.example', 'Content-Type': contentType },
+          body: '{"name":"Transfer ownership to mallory"}',
+        })
+        t.expectStatus(forged, 415, because)
+      }
       t.expect(await t.db.count('projects'), 'a refused cross-site post must not create a project').toBe(before)
       const rename = await t.request('PATCH', '/projects/1', { headers: { 'Content-Type': 'text/plain' }, body: '{"name":"Renamed"}' })
       t.expectStatus(rename, 415, 'PATCH takes a JSON body too, so a text/plain one is refused the same way')

@@ -62,6 +62,8 @@ export default defineChecks([
       t.expectStatus(response, 201, 'any text is a valid note')
       const row = await t.db.get('SELECT body FROM notes WHERE id = ?', [response.json?.id ?? -1])
       t.expect(row, 'the note should be stored exactly as sent').toEqual({ body })
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('DROP TABLE notes'))
+      t.expect(pasted, 'the note showed up inside your SQL text: even with quotes escaped by hand, bind it with ? instead').toEqual([])
     },
   },
   {
@@ -71,6 +73,12 @@ export default defineChecks([
       const first = await t.request('DELETE', '/notes/1')
       t.expectStatus(first, 204, 'note 1 exists and was deleted')
       t.expect(await t.db.get('SELECT id FROM notes WHERE id = 1'), 'note 1 should be gone from the table').toBeUndefined()
+      t.expect(
+        await t.db.get('SELECT id FROM notes WHERE id = 2'),
+        'note 2 should still be there: delete only the note asked for (WHERE id = ?)',
+      ).toEqual({
+        id: 2,
+      })
       const second = await t.request('DELETE', '/notes/1')
       t.expectStatus(second, 404, 'note 1 was already deleted')
     },

@@ -26,7 +26,7 @@ export default defineChecks([
     },
   },
   {
-    name: "?author= keeps only that author's books",
+    name: "?author= keeps only that author's books, quotes and all",
     async run(t) {
       const response = await t.request('GET', `/v1/books?author=${LE_GUIN}`)
       t.expectStatus(response, 200, 'filtering by an author is a normal list request')
@@ -36,6 +36,13 @@ export default defineChecks([
         ['The Left Hand of Darkness', 'A Wizard of Earthsea', 'The Dispossessed'],
         '?author=Ursula K. Le Guin should answer only her three books, ordered by id',
       )
+      const quoted = await t.request('GET', `/v1/books?author=${encodeURIComponent("Flann O'Brien")}`)
+      t.expectJson(quoted, 200, [], "no book is by Flann O'Brien; a 500 means the quote in the name broke the SQL: bind the author with ?")
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('Le Guin') || sql.includes('Flann'))
+      t.expect(
+        pasted,
+        'the author showed up inside your SQL text: only the ORDER BY may be built, from your own strings; bind the author with ?',
+      ).toEqual([])
     },
   },
   {

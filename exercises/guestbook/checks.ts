@@ -26,6 +26,8 @@ export default defineChecks([
         row,
         'the entries table should have a second row with this name and message: answering 201 is not enough, the entry must be written with db.run',
       ).toEqual(ENTRY)
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('Found you through a friend'))
+      t.expect(pasted, 'the message showed up inside your SQL text: pass it as a value with ? instead of pasting it in').toEqual([])
     },
   },
   {

@@ -150,4 +150,19 @@ export default defineChecks([
       t.expect(await t.db.count('orders'), 'refused requests must not insert orders').toBe(before)
     },
   },
+  {
+    name: 'An order whose INSERT fails takes nothing from stock',
+    hint: 2,
+    async run(t) {
+      const teaBefore = await stock(t, 'tea')
+      // The INSERT fails as a full disk would, after the stock was taken: both must be undone.
+      await t.db.failStatement({ matching: 'INSERT INTO orders' })
+      const response = await t.request('POST', '/orders', { json: { item: 'tea', quantity: 1 } })
+      t.expect(response.status, 'the INSERT INTO orders was made to fail, so the order cannot answer 201').not.toBe(201)
+      t.expect(
+        await stock(t, 'tea'),
+        'no order was recorded, so no tea may leave the stock: keep the UPDATE and the INSERT of saveOrder in one db.transaction',
+      ).toBe(teaBefore)
+    },
+  },
 ])

@@ -10,6 +10,8 @@ export default defineChecks([
     async run(t) {
       const response = await login(t, 'ada', 'correct horse')
       t.expectJson(response, 200, { username: 'ada' }, '"correct horse" is ada\'s password; the body should name the user who logged in')
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
     },
   },
   {

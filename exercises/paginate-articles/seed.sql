@@ -1,4 +1,5 @@
--- 200 articles, one a day from 2025-01-01: article 200 is the newest.
+-- 200 articles, one a day from 2025-01-01, but 199 and 200 came out on the same day: article 200
+-- is the newest, and only the id tells it from 199.
 CREATE TABLE articles (
   id INTEGER PRIMARY KEY,
   title TEXT NOT NULL,
@@ -15,5 +16,5 @@ SELECT
     WHEN 3 THEN 'Status codes that matter'
     ELSE 'Logging like you mean it'
   END || ', part ' || i,
-  date('2025-01-01', '+' || (i - 1) || ' days')
+  date('2025-01-01', '+' || (CASE WHEN i = 199 THEN 199 ELSE i - 1 END) || ' days')
 FROM n;

@@ -46,6 +46,20 @@ export default defineChecks([
     },
   },
   {
+    name: "A username with a quote (o'brien) answers 401, not a server error",
+    hint: 1,
+    async run(t) {
+      const response = await t.request('POST', '/login', login("o'brien", 'guess'))
+      t.expectStatus(
+        response,
+        401,
+        "there is no user o'brien, so this is a failed login; a 500 means the quote broke the SQL: bind the username with ? instead of pasting it in",
+      )
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('brien'))
+      t.expect(pasted, 'the username showed up inside your SQL text, quotes escaped or not: bind it with ?').toEqual([])
+    },
+  },
+  {
     name: 'A wrong password and an unknown user get the same answer',
     requires: ['A wrong password answers 401', 'An unknown username answers 401, not 404'],
     hint: 2,

@@ -46,6 +46,8 @@ export default defineChecks([
       t.expect(response.json, 'the body should be the new setting').toEqual({ key: 'timezone', value: 'Europe/Paris' })
       const row = await t.db.get('SELECT value FROM settings WHERE key = ?', ['timezone'])
       t.expect(row, 'the settings table should hold the new setting').toEqual({ value: 'Europe/Paris' })
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('Europe/Paris') || sql.includes('timezone'))
+      t.expect(pasted, 'the key or value showed up inside your SQL text: Go passed them to db.Exec as arguments, so bind them with ?').toEqual([])
     },
   },
   {

@@ -6,7 +6,7 @@ const digits = (text: unknown) => String(text).replace(/\D/g, '')
 
 export default defineChecks([
   {
-    name: 'POST /register creates a user',
+    name: 'POST /register creates a user, and refuses a short password',
     async run(t) {
       const response = await t.request('POST', '/register', { json: ADA })
       t.expectJson(
@@ -16,11 +16,16 @@ export default defineChecks([
         'ada is a new user with a long enough password; the body should be { id, username }',
       )
       t.expect(response.text, 'the answer should never echo the password').not.toContain(ADA.password)
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
+      const short = await t.request('POST', '/register', { json: { username: 'bob', password: 'hunter2', phone: '+1 555 0199' } })
+      t.expectJson(short, 400, { error: t.expect.any(String) }, 'hunter2 is 7 characters; a password needs at least 8')
+      t.expect(await t.db.get('SELECT id FROM users WHERE username = ?', ['bob']), 'a refused sign-up must not add a user').toBeUndefined()
     },
   },
   {
     name: 'A taken username answers 409 and stores nothing',
-    requires: ['POST /register creates a user'],
+    requires: ['POST /register creates a user, and refuses a short password'],
     async run(t) {
       const before = await t.db.count('users')
       const response = await t.request('POST', '/register', { json: { ...ADA, phone: '+1 555 0100' } })
@@ -36,7 +41,7 @@ export default defineChecks([
   {
     name: 'The password is stored as an argon2id hash, never as plain text',
     weight: 2,
-    requires: ['POST /register creates a user'],
+    requires: ['POST /register creates a user, and refuses a short password'],
     async run(t) {
       const row = await t.db.get('SELECT password_hash FROM users WHERE username = ?', ['ada'])
       const stored = String(row?.password_hash)
@@ -63,7 +68,7 @@ export default defineChecks([
   },
   {
     name: 'POST /login accepts the right password and refuses a wrong one',
-    requires: ['POST /register creates a user'],
+    requires: ['POST /register creates a user, and refuses a short password'],
     hint: 1,
     async run(t) {
       const wrong = await t.request('POST', '/login', { json: { username: 'ada', password: 'wrong password' } })
@@ -83,6 +88,8 @@ export default defineChecks([
         (await t.crypto.passwordChecks()) - before,
         'an unknown username should cost one crypto.verifyPassword too (against NO_SUCH_USER), or the quicker answer tells which usernames exist',
       ).toBe(1)
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'") || sql.includes("'mallory'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
     },
   },
   {
@@ -104,7 +111,7 @@ export default defineChecks([
   {
     name: 'The phone number is stored encrypted',
     weight: 2,
-    requires: ['POST /register creates a user'],
+    requires: ['POST /register creates a user, and refuses a short password'],
     hint: 1,
     async run(t) {
       const row = await t.db.get('SELECT phone FROM users WHERE username = ?', ['ada'])

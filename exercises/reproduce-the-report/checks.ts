@@ -53,9 +53,11 @@ export default defineChecks([
     hint: 2,
     async run(t) {
       const ids = await idsBetween(t, '2024-05-31', '2024-07-01', 'the dates are valid')
-      t.expect(ids, '31 May to 1 July, both included, holds bookings 1 to 9, earliest first').toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+      t.expect(ids, '31 May to 1 July, both included, holds bookings 1 to 9 and 11, earliest first').toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 11])
       const july = await idsBetween(t, '2024-07-01', '2024-07-31', 'the dates are valid')
-      t.expect(july, 'July holds bookings 9 and 10').toEqual([9, 10])
+      t.expect(july, 'July holds bookings 9 (1 July 00:00), 11 (1 July 09:00) and 10 (2 July), earliest first, whatever their ids').toEqual([
+        9, 11, 10,
+      ])
     },
   },
   {
@@ -63,6 +65,8 @@ export default defineChecks([
     async run(t) {
       const cases: [string, string][] = [
         ['/bookings?from=2024-06-01', 'to is missing'],
+        ['/bookings?to=2024-06-30', 'from is missing'],
+        ['/bookings?from=2024-06-01&to=July', '"July" is not a date'],
         ['/bookings?from=2024-6-1&to=2024-06-30', 'dates are written YYYY-MM-DD, with two-digit months and days'],
         ['/bookings?from=2024-06-30&to=2024-06-01', 'from is after to'],
       ]

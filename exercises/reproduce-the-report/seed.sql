@@ -15,4 +15,6 @@ INSERT INTO bookings (id, room, guest, starts_at) VALUES
   (7, 'Fjord', 'Gus', '2024-06-29 16:00'),
   (8, 'Fjord', 'Hana', '2024-06-30 18:00'),
   (9, 'Atlas', 'Ines', '2024-07-01 00:00'),
-  (10, 'Atlas', 'Jo', '2024-07-02 10:00');
+  (10, 'Atlas', 'Jo', '2024-07-02 10:00'),
+  -- Booked last, for a time before booking 10: id order is not time order.
+  (11, 'Fjord', 'Kai', '2024-07-01 09:00');

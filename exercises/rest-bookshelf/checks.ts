@@ -8,7 +8,9 @@ export default defineChecks([
     async run(t) {
       const response = await t.request('GET', '/books')
       t.expectStatus(response, 200, 'listing books always works')
-      t.expect(response.json, 'the body should be the three books of the shelf').toHaveLength(3)
+      t.expect(response.json, 'the body should be the three books of the shelf, each { id, isbn, title, author }, by id').toEqual(
+        await t.db.all('SELECT id, isbn, title, author FROM books ORDER BY id'),
+      )
     },
   },
   {
@@ -33,6 +35,8 @@ export default defineChecks([
         response.json,
         `a client follows Location to read the book it just created; it should be the book that was just created`,
       )
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes(NEW_BOOK.title))
+      t.expect(pasted, 'the title showed up inside your SQL text: pass the values with ? instead of pasting them in').toEqual([])
     },
   },
   {
@@ -73,11 +77,13 @@ export default defineChecks([
     name: 'DELETE /books/:id answers 204 with no body, and the book is gone',
     hint: 1,
     async run(t) {
+      const before = await t.db.count('books')
       const response = await t.request('DELETE', '/books/2')
       t.expectStatus(response, 204, 'the book was deleted and there is nothing left to show: 204 No Content')
       t.expect(response.text, 'a 204 answer has an empty body').toBe('')
       const row = await t.db.get('SELECT id FROM books WHERE id = 2')
       t.expect(row, 'book 2 should no longer be in the books table').toBeUndefined()
+      t.expect(await t.db.count('books'), 'only book 2 should be gone: DELETE ... WHERE id = ?').toBe(before - 1)
       const gone = await t.request('GET', '/books/2')
       t.expectStatus(gone, 404, 'book 2 was just deleted')
     },

@@ -118,6 +118,20 @@ export default defineChecks([
     },
   },
   {
+    name: 'Only an admin sees the payroll, whatever the login body claims',
+    requires: ['A reader with a valid token can list the articles'],
+    async run(t) {
+      const claimed = await t.request('POST', '/login', { json: { username: 'linus', password: PASSWORDS.linus, role: 'admin' } })
+      t.expectStatus(claimed, 200, "linus's password is right")
+      const payroll = await t.request('GET', '/payroll', { bearer: String(claimed.json?.token), headers: { 'x-forwarded-for': '10.1.0.9' } })
+      t.expectStatus(
+        payroll,
+        403,
+        'linus is a reader in the users table (the role comes from there, never from the request), so no payroll for him, even from the office',
+      )
+    },
+  },
+  {
     name: 'An expired token is refused with 401',
     hint: 1,
     requires: ['A reader may not edit: 403, while an editor may'],

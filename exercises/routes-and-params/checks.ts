@@ -16,11 +16,13 @@ export default defineChecks([
     },
   },
   {
-    name: 'GET /products?category=books answers only books',
+    name: 'GET /products?category=books answers only books, and category=book none',
     async run(t) {
       const response = await t.request('GET', '/products?category=books')
       t.expectStatus(response, 200, 'filtering by a category is a normal request, and without ?limit you answer every match')
       t.expect(ids(response.json), 'only products 2, 4 and 6 are books: read c.req.query("category") and filter').toEqual([2, 4, 6])
+      const partial = await t.request('GET', '/products?category=book')
+      t.expectJson(partial, 200, [], 'no category is called "book": a category matches exactly, so the list is empty')
     },
   },
   {

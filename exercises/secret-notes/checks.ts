@@ -62,6 +62,15 @@ export default defineChecks([
     },
   },
   {
+    name: 'POST /notes without a body answers 400 and stores nothing',
+    async run(t) {
+      const before = await t.db.count('notes')
+      t.expectStatus(await t.request('POST', '/notes', { json: { body: '' } }), 400, 'an empty note is not a note')
+      t.expectStatus(await t.request('POST', '/notes', { json: {} }), 400, 'a note needs a body')
+      t.expect(await t.db.count('notes'), 'no row should be added for a rejected note').toBe(before)
+    },
+  },
+  {
     name: 'GET /notes/:id answers 404 for a note that does not exist',
     async run(t) {
       const response = await t.request('GET', '/notes/9999')

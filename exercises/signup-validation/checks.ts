@@ -47,15 +47,26 @@ export default defineChecks([
         },
         'every field of this form follows the rules; the body should be { id, username, email }, never the password',
       )
-      const row = await t.db.get('SELECT username, email, age FROM users WHERE username = ?', ['ada_l'])
-      t.expect(row, 'the users table should hold the new user').toEqual({ username: 'ada_l', email: 'ada@example.com', age: 36 })
+      const row = await t.db.get('SELECT username, email, age, password_hash FROM users WHERE username = ?', ['ada_l'])
+      t.expect(
+        row,
+        'the users table should hold the new user, with password_hash from crypto.hashPassword (it starts $argon2id$), never the password',
+      ).toEqual({
+        username: 'ada_l',
+        email: 'ada@example.com',
+        age: 36,
+        password_hash: t.expect.stringMatching(/^\$argon2id\$/),
+      })
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('ada_l'))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind the values with ? instead of pasting them in').toEqual([])
     },
   },
   {
-    name: 'A too-short username answers 400 naming the username',
+    name: 'A too-short or malformed username answers 400 naming the username',
     hint: 1,
     async run(t) {
       await expectRejected(t, { ...VALID, username: 'al' }, ['username'], 'a username needs at least 3 characters')
+      await expectRejected(t, { ...VALID, username: 'Ada Lovelace!' }, ['username'], 'a username is lowercase letters, digits or _ only')
     },
   },
   {

@@ -3,17 +3,22 @@ import { defineChecks, type CheckContext } from '../../sandbox-server/grading/in
 const search = (name: string) => `/users?name=${encodeURIComponent(name)}`
 
 /** Fails when the body has any user's api_key in it. */
-async function expectNoSecrets(t: CheckContext, text: string) {
+async function expectNoSecrets(t: CheckContext, text: string, because: string) {
   const rows = (await t.db.all('SELECT api_key FROM users')) as { api_key: string }[]
   const leaked = rows.map((row) => row.api_key).filter((key) => text.includes(key))
-  t.expect(leaked, 'the answer should contain no api_key: the input was run as SQL and read the secret column').toEqual([])
+  t.expect(leaked, because).toEqual([])
 }
 
 export default defineChecks([
   {
-    name: 'GET /users?name=Grace finds both Graces',
+    name: 'GET /users?name=Grace finds both Graces, and logs no api_key',
     async run(t) {
       const response = await t.request('GET', search('Grace'))
+      await expectNoSecrets(
+        t,
+        JSON.stringify(t.logs()),
+        'the logs should hold no api_key: logs are read by many people and kept for long, so log the search, never whole rows',
+      )
       t.expectJson(
         response,
         200,
@@ -26,10 +31,17 @@ export default defineChecks([
     },
   },
   {
-    name: 'GET /users?name=Nobody answers an empty list',
+    name: 'GET /users?name=Nobody, or name=%, answers an empty list',
     async run(t) {
       const response = await t.request('GET', search('Nobody'))
       t.expectJson(response, 200, [], 'finding nobody is not an error; nobody is called "Nobody", so the list should be empty')
+      const wildcard = await t.request('GET', search('%'))
+      t.expectJson(
+        wildcard,
+        200,
+        [],
+        'nobody is called "%"; if every user came back, the search used LIKE, where % matches anything: compare names with =',
+      )
     },
   },
   {
@@ -52,7 +64,7 @@ export default defineChecks([
     hint: 1,
     async run(t) {
       const response = await t.request('GET', search("x' UNION SELECT id, api_key, surname, city FROM users --"))
-      await expectNoSecrets(t, response.text)
+      await expectNoSecrets(t, response.text, 'the answer should contain no api_key: the input was run as SQL and read the secret column')
       t.expectJson(
         response,
         200,

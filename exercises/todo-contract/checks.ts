@@ -47,6 +47,8 @@ export default defineChecks([
         { id: 3, title: 'Water the plants', done: false },
         'a todo was created, and 201 Created is how the contract says so; the body should be the new todo, not done yet',
       )
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes('Water the plants'))
+      t.expect(pasted, 'the title showed up inside your SQL text: pass it with ? instead of pasting it in').toEqual([])
       t.state.createdId = response.json.id
     },
   },
@@ -62,6 +64,13 @@ export default defineChecks([
         const response = await t.request('POST', '/todos', { json: { title } })
         t.expectJson(response, 400, { error: t.expect.any(String) }, `${because}; the body should be { "error": "..." } explaining what is wrong`)
       }
+      const notJson = await t.request('POST', '/todos', { body: 'title=Buy milk', headers: { 'content-type': 'application/json' } })
+      t.expectJson(
+        notJson,
+        400,
+        { error: t.expect.any(String) },
+        "a body that is not JSON is the client's mistake (400), not a crash (500): c.req.json() throws on it, so catch that",
+      )
       const after = await t.db.count('todos')
       t.expect(after, 'a rejected todo must not be stored in the todos table').toEqual(before)
     },

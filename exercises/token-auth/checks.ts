@@ -2,10 +2,12 @@ import { defineChecks } from '../../sandbox-server/grading/index.ts'
 
 export default defineChecks([
   {
-    name: 'POST /login with a wrong password answers 401',
+    name: 'POST /login with a wrong password or an unknown user answers 401',
     async run(t) {
       const response = await t.request('POST', '/login', { json: { username: 'ada', password: 'wrong' } })
       t.expectStatus(response, 401, 'the password is wrong')
+      const unknown = await t.request('POST', '/login', { json: { username: 'mallory', password: 'anything' } })
+      t.expectStatus(unknown, 401, 'there is no user mallory, so there is no password that lets her in')
     },
   },
   {
@@ -15,6 +17,8 @@ export default defineChecks([
       t.expectStatus(response, 200, 'the password is right')
       t.expect(response.json?.token, 'the body should be { token: "<username>.<expiresAt>.<signature>" }').toMatch(/^ada\.\d+\.[\w-]+$/)
       t.state.token = response.json.token
+      const pasted = (await t.db.statements()).filter((sql) => sql.includes("'ada'"))
+      t.expect(pasted, 'the username showed up inside your SQL text: bind it with ? instead of pasting it in').toEqual([])
     },
   },
   {
@@ -73,11 +77,14 @@ export default defineChecks([
     },
   },
   {
-    name: 'A token stops working after 15 minutes',
+    name: 'A token works for 15 minutes, then stops',
     requires: ['GET /me with the token answers who you are'],
     hint: 2,
     async run(t) {
-      t.clock.advance(16 * 60 * 1000)
+      t.clock.advance(14 * 60 * 1000)
+      const fresh = await t.request('GET', '/me', { bearer: String(t.state.token) })
+      t.expectJson(fresh, 200, { username: 'ada' }, 'the token is 14 minutes old and lasts 15 (clock.now() counts milliseconds)')
+      t.clock.advance(2 * 60 * 1000)
       const response = await t.request('GET', '/me', { bearer: String(t.state.token) })
       t.expectUnauthorized(response, 'the token expired one minute ago (the clock was moved 16 minutes on)')
     },

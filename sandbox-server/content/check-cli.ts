@@ -21,9 +21,9 @@ Prettier would). Prints one line per problem, file:line: field: message.
   <exercise-id>...   check only these exercises (their folders in exercises/), not the lessons
   --root <dir>       check the course in <dir> (its own lessons/ and exercises/) instead of this one
   -w, --watch        check, then check again what changed each time a file is saved (Ctrl-C stops)
-  --mutants          also grade each exercise's mutants/ (copies of solution.ts with one learner
-                     bug each): an error when one passes every check, a warning for each check
-                     that fails on none of them
+  --mutants          also grade each exercise's mutants/ (<name>.mutant patches of solution.ts,
+                     one learner bug each): an error when one passes every check, a warning for
+                     each check that fails on none of them
   -h, --help         show this text
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error; --watch exits 0.

@@ -1,7 +1,7 @@
 /**
  * Do an exercise's checks catch the bugs learners really write? `exercises/<id>/mutants/` holds
- * small edited copies of solution.ts, one realistic bug each, the first line a `// ` comment
- * saying which. `lessons:check --mutants` grades every one like a submission: a mutant that
+ * one `<name>.mutant` file per realistic bug: a one-line description and find/replace edits
+ * against solution.ts (mutant-patch.ts). `lessons:check --mutants` grades every one like a submission: a mutant that
  * passes every check is an error (the checks would pass that learner), and a check that fails
  * on no mutant is reported as a warning (it catches none of the bugs written down so far).
  */
@@ -10,6 +10,7 @@ import { join, relative, sep } from 'node:path'
 import type { SessionStore } from '../sessions/index.ts'
 import { loadExercise, readOptional } from '../exercises/index.ts'
 import { gradeSubmission } from '../grading/index.ts'
+import { MUTANT_EXTENSION, applyMutant, parseMutant } from './mutant-patch.ts'
 import type { ContentProblem } from './problems.ts'
 
 export interface CheckMutantsOptions {
@@ -20,19 +21,13 @@ export interface CheckMutantsOptions {
   signal?: AbortSignal
 }
 
-/** The mutant files of an exercise, sorted; none when it has no mutants/ folder. */
-export async function listMutants(exerciseDir: string): Promise<string[]> {
+/** The files in an exercise's mutants/ folder, sorted; none when it has no such folder. */
+async function listMutantsFolder(exerciseDir: string): Promise<string[]> {
   const entries = await readdir(join(exerciseDir, 'mutants'), { withFileTypes: true }).catch(() => [])
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .filter((entry) => entry.isFile())
     .map((entry) => entry.name)
     .sort()
-}
-
-/** "string-built SQL" from a first line "// string-built SQL", or undefined. */
-export function mutantDescription(source: string): string | undefined {
-  const first = /^\/\/ *(\S.*)$/.exec(source.split('\n')[0] ?? '')
-  return first?.[1]?.trim()
 }
 
 /**
@@ -43,24 +38,28 @@ export function mutantDescription(source: string): string | undefined {
  */
 export async function checkMutants(id: string, { exercisesDir, rootDir, sessions, signal }: CheckMutantsOptions): Promise<ContentProblem[]> {
   const dir = join(exercisesDir, id)
-  const files = await listMutants(dir)
-  if (files.length === 0) return []
+  const inFolder = await listMutantsFolder(dir)
+  const files = inFolder.filter((name) => name.endsWith(MUTANT_EXTENSION))
   const pathOf = (file: string) => relative(rootDir, join(dir, file)).split(sep).join('/')
+  // A copy of solution.ts left in mutants/ (the old format) would be skipped without a word.
+  const problems: ContentProblem[] = inFolder
+    .filter((name) => !name.endsWith(MUTANT_EXTENSION))
+    .map((name) => ({
+      severity: 'error',
+      file: pathOf(`mutants/${name}`),
+      message: `mutants/ holds only <name>${MUTANT_EXTENSION} patches (a description line, then --- find / --- replace pairs against solution.ts)`,
+    }))
+  if (files.length === 0) return problems
   const exercise = await loadExercise(id, exercisesDir)
-  const problems: ContentProblem[] = []
   const killed = new Set<string>()
+  const solution = (await readOptional(join(dir, 'solution.ts'))) ?? ''
   for (const name of files) {
     const file = `mutants/${name}`
-    const source = (await readOptional(join(dir, file))) ?? ''
-    const description = mutantDescription(source)
-    if (description === undefined) {
-      problems.push({
-        severity: 'error',
-        file: pathOf(file),
-        line: 1,
-        message: 'the first line should be a comment saying which bug this is: // <the bug>',
-      })
-    }
+    const { patch, problems: malformed } = parseMutant((await readOptional(join(dir, file))) ?? '')
+    const { source, problems: unapplied } = applyMutant(solution, patch)
+    const found = [...malformed, ...unapplied]
+    problems.push(...found.map((problem) => ({ severity: 'error' as const, file: pathOf(file), ...problem })))
+    if (found.length || source === undefined) continue
     const result = await gradeSubmission({ exercise, code: source, sessions, signal })
     if (!result.gradable) {
       problems.push({
@@ -79,7 +78,7 @@ export async function checkMutants(id: string, { exercisesDir, rootDir, sessions
         file: pathOf(file),
         line: 1,
         field: 'mutant',
-        message: `passes every check, so a learner with this bug would pass too: ${description ?? 'add a check that fails on it'}`,
+        message: `passes every check, so a learner with this bug would pass too: ${patch.description}`,
       })
     }
   }

@@ -5,7 +5,7 @@
  * from something green and changes one piece at a time. It never overwrites anything. With
  * `--tests` the exercise is a test-writing one (template/tests/): app.ts under test, and checks
  * that grade the learner's tests against mutants of it. A plain exercise gets a mutants/ folder
- * with one learner bug in it, for `lessons:check --mutants` (check-mutants.ts).
+ * with one learner bug in it (a patch of solution.ts, mutant-patch.ts), for `lessons:check --mutants` (check-mutants.ts).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
@@ -16,7 +16,7 @@ import { NUMBERED_FOLDER, PROJECT_ROOT } from './lessons.ts'
 
 const TEMPLATE_DIR = fileURLToPath(new URL('./template/', import.meta.url))
 const GRADING_MODULE = fileURLToPath(new URL('../grading/index.ts', import.meta.url))
-const EXERCISE_FILES = ['starter.ts', 'solution.ts', 'checks.ts', 'hints.md', 'seed.sql', 'mutants/newest-first.ts'] as const
+const EXERCISE_FILES = ['starter.ts', 'solution.ts', 'checks.ts', 'hints.md', 'seed.sql', 'mutants/newest-first.mutant'] as const
 /** A test-writing exercise (`--tests`): the learner writes tests for app.ts; see template/tests/. */
 const TEST_EXERCISE_FILES = ['app.ts', 'starter.ts', 'solution.ts', 'checks.ts', 'hints.md'] as const
 

@@ -10,7 +10,7 @@ import { schemaMismatch, schemaMistake } from './json-schema.ts'
 const SEED = `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one'), ('two');\n`
 
 const APP = `import { Hono } from 'hono'
-import { crypto } from 'sandbox'
+import { crypto, db } from 'sandbox'
 const app = new Hono()
 app.get('/me', (c) => c.json({ authorization: c.req.header('authorization') ?? null }))
 app.get('/problem', (c) => c.json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such thing' }, 404, { 'content-type': 'application/problem+json' }))
@@ -18,6 +18,12 @@ app.get('/plain-error', (c) => c.json({ error: 'no such thing' }, 404))
 app.get('/task', (c) => c.json({ id: 1, done: 'yes' }))
 app.get('/private', (c) => c.json({ error: 'log in first' }, 401))
 app.get('/verify', (c) => c.json({ right: crypto.verifyPassword(crypto.hashPassword('right'), 'wrong') }))
+app.get('/notes/:body', (c) => c.json(db.get(\`SELECT id FROM notes WHERE body = '\${c.req.param('body')}'\`) ?? null))
+app.post('/pair', (c) => {
+  db.run("INSERT INTO notes (body) VALUES ('first')")
+  db.run("INSERT INTO notes (body) VALUES ('second')")
+  return c.json({ ok: true }, 201)
+})
 app.get('/signed/:text', (c) => c.json({ valid: crypto.verify(c.req.param('text'), c.req.query('signature') ?? '') }))
 export default app
 `
@@ -82,6 +88,21 @@ export default [
     },
   },
   {
+    name: 'db.statements shows only the SQL of this check, as the app wrote it',
+    async run(t) {
+      t.expectJson(await t.request('GET', '/notes/two'), 200, { id: 2 }, 'note two exists')
+      t.expect(await t.db.statements()).toEqual(["SELECT id FROM notes WHERE body = 'two'"])
+    },
+  },
+  {
+    name: 'db.failStatement fails the second write of a pair',
+    async run(t) {
+      await t.db.failStatement({ matching: 'insert into NOTES', skip: 1 })
+      t.expectStatus(await t.request('POST', '/pair'), 500, 'the second INSERT failed')
+      t.expect(await t.db.all('SELECT body FROM notes WHERE id > 2')).toEqual([{ body: 'first' }])
+    },
+  },
+  {
     name: 'expectSchema fails where the value breaks it',
     async run(t) {
       const response = await t.request('GET', '/task')
@@ -112,6 +133,8 @@ describe('the check API', () => {
       ['expectUnauthorized fails without a challenge', 'fail'],
       ['crypto.sign signs as the app does', 'fail'],
       ['crypto.passwordChecks counts verifyPassword calls', 'pass'],
+      ['db.statements shows only the SQL of this check, as the app wrote it', 'pass'],
+      ['db.failStatement fails the second write of a pair', 'pass'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -123,7 +146,7 @@ describe('the check API', () => {
       "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
     )
     expect(result.tests[6]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer <signature from t.crypto.sign, altered>'`)
-    expect(result.tests[8]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+    expect(result.tests[10]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
   })
 })
 

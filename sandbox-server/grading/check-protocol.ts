@@ -48,6 +48,8 @@ export interface CallMessage {
     | 'db.all'
     | 'db.get'
     | 'db.tables'
+    | 'db.failStatement'
+    | 'db.statements'
     | 'cache.stats'
     | 'clock.advance'
     | 'clock.now'

@@ -115,6 +115,10 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       all: async (sql, params) => await ask('db.all', [sql, params]),
       get: async (sql, params) => await ask('db.get', [sql, params]),
       tables: async () => await ask('db.tables', []),
+      statements: async () => (await ask('db.statements', [])) as string[],
+      failStatement: async (fault) => {
+        await ask('db.failStatement', [fault])
+      },
       async count(table) {
         if (!TABLE_NAME.test(table)) throw new Error(`t.db.count takes a table name, not ${JSON.stringify(table)}`)
         const row = (await ask('db.get', [`SELECT count(*) AS n FROM "${table}"`, []])) as { n: number }

@@ -75,6 +75,18 @@ export interface CheckContext {
     tables(): Promise<TableInfo[]>
     /** How many rows the table holds now: `await t.db.count('notes')`. */
     count(table: string): Promise<number>
+    /**
+     * Fault injection: the app's next statement whose SQL contains `matching` (case and spacing
+     * ignored) fails with an SQL error, once; `skip` lets that many matches run first. Fail the
+     * second write of a pair to see whether the first one is rolled back with it:
+     * `await t.db.failStatement({ matching: 'INSERT INTO transfers' })`.
+     */
+    failStatement(fault: { matching: string; skip?: number }): Promise<void>
+    /**
+     * The SQL text of every statement the app ran during this check (the last 200 at most), as
+     * written: a value sent in a request that shows up in it was pasted in, not bound with `?`.
+     */
+    statements(): Promise<string[]>
   }
   cache: { stats(): CacheStats }
   /**

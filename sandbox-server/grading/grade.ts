@@ -264,6 +264,7 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
   if (unmet.length) return finish('skipped', { message: `Skipped until this passes: ${unmet.join(', ')}` })
 
   const session = sessions.get(sessionId)
+  const statementsBefore = sessions.database.statementLog(session.dbId).total
   const logs: LogEntry[] = []
   let last: SentRequest | undefined
   // For replays: the session as this check finds it, and what the check does to it.
@@ -294,6 +295,13 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
         return sessions.database.query(session.dbId, args[0] as string, args[1] as SqlParams).then((rows) => rows[0])
       case 'db.tables':
         return sessions.database.tables(session.dbId)
+      case 'db.statements': {
+        // Only this check's: the log's total when it began tells how many of the recent ones are.
+        const { total, recent } = sessions.database.statementLog(session.dbId)
+        return recent.slice(Math.max(0, recent.length - (total - statementsBefore)))
+      }
+      case 'db.failStatement':
+        return sessions.database.failStatement(session.dbId, args[0] as { matching: string; skip?: number })
       case 'cache.stats':
         return session.cache.stats()
       case 'clock.advance':

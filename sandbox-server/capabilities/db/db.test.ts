@@ -136,6 +136,31 @@ describe('database pool', () => {
       expect(error.message).toMatch(/no transaction is active/)
     })
 
+    it('fails the statement a check names, after the matches it skips, once (fault injection)', async () => {
+      const id = newId('fault')
+      await pool.open(id, { seedSql: SEED })
+      pool.failStatement(id, { matching: 'insert  INTO users', skip: 1 })
+      await pool.run(id, 'SELECT 1')
+      await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['Skipped'])
+      const error = await rejection(pool.run(id, 'insert into\n  users (name) VALUES (?)', ['Failed']))
+      expect(error).toBeInstanceOf(SqlError)
+      expect(error.message).toMatch(/failed on purpose.*\(SANDBOX_INJECTED_FAULT\)$/)
+      await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['After'])
+      expect(await pool.all(id, 'SELECT name FROM users WHERE id > 2')).toEqual([{ name: 'Skipped' }, { name: 'After' }])
+    })
+
+    it('logs the SQL text of learner statements, not of trusted queries', async () => {
+      const id = newId('log')
+      await pool.open(id, { seedSql: SEED })
+      await pool.get(id, "SELECT id FROM users WHERE name = 'Ada'")
+      await pool.run(id, 'INSERT INTO users (name) VALUES (?)', ['Bound'])
+      await pool.query(id, 'SELECT count(*) FROM users')
+      expect(pool.statementLog(id)).toEqual({
+        total: 2,
+        recent: ["SELECT id FROM users WHERE name = 'Ada'", 'INSERT INTO users (name) VALUES (?)'],
+      })
+    })
+
     it('enforces foreign keys', async () => {
       const id = newId('fk')
       await pool.open(id, { seedSql: SEED })

@@ -34,6 +34,8 @@ import type { DbPool, DbPoolOptions, DbStats, RowsPage, RunResult, SqlParams, Sq
 /** Trusted work on data the learner did not shape (seeding, snapshots) gets this deadline. */
 const TRUSTED_TIMEOUT_MS = 10_000
 const DEFAULT_PAGE_LIMIT = 100
+/** Learner statements whose SQL text statementLog keeps per database. */
+const STATEMENT_LOG_SIZE = 200
 
 interface DatabaseRecord {
   readonly id: string
@@ -49,6 +51,10 @@ interface DatabaseRecord {
   txSlot: Slot | undefined
   /** Its child died inside a transaction: refuse statements until the learner's code rolls back or begins anew. */
   transactionLost: boolean
+  /** Statements a check asked to fail (failStatement), in the order asked. */
+  faults: { matching: string; skip: number }[]
+  /** The SQL text of its last learner statements (statementLog), and how many there were in all. */
+  statements: { total: number; recent: string[] }
   /** Children that may hold a connection to it (closed there before the file is deleted). */
   readonly openOn: Set<Slot>
 }
@@ -210,6 +216,15 @@ class ProcessDbPool implements DbPool {
     return reply.result as RowsPage
   }
 
+  statementLog(dbId: string): { total: number; recent: string[] } {
+    const { total, recent } = this.find(dbId).statements
+    return { total, recent: [...recent] }
+  }
+
+  failStatement(dbId: string, { matching, skip = 0 }: { matching: string; skip?: number }): void {
+    this.find(dbId).faults.push({ matching: normalizeSql(matching), skip })
+  }
+
   async query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]> {
     const record = this.find(dbId)
     const wireParams = normalizeParams(params)
@@ -277,7 +292,29 @@ class ProcessDbPool implements DbPool {
     this.refuseLostTransaction(record, typeof sql === 'string' ? sql : '')
     assertLearnerStatement(sql)
     const wireParams: WireParams | undefined = normalizeParams(params)
+    const log = record.statements
+    log.total += 1
+    log.recent.push(sql)
+    if (log.recent.length > STATEMENT_LOG_SIZE) log.recent.shift()
+    this.injectFault(record, sql)
     return this.send(record, { op, dbId: record.key, sql, params: wireParams }, this.statementDeadline())
+  }
+
+  /** Throws for a statement a check asked to fail (failStatement); counts down the skips of the others. */
+  private injectFault(record: DatabaseRecord, sql: string) {
+    const text = normalizeSql(sql)
+    const index = record.faults.findIndex((fault) => text.includes(fault.matching))
+    if (index === -1) return
+    const fault = record.faults[index]!
+    if (fault.skip > 0) {
+      fault.skip -= 1
+      return
+    }
+    record.faults.splice(index, 1)
+    throw new SqlError(
+      'this statement failed on purpose: the check made it fail, to see what your code does when a write fails',
+      'SANDBOX_INJECTED_FAULT',
+    )
   }
 
   /**
@@ -367,6 +404,8 @@ class ProcessDbPool implements DbPool {
       inTransaction: false,
       txSlot: undefined,
       transactionLost: false,
+      faults: [],
+      statements: { total: 0, recent: [] },
       openOn: new Set(),
     }
     this.records.set(dbId, record)
@@ -411,6 +450,11 @@ class ProcessDbPool implements DbPool {
  * Deletes the database files in `dataDir` of every id but `keep`; resolves to how many
  * databases. For a folder no pool is writing to, or through a pool's removeOthers().
  */
+/** Lowercase, with each run of white space one space: how failStatement compares SQL. */
+function normalizeSql(sql: string): string {
+  return sql.toLowerCase().replace(/\s+/g, ' ').trim()
+}
+
 export async function removeDatabasesExcept(dataDir: string, keep: Iterable<string>): Promise<number> {
   const kept = new Set([...keep].map(databaseKey))
   const stale = (await readdir(dataDir).catch(() => [])).filter((name) => {

@@ -109,6 +109,19 @@ export interface DbPool {
   tables(dbId: string): Promise<TableInfo[]>
   /** Trusted: one page of a table's rows. Default limit 100 (capped at `maxRows`), offset 0. */
   rows(dbId: string, table: string, page?: { limit?: number; offset?: number }): Promise<RowsPage>
+  /**
+   * Trusted, for checks (fault injection): a later learner statement on this database whose SQL
+   * contains `matching` (letter case and runs of white space ignored) fails with an SqlError
+   * instead of running, once; `skip` lets that many matching statements run first. A check
+   * fails the second write of a transfer this way to see whether the first one rolls back.
+   */
+  failStatement(dbId: string, fault: { matching: string; skip?: number }): void
+  /**
+   * Trusted, for checks: how many learner statements this database has run (`total`) and the
+   * SQL text of the last ones (at most 200, oldest first). A check reads it to see request input
+   * pasted into SQL, which works until someone sends a quote.
+   */
+  statementLog(dbId: string): { total: number; recent: string[] }
   /** Trusted: one reading statement (SELECT, EXPLAIN, a PRAGMA that returns rows), no learner rules, same deadline. */
   query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]>
   /** The database as bytes (`serialize()`), for open(..., { snapshot }). */
