@@ -4,7 +4,12 @@
  * learners need here: hints, timings, partial credit and a curl line to reproduce a failure.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import type { Exercise } from '../exercises/index.ts'
+
+/** What the score helpers need of an exercise (its loader's `Exercise` has it); no more, so the site can read these shapes. */
+export interface ScoredExercise {
+  id: string
+  checks: readonly { weight?: number }[]
+}
 
 export const CheckStatus = Type.Union(
   [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('skipped')],
@@ -60,7 +65,7 @@ export function limitOutput(text: string, limit = OUTPUT_LIMIT): string {
 }
 
 /** The points an exercise is out of (the sum of its check weights). */
-export function maxScoreOf(exercise: Exercise): number {
+export function maxScoreOf(exercise: ScoredExercise): number {
   return exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
 }
 
@@ -70,7 +75,7 @@ export function maxScoreOf(exercise: Exercise): number {
  * @example
  * notGraded(exercise, 'No .ts file in bob/: put the app in bob/app.ts.')
  */
-export function notGraded(exercise: Exercise, message: string, durationMs = 0): SubmissionResult {
+export function notGraded(exercise: ScoredExercise, message: string, durationMs = 0): SubmissionResult {
   return {
     version: 3,
     exerciseId: exercise.id,

@@ -14,7 +14,18 @@ import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, EmptyBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import {
+  AdvanceClockBody,
+  CreateSessionBody,
+  EmptyBody,
+  FORBIDDEN_METHODS,
+  GradeBody,
+  PutCodeBody,
+  SendRequestBody,
+  type AppResponseBody,
+  type CodeLoaded,
+  type SessionCreated,
+} from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { RemoteAddress } from '../runtime/sandbox.ts'
@@ -172,7 +183,7 @@ function encodeBody(body: Uint8Array | null): { body: string; bodyEncoding: 'utf
   }
 }
 
-function describeResponse(response: AppResponse) {
+function describeResponse(response: AppResponse): AppResponseBody {
   return {
     status: response.status,
     statusText: response.statusText,
@@ -389,7 +400,7 @@ export function createServerApp({
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
     const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest, env: exercise?.env })
     noteSession(session.id)
-    const created = {
+    const created: SessionCreated = {
       sessionId: session.id,
       exerciseId: session.exerciseId ?? null,
       ...liveUrls(c, session.id),
@@ -398,7 +409,7 @@ export function createServerApp({
     if (code === undefined) return c.json(created, 201)
     try {
       const { codeHash } = await sessions.setCode(session.id, code)
-      return c.json({ ...created, codeHash }, 201)
+      return c.json({ ...created, codeHash } satisfies SessionCreated, 201)
     } catch (error) {
       return errorResponse(c, error, { session: created })
     }
@@ -408,7 +419,7 @@ export function createServerApp({
     const id = sessionParam(c)
     const { code } = await readJson(c, PutCodeBody)
     const { codeHash, logs } = await sessions.setCode(id, code)
-    return c.json({ codeHash, logs })
+    return c.json({ codeHash, logs } satisfies CodeLoaded)
   })
 
   api.post('/sessions/:id/requests', async (c) => {

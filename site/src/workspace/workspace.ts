@@ -240,7 +240,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function showResponse(response: AppResponse) {
     const target = part(root, 'response')
-    const headers = Array.isArray(response.headers) ? response.headers : Object.entries(response.headers)
+    const headers = response.headers
     const contentType = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? ''
     let body = response.bodyEncoding === 'base64' ? `(binary, base64) ${response.body}` : response.body
     if (contentType.includes('json')) {
