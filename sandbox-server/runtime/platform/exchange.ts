@@ -1,8 +1,8 @@
 /**
- * The two conversions the runtime needs at the isolate's edge, run inside the isolate: a
+ * The two conversions at the isolate's edge, run inside the isolate: a
  * PlainRequest (copied in from the host) into a Request, and a Response into a PlainResponse
- * (copied out). The prelude exposes nothing of this to learner code by itself; the runtime
- * imports it into its own in-isolate entry.
+ * (copied out), for the platform's conformance suite (conformance/isolate-entry.ts). The
+ * runtime's own entry (runtime/prelude/entry.ts) does this with its limits and door rules.
  *
  * This module must never return anything but plain data from `responseToPlain`.
  */
