@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import { createRunValues, type RunValues } from './run-values.ts'
 import { checkLine } from './check-source.ts'
+import { curlCommand } from './curl.ts'
 import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 
 const MESSAGE_LIMIT = 2000
@@ -41,19 +42,13 @@ interface SentRequest {
   response?: CheckResponse
 }
 
-function shellQuote(text: string) {
-  return `'${text.replaceAll("'", `'\\''`)}'`
-}
-
 function curlFor({ method, path, options }: SentRequest, appUrl: string): string {
-  const parts = ['curl', '-i']
-  if (method !== 'GET') parts.push('-X', method)
-  parts.push(shellQuote(`${appUrl.replace(/\/$/, '')}${path}`))
-  const headers = { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers }
-  for (const [name, value] of Object.entries(headers)) parts.push('-H', shellQuote(`${name}: ${value}`))
-  const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
-  if (body !== undefined) parts.push('-d', shellQuote(body))
-  return parts.join(' ')
+  return curlCommand({
+    method,
+    url: `${appUrl.replace(/\/$/, '')}${path}`,
+    headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
+  })
 }
 
 /**
