@@ -130,7 +130,7 @@ export async function gradeSubmission({ exercise, code, sessions, appUrl = '$APP
         continue
       }
       const result = await runCheck(check, index, { values, exercise, code, sessionId: session.id, sessions, threads, appUrl, results })
-      timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
+      timeoutsInARow = result.status === 'timeout' || result.status === 'limit' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
     const score = results.reduce((sum, result) => sum + (result.status === 'pass' ? result.weight : 0), 0)
@@ -313,7 +313,9 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
   if (!error) return finish('pass', { output: formatOutput(logs) })
   if (error.kind === 'limit') {
     logs.push(...(error.logs ?? []))
-    return finish('timeout', { message: error.message, output: formatOutput(logs), reproduction })
+    // Time limits are a timeout; memory and output are limits of another kind, with their own status.
+    const status = error.limit === 'memory' || error.limit === 'output' ? 'limit' : 'timeout'
+    return finish(status, { message: error.message, output: formatOutput(logs), reproduction })
   }
   if (error.kind === 'module') return finish('error', { message: error.message, output: formatOutput(logs), reproduction })
   if (error.kind === 'other') {

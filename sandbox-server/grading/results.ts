@@ -12,8 +12,11 @@ export interface ScoredExercise {
 }
 
 export const CheckStatus = Type.Union(
-  [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('skipped')],
-  { description: 'pass; fail (an expectation was not met); error (the app crashed); timeout (a limit hit); skipped (a prerequisite failed)' },
+  [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('limit'), Type.Literal('skipped')],
+  {
+    description:
+      'pass; fail (an expectation was not met); error (the app crashed); timeout (a time limit hit: CPU or wall clock); limit (the memory or output limit hit); skipped (a prerequisite failed)',
+  },
 )
 export type CheckStatus = Static<typeof CheckStatus>
 
