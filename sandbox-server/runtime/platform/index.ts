@@ -13,8 +13,6 @@ export {
   PLATFORM_HOST_GLOBAL,
   PLATFORM_HOST_MODES,
   type HostFunctionMode,
-  type PlainRequest,
-  type PlainResponse,
   type PlatformHost,
   type SleepOutcome,
   type UncaughtErrorReport,

@@ -6,7 +6,7 @@ import { createHmac, createHash } from 'node:crypto'
 import { gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { sign } from 'hono/jwt'
-import type { PlainRequest, PlainResponse } from './contract.ts'
+import type { ConformanceRequest, ConformanceResponse } from './exchange.ts'
 import { conformanceApps, JWT_SECRET, type ConformanceAppName } from './conformance/apps.ts'
 import { bundleForIsolate, measurePlatformBundle, startTestIsolate, type TestIsolate } from './conformance/isolate-harness.ts'
 import { probes } from './conformance/probes.ts'
@@ -146,12 +146,12 @@ interface ConformanceCase {
 const IGNORED_HEADERS = new Set(['date', 'connection', 'keep-alive'])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
-function toPlainRequest(testCase: ConformanceCase): PlainRequest {
+function toPlainRequest(testCase: ConformanceCase): ConformanceRequest {
   const body = testCase.body === undefined ? null : typeof testCase.body === 'string' ? new TextEncoder().encode(testCase.body) : testCase.body
   return { method: testCase.method ?? 'GET', url: `http://localhost${testCase.path}`, headers: testCase.headers ?? [], body }
 }
 
-async function answerOnHost(appName: ConformanceAppName, plain: PlainRequest): Promise<PlainResponse> {
+async function answerOnHost(appName: ConformanceAppName, plain: ConformanceRequest): Promise<ConformanceResponse> {
   const request = new Request(plain.url, { method: plain.method, headers: plain.headers, body: plain.body as BodyInit | null })
   const response = await conformanceApps[appName].fetch(request)
   return {
@@ -162,7 +162,7 @@ async function answerOnHost(appName: ConformanceAppName, plain: PlainRequest): P
   }
 }
 
-function comparable(response: PlainResponse, shapes: Record<string, RegExp> = {}) {
+function comparable(response: ConformanceResponse, shapes: Record<string, RegExp> = {}) {
   return {
     status: response.status,
     statusText: response.statusText,

@@ -6,8 +6,7 @@
  * platform, the apps and the exchange helpers, nothing that would hide a platform gap.
  */
 import '../globals.ts'
-import type { PlainRequest, PlainResponse } from '../contract.ts'
-import { requestFromPlain, responseToPlain } from '../exchange.ts'
+import { requestFromPlain, responseToPlain, type ConformanceRequest, type ConformanceResponse } from '../exchange.ts'
 import type { Response } from '../response.ts'
 import { conformanceApps, type ConformanceAppName } from './apps.ts'
 
@@ -21,7 +20,7 @@ Object.defineProperty(globalThis, 'console', {
 })
 
 Object.assign(globalThis, {
-  __handle: async (appName: ConformanceAppName, plain: PlainRequest): Promise<PlainResponse> => {
+  __handle: async (appName: ConformanceAppName, plain: ConformanceRequest): Promise<ConformanceResponse> => {
     const response = await conformanceApps[appName].fetch(requestFromPlain(plain) as never)
     return responseToPlain(response as unknown as Response)
   },

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type BuildOptions } from 'esbuild'
 import { ivm, type IsolatedVm } from '../../isolated-vm.ts'
-import type { PlainRequest, PlainResponse, UncaughtErrorReport } from '../contract.ts'
+import type { UncaughtErrorReport } from '../contract.ts'
+import type { ConformanceRequest, ConformanceResponse } from '../exchange.ts'
 import { installPlatform } from '../install.ts'
 import type { PlatformBridgeOptions } from '../host.ts'
 
@@ -44,7 +45,7 @@ export async function measurePlatformBundle(): Promise<{ minifiedBytes: number; 
 
 export interface TestIsolate {
   /** Sends a request to one of the conformance apps inside the isolate. */
-  handle(appName: string, request: PlainRequest): Promise<PlainResponse>
+  handle(appName: string, request: ConformanceRequest): Promise<ConformanceResponse>
   /** Runs an async function body inside the isolate and copies its (plain) result out. */
   evaluate<T>(body: string): Promise<T>
   /** Errors the isolate reported through `reportError`. */
@@ -69,7 +70,7 @@ export async function startTestIsolate(source: string, options: PlatformBridgeOp
       return (await handleRef.apply(undefined, [appName, request], {
         arguments: { copy: true },
         result: { promise: true, copy: true },
-      })) as PlainResponse
+      })) as ConformanceResponse
     },
     async evaluate<T>(body: string) {
       return (await context.eval(`(async () => { ${body} })()`, { promise: true, copy: true })) as T
