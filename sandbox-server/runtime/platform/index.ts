@@ -2,8 +2,8 @@
  * The isolate's web platform, host side: what the runtime imports to build and feed an
  * isolate. The in-isolate half is `globals.ts`, bundled into the prelude by path (see
  * `PLATFORM_PRELUDE_ENTRY`); the prelude's entry (`runtime/prelude/entry.ts`) turns the host's
- * plain request into a Request and the app's Response back into plain data. `exchange.ts` does
- * the same for the conformance suite's isolates only (`conformance/isolate-entry.ts`).
+ * plain request into a Request and the app's Response back into plain data: the one
+ * request/response contract, which the conformance suite's Hono apps go through too.
  */
 import { fileURLToPath } from 'node:url'
 
