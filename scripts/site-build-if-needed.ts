@@ -56,7 +56,17 @@ async function acquireBuildLock(signal?: AbortSignal): Promise<() => void> {
   }
 }
 
-const SOURCES = ['site', 'lessons', 'exercises', 'sandbox-server/content/schemas.ts', 'sandbox-server/capabilities/sandbox.d.ts']
+// The site's sources, and the server files its pages and the workspace import at run time (type-only imports change no output).
+const SOURCES = [
+  'site',
+  'lessons',
+  'exercises',
+  'sandbox-server/content/schemas.ts',
+  'sandbox-server/capabilities/sandbox.d.ts',
+  'sandbox-server/exercises/hints.ts',
+  'sandbox-server/validation',
+  'sandbox-server/grading/curl.ts',
+]
 const SKIPPED = new Set(['dist', 'node_modules', '.astro'])
 
 /** The newest modification time of a file or of any file under a folder (0 when missing). */

@@ -464,10 +464,11 @@ describe('grading a folder of 50 submissions, hostile ones among them', () => {
     expect(looping.tests[0]!.message).toMatch(/CPU/)
   })
 
-  it('stops a memory bomb without losing the batch', () => {
+  it('stops a memory bomb with limit (not timeout) without losing the batch', () => {
     const bomb = student('memory-bomb')
     expect(bomb).toMatchObject({ status: 'fail', gradable: true, score: 0 })
-    expect(new Set(bomb.tests.map((test) => test.status))).toEqual(new Set(['timeout', 'skipped']))
+    expect(bomb.tests.map((test) => test.status)).toEqual(['limit', 'limit', ...Array(5).fill('skipped')])
+    expect(bomb.tests[0]!.message).toMatch(/memory/)
   })
 
   it('lets an escape attempt find nothing of the host', () => {
@@ -504,7 +505,7 @@ describe('grading a folder of 50 submissions, hostile ones among them', () => {
     expect(count(xml, /<testsuite /g)).toBe(50)
     const cases = batch.students.reduce((sum, entry) => sum + (entry.gradable ? entry.tests.length : 1), 0)
     expect(count(xml, /<testcase /g)).toBe(cases)
-    const failures = batch.students.flatMap((entry) => entry.tests).filter((test) => test.status === 'fail' || test.status === 'timeout').length
+    const failures = batch.students.flatMap((entry) => entry.tests).filter((test) => ['fail', 'timeout', 'limit'].includes(test.status)).length
     expect(count(xml, /<failure /g)).toBe(failures)
     expect(count(xml, /<error /g)).toBe(2)
     expect(xml).toContain('<testsuite name="loops-forever" tests="7" failures="2" errors="0" skipped="5"')

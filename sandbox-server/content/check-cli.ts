@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util'
 import { listExercises } from '../exercises/index.ts'
 import type { CheckProgress } from './check-course.ts'
 import { PROJECT_ROOT } from './lessons.ts'
-import { countProblems, formatReport } from './problems.ts'
+import { countProblems, formatReport, plural } from './problems.ts'
+import { terminalLine } from '../grader-cli/progress.ts'
 
 export const LESSONS_CHECK_USAGE = `Usage: npm run lessons:check [-- <exercise-id>... [--root <dir>] [--watch] [--mutants]]
 
@@ -47,9 +48,10 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 /** A one-line spinner on a terminal; nothing at all when output goes to a file or CI log. */
 function createProgressLine(stream: NodeJS.WriteStream) {
   if (!stream.isTTY) return { update(_text: string) {}, stop() {} }
+  const line = terminalLine(stream)
   let text = ''
   let frame = 0
-  const draw = () => stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`)
+  const draw = () => line.draw(`${FRAMES[frame++ % FRAMES.length]} ${text}`)
   const timer = setInterval(draw, 80)
   timer.unref()
   return {
@@ -59,7 +61,7 @@ function createProgressLine(stream: NodeJS.WriteStream) {
     },
     stop() {
       clearInterval(timer)
-      stream.write('\r\x1b[2K')
+      line.clear()
     },
   }
 }
@@ -68,8 +70,6 @@ export interface LessonsCheckStreams {
   stdout: NodeJS.WriteStream
   stderr: NodeJS.WriteStream
 }
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
 /**
  * Runs lessons:check; resolves to the exit code.

@@ -16,7 +16,8 @@ import { PROJECT_ROOT, readCourse } from './lessons.ts'
 import { checkExercise, type ExerciseStep } from './check-exercise.ts'
 import { checkMutants } from './check-mutants.ts'
 import { sortProblems, type ContentProblem } from './problems.ts'
-import { TYPESCRIPT_FILES, formatProblem, typeCheckInWorker } from './source-checks.ts'
+import { TYPESCRIPT_FILES, typeCheckInWorker } from './source-checks.ts'
+import { findFormatProblem } from './format-check.ts'
 
 const exists = (file: string) =>
   access(file).then(
@@ -109,7 +110,7 @@ export async function checkCourse({
         found.push(...(await checkMutants(id, { exercisesDir, rootDir, sessions: store, signal })))
       }
       for (const file of sourceFiles.filter((file) => dirname(file) === join(exercisesDir, id))) {
-        const problem = await formatProblem(file, join(rootDir, '.prettierignore'))
+        const problem = await findFormatProblem(file, join(rootDir, '.prettierignore'))
         if (problem) found.push({ severity: 'error', file: pathOf(file), ...problem })
       }
       perExercise[index] = found

@@ -7,7 +7,7 @@
  */
 
 // Shapes
-export { RoleFrontmatter, LessonFrontmatter, ChecksModule, SLUG_PATTERN } from './schemas.ts'
+export { RoleFrontmatter, LessonFrontmatter, SLUG_PATTERN } from './schemas.ts'
 export { formatProblem, formatReport, countProblems, type ContentProblem, type ProblemSeverity } from './problems.ts'
 
 // Reading

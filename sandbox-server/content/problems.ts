@@ -38,7 +38,8 @@ export function groupOf(file: string): string {
   return file.split('/').slice(0, 2).join('/')
 }
 
-function plural(count: number, word: string) {
+/** "1 error", "2 errors": a count and a word that takes an -s. */
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 

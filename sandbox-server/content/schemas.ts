@@ -1,12 +1,12 @@
 /**
  * The shapes of course content on disk, one definition each: a role's frontmatter
- * (`lessons/<NN-role>/role.md`) and a lesson's (`lessons/<NN-role>/<NN-slug>/lesson.md`).
+ * (`lessons/<NN-role>/role.md`), a lesson's (`lessons/<NN-role>/<NN-slug>/lesson.md`) and an
+ * exercise's `env.json`. The shape of a check is the check API's (grading/checks.ts).
  * The lesson validator and the site's content collections both use these, so there is one
  * schema, not two. Every field says what it wants: that text appears in validation errors.
  */
 import { Type, type Static } from '@sinclair/typebox'
-// Types only: the site loads this file, and the check API's runtime (Vitest) must not come with it.
-import type { CheckContext } from '../grading/checks.ts'
+// Nothing from the server's runtime: the site's type-check and build load this file.
 
 export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$'
 
@@ -33,43 +33,6 @@ export const LessonFrontmatter = Type.Object(
   { additionalProperties: false },
 )
 export type LessonFrontmatter = Static<typeof LessonFrontmatter>
-
-/**
- * One check of `exercises/<id>/checks.ts`: the validator checks modules against this schema and
- * the check API's `CheckDefinition` type is `Static<>` of it (sandbox-server/grading/checks.ts).
- */
-export const CheckDefinitionSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, description: 'the title learners see' }),
-    description: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description:
-          "what the check does, in words, for result formats that show a test's code (Exercism's test_code); default: the body of run in checks.ts",
-      }),
-    ),
-    weight: Type.Optional(Type.Number({ minimum: 0, description: 'points for partial credit, default 1' })),
-    hint: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'index of the hint to offer when the check does not pass, 0 = the first (a nudge)' }),
-    ),
-    requires: Type.Optional(
-      Type.Array(Type.String(), { description: 'names of earlier checks that must pass first; otherwise this one is skipped' }),
-    ),
-    deadlineMs: Type.Optional(
-      Type.Integer({
-        minimum: 100,
-        maximum: 120_000,
-        description:
-          "milliseconds run may take before the check is given up on as broken, default 10000 (the learner's app has its own, shorter limits)",
-      }),
-    ),
-    run: Type.Unsafe<(t: CheckContext) => Promise<void> | void>(Type.Function([Type.Any()], Type.Any(), { description: 'async (t) => { ... }' })),
-  },
-  { additionalProperties: false },
-)
-
-/** What `exercises/<id>/checks.ts` must `export default`: use defineChecks([...]). */
-export const ChecksModule = Type.Array(CheckDefinitionSchema, { minItems: 1, description: 'defineChecks([...]) with at least one check' })
 
 /** What `exercises/<id>/env.json` holds: the environment `env(c)` from hono/adapter answers in the learner's app. */
 export const ExerciseEnvironment = Type.Record(

@@ -1,13 +1,11 @@
 /**
- * What lessons:check says about an exercise's TypeScript beyond grading it: type errors in
- * starter.ts, solution.ts and app.ts (one TypeScript program for every exercise checked, in a
- * worker thread, beside the grading), and files that Prettier would format differently, at the
- * first line that differs, with the course's own Prettier settings (none: no format check).
+ * Type errors in an exercise's TypeScript, beyond grading it: starter.ts, solution.ts and app.ts
+ * for lessons:check, a submission for `grade --typecheck` and POST /grade (one TypeScript program
+ * for every file checked, in a worker thread, beside the grading). The format check is
+ * lessons:check's alone (format-check.ts): Prettier is a devDependency.
  */
 import { Worker } from 'node:worker_threads'
-import { readFile } from 'node:fs/promises'
 import { TS_WORKER } from '../grading/ts-worker.ts'
-import type { LineProblem } from './problems.ts'
 import type { TypeCheckOptions, TypeProblem } from './type-check.ts'
 
 /** The files learners and the checks see as TypeScript, in an exercise folder. */
@@ -36,39 +34,4 @@ export function typeCheckInWorker(files: string[], options: TypeCheckOptions = {
     clearTimeout(timer)
     void worker.terminate()
   })
-}
-
-/**
- * The problem with `file`'s formatting, at the first line Prettier would change, or undefined
- * when it is formatted, the course has no Prettier settings, or its .prettierignore leaves it out.
- *
- * @example
- * await formatProblem('/course/exercises/crud-notes/starter.ts', '/course/.prettierignore')
- * // { line: 4, field: 'format', message: 'is not formatted as Prettier would: run npx prettier --write on it' }
- */
-export async function formatProblem(file: string, ignorePath: string): Promise<LineProblem | undefined> {
-  // Loaded here, not with the module: the server imports this file for its type checks, and
-  // Prettier would cost every worker process some 50 MB it never uses.
-  const prettier = await import('prettier')
-  const { ignored } = await prettier.getFileInfo(file, { ignorePath })
-  if (ignored) return undefined
-  // A course without Prettier settings has not chosen a style to hold its files to.
-  const config = await prettier.resolveConfig(file)
-  if (config === null) return undefined
-  const source = await readFile(file, 'utf8')
-  let formatted: string
-  try {
-    formatted = await prettier.format(source, { ...config, filepath: file })
-  } catch {
-    // Code Prettier cannot parse: grading and the type-check report it at its line.
-    return undefined
-  }
-  if (formatted === source) return undefined
-  const [before, after] = [source.split('\n'), formatted.split('\n')]
-  const index = before.findIndex((line, at) => line !== after[at])
-  return {
-    line: (index < 0 ? before.length : index) + 1,
-    field: 'format',
-    message: 'is not formatted as Prettier would format it: run npx prettier --write on it',
-  }
 }

@@ -15,8 +15,8 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { join } from 'node:path'
-import type { CheckDefinition } from '../grading/checks.ts'
-import { ChecksModule, ExerciseEnvironment } from '../content/schemas.ts'
+import { ChecksModule, type CheckDefinition } from '../grading/checks.ts'
+import { ExerciseEnvironment } from '../content/schemas.ts'
 import { ValidationError, findProblems, parseWith } from '../validation/index.ts'
 import { parseHints, type Hint } from './hints.ts'
 

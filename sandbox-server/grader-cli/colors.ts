@@ -28,5 +28,6 @@ export const STATUS_MARKS: Record<CheckStatus, { mark: string; color: Style }> =
   fail: { mark: '✗', color: 'red' },
   error: { mark: '!', color: 'red' },
   timeout: { mark: '⧗', color: 'yellow' },
+  limit: { mark: '▣', color: 'yellow' },
   skipped: { mark: '⏭', color: 'gray' },
 }

@@ -44,11 +44,11 @@ export const ExercismResults = Type.Union([Passed, Errored], { description: "Exe
 export type ExercismResults = Static<typeof ExercismResults>
 type ExercismTest = Static<typeof ExercismTest>
 
-/** Our five statuses onto Exercism's three, with the reason said in the message. */
+/** Our six statuses onto Exercism's three, with the reason said in the message. */
 function toExercismTest(check: CheckResult, testCode: string): ExercismTest {
   const status = check.status === 'pass' ? 'pass' : check.status === 'fail' ? 'fail' : check.status === 'skipped' ? 'fail' : 'error'
   const reason =
-    check.status === 'timeout'
+    check.status === 'timeout' || check.status === 'limit'
       ? `Your app hit a limit, so this check could not finish. ${check.message ?? ''}`
       : check.status === 'skipped'
         ? `Not run. ${check.message ?? 'An earlier check must pass first.'}`

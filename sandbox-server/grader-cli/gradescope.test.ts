@@ -31,7 +31,7 @@ describe('Gradescope results.json', () => {
         max_score: 2,
         status: 'failed',
         output:
-          "Your app hit a limit, so this check could not finish. Your app used more than 1 s of CPU.\n\nYour app's output:\nstarted\n\nHint: no loops",
+          "Your app hit a time limit, so this check could not finish. Your app used more than 1 s of CPU.\n\nYour app's output:\nstarted\n\nHint: no loops",
         visibility: 'visible',
       },
     ])

@@ -39,7 +39,8 @@ const STATUS_WORDS: Record<CheckResult['status'], string> = {
   pass: 'Passed.',
   fail: 'Failed.',
   error: 'Your app crashed during this check.',
-  timeout: 'Your app hit a limit, so this check could not finish.',
+  timeout: 'Your app hit a time limit, so this check could not finish.',
+  limit: 'Your app hit its memory or output limit, so this check could not finish.',
   skipped: 'Not run.',
 }
 

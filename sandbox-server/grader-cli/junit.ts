@@ -88,7 +88,7 @@ function testsuite({ name, file, result }: JUnitSuite): string {
   const head = `  <testsuite${attributes({
     name,
     tests: result.tests.length,
-    failures: count('fail', 'timeout'),
+    failures: count('fail', 'timeout', 'limit'),
     errors: count('error'),
     skipped: count('skipped'),
     time: seconds(result.durationMs),
@@ -109,7 +109,7 @@ export function toJUnitXml(exerciseId: string, suites: JUnitSuite[]): string {
   const totals = attributes({
     name: exerciseId,
     tests: all.length,
-    failures: all.filter((status) => status === 'fail' || status === 'timeout').length,
+    failures: all.filter((status) => status === 'fail' || status === 'timeout' || status === 'limit').length,
     errors: all.filter((status) => status === 'error').length,
     time: seconds(suites.reduce((sum, { result }) => sum + result.durationMs, 0)),
   })

@@ -25,7 +25,7 @@ if (hasFlag) {
     },
   )
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) process.on(signal, () => child.kill(signal))
   child.on('error', (error) => {
     process.stderr.write(`Could not start the grader: ${error.message}\n`)
     process.exit(1)

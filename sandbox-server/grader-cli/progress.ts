@@ -18,6 +18,28 @@ export interface Progress {
 const BAR_WIDTH = 24
 
 /**
+ * One line of a terminal redrawn in place: the grader's bar and lessons:check's spinner. Cut to
+ * the terminal's width, so it never wraps (a wrapped line cannot be redrawn).
+ *
+ * @example
+ * const line = terminalLine(process.stderr)
+ * line.draw('grading alice')
+ * line.clear()
+ */
+export function terminalLine(stream: NodeJS.WriteStream): { draw(text: string): void; clear(): void } {
+  return {
+    draw(text) {
+      const columns = stream.columns || 80
+      const visible = text.replace(/\x1b\[[0-9;]*m/g, '')
+      stream.write(`\r\x1b[2K${visible.length > columns - 1 ? `${visible.slice(0, columns - 2)}…` : text}`)
+    },
+    clear() {
+      stream.write('\r\x1b[2K')
+    },
+  }
+}
+
+/**
  * A progress reporter for `total` submissions on `stream`.
  *
  * @example
@@ -46,16 +68,13 @@ export function createProgress({ stream, total }: { stream: NodeJS.WriteStream; 
     }
   }
 
+  const line = terminalLine(stream)
   const draw = () => {
     const filled = Math.round((done / total) * BAR_WIDTH)
     const bar = `${'█'.repeat(filled)}${paint.gray('░'.repeat(BAR_WIDTH - filled))}`
     const tally = `${paint.green(`✓${counts.pass}`)} ${paint.red(`✗${counts.fail}`)} ${paint.yellow(`!${counts.error}`)}`
     const now = running.size ? `  grading ${[...running].join(', ')}` : ''
-    const text = `${bar} ${done}/${total}  ${tally}${now}`
-    // Cut to the terminal's width so the line never wraps (a wrapped line cannot be redrawn).
-    const columns = stream.columns || 80
-    const visible = text.replace(/\x1b\[[0-9;]*m/g, '')
-    stream.write(`\r\x1b[2K${visible.length > columns - 1 ? `${visible.slice(0, columns - 2)}…` : text}`)
+    line.draw(`${bar} ${done}/${total}  ${tally}${now}`)
   }
   return {
     start(submission) {
@@ -69,7 +88,7 @@ export function createProgress({ stream, total }: { stream: NodeJS.WriteStream; 
       draw()
     },
     end() {
-      stream.write('\r\x1b[2K')
+      line.clear()
     },
   }
 }

@@ -5,7 +5,7 @@
  * runs the instructor's code and Vitest's `expect`. Started through ts-worker.js.
  */
 import { parentPort } from 'node:worker_threads'
-import { chai, expect } from 'vitest'
+import { createExpect } from '../runtime/prelude/vitest-expect.ts'
 import { LearnerModuleError, LimitExceeded, ServerBusy } from '../runtime/errors.ts'
 import { CheckFailure, type CheckContext, type CheckDefinition, type CheckResponse, type RequestOptions } from './checks.ts'
 import type { LogEntry } from '../capabilities/index.ts'
@@ -23,9 +23,8 @@ import {
 } from './check-protocol.ts'
 import { schemaMismatch } from './json-schema.ts'
 
-// Show whole values in failure messages ("expected { id: 1, name: 'Ada' } to equal ..."), not
-// Vitest's default 40-character cut ("{ id: 1, …(1) }"), which hides the field that differs.
-chai.config.truncateThreshold = 600
+// Vitest's expect from @vitest/expect, not from vitest: a production install has no vitest.
+const expect = createExpect()
 
 const port = parentPort!
 let nextId = 0

@@ -17,13 +17,12 @@
  *   },
  * ])
  */
-import type { Static } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import type { expect } from 'vitest'
 import type { LogEntry } from '../capabilities/index.ts'
 import type { CacheStats } from '../capabilities/cache/index.ts'
 import type { SqlParams, SqlRow, TableInfo } from '../capabilities/db/index.ts'
 import type { TestResult } from '../runtime/test-result.ts'
-import type { CheckDefinitionSchema } from '../content/schemas.ts'
 import type { SchemaOptions } from './json-schema.ts'
 
 export type { TestResult }
@@ -136,8 +135,44 @@ export interface CheckContext {
   fail(message: string): never
 }
 
-/** One check: `name`, `run(t)` and optional `weight`, `hint`, `requires`, `description`, `deadlineMs` (see their descriptions in content/schemas.ts). */
+/**
+ * One check of `exercises/<id>/checks.ts`: `name`, `run(t)` and optional `weight`, `hint`,
+ * `requires`, `description`, `deadlineMs`. The exercise loader (and so lessons:check) holds each
+ * module to this schema; `CheckDefinition` is its `Static<>`, so the two cannot drift.
+ */
+export const CheckDefinitionSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'the title learners see' }),
+    description: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "what the check does, in words, for result formats that show a test's code (Exercism's test_code); default: the body of run in checks.ts",
+      }),
+    ),
+    weight: Type.Optional(Type.Number({ minimum: 0, description: 'points for partial credit, default 1' })),
+    hint: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'index of the hint to offer when the check does not pass, 0 = the first (a nudge)' }),
+    ),
+    requires: Type.Optional(
+      Type.Array(Type.String(), { description: 'names of earlier checks that must pass first; otherwise this one is skipped' }),
+    ),
+    deadlineMs: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 120_000,
+        description:
+          "milliseconds run may take before the check is given up on as broken, default 10000 (the learner's app has its own, shorter limits)",
+      }),
+    ),
+    run: Type.Unsafe<(t: CheckContext) => Promise<void> | void>(Type.Function([Type.Any()], Type.Any(), { description: 'async (t) => { ... }' })),
+  },
+  { additionalProperties: false },
+)
 export type CheckDefinition = Static<typeof CheckDefinitionSchema>
+
+/** What `exercises/<id>/checks.ts` must `export default`: use defineChecks([...]). */
+export const ChecksModule = Type.Array(CheckDefinitionSchema, { minItems: 1, description: 'defineChecks([...]) with at least one check' })
 
 /** Thrown by `t.fail` and the `t.expect…` helpers that build their own message: the message is already the whole story. */
 export class CheckFailure extends Error {

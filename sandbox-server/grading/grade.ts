@@ -18,8 +18,9 @@ import { describeBody, type CrossingResponse, type SentRequestOptions, type Thro
 import { pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import { createRunValues, type RunValues } from './run-values.ts'
-import { curlLine, type GradeRecording, type RecordedStep } from './replay.ts'
+import { type GradeRecording, type RecordedStep } from './replay.ts'
 import { checkLine } from './check-source.ts'
+import { curlCommand } from './curl.ts'
 import { limitOutput, maxScoreOf, notGraded, type CheckResult, type CheckStatus, type SubmissionResult } from './results.ts'
 
 const MESSAGE_LIMIT = 2000
@@ -52,9 +53,12 @@ interface SentRequest {
 }
 
 function curlFor({ method, path, options }: SentRequest, appUrl: string): string {
-  const headers = { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers }
-  const body = options.json !== undefined ? JSON.stringify(options.json) : options.body
-  return curlLine({ method, url: `${appUrl.replace(/\/$/, '')}${path}`, headers: Object.entries(headers), body })
+  return curlCommand({
+    method,
+    url: `${appUrl.replace(/\/$/, '')}${path}`,
+    headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
+  })
 }
 
 /**
@@ -147,7 +151,7 @@ export async function gradeSubmission({
         continue
       }
       const result = await runCheck(check, index, { values, exercise, code, sessionId: session.id, sessions, threads, appUrl, results, recording })
-      timeoutsInARow = result.status === 'timeout' ? timeoutsInARow + 1 : 0
+      timeoutsInARow = result.status === 'timeout' || result.status === 'limit' ? timeoutsInARow + 1 : 0
       results.push(result)
     }
     const score = results.reduce((sum, result) => sum + (result.status === 'pass' ? result.weight : 0), 0)
@@ -364,7 +368,9 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
   if (!error) return result('pass', { output: formatOutput(logs) })
   if (error.kind === 'limit') {
     logs.push(...(error.logs ?? []))
-    return result('timeout', { message: error.message, output: formatOutput(logs), reproduction })
+    // Time limits are a timeout; memory and output are limits of another kind, with their own status.
+    const status = error.limit === 'memory' || error.limit === 'output' ? 'limit' : 'timeout'
+    return result(status, { message: error.message, output: formatOutput(logs), reproduction })
   }
   if (error.kind === 'module') return result('error', { message: error.message, output: formatOutput(logs), reproduction })
   if (error.kind === 'other') {

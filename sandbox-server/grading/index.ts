@@ -19,13 +19,4 @@ export { gradeSubmission, runLearnerTests, CHECK_DEADLINE_MS, type GradeOptions,
 export { checkTestCode } from './check-source.ts'
 export { prewarmCheckThreads } from './check-thread.ts'
 export { CheckResult, CheckStatus, SubmissionResult, OUTPUT_LIMIT, limitOutput, maxScoreOf, notGraded } from './results.ts'
-export {
-  CheckReplay,
-  ReplayStep,
-  ReplayRequest,
-  withCurlLines,
-  curlLine,
-  type GradeRecording,
-  type RecordedCheck,
-  type RecordedStep,
-} from './replay.ts'
+export { CheckReplay, ReplayStep, ReplayRequest, withCurlLines, type GradeRecording, type RecordedCheck, type RecordedStep } from './replay.ts'

@@ -16,6 +16,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import type { CapturedState } from '../sessions/index.ts'
+import { curlCommand } from './curl.ts'
 
 const Header = Type.Tuple([Type.String(), Type.String()], { description: '[name, value]' })
 
@@ -97,26 +98,6 @@ export function describeDuration(ms: number): string {
   return hours < 48 ? `${hours} hours` : `${Math.round(hours / 2.4) / 10} days`
 }
 
-function shellQuote(text: string) {
-  return `'${text.replaceAll("'", `'\\''`)}'`
-}
-
-/**
- * A curl command for one request: `-i`, the method unless GET, the URL, each header, the body.
- *
- * @example
- * curlLine({ method: 'GET', url: 'http://localhost:3000/s/abc/me', headers: [['authorization', 'Bearer x']] })
- * // "curl -i 'http://localhost:3000/s/abc/me' -H 'authorization: Bearer x'"
- */
-export function curlLine({ method, url, headers, body }: { method: string; url: string; headers: [string, string][]; body?: string }): string {
-  const parts = ['curl', '-i']
-  if (method !== 'GET') parts.push('-X', method)
-  parts.push(shellQuote(url))
-  for (const [name, value] of headers) parts.push('-H', shellQuote(`${name}: ${value}`))
-  if (body !== undefined) parts.push('-d', shellQuote(body))
-  return parts.join(' ')
-}
-
 export interface CurlTargets {
   /** The server's origin, e.g. http://localhost:3000 */
   origin: string
@@ -133,7 +114,7 @@ export interface CurlTargets {
 export function withCurlLines(replay: CheckReplay, { origin, learnerSessionId }: CurlTargets): CheckReplay {
   const base = origin.replace(/\/$/, '')
   const json: [string, string][] = [['content-type', 'application/json']]
-  const restore = curlLine({
+  const restore = curlCommand({
     method: 'POST',
     url: `${base}/api/sessions/${learnerSessionId}/grades/latest/checks/${encodeURIComponent(replay.check)}/restore`,
     headers: [],
@@ -147,10 +128,10 @@ export function withCurlLines(replay: CheckReplay, { origin, learnerSessionId }:
     let noCurl: string | undefined
     if (step.kind === 'request' && step.request) {
       const { method, path, headers, body } = step.request
-      curl = curlLine({ method, url: `${base}/s/${replay.gradeSessionId}${path}`, headers, body })
+      curl = curlCommand({ method, url: `${base}/s/${replay.gradeSessionId}${path}`, headers, body })
     } else if (step.kind === 'clock') {
       const ms = step.clockMs ?? 0
-      curl = curlLine({
+      curl = curlCommand({
         method: 'POST',
         url: `${base}/api/sessions/${replay.gradeSessionId}/clock/advance`,
         headers: json,

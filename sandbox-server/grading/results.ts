@@ -4,11 +4,19 @@
  * learners need here: hints, timings, partial credit and a curl line to reproduce a failure.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import type { Exercise } from '../exercises/index.ts'
+
+/** What the score helpers need of an exercise (its loader's `Exercise` has it); no more, so the site can read these shapes. */
+export interface ScoredExercise {
+  id: string
+  checks: readonly { weight?: number }[]
+}
 
 export const CheckStatus = Type.Union(
-  [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('skipped')],
-  { description: 'pass; fail (an expectation was not met); error (the app crashed); timeout (a limit hit); skipped (a prerequisite failed)' },
+  [Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('limit'), Type.Literal('skipped')],
+  {
+    description:
+      'pass; fail (an expectation was not met); error (the app crashed); timeout (a time limit hit: CPU or wall clock); limit (the memory or output limit hit); skipped (a prerequisite failed)',
+  },
 )
 export type CheckStatus = Static<typeof CheckStatus>
 
@@ -60,7 +68,7 @@ export function limitOutput(text: string, limit = OUTPUT_LIMIT): string {
 }
 
 /** The points an exercise is out of (the sum of its check weights). */
-export function maxScoreOf(exercise: Exercise): number {
+export function maxScoreOf(exercise: ScoredExercise): number {
   return exercise.checks.reduce((sum, check) => sum + (check.weight ?? 1), 0)
 }
 
@@ -70,7 +78,7 @@ export function maxScoreOf(exercise: Exercise): number {
  * @example
  * notGraded(exercise, 'No .ts file in bob/: put the app in bob/app.ts.')
  */
-export function notGraded(exercise: Exercise, message: string, durationMs = 0): SubmissionResult {
+export function notGraded(exercise: ScoredExercise, message: string, durationMs = 0): SubmissionResult {
   return {
     version: 3,
     exerciseId: exercise.id,

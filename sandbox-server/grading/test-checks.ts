@@ -12,16 +12,13 @@
  */
 import { ServerBusy } from '../runtime/errors.ts'
 import type { CheckDefinition, TestResult } from './checks.ts'
+import { plural } from '../content/problems.ts'
 
 export const TESTS_PASS = 'Your tests pass against the real app'
 
 function describeTest({ name, status, message, at }: TestResult): string {
   if (status === 'pass') return `✓ ${name}`
   return `✗ ${name}${at ? ` (${at})` : ''}: ${message ?? 'failed'}`
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
 /** Passes when the learner has tests and every one passes against the real app. */

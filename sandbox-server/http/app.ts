@@ -4,18 +4,28 @@
  * Every body is size-limited and validated; every failure is one JSON error shape (errors.ts);
  * every API and live-URL request is logged and counted (observe.ts).
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import type { IncomingMessage } from 'node:http'
-import { BlockList, isIP } from 'node:net'
-import { bodyLimit } from 'hono/body-limit'
-import type { TSchema, Static } from '@sinclair/typebox'
+import { Hono, type Context } from 'hono'
+import { isIP } from 'node:net'
 import { NoCodeLoaded, UnknownSession, hashCode, type AppResponse } from '../sessions/index.ts'
 import type { SessionInfo, SessionService } from '../sessions/service.ts'
 import { loadExercise } from '../exercises/index.ts'
 import { withCurlLines } from '../grading/index.ts'
-import { ValidationError, parseWith, type FieldProblem } from '../validation/index.ts'
+import { ValidationError, type FieldProblem } from '../validation/index.ts'
 import { ApiError, errorResponse } from './errors.ts'
-import { AdvanceClockBody, CreateSessionBody, EmptyBody, FORBIDDEN_METHODS, GradeBody, PutCodeBody, SendRequestBody } from './schemas.ts'
+import { limitBody, readBody, readJson } from './bodies.ts'
+import { believeProxies, clientOf, createRateLimiter, enforceRate, remoteOf } from './rate-limit.ts'
+import {
+  AdvanceClockBody,
+  CreateSessionBody,
+  EmptyBody,
+  FORBIDDEN_METHODS,
+  GradeBody,
+  PutCodeBody,
+  SendRequestBody,
+  type AppResponseBody,
+  type CodeLoaded,
+  type SessionCreated,
+} from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
 import type { RemoteAddress } from '../runtime/sandbox.ts'
@@ -69,97 +79,6 @@ export interface ServerAppOptions {
 
 const DATABASE_PAGE_MAX = 200
 
-function bodyTooLarge(maxBytes: number) {
-  return new ApiError(413, 'body_too_large', `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)
-}
-
-/**
- * The 413 answer. The body is left unread, and the server closes the connection rather than
- * read it all: `Connection: close` says so, so the client opens a new connection for its next
- * request instead of finding this one reset.
- */
-function refuseTooLarge(c: Context, maxBytes: number) {
-  c.header('Connection', 'close')
-  return errorResponse(c, bodyTooLarge(maxBytes))
-}
-
-function tooLarge(maxBytes: number) {
-  return bodyLimit({ maxSize: maxBytes, onError: (c) => refuseTooLarge(c, maxBytes) })
-}
-
-/** A body whose size the headers state, so it can be refused before it is read. */
-function declaredLength(c: Context): number | undefined {
-  const length = c.req.header('content-length')
-  return length === undefined || c.req.header('transfer-encoding') !== undefined ? undefined : Number(length)
-}
-
-/** Node's request under Hono's, when the request came through @hono/node-server's socket. */
-function nodeRequest(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-}
-
-/**
- * Whether the request has a body at all. From Node's HTTP/1.1 parser one comes with a
- * Content-Length or a Transfer-Encoding; a web Request made in process (`app.request`) says
- * itself, having neither header.
- */
-function hasBody(c: Context): boolean {
-  if (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined) return true
-  return nodeRequest(c) === undefined && c.req.raw.body !== null
-}
-
-/**
- * A body limit that reads no headers twice and builds nothing it does not need. A request with
- * no body passes at once, and one with a Content-Length is checked from the header alone and
- * left unread, so `readBody` can take it straight from Node's request: building the web
- * Request that Hono's bodyLimit reads costs 0.06-0.15 ms a call (measured, most of a live
- * GET's HTTP time). A chunked body goes through Hono's bodyLimit.
- */
-function limitBody(maxBytes: number): MiddlewareHandler {
-  const chunked = tooLarge(maxBytes)
-  return async function limitBody(c, next) {
-    if (!hasBody(c)) return next()
-    const length = declaredLength(c)
-    if (length === undefined) return chunked(c, next)
-    if (length > maxBytes) return refuseTooLarge(c, maxBytes)
-    await next()
-  }
-}
-
-/** The body's bytes: straight from Node's request when its length is declared, else through Hono. */
-async function readBody(c: Context): Promise<Uint8Array> {
-  if (!hasBody(c)) return new Uint8Array(0)
-  const incoming = nodeRequest(c)
-  const length = declaredLength(c)
-  if (!incoming || length === undefined || incoming.readableDidRead) return new Uint8Array(await c.req.arrayBuffer())
-  const chunks: Buffer[] = []
-  let bytes = 0
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    bytes += chunk.length
-    // A client that sends more than it declared gets no further than what it declared.
-    if (bytes > length) throw new ApiError(400, 'invalid_body', 'The request body is longer than its Content-Length.')
-    chunks.push(chunk)
-  }
-  const body = Buffer.concat(chunks)
-  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-}
-
-async function readBodyText(c: Context): Promise<string> {
-  const body = await readBody(c)
-  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
-}
-
-async function readJson<S extends TSchema>(c: Context, schema: S): Promise<Static<S>> {
-  const text = await readBodyText(c)
-  let value: unknown
-  try {
-    value = text === '' ? {} : JSON.parse(text)
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.')
-  }
-  return parseWith(schema, value, 'The request body')
-}
-
 const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -183,7 +102,7 @@ function encodeBody(body: Uint8Array | null): { body: string; bodyEncoding: 'utf
   }
 }
 
-function describeResponse(response: AppResponse) {
+function describeResponse(response: AppResponse): AppResponseBody {
   return {
     status: response.status,
     statusText: response.statusText,
@@ -195,78 +114,12 @@ function describeResponse(response: AppResponse) {
   }
 }
 
-/** A fixed window per client, enough to stop one client from filling the server with sessions. */
-function createRateLimiter(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>()
-  return (client: string): boolean => {
-    const now = Date.now()
-    const window = windows.get(client)
-    if (!window || now - window.start >= 60_000) {
-      if (windows.size > 10_000) windows.clear()
-      windows.set(client, { start: now, count: 1 })
-      return true
-    }
-    window.count++
-    return window.count <= perMinute
-  }
-}
-
-/** Clients that a trusted proxy named in X-Forwarded-For (see `trustedProxies`), by request. */
-const forwardedClients = new WeakMap<Request, string>()
-
-/** A middleware that believes the last X-Forwarded-For address when the socket is a trusted proxy's. */
-function believeProxies(trustedProxies: string[]): MiddlewareHandler {
-  const trusted = new BlockList()
-  for (const entry of trustedProxies) {
-    const [address = '', bits] = entry.split('/')
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4'
-    if (isIP(address) === 0) throw new Error(`a trusted proxy must be an address or a CIDR range, not ${JSON.stringify(entry)}`)
-    if (bits === undefined) trusted.addAddress(address, family)
-    else trusted.addSubnet(address, Number(bits), family)
-  }
-  return async function believeProxy(c, next) {
-    const socket = nodeRequest(c)?.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.)/, '')
-    const forwarded = c.req.header('x-forwarded-for')
-    if (socket && forwarded && trusted.check(socket, isIP(socket) === 6 ? 'ipv6' : 'ipv4')) {
-      // Earlier entries are whatever the client sent; the last is what the proxy saw.
-      const client = forwarded.split(',').at(-1)!.trim()
-      if (isIP(client) !== 0) forwardedClients.set(c.req.raw, client)
-    }
-    await next()
-  }
-}
-
-/**
- * The client's address, for per-client limits and logs. Requests that came through no socket
- * (the app called in memory with `app.request()`, as tests do) count as one client.
- */
-function clientOf(c: Context): string {
-  return forwardedClients.get(c.req.raw) ?? nodeRequest(c)?.socket.remoteAddress ?? 'unknown'
-}
-
-/** The caller as the socket (or a trusted proxy) saw it, for the app's getConnInfo; undefined in memory (the default caller then). */
-function remoteOf(c: Context): RemoteAddress | undefined {
-  const forwarded = forwardedClients.get(c.req.raw)
-  if (forwarded) return { address: forwarded, family: isIP(forwarded) === 6 ? 'IPv6' : 'IPv4' }
-  const socket = nodeRequest(c)?.socket
-  if (!socket?.remoteAddress) return undefined
-  const family = socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6' ? socket.remoteFamily : undefined
-  return { address: socket.remoteAddress, port: socket.remotePort, family }
-}
-
 /** A caller the API's request names, e.g. to try hono/ip-restriction; a malformed address is the caller's mistake. */
 function callerAt(address: string): RemoteAddress {
   const version = isIP(address)
   if (version === 0)
     throw new ValidationError('The request body', [{ field: 'remoteAddress', message: 'not an IPv4 or IPv6 address, e.g. 203.0.113.7' }])
   return { address, family: version === 6 ? 'IPv6' : 'IPv4' }
-}
-
-/** Throws a 429 with Retry-After when `client` has used its turns for this minute. */
-function enforceRate(c: Context, allow: (client: string) => boolean, code: string, message: string) {
-  if (allow(clientOf(c))) return
-  c.header('Retry-After', '60')
-  throw new ApiError(429, code, message)
 }
 
 /** Whether the platform's own Headers accepts `[name, value]`. */
@@ -440,7 +293,7 @@ export function createServerApp({
     const exercise = exerciseId === undefined ? undefined : await loadExercise(exerciseId)
     const session = await sessions.create({ exerciseId, seedSql: exercise?.seedSql, appUnderTest: exercise?.appUnderTest, env: exercise?.env })
     noteSession(session.id)
-    const created = {
+    const created: SessionCreated = {
       sessionId: session.id,
       exerciseId: session.exerciseId ?? null,
       ...liveUrls(c, session.id),
@@ -449,7 +302,7 @@ export function createServerApp({
     if (code === undefined) return c.json(created, 201)
     try {
       const { codeHash } = await sessions.setCode(session.id, code)
-      return c.json({ ...created, codeHash }, 201)
+      return c.json({ ...created, codeHash } satisfies SessionCreated, 201)
     } catch (error) {
       return errorResponse(c, error, { session: created })
     }
@@ -459,7 +312,7 @@ export function createServerApp({
     const id = sessionParam(c)
     const { code } = await readJson(c, PutCodeBody)
     const { codeHash, logs } = await sessions.setCode(id, code)
-    return c.json({ codeHash, logs })
+    return c.json({ codeHash, logs } satisfies CodeLoaded)
   })
 
   api.post('/sessions/:id/requests', async (c) => {

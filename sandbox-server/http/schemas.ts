@@ -1,7 +1,9 @@
 /**
- * The shapes of the JSON API's request bodies, one definition each; types come from them.
+ * The shapes of the JSON API's request bodies and answers, one definition each; types come from
+ * them. Light on purpose: the site's client imports these types (nothing of the runtime).
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { LogEntry } from '../capabilities/log/index.ts'
 
 /**
  * Methods the Fetch standard refuses to build a Request with (`new Request(url, { method })`
@@ -75,3 +77,38 @@ export const GradeBody = Type.Object(
   { additionalProperties: false },
 )
 export type GradeBody = Static<typeof GradeBody>
+
+// What the API answers: the site's client (site/src/workspace/api.ts) takes its types from these.
+
+/** What POST /api/sessions answers (201). */
+export const SessionCreated = Type.Object({
+  sessionId: Type.String({ description: 'the session id (128 random bits): whoever holds it can use the session' }),
+  exerciseId: Type.Union([Type.String(), Type.Null()], { description: 'the exercise whose seed the database holds, or null for a playground' }),
+  liveUrl: Type.String({ description: "the app's own origin, e.g. http://<session>.localhost:3000/" }),
+  livePathUrl: Type.String({ description: "the fallback on the site's origin, e.g. http://localhost:3000/s/<session>/" }),
+  starter: Type.Union([Type.String(), Type.Null()], { description: "the exercise's starter code, or null" }),
+  codeHash: Type.Optional(Type.String({ description: 'when code was sent with the request: its hash, as PUT /code answers' })),
+})
+export type SessionCreated = Static<typeof SessionCreated>
+
+/** What PUT /api/sessions/:id/code answers once the code is loaded. */
+export const CodeLoaded = Type.Object({
+  codeHash: Type.String({ description: 'names this code: send it with POST /grade to grade exactly this code' }),
+  logs: Type.Array(LogEntry, { description: 'what the module logged while it loaded' }),
+})
+export type CodeLoaded = Static<typeof CodeLoaded>
+
+/** What POST /api/sessions/:id/requests answers: the learner's app's response. */
+export const AppResponseBody = Type.Object({
+  status: Type.Integer({ description: 'the status the app answered' }),
+  statusText: Type.String(),
+  headers: Type.Array(Type.Tuple([Type.String(), Type.String()]), {
+    description: 'name and value pairs in the order the app set them (Set-Cookie may repeat)',
+  }),
+  body: Type.String({ description: 'the body as text, or in base64 when it is not UTF-8 (see bodyEncoding)' }),
+  bodyEncoding: Type.Union([Type.Literal('utf8'), Type.Literal('base64')]),
+  logs: Type.Array(LogEntry, { description: "the app's log lines during this request" }),
+  droppedLogs: Type.Integer({ description: 'log lines past the per-request limit: counted, not kept' }),
+  durationMs: Type.Number({ description: 'how long the app took, to a hundredth of a millisecond' }),
+})
+export type AppResponseBody = Static<typeof AppResponseBody>

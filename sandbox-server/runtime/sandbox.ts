@@ -23,31 +23,12 @@ import { reportInternalError } from './internal-error.ts'
 import { meterHostWork, type HostWorkMeter } from './host-work.ts'
 import { idleShareSince, watchMachineLoad } from './machine-load.ts'
 import { decodeFromIsolate } from './platform/wire.ts'
+import { checkedResponse, headersTooLarge } from './response-checks.ts'
+import { DEFAULT_LIMITS, LIMIT_MESSAGES, type SandboxLimits } from './limits.ts'
 import { installPlatform, type UncaughtErrorReport } from './platform/index.ts'
 import { addPhaseTime } from '../observability/phase-timings.ts'
 
-export interface SandboxLimits {
-  /** CPU time of one run, host calls included. */
-  cpuMs: number
-  /** Heap of the isolate. isolated-vm's limit is approximate. */
-  memoryMb: number
-  /** Wall-clock time of one run, waiting on promises included. */
-  wallMs: number
-  /** Largest response body a run may return. */
-  maxResponseBytes: number
-  /** Most response headers a run may return, and their total bytes (names and values). */
-  maxResponseHeaders: number
-  maxResponseHeaderBytes: number
-}
-
-export const DEFAULT_LIMITS: SandboxLimits = {
-  cpuMs: 1000,
-  memoryMb: 64,
-  wallMs: 3000,
-  maxResponseBytes: 1024 * 1024,
-  maxResponseHeaders: 100,
-  maxResponseHeaderBytes: 64 * 1024,
-}
+export { DEFAULT_LIMITS, type SandboxLimits } from './limits.ts'
 
 /** Host functions the learner's `sandbox` module reaches, by capability and method. */
 export type HostCapabilities = Record<string, Record<string, (...args: any[]) => unknown>>
@@ -180,17 +161,6 @@ const BUSY_WALL_FACTOR = 3
 
 /** V8's words when isolated-vm refuses an ArrayBuffer past the isolate's memory limit. */
 const BUFFER_REFUSED = 'Array buffer allocation failed'
-
-const LIMIT_MESSAGES: Record<LimitKind, (limits: SandboxLimits) => string> = {
-  cpu: ({ cpuMs }) =>
-    `Your code ran longer than ${cpuMs / 1000} s of CPU time: look for an infinite loop, or a loop that does far more work than needed.`,
-  memory: ({ memoryMb }) => `Your code used more than ${memoryMb} MB of memory: look for an array or string that keeps growing.`,
-  wall: ({ wallMs }) =>
-    `Your handler did not answer within ${wallMs / 1000} s: look for a promise that never resolves, or a missing return of c.json(...) / c.text(...).`,
-  output: ({ maxResponseBytes }) =>
-    `Your response body is larger than ${Math.round(maxResponseBytes / 1024)} KB: send less data, for example one page of rows.`,
-  busy: () => new ServerBusy().message,
-}
 
 /**
  * @example
@@ -632,51 +602,4 @@ function learnerMessage(error: unknown): string {
   const { name, message, stack } = error as Error
   const where = typeof stack === 'string' ? /\bapp\.js:\d+:\d+/.exec(stack)?.[0] : undefined
   return `${name && name !== 'Error' ? `${name}: ` : ''}${message ?? String(error)}${where ? ` (at ${where})` : ''}`
-}
-
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-
-/**
- * The isolate's answer, checked before the host uses it: learner code can replace Response
- * and hand back anything, and a bad status or header must be the learner's error (4xx), not a
- * crash of the host's HTTP layer.
- */
-function checkedResponse(result: Extract<PlainResponse, { tooLarge: false }>, limits: SandboxLimits): SandboxResponse {
-  const { status, statusText, body, droppedLogs } = result
-  let headers: unknown
-  try {
-    headers = decodeFromIsolate(result.headers, limits.maxResponseHeaderBytes * 4)
-  } catch {
-    throw new LimitExceeded('output', headersTooLarge(limits))
-  }
-  if (!Array.isArray(headers)) throw new LearnerModuleError('Your app did not answer with a real Response.')
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
-    throw new LearnerModuleError(`Your app answered with status ${String(status)}: an HTTP status is a whole number from 200 to 599.`)
-  }
-  if (!(body === null || body instanceof Uint8Array) || !Array.isArray(headers))
-    throw new LearnerModuleError('Your app did not answer with a real Response.')
-  if (body !== null && body.byteLength > limits.maxResponseBytes) throw new LimitExceeded('output', LIMIT_MESSAGES.output(limits))
-  if (headers.length > limits.maxResponseHeaders) {
-    throw new LimitExceeded('output', `Your app set ${headers.length} response headers; at most ${limits.maxResponseHeaders} are allowed.`)
-  }
-  let headerBytes = 0
-  for (const pair of headers) {
-    const [name, value] = Array.isArray(pair) ? pair : []
-    headerBytes += (typeof name === 'string' ? name.length : 0) + (typeof value === 'string' ? value.length : 0)
-    if (headerBytes > limits.maxResponseHeaderBytes) {
-      throw new LimitExceeded('output', headersTooLarge(limits))
-    }
-    if (typeof name !== 'string' || typeof value !== 'string' || !HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
-      throw new LearnerModuleError(
-        `Your app set an invalid header: ${JSON.stringify(String(name)).slice(0, 80)}. Header names are letters, digits and - only.`,
-      )
-    }
-  }
-  const reason = typeof statusText === 'string' ? statusText.slice(0, 1024) : ''
-  return { status, statusText: reason, headers, body, droppedLogs: Number(droppedLogs) || 0 }
-}
-
-function headersTooLarge({ maxResponseHeaderBytes }: SandboxLimits): string {
-  return `Your app's response headers are larger than ${Math.round(maxResponseHeaderBytes / 1024)} KB: put data in the body, not in headers.`
 }

@@ -7,7 +7,7 @@
  * capped here, before it crosses a process, and a session may cause only so many a second.
  * Nothing here may keep a reference to the learner's bytes: previews are copies.
  */
-import type { LogEntry } from '../capabilities/index.ts'
+import type { LogEntry } from '../capabilities/log/index.ts'
 
 /** Bytes of each body kept for the preview. */
 export const BODY_PREVIEW_BYTES = 2048

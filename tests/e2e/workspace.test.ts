@@ -31,7 +31,7 @@ describe('the exercise workspace', () => {
     await send(page, 'POST', '/notes', '{"body":"Water the plants"}')
     await page.locator('[data-ws="response-status"]', { hasText: '201' }).waitFor()
     await page.locator('[data-ws="db"] table[data-table="notes"] td', { hasText: 'Water the plants' }).waitFor()
-    expect(await page.locator('[data-ws="curl"]').textContent()).toMatch(/^curl -i -X POST http:\/\/[0-9a-f]+\.localhost:\d+\/notes/)
+    expect(await page.locator('[data-ws="curl"]').textContent()).toMatch(/^curl -i -X POST 'http:\/\/[0-9a-f]+\.localhost:\d+\/notes'/)
 
     // Every check passes.
     await page.getByRole('button', { name: 'Run checks' }).click()

@@ -27,6 +27,7 @@
  * @typedef {import('./protocol.ts').ChildConfig} ChildConfig
  * @typedef {import('./protocol.ts').WireError} WireError
  * @typedef {import('./protocol.ts').BytesPart} BytesPart
+ * @typedef {import('./protocol.ts').ChildReady} ChildReady
  * @typedef {import('better-sqlite3').Database} SqliteDatabase
  * @typedef {import('better-sqlite3').Statement} SqliteStatement
  * @typedef {{ db: SqliteDatabase; statements: Map<string, SqliteStatement> }} OpenDatabase
@@ -504,4 +505,4 @@ const watchdog = new Worker(
 watchdog.unref()
 
 // A host that died while this child started has closed the channel: then there is nobody to tell.
-if (process.connected) process.send?.({ ready: true })
+if (process.connected) process.send?.(/** @type {ChildReady} */ ({ ready: true }))

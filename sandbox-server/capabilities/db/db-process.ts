@@ -16,7 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DatabaseCrashedError, DbPoolDisposedError, SqlError, UnknownDatabaseError } from './errors.ts'
-import type { BytesPart, ChildConfig, DbReply, DbRequest, WireError } from './protocol.ts'
+import type { BytesPart, ChildConfig, ChildReady, DbReply, DbRequest, WireError } from './protocol.ts'
 import { fromWire, toWire } from '../../ipc/json-wire.js'
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url))
@@ -174,11 +174,11 @@ export class DbProcess {
       this.handleDeath(child, error.message)
       child.kill('SIGKILL')
     })
-    child.on('message', (message: unknown) => this.handleMessage(child, fromWire(message) as DbReply | BytesPart | { ready: true }))
+    child.on('message', (message: unknown) => this.handleMessage(child, fromWire(message) as DbReply | BytesPart | ChildReady))
     this.updateRef()
   }
 
-  private handleMessage(child: ChildProcess, message: DbReply | BytesPart | { ready: true }): void {
+  private handleMessage(child: ChildProcess, message: DbReply | BytesPart | ChildReady): void {
     if (child !== this.child) return // a late word from a child already given up on
     if ('part' in message) {
       const inFlight = this.inFlight

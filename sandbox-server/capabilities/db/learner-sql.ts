@@ -69,7 +69,7 @@ class SqlReader {
   position = 0
   constructor(readonly text: string) {}
 
-  /** Skips whitespace and comments (and `;` when `semicolons`); false at an unterminated comment. */
+  /** Skips whitespace and comments (and `;` when `semicolons`); an unterminated comment runs to the end of the text, as in SQLite. */
   skipSpace(semicolons = false): void {
     const { text } = this
     while (this.position < text.length) {

@@ -16,7 +16,7 @@
  * TEMP tables live on a connection, and a connection may close (a child dies, or the session's
  * statements move to another child): they are for one request, not for keeping.
  *
- * It must never send a learner statement to a child before findRefusal() passed it (SQLite
+ * It must never send a learner statement to a child before assertLearnerStatement() passed it (SQLite
  * applies some PRAGMAs while preparing), and never block the event loop.
  */
 import { createHash } from 'node:crypto'

@@ -48,8 +48,6 @@ export type DbRequest = { id: number } & (
   | { op: 'rows'; dbId: string; table: string; limit: number; offset: number }
 )
 
-export type DbOp = DbRequest['op']
-
 /** An error as it crosses: already worded for the learner. */
 export interface WireError {
   kind: 'sql' | 'unknown-db'

@@ -3,16 +3,23 @@
  * app. Bounded in lines and bytes so a log flood costs the learner, not the host: past the
  * bound lines are counted, not kept.
  */
-export type LogLevel = 'debug' | 'info' | 'log' | 'warn' | 'error'
+import { Type, type Static } from '@sinclair/typebox'
 
-export interface LogEntry {
-  level: LogLevel
-  message: string
-  /** Structured fields from `log.info(message, fields)`, when given. */
-  fields?: Record<string, unknown>
-  /** Session-clock time of the line, in ms since the epoch. */
-  time: number
-}
+export const LogLevel = Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('log'), Type.Literal('warn'), Type.Literal('error')], {
+  description: "the console method or log function that wrote the line ('log' for console.log)",
+})
+export type LogLevel = Static<typeof LogLevel>
+
+/** One line of the app's log, as the API answers it and checks read it. */
+export const LogEntry = Type.Object({
+  level: LogLevel,
+  message: Type.String({ description: 'the text, cut with a note past the per-line limit' }),
+  fields: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), { description: 'structured fields from `log.info(message, fields)`, when given' }),
+  ),
+  time: Type.Number({ description: 'session-clock time of the line, in ms since the epoch' }),
+})
+export type LogEntry = Static<typeof LogEntry>
 
 export interface LogBuffer {
   /** Appends a line; returns false once the buffer is full (the line is only counted). */

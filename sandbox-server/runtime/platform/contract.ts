@@ -125,22 +125,3 @@ export type SubtleResult = Uint8Array | boolean | PlainJwk | PlainKey | { public
 
 /** Host functions never throw across the boundary: errors come back as a name the isolate can rebuild. */
 export type SubtleOutcome = { ok: true; value: SubtleResult } | { ok: false; name: string; message: string }
-
-/** A request as the runtime hands it to the isolate. */
-export interface PlainRequest {
-  method: string
-  /** Absolute URL, e.g. `http://localhost/users/1?x=2`. */
-  url: string
-  /** In arrival order; repeated names stay repeated. */
-  headers: [string, string][]
-  body: Uint8Array | null
-}
-
-/** A response as the isolate hands it back to the runtime. */
-export interface PlainResponse {
-  status: number
-  statusText: string
-  /** As `Headers` iterates: sorted, lower-case, one entry per Set-Cookie. */
-  headers: [string, string][]
-  body: Uint8Array
-}

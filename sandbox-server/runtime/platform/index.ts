@@ -1,7 +1,9 @@
 /**
  * The isolate's web platform, host side: what the runtime imports to build and feed an
- * isolate. The in-isolate half is `globals.ts` (bundled into the prelude by path, see
- * `PLATFORM_PRELUDE_ENTRY`) and `exchange.ts` (imported by the runtime's in-isolate entry).
+ * isolate. The in-isolate half is `globals.ts`, bundled into the prelude by path (see
+ * `PLATFORM_PRELUDE_ENTRY`); the prelude's entry (`runtime/prelude/entry.ts`) turns the host's
+ * plain request into a Request and the app's Response back into plain data: the one
+ * request/response contract, which the conformance suite's Hono apps go through too.
  */
 import { fileURLToPath } from 'node:url'
 
@@ -11,8 +13,6 @@ export {
   PLATFORM_HOST_GLOBAL,
   PLATFORM_HOST_MODES,
   type HostFunctionMode,
-  type PlainRequest,
-  type PlainResponse,
   type PlatformHost,
   type SleepOutcome,
   type UncaughtErrorReport,
@@ -20,6 +20,3 @@ export {
 
 /** The module to bundle first into the isolate's prelude: importing it installs the web platform. */
 export const PLATFORM_PRELUDE_ENTRY = fileURLToPath(new URL('./globals.ts', import.meta.url))
-
-/** The in-isolate helpers that turn PlainRequest into Request and Response into PlainResponse. */
-export const PLATFORM_EXCHANGE_ENTRY = fileURLToPath(new URL('./exchange.ts', import.meta.url))

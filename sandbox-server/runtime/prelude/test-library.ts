@@ -12,17 +12,7 @@
  * evaluates this library when the module imports it), and handed back in arrays and objects
  * with no prototype.
  */
-import {
-  ASYMMETRIC_MATCHERS_OBJECT,
-  JestAsymmetricMatchers,
-  JestChaiExpect,
-  JestExtend,
-  chai,
-  customMatchers,
-  getState,
-  setState,
-  type ExpectStatic,
-} from '@vitest/expect'
+import { createExpect } from './vitest-expect.ts'
 import type { TestResult } from '../test-result.ts'
 
 const { apply } = Reflect
@@ -35,35 +25,10 @@ const push = <T>(list: T[], value: T) => void apply(arrayPush, list, [value])
 /** A record the host reads: no prototype, so no planted getter or `then` can show through it. */
 const record = <T extends object>(value: T): T => setPrototypeOf(value, null)
 
-chai.use(JestExtend)
-chai.use(JestChaiExpect)
-chai.use(JestAsymmetricMatchers)
-// Whole values in messages ("expected { id: 1, name: 'Ada' } ..."), not a 40-character cut.
-chai.config.truncateThreshold = 600
-
 /** The test running now: `.resolves` / `.rejects` assertions record their promises on it. */
 let current: { promises?: Promise<unknown>[] } | undefined
 
-/** Vitest's `expect` without a test runner around it: the same steps as Vitest's createExpect. */
-function createExpect(): ExpectStatic {
-  const expect = ((value: unknown, message?: string) => {
-    setState({ assertionCalls: getState(expect).assertionCalls + 1 }, expect)
-    const assertion = chai.expect(value, message)
-    return current ? (assertion as unknown as { withTest(test: object): Chai.Assertion }).withTest(current) : assertion
-  }) as unknown as ExpectStatic
-  Object.assign(expect, chai.expect)
-  Object.assign(expect, (globalThis as Record<PropertyKey, unknown>)[ASYMMETRIC_MATCHERS_OBJECT])
-  expect.getState = () => getState(expect)
-  expect.setState = (state) => setState(state, expect)
-  expect.setState({ assertionCalls: 0, isExpectingAssertions: false, expectedAssertionsNumber: null, currentTestName: '' })
-  expect.assert = chai.assert
-  expect.extend = (matchers) => (chai.expect as unknown as { extend(e: unknown, m: object): void }).extend(expect, matchers)
-  expect.unreachable = (message?: string) => chai.assert.fail(`expected${message ? ` "${message}" ` : ' '}not to be reached`)
-  expect.extend(customMatchers)
-  return expect
-}
-
-export const expect = createExpect()
+export const expect = createExpect(() => current)
 
 type TestBody = () => unknown
 interface Suite {

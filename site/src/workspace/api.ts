@@ -4,37 +4,21 @@
  * or ServerUnreachable (no answer at all), so the UI can say which.
  */
 
-export interface CreatedSession {
-  sessionId: string
-  liveUrl: string
-  livePathUrl: string
-  starter: string | null
-}
+// The shapes come from the server's own definitions (its TypeBox schemas and types), so the two
+// cannot drift: type-only imports, nothing of the server reaches the browser's bundle.
+import type { AppResponseBody, CodeLoaded, SendRequestBody, SessionCreated } from '../../../sandbox-server/http/schemas.ts'
+import type { LogEntry } from '../../../sandbox-server/capabilities/log/index.ts'
+import type { RowsPage as TablePage, TableInfo } from '../../../sandbox-server/capabilities/db/types.ts'
+import type { CheckResult, CheckStatus, SubmissionResult as ServerSubmissionResult } from '../../../sandbox-server/grading/results.ts'
+import type { TestResult } from '../../../sandbox-server/runtime/test-result.ts'
+import type { Diagnostic } from '../../../sandbox-server/runtime/errors.ts'
 
-export interface Diagnostic {
-  message: string
-  line: number
-  column: number
-  lineText?: string
-}
-
-export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error'
-  message: string
-  fields?: Record<string, unknown>
-  time: number
-}
-
-export interface AppResponse {
-  status: number
-  statusText: string
-  headers: Record<string, string> | [string, string][]
-  body: string
-  bodyEncoding: 'utf8' | 'base64'
-  logs: LogEntry[]
-  droppedLogs: number
-  durationMs: number
-}
+export type { CheckResult, CheckStatus, Diagnostic, LogEntry, TableInfo }
+export type CreatedSession = SessionCreated
+export type AppResponse = AppResponseBody
+export type SentRequest = SendRequestBody
+/** One of the learner's own tests (a test-writing exercise), run against the app under test. */
+export type LearnerTestResult = TestResult
 
 /** The session's clock: what `clock.now()` answers in the app, and how far that is ahead of real time. */
 export interface AppClock {
@@ -42,45 +26,15 @@ export interface AppClock {
   offsetMs: number
 }
 
-export interface TableInfo {
-  name: string
-  columns: { name: string; type: string; notNull: boolean; primaryKey: boolean }[]
-  rowCount: number
-}
-
-export interface RowsPage {
+/** One page of a table's rows, as GET /db/:table answers it. */
+export interface RowsPage extends TablePage {
   table: string
   /** The first row's position in the table (from 0). */
   offset: number
-  columns: string[]
-  rows: unknown[][]
-  total: number
 }
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'timeout' | 'skipped'
-
-export interface CheckResult {
-  name: string
-  status: CheckStatus
-  message?: string
-  output?: string
-  hint?: string
-  reproduction?: string
-  weight: number
-  durationMs: number
-}
-
-export interface SubmissionResult {
-  status: 'pass' | 'fail' | 'error'
-  gradable: boolean
-  message?: string
-  score: number
-  maxScore: number
-  durationMs: number
-  tests: CheckResult[]
-  /** When a check failed: the grade's session, kept for replays until `expiresAt` (ms). */
-  kept?: { sessionId: string; livePathUrl: string; expiresAt: number }
-}
+/** A grade as POST /grade answers it: `kept` when a check failed, the grade's session kept for replays until `expiresAt` (ms). */
+export type SubmissionResult = ServerSubmissionResult & { kept?: { sessionId: string; livePathUrl: string; expiresAt: number } }
 
 /** One step of a replayed check (the server's grading/replay.ts). */
 export interface ReplayStep {
@@ -110,28 +64,11 @@ export interface CheckReplay {
   curl?: string[]
 }
 
-/** One of the learner's own tests (a test-writing exercise), run against the app under test. */
-export interface LearnerTestResult {
-  name: string
-  status: 'pass' | 'fail'
-  message?: string
-  /** Where it failed, e.g. "app.test.ts:12:5". */
-  at?: string
-  durationMs: number
-}
-
 export interface TestRunResult {
   passed: number
   failed: number
   tests: LearnerTestResult[]
   logs: LogEntry[]
-}
-
-export interface SentRequest {
-  method: string
-  path: string
-  headers?: Record<string, string>
-  body?: string
 }
 
 /** An exercise's reference solution, as GET /api/sessions/:id/solution answers it. */
@@ -193,7 +130,7 @@ const session = (id: string) => `/sessions/${encodeURIComponent(id)}`
 
 export const sandboxApi = {
   createSession: (exerciseId: string) => call<CreatedSession>('POST', '/sessions', { exerciseId }),
-  putCode: (id: string, code: string) => call<{ codeHash: string; logs: LogEntry[] }>('PUT', `${session(id)}/code`, { code }),
+  putCode: (id: string, code: string) => call<CodeLoaded>('PUT', `${session(id)}/code`, { code }),
   sendRequest: (id: string, request: SentRequest) => call<AppResponse>('POST', `${session(id)}/requests`, request),
   /** `codeHash`: the hash PUT /code answered; the server refuses (409 code_changed) when its code is other code. */
   grade: (id: string, codeHash?: string | null) => call<SubmissionResult>('POST', `${session(id)}/grade`, codeHash ? { codeHash } : undefined),

@@ -24,7 +24,7 @@ function cell(value: unknown): HTMLElement {
 
 /**
  * @example
- * const database = createDatabasePanel({ root, session, onError: showFailure })
+ * const database = createDatabasePanel({ root, session, onError: (error, target) => showFailure(error, target, 'Reading the database') })
  * await database.refresh()
  */
 export function createDatabasePanel({ root, session, onError }: DatabasePanelOptions) {

@@ -2,12 +2,19 @@
  * What a run shows: log lines (at the app's clock time), the checks' results with their hints,
  * and the learner's own test run. Pure renderers: they build elements and change nothing else.
  */
-import type { CheckReplay, LogEntry, SubmissionResult, TestRunResult } from './api'
+import type { CheckReplay, CheckStatus, LogEntry, SubmissionResult, TestRunResult } from './api'
 import { h } from './dom'
 import { hintReveal, type ExerciseHints } from './hint-reveal'
 import { replayButton } from './check-replay'
 
-const STATUS_LABELS = { pass: '✓ Passed', fail: '✗ Failed', error: '⚠ Crashed', timeout: '⏱ Limit hit', skipped: '– Skipped' } as const
+const STATUS_LABELS: Record<CheckStatus, string> = {
+  pass: '✓ Passed',
+  fail: '✗ Failed',
+  error: '⚠ Crashed',
+  timeout: '⏱ Time limit hit',
+  limit: '▣ Memory or output limit hit',
+  skipped: '– Skipped',
+}
 
 /** The app's log lines, each at its time on the app's clock (moved with the clock panel), to the second. */
 export function logList(logs: LogEntry[]): HTMLElement {

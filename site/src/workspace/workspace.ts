@@ -19,11 +19,7 @@ import { createTabFocusToggle } from './tab-focus'
 import { createTabGuard } from './tab-guard'
 import type { CodeEditor } from './editor'
 import './test-hook'
-
-/** A POSIX-shell single-quoted string. */
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`
-}
+import { curlCommand } from '../../../sandbox-server/grading/curl.ts'
 
 /** "Name: value" lines to a headers object; blank lines and lines without ":" are ignored. */
 function parseHeaders(text: string): Record<string, string> {
@@ -168,12 +164,13 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   function updateCurl() {
     const liveUrl = session.current()?.liveUrl
     if (!liveUrl) return
-    const parts = ['curl', '-i']
-    if (method.value !== 'GET') parts.push('-X', method.value)
-    parts.push(shellQuote(new URL(path.value.replace(/^\/*/, '/'), liveUrl).href))
-    for (const [name, value] of Object.entries(requestHeaders())) parts.push('-H', shellQuote(`${name}: ${value}`))
-    if (bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD') parts.push('-d', shellQuote(bodyInput.value))
-    part(root, 'curl').textContent = parts.join(' ')
+    const sendsBody = bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD'
+    part(root, 'curl').textContent = curlCommand({
+      method: method.value,
+      url: new URL(path.value.replace(/^\/*/, '/'), liveUrl).href,
+      headers: requestHeaders(),
+      body: sendsBody ? bodyInput.value : undefined,
+    })
     buttons.copyCurl.disabled = false
   }
 
@@ -243,7 +240,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
 
   function showResponse(response: AppResponse) {
     const target = part(root, 'response')
-    const headers = Array.isArray(response.headers) ? response.headers : Object.entries(response.headers)
+    const headers = response.headers
     const contentType = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? ''
     let body = response.bodyEncoding === 'base64' ? `(binary, base64) ${response.body}` : response.body
     if (contentType.includes('json')) {

@@ -1,9 +1,11 @@
 /**
  * Small Hono apps written the way the Hono docs write them, and the requests the conformance
  * suite sends to each. The same module runs twice: on the host with Node's web platform, and
- * bundled into an isolate with ours; the suite compares the answers.
+ * compiled as a learner module into a Sandbox, where requests take the production path through
+ * the prelude (platform.test.ts); the suite compares the answers.
  *
- * Nothing here may depend on where it runs: no Node modules, only Hono and web globals.
+ * Nothing here may depend on where it runs: no Node modules, only Hono and web globals (and so
+ * it compiles as learner code).
  */
 import { Hono } from 'hono'
 import { accepts } from 'hono/accepts'

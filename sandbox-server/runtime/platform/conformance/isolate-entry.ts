@@ -1,17 +1,12 @@
 /**
- * The in-isolate entry of the conformance suite: installs the web platform, loads the
- * conformance apps and exposes `__handle(appName, plainRequest)` for the host to call.
- *
- * Test-only. It stands in for the runtime's prelude and must stay as thin as that: the
- * platform, the apps and the exchange helpers, nothing that would hide a platform gap.
+ * The in-isolate entry of the platform probes: installs the web platform and a console that
+ * records what it is given, nothing else, so a probe sees the platform as learner code would
+ * and nothing hides a platform gap. Test-only; the Hono apps go through the real prelude
+ * (platform.test.ts loads them into a Sandbox).
  */
 import '../globals.ts'
-import type { PlainRequest, PlainResponse } from '../contract.ts'
-import { requestFromPlain, responseToPlain } from '../exchange.ts'
-import type { Response } from '../response.ts'
-import { conformanceApps, type ConformanceAppName } from './apps.ts'
 
-// Hono's default error handler logs with console.error; the runtime installs a real console.
+// The runtime installs a real console; the probes only need one that exists.
 const logged: string[] = []
 const record = (...args: unknown[]) => void logged.push(args.map(String).join(' '))
 Object.defineProperty(globalThis, 'console', {
@@ -20,10 +15,4 @@ Object.defineProperty(globalThis, 'console', {
   configurable: true,
 })
 
-Object.assign(globalThis, {
-  __handle: async (appName: ConformanceAppName, plain: PlainRequest): Promise<PlainResponse> => {
-    const response = await conformanceApps[appName].fetch(requestFromPlain(plain) as never)
-    return responseToPlain(response as unknown as Response)
-  },
-  __logged: logged,
-})
+Object.assign(globalThis, { __logged: logged })

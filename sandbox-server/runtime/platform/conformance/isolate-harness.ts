@@ -8,8 +8,8 @@
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type BuildOptions } from 'esbuild'
-import { ivm, type IsolatedVm } from '../../isolated-vm.ts'
-import type { PlainRequest, PlainResponse, UncaughtErrorReport } from '../contract.ts'
+import { ivm } from '../../isolated-vm.ts'
+import type { UncaughtErrorReport } from '../contract.ts'
 import { installPlatform } from '../install.ts'
 import type { PlatformBridgeOptions } from '../host.ts'
 
@@ -43,8 +43,6 @@ export async function measurePlatformBundle(): Promise<{ minifiedBytes: number; 
 }
 
 export interface TestIsolate {
-  /** Sends a request to one of the conformance apps inside the isolate. */
-  handle(appName: string, request: PlainRequest): Promise<PlainResponse>
   /** Runs an async function body inside the isolate and copies its (plain) result out. */
   evaluate<T>(body: string): Promise<T>
   /** Errors the isolate reported through `reportError`. */
@@ -59,18 +57,9 @@ export async function startTestIsolate(source: string, options: PlatformBridgeOp
   const context = await isolate.createContext()
   await installPlatform(context, { signal: stop.signal, onUncaughtError: (report) => reports.push(report), ...options })
   await context.eval(source, { filename: 'platform-test-bundle.js' })
-  const global = context.global
-  const handleRef = global.getSync('__handle', { reference: true }) as IsolatedVm.Reference | undefined
 
   return {
     reports,
-    async handle(appName, request) {
-      if (!handleRef || handleRef.typeof !== 'function') throw new Error('This bundle has no __handle.')
-      return (await handleRef.apply(undefined, [appName, request], {
-        arguments: { copy: true },
-        result: { promise: true, copy: true },
-      })) as PlainResponse
-    },
     async evaluate<T>(body: string) {
       return (await context.eval(`(async () => { ${body} })()`, { promise: true, copy: true })) as T
     },
