@@ -13,7 +13,7 @@ import { createServerApp } from '../sandbox-server/http/app.ts'
 import { createLogger } from '../sandbox-server/observability/index.ts'
 import { createWorkerSessions } from '../sandbox-server/sessions/workers/supervisor.ts'
 
-const EXPIRY_CHECK = 'A token stops working after 15 minutes'
+const EXPIRY_CHECK = 'A token works for 15 minutes, then stops'
 
 /** token-auth's solution with its expiry test taken out: signed tokens that never expire. */
 async function neverExpiring(): Promise<string> {
@@ -95,8 +95,11 @@ describe('replaying a failed check', () => {
     const replay = await server.api('POST', replayPath(id, EXPIRY_CHECK))
     expect(replay.status).toBe(200)
     expect(replay.body).toMatchObject({ check: EXPIRY_CHECK, status: 'fail', gradeSessionId: graded.kept.sessionId, sameAsGrade: true })
-    const [clock, request] = replay.body.steps
-    expect(clock).toMatchObject({ kind: 'clock', clockMs: 16 * 60_000, description: expect.stringContaining('16 minutes') })
+    // The check moves the clock 14 minutes (the token still works), then 2 more (it must not).
+    const [early, fresh, clock, request] = replay.body.steps
+    expect(early).toMatchObject({ kind: 'clock', clockMs: 14 * 60_000, description: expect.stringContaining('14 minutes') })
+    expect(fresh).toMatchObject({ kind: 'request', request: { method: 'GET', path: '/me' }, gradedStatus: 200 })
+    expect(clock).toMatchObject({ kind: 'clock', clockMs: 2 * 60_000, description: expect.stringContaining('2 minutes') })
     expect(clock.clockAt - replay.body.startedAt).toBeGreaterThanOrEqual(16 * 60_000)
     expect(request).toMatchObject({ kind: 'request', request: { method: 'GET', path: '/me' }, gradedStatus: 200 })
     expect(request.response.status).toBe(200)
@@ -113,20 +116,24 @@ describe('replaying a failed check', () => {
     const replay = await server.api('POST', replayPath(id, EXPIRY_CHECK))
     const lines: string[] = replay.body.curl
     const commands = lines.filter((line) => line.startsWith('curl '))
-    expect(commands).toHaveLength(3)
+    expect(commands).toHaveLength(5)
     expect(commands[0]).toContain(`/api/sessions/${id}/grades/latest/checks/`)
-    expect(commands[1]).toContain(`/api/sessions/${graded.kept.sessionId}/clock/advance`)
-    expect(commands[2]).toContain(`${server.url}/s/${graded.kept.sessionId}/me`)
+    for (const advance of [commands[1], commands[3]]) expect(advance).toContain(`/api/sessions/${graded.kept.sessionId}/clock/advance`)
+    for (const me of [commands[2], commands[4]]) expect(me).toContain(`${server.url}/s/${graded.kept.sessionId}/me`)
     expect(lines.some((line) => line.startsWith('#') && line.includes('clock'))).toBe(true)
 
     const restored = await runCurl(commands[0]!)
     expect(restored.status).toBe(200)
     expect(await restored.json()).toMatchObject({ gradeSessionId: graded.kept.sessionId, clockAt: replay.body.startedAt })
-    const advanced = await runCurl(commands[1]!)
-    expect(advanced.status).toBe(200)
-    const answered = await runCurl(commands[2]!)
-    expect(answered.status).toBe(200)
-    expect(await answered.json()).toEqual({ username: 'ada' })
+    for (const [advance, me] of [
+      [commands[1]!, commands[2]!],
+      [commands[3]!, commands[4]!],
+    ]) {
+      expect((await runCurl(advance)).status).toBe(200)
+      const answered = await runCurl(me)
+      expect(answered.status).toBe(200)
+      expect(await answered.json()).toEqual({ username: 'ada' })
+    }
   })
 
   it('says plainly when there is nothing to replay: a check that passed, a grade let go by the next one or by deleting the session', async () => {

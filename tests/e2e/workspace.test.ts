@@ -78,7 +78,7 @@ describe('replaying a failed check', () => {
     await page.getByRole('button', { name: 'Run checks' }).click()
     await page.locator('[data-ws="checks-summary"][data-status="fail"]').waitFor()
 
-    const expiry = page.locator('[data-ws="checks"] details', { hasText: 'A token stops working after 15 minutes' })
+    const expiry = page.locator('[data-ws="checks"] details', { hasText: 'A token works for 15 minutes, then stops' })
     expect(await expiry.getAttribute('data-status')).toBe('fail')
     await expiry.locator('summary').focus()
     await page.keyboard.press('Enter')
@@ -88,13 +88,15 @@ describe('replaying a failed check', () => {
 
     const steps = expiry.locator('.ws-replay-steps > li')
     await steps.first().waitFor()
-    expect(await steps.count()).toBe(2)
+    // 14 minutes on (the token still works), 2 more (it must not, and answers 200 here).
+    expect(await steps.count()).toBe(4)
     expect(await steps.nth(0).getAttribute('data-step')).toBe('clock')
-    expect(await steps.nth(0).textContent()).toContain('The clock moved 16 minutes on')
-    expect(await steps.nth(1).getAttribute('data-step')).toBe('request')
-    expect(await steps.nth(1).textContent()).toContain('GET /me')
-    expect(await steps.nth(1).locator('[data-replay="status"]').textContent()).toBe('200')
-    expect(await steps.nth(1).textContent()).toContain('authorization: Bearer ada.')
+    expect(await steps.nth(0).textContent()).toContain('The clock moved 14 minutes on')
+    expect(await steps.nth(2).textContent()).toContain('The clock moved 2 minutes on')
+    expect(await steps.nth(3).getAttribute('data-step')).toBe('request')
+    expect(await steps.nth(3).textContent()).toContain('GET /me')
+    expect(await steps.nth(3).locator('[data-replay="status"]').textContent()).toBe('200')
+    expect(await steps.nth(3).textContent()).toContain('authorization: Bearer ada.')
     // Focus moved to the replay, so a keyboard user reads on from there.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Replay')
 
@@ -102,7 +104,8 @@ describe('replaying a failed check', () => {
     const kept = curl.match(/\/s\/([0-9a-f]{32})\/me/)?.[1]
     expect(kept).toBeDefined()
     expect(curl).toContain(`/api/sessions/${kept}/clock/advance`)
-    expect(curl).toContain('{"ms":960000}')
+    expect(curl).toContain('{"ms":840000}')
+    expect(curl).toContain('{"ms":120000}')
     await page.screenshot({ path: join(screenshots, 'workspace-replay.png'), fullPage: true })
     expect(pageErrors).toEqual([])
     await page.close()
