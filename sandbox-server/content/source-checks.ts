@@ -5,7 +5,7 @@
  * lessons:check's alone (format-check.ts): Prettier is a devDependency.
  */
 import { Worker } from 'node:worker_threads'
-import { TS_WORKER } from '../grading/ts-worker.ts'
+import { TS_WORKER } from '../grading/ts-worker-url.ts'
 import type { TypeCheckOptions, TypeProblem } from './type-check.ts'
 
 /** The files learners and the checks see as TypeScript, in an exercise folder. */

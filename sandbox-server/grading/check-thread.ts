@@ -8,7 +8,7 @@
  * a deadline is replaced for the checks after it.
  */
 import { Worker } from 'node:worker_threads'
-import { TS_WORKER } from './ts-worker.ts'
+import { TS_WORKER } from './ts-worker-url.ts'
 import { availableParallelism } from 'node:os'
 import {
   SYNC_BYTES,
