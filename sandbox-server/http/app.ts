@@ -22,9 +22,12 @@ import {
   GradeBody,
   PutCodeBody,
   SendRequestBody,
+  type AppClock,
   type AppResponseBody,
   type CodeLoaded,
   type SessionCreated,
+  type SolutionFile,
+  type TestRunBody,
 } from './schemas.ts'
 import { SESSION_ID_PATTERN, forwardedRequestHeaders, isNullBodyStatus, liveResponseHeaders, sessionFromHost } from './live.ts'
 import { LimitExceeded } from '../runtime/errors.ts'
@@ -344,7 +347,7 @@ export function createServerApp({
     }
     const { tests, logs } = await sessions.runLearnerTests(session.id)
     const failed = tests.filter((test) => test.status === 'fail').length
-    return c.json({ passed: tests.length - failed, failed, tests, logs })
+    return c.json({ passed: tests.length - failed, failed, tests, logs } satisfies TestRunBody)
   })
 
   api.post('/sessions/:id/grade', async (c) => {
@@ -388,7 +391,7 @@ export function createServerApp({
       throw new ApiError(403, 'solution_locked', 'Check your code once first: the solution opens after an attempt.')
     }
     const exercise = await loadExercise(session.exerciseId)
-    return c.json({ exerciseId: exercise.id, file: 'solution.ts', code: exercise.solution })
+    return c.json({ exerciseId: exercise.id, file: 'solution.ts', code: exercise.solution } satisfies SolutionFile)
   })
 
   // The request inspector: what the session's app does, as server-sent events.
@@ -418,15 +421,15 @@ export function createServerApp({
   api.post('/sessions/:id/clock/advance', async (c) => {
     const id = sessionParam(c)
     const { ms } = await readJson(c, AdvanceClockBody)
-    return c.json(await sessions.advanceClock(id, ms))
+    return c.json((await sessions.advanceClock(id, ms)) satisfies AppClock)
   })
 
-  api.get('/sessions/:id/clock', async (c) => c.json(await sessions.readClock(sessionParam(c))))
+  api.get('/sessions/:id/clock', async (c) => c.json((await sessions.readClock(sessionParam(c))) satisfies AppClock))
 
   api.post('/sessions/:id/clock/reset', async (c) => {
     const id = sessionParam(c)
     await readJson(c, EmptyBody)
-    return c.json(await sessions.resetClock(id))
+    return c.json((await sessions.resetClock(id)) satisfies AppClock)
   })
 
   api.post('/sessions/:id/reset', async (c) => {

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { LogEntry } from '../capabilities/log/index.ts'
+import { TestResults } from '../runtime/test-result.ts'
 
 /**
  * Methods the Fetch standard refuses to build a Request with (`new Request(url, { method })`
@@ -112,3 +113,27 @@ export const AppResponseBody = Type.Object({
   durationMs: Type.Number({ description: 'how long the app took, to a hundredth of a millisecond' }),
 })
 export type AppResponseBody = Static<typeof AppResponseBody>
+
+/** What GET, POST …/clock/advance and …/clock/reset answer: the app's clock. */
+export const AppClock = Type.Object({
+  now: Type.Number({ description: 'what clock.now() answers in the app, in ms since 1970' }),
+  offsetMs: Type.Number({ description: 'how far that is ahead of real time' }),
+})
+export type AppClock = Static<typeof AppClock>
+
+/** What POST /api/sessions/:id/tests answers: the learner's own tests, run against the app under test. */
+export const TestRunBody = Type.Object({
+  passed: Type.Integer(),
+  failed: Type.Integer(),
+  tests: TestResults,
+  logs: Type.Array(LogEntry, { description: "the app's and the tests' log lines" }),
+})
+export type TestRunBody = Static<typeof TestRunBody>
+
+/** What GET /api/sessions/:id/solution answers: the exercise's reference solution. */
+export const SolutionFile = Type.Object({
+  exerciseId: Type.String(),
+  file: Type.Literal('solution.ts', { description: 'the file it came from, relative to the exercise folder' }),
+  code: Type.String(),
+})
+export type SolutionFile = Static<typeof SolutionFile>

@@ -6,25 +6,28 @@
 
 // The shapes come from the server's own definitions (its TypeBox schemas and types), so the two
 // cannot drift: type-only imports, nothing of the server reaches the browser's bundle.
-import type { AppResponseBody, CodeLoaded, SendRequestBody, SessionCreated } from '../../../sandbox-server/http/schemas.ts'
+import type {
+  AppClock,
+  AppResponseBody,
+  CodeLoaded,
+  SendRequestBody,
+  SessionCreated,
+  SolutionFile,
+  TestRunBody,
+} from '../../../sandbox-server/http/schemas.ts'
 import type { LogEntry } from '../../../sandbox-server/capabilities/log/index.ts'
 import type { RowsPage as TablePage, TableInfo } from '../../../sandbox-server/capabilities/db/types.ts'
 import type { CheckResult, CheckStatus, SubmissionResult as ServerSubmissionResult } from '../../../sandbox-server/grading/results.ts'
 import type { TestResult } from '../../../sandbox-server/runtime/test-result.ts'
 import type { Diagnostic } from '../../../sandbox-server/runtime/errors.ts'
 
-export type { CheckResult, CheckStatus, Diagnostic, LogEntry, TableInfo }
+export type { AppClock, CheckResult, CheckStatus, Diagnostic, LogEntry, SolutionFile, TableInfo }
+export type TestRunResult = TestRunBody
 export type CreatedSession = SessionCreated
 export type AppResponse = AppResponseBody
 export type SentRequest = SendRequestBody
 /** One of the learner's own tests (a test-writing exercise), run against the app under test. */
 export type LearnerTestResult = TestResult
-
-/** The session's clock: what `clock.now()` answers in the app, and how far that is ahead of real time. */
-export interface AppClock {
-  now: number
-  offsetMs: number
-}
 
 /** One page of a table's rows, as GET /db/:table answers it. */
 export interface RowsPage extends TablePage {
@@ -64,21 +67,7 @@ export interface CheckReplay {
   curl?: string[]
 }
 
-export interface TestRunResult {
-  passed: number
-  failed: number
-  tests: LearnerTestResult[]
-  logs: LogEntry[]
-}
-
 /** An exercise's reference solution, as GET /api/sessions/:id/solution answers it. */
-export interface SolutionFile {
-  exerciseId: string
-  /** The file it came from, relative to the exercise folder. */
-  file: 'solution.ts'
-  code: string
-}
-
 /** The server answered with an error: `code` is e.g. "unknown_session", "compile_error", "limit_exceeded". */
 export class ApiFailure extends Error {
   override name = 'ApiFailure'
