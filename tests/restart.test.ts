@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { afterAll, expect, it, vi } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-restart-'))
@@ -81,6 +82,14 @@ it('continues a session after kill -9 of the server: every acknowledged write, i
   expect((await send(first.url, id, 'PUT', '/cache')).body).toBe('ok')
   expect((await api(first.url, 'POST', `/sessions/${id}/clock/advance`, { ms: 3_600_000 })).status).toBe(200)
   const before = JSON.parse((await send(first.url, id, 'GET', '/state')).body)
+  // Cache changes reach the state file in 100 ms batches (a change younger than that may be lost
+  // with the process, as the README says): the kill comes once this one is there.
+  const stateFile = new Database(join(dataDir, 'sessions.sqlite'), { readonly: true, fileMustExist: true })
+  await vi.waitFor(() => expect(stateFile.prepare('SELECT count(*) AS n FROM cache_entries').get()).toEqual({ n: 1 }), {
+    timeout: 30_000,
+    interval: 50,
+  })
+  stateFile.close()
 
   // Writes one after another; the server is killed while they run, at the 20th acknowledgement.
   const acknowledged: string[] = []
