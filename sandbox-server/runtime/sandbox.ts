@@ -524,7 +524,10 @@ export class Sandbox {
     this.activeRuns++
     try {
       const result = await work()
-      await this.stopIfHeapPastLimit()
+      // Not awaited: the isolate answers when it is next idle, and a timer the run started may
+      // be computing by then (the answer must not wait on it). Past the limit, the isolate is
+      // disposed there and then, and the app's next request says why.
+      void this.stopIfHeapPastLimit()
       if (this.bufferRefused) this.stop('memory')
       if (this.sqlStopped) this.stop('cpu', this.sqlStopped)
       // A run can finish just after spending its budget (a slow host call, then a quick return).
@@ -532,7 +535,7 @@ export class Sandbox {
       if (this.isolate.isDisposed) throw limitError()
       return result
     } catch (error) {
-      await this.stopIfHeapPastLimit()
+      void this.stopIfHeapPastLimit()
       // isolated-vm refuses an ArrayBuffer past the limit with an error the app could catch.
       if (this.bufferRefused || (error as Error)?.message?.includes(BUFFER_REFUSED)) this.stop('memory')
       if (this.sqlStopped) this.stop('cpu', this.sqlStopped)
