@@ -270,9 +270,14 @@ export async function createWorkerSessions({
   // The sessions kept from an earlier run; their workers take them up on first use.
   /** A session the state file keeps, known here and placed on a worker on its first call. */
   function keep({ id, exerciseId, appUnderTest, createdAt, source, lastUsedAt }: SavedSession) {
-    entries.set(id, {
-      info: { id, exerciseId, appUnderTest, createdAt, source, codeHash: undefined },
-      worker: undefined,
+    entries.set(id, newEntry({ id, exerciseId, appUnderTest, createdAt, source, codeHash: undefined }, undefined, lastUsedAt))
+  }
+
+  /** A session's entry as it starts: on `worker` if one holds it, never blamed or paused. */
+  function newEntry(info: SessionInfo, worker: Worker | undefined, lastUsedAt = Date.now()): Entry {
+    return {
+      info,
+      worker,
       lastUsedAt,
       strikes: [],
       blame: undefined,
@@ -280,7 +285,7 @@ export async function createWorkerSessions({
       pausedUntil: 0,
       blames: [],
       lastAnsweredAt: 0,
-    })
+    }
   }
   const saved = openSavedSessions(config.stateFile)
   for (const { session } of saved.load()) keep(session)
@@ -578,17 +583,7 @@ export async function createWorkerSessions({
   function noteKeptGrade(learnerId: string, { sessionId, expiresAt }: { sessionId: string; expiresAt: number }, worker: Worker) {
     const learner = entries.get(learnerId)
     if (!learner) return
-    entries.set(sessionId, {
-      info: { ...learner.info, id: sessionId, createdAt: Date.now() },
-      worker,
-      lastUsedAt: Date.now(),
-      strikes: [],
-      blame: undefined,
-      releasing: undefined,
-      pausedUntil: 0,
-      blames: [],
-      lastAnsweredAt: 0,
-    })
+    entries.set(sessionId, newEntry({ ...learner.info, id: sessionId, createdAt: Date.now() }, worker))
     worker.sessions++
     const timer = setTimeout(() => forgetKeptGrade(learnerId), Math.max(0, expiresAt - Date.now()))
     timer.unref()
@@ -724,17 +719,7 @@ export async function createWorkerSessions({
         const info = await call<SessionInfo>('create', undefined, [options], worker, (sent) => (job = sent))
         // It lives where it was made (another worker, if the chosen one died before it started).
         const holder = job?.sentTo?.alive ? job.sentTo : undefined
-        const entry: Entry = {
-          info: { ...info },
-          worker: holder,
-          lastUsedAt: Date.now(),
-          strikes: [],
-          blame: undefined,
-          releasing: undefined,
-          pausedUntil: 0,
-          blames: [],
-          lastAnsweredAt: 0,
-        }
+        const entry = newEntry({ ...info }, holder)
         if (holder) holder.sessions++
         entries.set(info.id, entry)
         return entry.info
