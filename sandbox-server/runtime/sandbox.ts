@@ -174,6 +174,8 @@ export class Sandbox {
   private hostMs = 0
   private hostCallsInProgress = 0
   private stoppedBy: LimitExceeded | undefined
+  /** Set once we dispose the isolate ourselves; disposed without it, V8 hit the memory limit. */
+  private disposedHere = false
   /** An ArrayBuffer was refused for memory during the current run (see callCapability). */
   private bufferRefused = false
   /** A statement of this run ran past its deadline: the run ends as that, whatever the app did next. */
@@ -274,7 +276,17 @@ export class Sandbox {
   }
 
   get stopReason(): LimitExceeded | undefined {
+    this.noteIfDisposedByV8()
     return this.stoppedBy
+  }
+
+  /**
+   * isolated-vm disposes an isolate past its memory limit by itself, and not always during the
+   * run that passed it (a collection after the answer, or a timer): with no reason of ours, the
+   * memory limit is the reason.
+   */
+  private noteIfDisposedByV8(): void {
+    if (this.isolate.isDisposed && !this.disposedHere) this.stoppedBy ??= new LimitExceeded('memory', LIMIT_MESSAGES.memory(this.limits))
   }
 
   /**
@@ -404,6 +416,8 @@ export class Sandbox {
   }
 
   dispose(): void {
+    this.noteIfDisposedByV8()
+    this.disposedHere = true
     idleSandboxes.delete(this)
     this.platform.abort()
     if (!this.isolate.isDisposed) this.isolate.dispose()
