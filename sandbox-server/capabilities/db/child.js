@@ -207,9 +207,12 @@ function toUint8Array(buffer) {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 }
 
-/** @param {unknown} value */
+/**
+ * What a value weighs in the reply, which crosses as UTF-8: the limit is said in those bytes.
+ * @param {unknown} value
+ */
 function sizeOf(value) {
-  if (typeof value === 'string') return value.length * 2
+  if (typeof value === 'string') return Buffer.byteLength(value)
   if (value instanceof Uint8Array) return value.byteLength
   return 8
 }

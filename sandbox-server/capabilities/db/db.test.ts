@@ -333,6 +333,21 @@ describe('database pool', () => {
         await small.dispose()
       }
     })
+    it('measures a result in the bytes it crosses as: UTF-8, so ASCII text counts one byte a character', async () => {
+      // 512 pages: a 2 MiB database, and the result limit is its size.
+      const roomy = createDbPool({ processes: 1, maxPageCount: 512 })
+      try {
+        const id = newId('result-bytes')
+        await roomy.open(id, { seedSql: 'CREATE TABLE texts (t TEXT)' })
+        await roomy.run(id, "INSERT INTO texts VALUES (printf('%.*c', 1200000, 'x'))")
+        const [row] = await roomy.all(id, 'SELECT t FROM texts')
+        expect(String(row!.t)).toHaveLength(1_200_000)
+        const error = await rejection(roomy.all(id, 'SELECT t FROM texts UNION ALL SELECT t FROM texts'))
+        expect(error.message).toMatch(/the result is larger than the sandbox limit of 2 MiB/)
+      } finally {
+        await roomy.dispose()
+      }
+    })
   })
 
   describe('one runaway query must not freeze everyone', () => {
