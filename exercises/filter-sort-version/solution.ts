@@ -7,8 +7,11 @@ type Book = { id: number; title: string; author: string; year: number }
 const SORTABLE_V1: Record<string, string> = { title: 'title', author: 'author', year: 'year' }
 const SORTABLE_V2: Record<string, string> = { title: 'title', author: 'author', publishedYear: 'year' }
 
+/** RFC 9457: a title of our own goes with a type of our own (about:blank would mean "Bad Request"). */
 function problem(c: Context, status: 400, title: string, detail: string) {
-  return c.json({ type: 'about:blank', title, status, detail }, status, { 'Content-Type': 'application/problem+json' })
+  return c.json({ type: 'https://books.example/problems/invalid-sort', title, status, detail }, status, {
+    'Content-Type': 'application/problem+json',
+  })
 }
 
 /** The books matching ?author, ordered by ?sort; or a 400 problem for a field not in `sortable`. */
