@@ -118,6 +118,27 @@ export default defineChecks([
     },
   },
   {
+    name: 'Two sign-ups for one username at the same moment: the second answers 409, not 500',
+    requires: ['A username that is taken answers 409 naming the username, not 500'],
+    description:
+      'Another sign-up for grace_h is stored just before the app INSERTs its own (t.db.interleave), as a second request would be between a SELECT and an INSERT; expects 409 naming the username and one grace_h',
+    async run(t) {
+      const before = await t.db.count('users')
+      await t.db.interleave({
+        before: 'INSERT INTO users',
+        sql: "INSERT INTO users (username, email, password_hash, age) VALUES ('grace_h', 'grace@example.net', 'x', 40)",
+      })
+      const response = await t.request('POST', '/signup', { json: { ...VALID, username: 'grace_h', email: 'grace@example.com' } })
+      t.expectJson(
+        response,
+        409,
+        { errors: [{ field: 'username', message: t.expect.stringMatching(/\S/) }] },
+        'another request stored grace_h between your check for the name and your INSERT (two people pressing "Sign up" together): only the UNIQUE constraint sees that, so the INSERT itself must be where a taken name becomes 409; a SELECT first cannot be trusted',
+      )
+      t.expect(await t.db.count('users'), 'the other request’s grace_h is stored, and nothing more').toBe(before + 1)
+    },
+  },
+  {
     name: 'A body that is not JSON answers 400, not 500',
     hint: 2,
     async run(t) {

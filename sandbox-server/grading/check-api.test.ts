@@ -24,6 +24,11 @@ app.post('/pair', (c) => {
   db.run("INSERT INTO notes (body) VALUES ('second')")
   return c.json({ ok: true }, 201)
 })
+app.post('/names/:name', (c) => {
+  if (db.get('SELECT id FROM notes WHERE body = ?', [c.req.param('name')])) return c.json({ taken: true }, 409)
+  db.run('INSERT INTO notes (body) VALUES (?)', [c.req.param('name')])
+  return c.json({ taken: false }, 201)
+})
 app.get('/signed/:text', (c) => c.json({ valid: crypto.verify(c.req.param('text'), c.req.query('signature') ?? '') }))
 export default app
 `
@@ -103,6 +108,14 @@ export default [
     },
   },
   {
+    name: 'db.interleave runs its statement between the SELECT and the INSERT',
+    async run(t) {
+      await t.db.interleave({ before: 'INSERT INTO notes', sql: 'INSERT INTO notes (body) VALUES (?)', params: ['zoe'] })
+      t.expectJson(await t.request('POST', '/names/zoe'), 201, { taken: false }, 'the SELECT ran before the other insert')
+      t.expect(await t.db.all("SELECT id FROM notes WHERE body = 'zoe'")).toHaveLength(2)
+    },
+  },
+  {
     name: 'expectSchema fails where the value breaks it',
     async run(t) {
       const response = await t.request('GET', '/task')
@@ -135,6 +148,7 @@ describe('the check API', () => {
       ['crypto.passwordChecks counts verifyPassword calls', 'pass'],
       ['db.statements shows only the SQL of this check, as the app wrote it', 'pass'],
       ['db.failStatement fails the second write of a pair', 'pass'],
+      ['db.interleave runs its statement between the SELECT and the INSERT', 'pass'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -146,7 +160,7 @@ describe('the check API', () => {
       "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
     )
     expect(result.tests[6]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer <signature from t.crypto.sign, altered>'`)
-    expect(result.tests[10]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+    expect(result.tests[11]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
   })
 })
 

@@ -49,6 +49,7 @@ export interface CallMessage {
     | 'db.get'
     | 'db.tables'
     | 'db.failStatement'
+    | 'db.interleave'
     | 'db.statements'
     | 'cache.stats'
     | 'clock.advance'

@@ -118,6 +118,9 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       failStatement: async (fault) => {
         await ask('db.failStatement', [fault])
       },
+      interleave: async (race) => {
+        await ask('db.interleave', [race])
+      },
       async count(table) {
         if (!TABLE_NAME.test(table)) throw new Error(`t.db.count takes a table name, not ${JSON.stringify(table)}`)
         const row = (await ask('db.get', [`SELECT count(*) AS n FROM "${table}"`, []])) as { n: number }

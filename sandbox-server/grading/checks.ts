@@ -82,6 +82,14 @@ export interface CheckContext {
      */
     failStatement(fault: { matching: string; skip?: number }): Promise<void>
     /**
+     * A race made certain: runs `sql` just before the app's next statement whose SQL contains
+     * `before` (case and spacing ignored), as a second request would in between, once. A
+     * sign-up that SELECTs the name and then INSERTs finds its SELECT out of date:
+     * `await t.db.interleave({ before: 'INSERT INTO users', sql: "INSERT INTO users (username) VALUES ('zoe')" })`.
+     * Inside a transaction it does not run: SQLite lets one writer in at a time.
+     */
+    interleave(race: { before: string; sql: string; params?: SqlParams }): Promise<void>
+    /**
      * The SQL text of every statement the app ran during this check (the last 200 at most), as
      * written: a value sent in a request that shows up in it was pasted in, not bound with `?`.
      */

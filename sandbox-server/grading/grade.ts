@@ -306,6 +306,8 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
       }
       case 'db.failStatement':
         return sessions.database.failStatement(session.dbId, args[0] as { matching: string; skip?: number })
+      case 'db.interleave':
+        return sessions.database.interleave(session.dbId, args[0] as { before: string; sql: string; params?: SqlParams })
       case 'cache.stats':
         return session.cache.stats()
       case 'clock.advance':

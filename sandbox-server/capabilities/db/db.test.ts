@@ -149,6 +149,24 @@ describe('database pool', () => {
       expect(await pool.all(id, 'SELECT name FROM users WHERE id > 2')).toEqual([{ name: 'Skipped' }, { name: 'After' }])
     })
 
+    it('runs a statement of the check just before the one it names, once, and not inside a transaction (a race made certain)', async () => {
+      const id = newId('interleave')
+      await pool.open(id, { seedSql: SEED })
+      pool.interleave(id, { before: 'insert into USERS', sql: 'INSERT INTO users (name, email) VALUES (?, ?)', params: ['Other', 'zoe@example.com'] })
+      // A sign-up that looked first: the address was free when it asked.
+      expect(await pool.get(id, 'SELECT id FROM users WHERE email = ?', ['zoe@example.com'])).toBeUndefined()
+      const error = await rejection(pool.run(id, 'INSERT INTO users (name, email) VALUES (?, ?)', ['Zoe', 'zoe@example.com']))
+      expect(error.message).toMatch(/UNIQUE constraint failed: users.email/)
+      await pool.run(id, 'INSERT INTO users (name, email) VALUES (?, ?)', ['Yan', 'yan@example.com'])
+      expect(await pool.all(id, 'SELECT name FROM users WHERE id > 2')).toEqual([{ name: 'Other' }, { name: 'Yan' }])
+
+      pool.interleave(id, { before: 'INSERT INTO users', sql: "INSERT INTO users (name) VALUES ('Between')" })
+      await pool.begin(id)
+      await pool.run(id, "INSERT INTO users (name) VALUES ('Inside')")
+      await pool.commit(id)
+      expect(await pool.all(id, 'SELECT name FROM users WHERE id > 4')).toEqual([{ name: 'Inside' }])
+    })
+
     it('logs the SQL text of learner statements, not of trusted queries', async () => {
       const id = newId('log')
       await pool.open(id, { seedSql: SEED })

@@ -34,6 +34,14 @@ import type { DbPool, DbPoolOptions, DbStats, RowsPage, RunResult, SqlParams, Sq
 /** Trusted work on data the learner did not shape (seeding, snapshots) gets this deadline. */
 const TRUSTED_TIMEOUT_MS = 10_000
 const DEFAULT_PAGE_LIMIT = 100
+
+/** What a check asked of a later learner statement: to fail, or to follow a statement of its own. */
+interface Fault {
+  matching: string
+  skip: number
+  interleave?: { sql: string; params: WireParams | undefined }
+}
+
 /** Learner statements whose SQL text statementLog keeps per database. */
 const STATEMENT_LOG_SIZE = 200
 
@@ -51,8 +59,8 @@ interface DatabaseRecord {
   txSlot: Slot | undefined
   /** Its child died inside a transaction: refuse statements until the learner's code rolls back or begins anew. */
   transactionLost: boolean
-  /** Statements a check asked to fail (failStatement), in the order asked. */
-  faults: { matching: string; skip: number }[]
+  /** Statements a check asked to fail (failStatement) or to precede (interleave), in the order asked. */
+  faults: Fault[]
   /** The SQL text of its last learner statements (statementLog), and how many there were in all. */
   statements: { total: number; recent: string[] }
   /** Children that may hold a connection to it (closed there before the file is deleted). */
@@ -225,6 +233,10 @@ class ProcessDbPool implements DbPool {
     this.find(dbId).faults.push({ matching: normalizeSql(matching), skip })
   }
 
+  interleave(dbId: string, { before, sql, params }: { before: string; sql: string; params?: SqlParams }): void {
+    this.find(dbId).faults.push({ matching: normalizeSql(before), skip: 0, interleave: { sql, params: normalizeParams(params) } })
+  }
+
   async query(dbId: string, sql: string, params?: SqlParams): Promise<SqlRow[]> {
     const record = this.find(dbId)
     const wireParams = normalizeParams(params)
@@ -296,12 +308,19 @@ class ProcessDbPool implements DbPool {
     log.total += 1
     log.recent.push(sql)
     if (log.recent.length > STATEMENT_LOG_SIZE) log.recent.shift()
-    this.injectFault(record, sql)
-    return this.send(record, { op, dbId: record.key, sql, params: wireParams }, this.statementDeadline())
+    const interleaved = this.injectFault(record, sql)
+    const statement = () => this.send(record, { op, dbId: record.key, sql, params: wireParams }, this.statementDeadline())
+    if (!interleaved) return statement()
+    return this.send(record, { op: 'run', dbId: record.key, ...interleaved }, this.statementDeadline()).then(statement, (error: Error) => {
+      throw new SqlError(`the check's own statement, run before yours, failed: ${error.message}`, 'SANDBOX_INTERLEAVE_FAILED')
+    })
   }
 
-  /** Throws for a statement a check asked to fail (failStatement); counts down the skips of the others. */
-  private injectFault(record: DatabaseRecord, sql: string) {
+  /**
+   * Throws for a statement a check asked to fail (failStatement), or answers the statement a
+   * check asked to run before it (interleave); counts down the skips of the others.
+   */
+  private injectFault(record: DatabaseRecord, sql: string): Fault['interleave'] {
     const text = normalizeSql(sql)
     const index = record.faults.findIndex((fault) => text.includes(fault.matching))
     if (index === -1) return
@@ -311,6 +330,8 @@ class ProcessDbPool implements DbPool {
       return
     }
     record.faults.splice(index, 1)
+    // Inside a transaction no other request's write comes in between: SQLite has one writer.
+    if (fault.interleave) return record.inTransaction ? undefined : fault.interleave
     throw new SqlError(
       'this statement failed on purpose: the check made it fail, to see what your code does when a write fails',
       'SANDBOX_INJECTED_FAULT',

@@ -117,6 +117,12 @@ export interface DbPool {
    */
   failStatement(dbId: string, fault: { matching: string; skip?: number }): void
   /**
+   * Trusted, for checks (a race made certain): the check's `sql` runs just before the next
+   * learner statement whose SQL contains `before`, as another request's would between two of
+   * the app's statements; once. Inside a transaction it does not run (SQLite lets one writer in).
+   */
+  interleave(dbId: string, race: { before: string; sql: string; params?: SqlParams }): void
+  /**
    * Trusted, for checks: how many learner statements this database has run (`total`) and the
    * SQL text of the last ones (at most 200, oldest first). A check reads it to see request input
    * pasted into SQL, which works until someone sends a quote.
