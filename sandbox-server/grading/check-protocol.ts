@@ -53,6 +53,7 @@ export interface CallMessage {
     | 'cache.stats'
     | 'clock.advance'
     | 'clock.now'
+    | 'restartApp'
     | 'crypto.sign'
     | 'crypto.passwordChecks'
   args: unknown[]
