@@ -6,12 +6,20 @@ import { describe, expect, it } from 'vitest'
 import { useExerciseFixture } from './exercise-fixture.ts'
 import { gradeSubmission } from './grade.ts'
 import { schemaMismatch, schemaMistake } from './json-schema.ts'
+import type { GradeRecording } from './replay.ts'
 
 const SEED = `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('one'), ('two');\n`
 
 const APP = `import { Hono } from 'hono'
-import { crypto, db } from 'sandbox'
+import { cache, crypto, db } from 'sandbox'
 const app = new Hono()
+let visits = 0
+app.get('/visits', (c) => {
+  visits += 1
+  const shared = (cache.get<number>('visits') ?? 0) + 1
+  cache.set('visits', shared)
+  return c.json({ inThisCopy: visits, shared })
+})
 app.get('/me', (c) => c.json({ authorization: c.req.header('authorization') ?? null }))
 app.get('/problem', (c) => c.json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such thing' }, 404, { 'content-type': 'application/problem+json' }))
 app.get('/plain-error', (c) => c.json({ error: 'no such thing' }, 404))
@@ -116,6 +124,23 @@ export default [
     },
   },
   {
+    name: 'restartApp starts a fresh copy that keeps the database and cache',
+    async run(t) {
+      t.expectJson(await t.request('GET', '/visits'), 200, { inThisCopy: 1, shared: 1 }, 'the first visit')
+      const notes = await t.db.count('notes')
+      await t.restartApp()
+      t.expectJson(await t.request('GET', '/visits'), 200, { inThisCopy: 1, shared: 2 }, 'a new copy counts from 0; the cache is the same')
+      t.expect(await t.db.count('notes')).toBe(notes)
+    },
+  },
+  {
+    name: 'restartApp is a step of a failed check',
+    async run(t) {
+      await t.restartApp()
+      t.fail('failed after a restart')
+    },
+  },
+  {
     name: 'expectSchema fails where the value breaks it',
     async run(t) {
       const response = await t.request('GET', '/task')
@@ -149,6 +174,8 @@ describe('the check API', () => {
       ['db.statements shows only the SQL of this check, as the app wrote it', 'pass'],
       ['db.failStatement fails the second write of a pair', 'pass'],
       ['db.interleave runs its statement between the SELECT and the INSERT', 'pass'],
+      ['restartApp starts a fresh copy that keeps the database and cache', 'pass'],
+      ['restartApp is a step of a failed check', 'fail'],
       ['expectSchema fails where the value breaks it', 'fail'],
     ])
     expect(result.tests[1]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer xyz'`)
@@ -160,7 +187,17 @@ describe('the check API', () => {
       "GET /private returned 401, which is right, but without a WWW-Authenticate header: a 401 must say how to authenticate, here c.header('WWW-Authenticate', 'Bearer') before returning",
     )
     expect(result.tests[6]!.reproduction).toBe(`curl -i '$APP_URL/me' -H 'authorization: Bearer <signature from t.crypto.sign, altered>'`)
-    expect(result.tests[11]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+    expect(result.tests[13]!.message).toBe('{"id":1,"done":"yes"} does not match the schema (/done: must be boolean): the document promises a Task')
+  })
+})
+
+describe('t.restartApp', () => {
+  it('is recorded as a step, so a replay restarts the app where the grade did', async () => {
+    const exercise = await fixture.load()
+    let recording: GradeRecording | undefined
+    await gradeSubmission({ exercise, code: exercise.solution, sessions: fixture.sessions, keep: (kept) => (recording = kept) })
+    await fixture.sessions.delete(recording!.sessionId)
+    expect(recording!.checks.find((check) => check.name === 'restartApp is a step of a failed check')?.steps).toEqual([{ kind: 'restart' }])
   })
 })
 

@@ -54,6 +54,7 @@ export interface CallMessage {
     | 'cache.stats'
     | 'clock.advance'
     | 'clock.now'
+    | 'restartApp'
     | 'crypto.sign'
     | 'crypto.passwordChecks'
   args: unknown[]

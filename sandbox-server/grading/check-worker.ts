@@ -133,6 +133,10 @@ function contextFor(state: Record<string, unknown>): CheckContext {
       passwordChecks: async () => await ask('crypto.passwordChecks', []),
     },
     clock: { advance: (ms) => void askNow('clock.advance', [ms]), now: () => askNow('clock.now', []) },
+    restartApp: async () => {
+      const { logs: lines } = (await ask('restartApp', [])) as { logs: LogEntry[] }
+      logs.push(...lines)
+    },
     logs: () => [...logs],
     state,
     expect,

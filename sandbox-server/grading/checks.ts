@@ -109,6 +109,13 @@ export interface CheckContext {
     passwordChecks(): Promise<number>
   }
   clock: { advance(ms: number): void; now(): number }
+  /**
+   * Starts the learner's app afresh, as another copy of it behind a load balancer would be:
+   * the same code in a new isolate, so its module variables (a `Map` counting requests) are
+   * gone, while the database, the cache and the clock stay. Alternate requests with it to
+   * grade state that must be shared by every replica.
+   */
+  restartApp(): Promise<void>
   /** Log lines of the app since this check began. */
   logs(): LogEntry[]
   /** Shared by the checks of one run, in order: e.g. a token from a login check. */

@@ -316,6 +316,14 @@ async function runCheck(check: CheckDefinition, index: number, run: CheckRun): P
         return
       case 'clock.now':
         return session.clock.now()
+      case 'restartApp':
+        // The same code again builds a new isolate: module variables are gone, the session's
+        // database, cache and clock are the same objects.
+        steps.push({ kind: 'restart' })
+        return sessions.setCode(sessionId, run.code).then(({ logs: lines }) => {
+          logs.push(...lines)
+          return { logs: lines }
+        })
       case 'crypto.passwordChecks':
         return session.crypto.passwordChecks()
       case 'crypto.sign': {

@@ -149,6 +149,18 @@ export function createKeptGrades({ store, keepMs = KEEP_GRADE_MS }: { store: Ses
           throw error
         }
       }
+      case 'restart': {
+        const { source } = store.get(sessionId)
+        const description = 'Started your app afresh, as another replica: its module variables are gone, the database and cache stay'
+        try {
+          if (source !== undefined) await store.setCode(sessionId, source)
+          return { kind: step.kind, description, clockAt: clock.now() }
+        } catch (error) {
+          if (error instanceof LimitExceeded || error instanceof LearnerModuleError)
+            return { kind: step.kind, description, error: error.message, clockAt: clock.now() }
+          throw error
+        }
+      }
       case 'tests':
         return {
           kind: step.kind,

@@ -19,6 +19,7 @@ const replay: CheckReplay = {
     },
     { kind: 'call', description: 'Called notes.create("a")', clockAt: 0 },
     { kind: 'tests', description: 'Ran your tests', clockAt: 0 },
+    { kind: 'restart', description: 'Started your app afresh, as another replica', clockAt: 0 },
   ],
 }
 
@@ -42,10 +43,11 @@ describe('curl lines for a replay', () => {
     expect(shown.livePathUrl).toBe(`http://localhost:3000/s/${'g'.repeat(32)}/`)
   })
 
-  it('says plainly why curl cannot do a call of an exported function or a run of the learner’s tests', () => {
+  it('says plainly why curl cannot do a call of an exported function, a run of the learner’s tests or a restart', () => {
     expect(shown.steps[2]).toMatchObject({ noCurl: expect.stringContaining('no HTTP request') })
     expect(shown.steps[2]!.curl).toBeUndefined()
     expect(shown.steps[3]).toMatchObject({ noCurl: expect.stringContaining('curl cannot run tests') })
+    expect(shown.steps[4]).toMatchObject({ noCurl: expect.stringContaining('curl cannot restart it') })
     expect(shown.curl).toContain(
       '# Called notes.create("a") (not with curl: The check called a function your module exports, directly: there is no HTTP request for curl to send.)',
     )

@@ -29,10 +29,13 @@ export const ReplayRequest = Type.Object({
 export type ReplayRequest = Static<typeof ReplayRequest>
 
 export const ReplayStep = Type.Object({
-  kind: Type.Union([Type.Literal('request'), Type.Literal('clock'), Type.Literal('sign'), Type.Literal('call'), Type.Literal('tests')], {
-    description:
-      'request: sent to the app; clock: the clock moved; sign: a value signed with the grade key; call: an exported function called; tests: the learner tests run',
-  }),
+  kind: Type.Union(
+    [Type.Literal('request'), Type.Literal('clock'), Type.Literal('sign'), Type.Literal('call'), Type.Literal('tests'), Type.Literal('restart')],
+    {
+      description:
+        'request: sent to the app; clock: the clock moved; sign: a value signed with the grade key; call: an exported function called; tests: the learner tests run; restart: the app started afresh, as another replica',
+    },
+  ),
   description: Type.String({ description: 'the step in words, e.g. "The clock moved 16 minutes on"' }),
   request: Type.Optional(ReplayRequest),
   gradedStatus: Type.Optional(Type.Number({ description: 'the status this request got during the grade' })),
@@ -71,6 +74,7 @@ export type RecordedStep =
   | { kind: 'sign'; message: string; signature: string }
   | { kind: 'call'; name: string; args: unknown[] }
   | { kind: 'tests'; mutate?: [string, string] }
+  | { kind: 'restart' }
 
 /** A check that did not pass, as its grade kept it for replays. */
 export interface RecordedCheck {
@@ -141,6 +145,8 @@ export function withCurlLines(replay: CheckReplay, { origin, learnerSessionId }:
       noCurl = 'The check called a function your module exports, directly: there is no HTTP request for curl to send.'
     } else if (step.kind === 'tests') {
       noCurl = 'The check ran your own tests in a fresh session: curl cannot run tests.'
+    } else if (step.kind === 'restart') {
+      noCurl = 'The check started your app afresh on the server (the same code in a new isolate): curl cannot restart it.'
     }
     lines.push(`# ${step.description}${noCurl ? ` (not with curl: ${noCurl})` : ''}`)
     if (curl) lines.push(curl)
