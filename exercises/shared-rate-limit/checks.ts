@@ -13,11 +13,19 @@ const PATHS = ['/rates/USD', '/rates/GBP', '/rates', '/rates/JPY', '/rates/CHF',
 /**
  * Moves the app's clock to the first millisecond of a minute, so a few requests cannot straddle
  * two minutes, whether the app's windows start on the minute or at a client's first request.
- * The seconds left in the window are then just under a whole number (59.99…), so a Retry-After
- * rounded down is a second short, not a few milliseconds.
  */
 function startOfAMinute(t: CheckContext) {
   t.clock.advance(WINDOW_MS - (t.clock.now() % WINDOW_MS) + 1)
+}
+
+/**
+ * Moves the app's clock on to the middle of a second, within the same minute: the seconds left
+ * in the window are then about x.5, so a Retry-After rounded down is half a second short, more
+ * than the time of the requests that follow.
+ */
+function midSecond(t: CheckContext) {
+  const into = t.clock.now() % 1000
+  t.clock.advance(into < 500 ? 500 - into : 1500 - into)
 }
 
 /** The 429's Retry-After, which must be whole seconds within one window. */
@@ -130,6 +138,7 @@ export default defineChecks([
       await t.restartApp()
       startOfAMinute(t)
       for (const path of PATHS.slice(0, 5)) t.expectStatus(await t.request('GET', path, from(ERIN)), 200, `client ${ERIN} has 5 requests this minute`)
+      midSecond(t)
       const limited = await t.request('GET', PATHS[5]!, from(ERIN))
       t.expectStatus(limited, 429, `client ${ERIN} already sent 5 requests this minute`)
       const seconds = retryAfterOf(t, limited)
