@@ -253,6 +253,24 @@ describe('capabilities', () => {
     app.get('/stats', (c) => c.json(cache.stats()))
     export default app`
 
+  it('refuses an async function as a db.transaction before running any of it', async () => {
+    const id = await server.createApp(`import { Hono } from 'hono'
+import { db } from 'sandbox'
+db.run('CREATE TABLE notes (body TEXT)')
+const app = new Hono()
+app.post('/', async (c) => {
+  try {
+    db.transaction(async () => { db.run("INSERT INTO notes VALUES ('before')"); await new Promise((resolve) => setTimeout(resolve, 20)); db.run("INSERT INTO notes VALUES ('after')") })
+  } catch (error) { return c.text(error.message) }
+  return c.text('ran')
+})
+app.get('/', async (c) => { await new Promise((resolve) => setTimeout(resolve, 100)); return c.json(db.all('SELECT body FROM notes')) })
+export default app`)
+    const refused = await server.send(id, { method: 'POST', path: '/' })
+    expect(refused.body.body).toMatch(/^db.transaction needs a synchronous function/)
+    expect(JSON.parse((await server.send(id, { path: '/' })).body.body)).toEqual([])
+  })
+
   it('hashes passwords with argon2id and never stores them in plain text', async () => {
     const id = await server.createApp(capabilityApp)
     await server.send(id, { method: 'POST', path: '/register', body: { name: 'ada', password: 'hunter2' } })

@@ -16,6 +16,8 @@ function sqlParams(params: Params | undefined): Params {
 }
 
 let inTransaction = false
+const SYNCHRONOUS_ONLY =
+  'db.transaction needs a synchronous function: db calls are synchronous, so no await is needed inside (do slow work such as a payment before or after the transaction)'
 
 export const db = {
   get: (sql: string, params?: Params) => callHost('db', 'get', [String(sql), sqlParams(params)]) ?? undefined,
@@ -24,13 +26,16 @@ export const db = {
   /** Runs `fn` in a transaction: commit when it returns, roll back when it throws. */
   transaction<T>(fn: () => T): T {
     if (typeof fn !== 'function') throw new TypeError('db.transaction takes a function')
+    // Refused before it runs: once called, the part of an async function after its first await
+    // would run later, outside any transaction.
+    if (/^\[object Async/.test(Object.prototype.toString.call(fn))) throw new Error(SYNCHRONOUS_ONLY)
     if (inTransaction) throw new Error('db.transaction cannot be nested')
     callHost('db', 'begin', [])
     inTransaction = true
     try {
       const result = fn()
       if (result && typeof (result as { then?: unknown }).then === 'function') {
-        throw new Error('db.transaction needs a synchronous function: db calls are synchronous, so no await is needed inside')
+        throw new Error(SYNCHRONOUS_ONLY)
       }
       inTransaction = false
       callHost('db', 'commit', [])
