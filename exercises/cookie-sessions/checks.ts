@@ -96,7 +96,12 @@ export default defineChecks([
       const cookie = await login(t, 'ada', 'correct horse')
       t.state.cookie = cookie
       const me = await t.request('GET', '/me', { headers: sendBack(cookie) })
-      t.expectJson(me, 200, { username: 'ada', csrfToken: t.expect.any(String) }, 'the browser sent back the cookie it was just given')
+      t.expectJson(
+        me,
+        200,
+        { username: 'ada', csrfToken: t.expect.any(String) },
+        'the browser sent back the cookie it was just given: currentSession must find the row login stored (when login stores crypto.sign(id), look up crypto.sign(cookie))',
+      )
       const stranger = await t.request('GET', '/me')
       t.expectStatus(stranger, 401, 'a request without the session cookie is nobody')
     },
