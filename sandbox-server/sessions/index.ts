@@ -71,50 +71,76 @@ export async function createSessionStore({ db, limits, admission, stateFile, act
      * Creates a session with its own database, from trusted seed SQL or a snapshot when given.
      * With `appUnderTest`, the session's code is a file of tests for that app (see compile.ts).
      */
-    create: (options?: SessionOptions) => registry.create(options),
+    async create(options?: SessionOptions): Promise<Session> {
+      return registry.create(options)
+    },
 
-    get: (id: string): Session => find(id),
+    get(id: string): Session {
+      return find(id)
+    },
 
     /**
      * Sends the session's activity (requests, background and load log lines) to `sink` while
      * it is given; undefined stops it. A session that does not exist here is left alone.
      */
-    watch: (id: string, sink: ((event: Activity) => void) | undefined) => registry.watch(id, sink),
+    watch(id: string, sink: ((event: Activity) => void) | undefined): void {
+      registry.watch(id, sink)
+    },
 
     /**
      * Makes sure a kept session is in memory, taking it up from the state file if it is not
      * (see `loadAll`); throws UnknownSession when it is not kept either.
      */
-    adopt: (id: string) => registry.adopt(id),
+    async adopt(id: string): Promise<void> {
+      return registry.adopt(id)
+    },
 
-    appState: (id: string): AppState => apps.appState(find(id)),
+    appState(id: string): AppState {
+      return apps.appState(find(id))
+    },
 
     /** Compiles and loads new code; throws CompileError or LearnerModuleError and keeps the old code then. */
-    setCode: (id: string, source: string) => apps.setCode(find(id), source),
+    async setCode(id: string, source: string) {
+      return apps.setCode(find(id), source)
+    },
 
     /** Sends one request through the session's app, with its logs and timing. */
-    request: (id: string, request: AppRequest) => runs.request(find(id), request),
+    async request(id: string, request: AppRequest) {
+      return runs.request(find(id), request)
+    },
 
     /** Calls a function the session's module exports, e.g. "notes.create"; returns its copied result and logs. */
-    call: (id: string, path: string, args: unknown[]) => runs.call(find(id), path, args),
+    async call(id: string, path: string, args: unknown[]) {
+      return runs.call(find(id), path, args)
+    },
 
     /** Runs the tests the session's code wrote with `sandbox/test`; their failure positions point into app.test.ts. */
-    runTests: (id: string) => runs.runTests(find(id)),
+    async runTests(id: string) {
+      return runs.runTests(find(id))
+    },
 
     /** Back to a fresh database, empty cache and log, real time; the code stays. Concurrent resets run one after another. */
-    reset: (id: string) => apps.resetTo(find(id), undefined),
+    async reset(id: string) {
+      await apps.resetTo(find(id), undefined)
+    },
 
     /** The session's database, clock and cache as they are now, for `restore`. */
-    capture: (id: string) => apps.capture(find(id)),
+    async capture(id: string) {
+      return apps.capture(find(id))
+    },
 
     /**
      * Back to a captured state: that database and cache, the clock reading what it read then
      * (behind real time if need be), and a new isolate running the same code (what the old one
      * held in its variables is gone). Runs after any reset in progress, as resets do.
      */
-    restore: (id: string, state: CapturedState) => apps.resetTo(find(id), state),
+    async restore(id: string, state: CapturedState) {
+      await apps.resetTo(find(id), state)
+    },
 
-    delete: (id: string) => registry.destroy(find(id)),
+    async delete(id: string) {
+      await registry.destroy(find(id))
+    },
 
     /**
      * Lets go of a kept session without deleting it: its isolate is dropped and its state
@@ -130,7 +156,9 @@ export async function createSessionStore({ db, limits, admission, stateFile, act
      * before), so a worker can say who was busy when a crash came (see
      * ./workers/supervisor.ts). Each busy isolate is asked for its heap, answered when idle.
      */
-    busySinceLastAsked: () => runs.busySinceLastAsked(registry.all()),
+    busySinceLastAsked() {
+      return runs.busySinceLastAsked(registry.all())
+    },
 
     /** Runs the idle and memory sweep now (the timer runs it every sweepIntervalMs). */
     sweep: registry.sweep,
