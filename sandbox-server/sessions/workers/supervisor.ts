@@ -6,34 +6,26 @@
  * - **Placement.** A session sticks to one worker while that worker lives; a session with no
  *   worker (new, kept from before a restart, or whose worker died) goes to the live worker with
  *   the fewest sessions, which takes it up from the state file and its database file.
- * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. The
- *   suspects are the sessions whose isolates were running just before (workers say who is busy
- *   every 100 ms: a request, or a background timer); a call merely in flight is not, nor a busy
- *   session whose isolate was found idle with a small heap just before (short turns) while
- *   requests were running. Deaths V8 caused that nothing explained are kept: the one session
- *   running learner code in each of the last three within five minutes is their cause. A session
- *   suspected in two deaths within five minutes is the cause and is told so ("your app ran out
- *   of memory" when V8 said so, else how the process ended), on its call in flight or on its
- *   next one, and its code does not run for 30 s unless it sends new code. A first death
- *   alone blames nobody. Calls in flight that are safe to repeat (GET
+ * - **A crash contained.** When a worker dies, its sessions lose only their warm isolates. Who
+ *   caused it is judged by ./crash-blame.ts (the suspects, the cause, its pause): the cause is
+ *   told so ("your app ran out of memory" when V8 said so, else how the process ended), on its
+ *   call in flight or on its next one. Calls in flight that are safe to repeat (GET
  *   and HEAD requests, loading code, reading the database, grades) are sent once more, to
  *   another worker; the others (a POST may have written already) answer 503, saying so. A
  *   worker that stops answering for 5 s is killed and handled the same way. A warm spare takes
  *   the dead worker's place at once, and a new spare starts behind it.
- * - **Recycled.** A worker whose memory (PSS) grows past a threshold is drained: a started
+ * - **Recycled.** A worker whose memory (PSS, watched by ./memory-watch.ts) grows past a threshold is drained: a started
  *   worker takes its place, it lets go of each session as its calls end (written to the state
  *   file, taken up elsewhere on its next call), then stops.
  * - **Owned here:** the description of every session (for `get`, which is synchronous), the
  *   expiry of sessions no worker holds, and the sum of the workers' figures for /metrics.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { removeDatabasesExcept, type DbStats } from '../../capabilities/db/index.ts'
-import { LearnerFacingError, LimitExceeded } from '../../runtime/errors.ts'
 import { DEFAULT_LIMITS, type SandboxLimits } from '../../runtime/sandbox.ts'
 import { buildBundles } from '../../runtime/prelude/build.ts'
 import { createLogger, type Logger } from '../../observability/index.ts'
@@ -44,8 +36,9 @@ import { openSavedSessions, type SavedSession } from '../saved.ts'
 import type { ActivityFeedLimits, GradeResult, SessionInfo, SessionService } from '../service.ts'
 import { createActivityFeed } from '../feed.ts'
 import type { Activity, ActivityRateOptions } from '../activity.ts'
+import { RUNS_LEARNER_CODE, createCrashBlame, unblamed, type BlameRecord } from './crash-blame.ts'
+import { watchMemory } from './memory-watch.ts'
 import {
-  BUSY_REPORT_MS,
   errorFromWire,
   fromWire,
   toWire,
@@ -57,26 +50,10 @@ import {
 } from './protocol.ts'
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url))
-/** Calls that run the learner's code, and so may be what killed a worker. */
-const RUNS_LEARNER_CODE = new Set<WorkerMethod | 'crash' | 'release'>(['setCode', 'request', 'grade', 'runLearnerTests', 'replayCheck', 'crash'])
 /** A worker that dies this many times in a row before it is ready is restarted only after a pause. */
 const MAX_START_FAILURES = 3
 /** A worker silent this long (it reports every 500 ms) is hung: it is killed and replaced. */
 const HUNG_AFTER_MS = 5000
-/** A worker whose memory (PSS) passes this many times the recycling threshold is killed. */
-const MEMORY_CEILING_FACTOR = 1.5
-/** A worker's last report of who is busy counts when it came this shortly before its death. */
-const SUSPECT_WINDOW_MS = 1000
-/** CPU ms in one 100 ms report that make a session a suspect: it was computing, not answering. */
-const SUSPECT_CPU_MS = 30
-/** A session found to crash workers runs no code for this long, unless it sends code again. */
-const PAUSE_AFTER_BLAME_MS = 30_000
-/** The longest pause, for a session blamed again and again. */
-const MAX_PAUSE_MS = 10 * 60_000
-/** How long a blame is remembered for doubling the next pause. */
-const BLAMES_REMEMBERED_MS = 10 * 60_000
-/** Two deaths a session is suspected in, this close together, make it the cause. */
-const STRIKE_WINDOW_MS = 5 * 60_000
 /** Calls that may run again after their worker died mid-way without doing anything twice. */
 const SAFE_TO_REPEAT = new Set<WorkerMethod | 'crash' | 'release'>([
   'setCode',
@@ -155,7 +132,7 @@ interface Worker {
   lastHeard: number
   /** Killed for not answering. */
   hung: boolean
-  /** Killed for holding more memory than MEMORY_CEILING_FACTOR times the recycling threshold. */
+  /** Killed for holding more memory than the ceiling (see ./memory-watch.ts). */
   overMemory: boolean
   /** Being recycled: it takes no new sessions, lets go of its own as their calls end, then stops. */
   draining: boolean
@@ -163,29 +140,16 @@ interface Worker {
   phases?: Record<Phase, PhaseTotal>
 }
 
-interface Entry {
+/** A session as the supervisor knows it; what it remembers for blaming it is in ./crash-blame.ts. */
+interface Entry extends BlameRecord {
   info: { -readonly [K in keyof SessionInfo]: SessionInfo[K] }
   worker: Worker | undefined
   lastUsedAt: number
-  /** When worker deaths it was suspected in happened. */
-  strikes: number[]
-  /** Found to be the cause of a crash with no call of its own in flight: its next call hears it. */
-  blame: Error | undefined
   /** Its recycled worker is letting go of it: placed anew only once that is done. */
   releasing: Promise<void> | undefined
-  /** Blamed for a crash: its code runs again after this (Date.now()), or once it sends other code after a first blame. */
-  pausedUntil: number
-  /** When it was blamed, within the last BLAMES_REMEMBERED_MS: each blame doubles the pause. */
-  blames: number[]
-  /** When its worker last answered a call that ran its code (performance.now()). */
-  lastAnsweredAt: number
 }
 
-/** The process running the learner's app stopped for a reason that is not the app's memory. */
-export class WorkerCrashed extends LearnerFacingError {
-  override name = 'WorkerCrashed'
-  readonly code = 'SANDBOX_WORKER_CRASHED'
-}
+export { WorkerCrashed } from './crash-blame.ts'
 
 /**
  * Starts the workers and resolves once one can take calls.
@@ -258,8 +222,7 @@ export async function createWorkerSessions({
   let nextCallId = 0
   let startFailures = 0
   let deaths = 0
-  /** Deaths V8 caused that no evidence explained: who was computing in each. */
-  let unexplained: { at: number; computing: Set<string> }[] = []
+  const blames = createCrashBlame({ memoryMb, recordOf: (id) => entries.get(id) })
   let recycled = 0
   /** Workers being recycled: no longer in `active`, still stopped with the others. */
   const draining = new Set<Worker>()
@@ -275,17 +238,7 @@ export async function createWorkerSessions({
 
   /** A session's entry as it starts: on `worker` if one holds it, never blamed or paused. */
   function newEntry(info: SessionInfo, worker: Worker | undefined, lastUsedAt = Date.now()): Entry {
-    return {
-      info,
-      worker,
-      lastUsedAt,
-      strikes: [],
-      blame: undefined,
-      releasing: undefined,
-      pausedUntil: 0,
-      blames: [],
-      lastAnsweredAt: 0,
-    }
+    return { info, worker, lastUsedAt, releasing: undefined, ...unblamed() }
   }
   const saved = openSavedSessions(config.stateFile)
   for (const { session } of saved.load()) keep(session)
@@ -402,67 +355,12 @@ export async function createWorkerSessions({
     const jobs = [...worker.calls.values()]
     worker.calls.clear()
     logger.error({ event: 'worker_died', cause, pid: worker.child.pid, sessions: moved, calls: jobs.length })
-    // Who was running learner code there when it died (a request, loading code, a grade), and
-    // which of those were computing: the call came after the worker's last report, or that
-    // report found its session busy. A call the report found idle was waiting (on a timer, a
-    // query), which is no evidence.
-    const now = performance.now()
-    const report = worker.busy && now - worker.busy.at <= SUSPECT_WINDOW_MS ? worker.busy.sessions : []
-    const running = new Set(jobs.filter((job) => RUNS_LEARNER_CODE.has(job.method)).map((job) => job.sessionId))
-    const busyInReport = new Set(report.filter(([, cpuMs]) => cpuMs >= SUSPECT_CPU_MS).map(([id]) => id))
-    const computing = new Set(
-      jobs
-        .filter((job) => RUNS_LEARNER_CODE.has(job.method) && job.sessionId !== undefined)
-        .filter((job) => !worker.busy || (job.sentAt ?? 0) > worker.busy.at || busyInReport.has(job.sessionId!))
-        .map((job) => job.sessionId!),
-    )
-    // The suspects: who was computing hard in the worker's last report before it died, if that
-    // was recent. Not a call merely in flight, nor a learner whose request took its usual
-    // millisecond meanwhile. Nor, while other calls were computing, a busy learner whose
-    // isolate was found idle with a small heap just before (short turns, one after another):
-    // V8 dies of a heap grown in one long run, which never idles to be measured. With no call
-    // computing, it was a timer: every busy one counts.
-    // Nor one with no call in flight whose call was answered within or after the report's span:
-    // the report saw that call's work, and the run ended with its heap measured under the limit (a timer
-    // would have to start in the moments between).
-    const answeredSince = (id: string) =>
-      !running.has(id) && worker.busy !== undefined && (entries.get(id)?.lastAnsweredAt ?? 0) > worker.busy.at - BUSY_REPORT_MS
-    const suspects = report
-      .filter(([id, cpuMs, calm]) => cpuMs >= SUSPECT_CPU_MS && (!calm || computing.size === 0) && !answeredSince(id))
-      .map(([id]) => id)
-    const culprits = new Set<string>()
-    const blame = (id: string) => {
-      const entry = entries.get(id)
-      if (!entry) return
-      culprits.add(id)
-      entry.strikes = []
-      entry.blame = crashError(outOfMemory, reason)
-      pause(entry)
-    }
-    for (const id of new Set(suspects)) {
-      const entry = entries.get(id)
-      if (!entry) continue
-      entry.strikes = [...entry.strikes.filter((at) => now - at <= STRIKE_WINDOW_MS), now]
-      if (entry.strikes.length >= 2) blame(id)
-    }
-    // A bomb that kills V8 before any report names it, or looks calm until its last short run:
-    // deaths that V8 itself caused (its heap, or an abort or trap) with no suspect at all.
-    // The one session computing in each of the last three within five minutes is their cause;
-    // while more than one was in all of them, nobody is blamed yet.
-    const byV8 = outOfMemory || /SIGABRT|SIGTRAP/.test(reason)
-    const aloneAgain = (job: Job) => job.retried && outOfMemory && RUNS_LEARNER_CODE.has(job.method) && running.size === 1
-    if (byV8 && suspects.length === 0 && !jobs.some(aloneAgain) && computing.size > 0) {
-      unexplained = [...unexplained.filter((death) => now - death.at <= STRIKE_WINDOW_MS), { at: now, computing }].slice(-3)
-      const common = [...computing].filter((id) => unexplained.every((death) => death.computing.has(id)))
-      if (unexplained.length === 3 && common.length === 1) {
-        blame(common[0]!)
-        unexplained = []
-      }
-    }
+    // Who caused it, if anyone can tell yet (see ./crash-blame.ts): the culprits hear it now.
+    const { suspects, culprits, aloneAgain } = blames.judge({ busy: worker.busy, calls: jobs, outOfMemory, reason, now: performance.now() })
     // The suspects' calls are retried on different workers, so that the one that kills a
     // worker again takes as few others with it as it can.
     let turn = 0
-    for (const id of new Set(suspects)) {
+    for (const id of suspects) {
       const entry = entries.get(id)
       if (!entry || entry.worker) continue
       entry.worker = active[turn++ % active.length]!
@@ -478,9 +376,9 @@ export async function createWorkerSessions({
         job.reject(entry.blame)
         entry.blame = undefined
       } else if (aloneAgain(job)) {
-        job.reject(crashError(true, cause))
-        if (entry) pause(entry)
-      } else if (job.retried || !safeToRepeat(job)) job.reject(crashError(false, cause, job.method === 'request'))
+        job.reject(blames.crashError(true, cause))
+        if (entry) blames.pause(entry)
+      } else if (job.retried || !safeToRepeat(job)) job.reject(blames.crashError(false, cause, job.method === 'request'))
       else dispatch({ ...job, retried: true })
     }
   }
@@ -489,20 +387,6 @@ export async function createWorkerSessions({
   function safeToRepeat(job: Job): boolean {
     if (job.method === 'request') return ['GET', 'HEAD', 'OPTIONS'].includes(String((job.args[0] as { method?: string }).method).toUpperCase())
     return SAFE_TO_REPEAT.has(job.method)
-  }
-
-  function crashError(outOfMemory: boolean, reason: string, mayHaveRun = false): Error {
-    if (outOfMemory && !mayHaveRun) {
-      return new LimitExceeded(
-        'memory',
-        `Your app ran out of memory (more than ${memoryMb} MB), so the process running it was stopped and replaced: look for a Map, array or string that keeps growing.`,
-      )
-    }
-    return new WorkerCrashed(
-      mayHaveRun
-        ? `The process running your app stopped (${reason === 'out of memory' ? 'an app in it ran out of memory' : reason}) while your request was in it, so it may or may not have been applied: check before you send it again.`
-        : `The process running your app stopped (${reason}) and was replaced: send the request again.`,
-    )
   }
 
   function inFlight(worker: Worker, id: string): boolean {
@@ -623,39 +507,14 @@ export async function createWorkerSessions({
     const entry = sessionId === undefined ? undefined : entries.get(sessionId)
     if (sessionId !== undefined && !entry) return Promise.reject(new UnknownSession())
     if (entry) entry.lastUsedAt = Date.now()
-    // Found to have crashed a worker from a timer: told on its next call, once.
-    if (entry?.blame) {
-      const blame = entry.blame
-      entry.blame = undefined
-      return Promise.reject(blame)
-    }
-    // Found to crash workers: its code does not run again for a while, unless it changes.
-    if (entry && entry.pausedUntil > Date.now() && RUNS_LEARNER_CODE.has(method) && method !== 'setCode') {
-      const seconds = Math.ceil((entry.pausedUntil - Date.now()) / 1000)
-      const lift =
-        entry.blames.length > 1
-          ? `it did so ${entry.blames.length} times in ten minutes, so new code runs only once the pause ends.`
-          : 'change your code to run it sooner.'
-      return Promise.reject(
-        new LimitExceeded('memory', `Your app crashed the process running it by running out of memory, so it is paused for ${seconds} s: ${lift}`),
-      )
-    }
+    // Blamed for a crash: told once, then paused for a while (see ./crash-blame.ts).
+    const refused = entry && blames.refusal(entry, method)
+    if (refused) return Promise.reject(refused)
     return new Promise<T>((resolve, reject) => {
       const job: Job = { method, sessionId, args, retried: false, worker, resolve: resolve as (value: unknown) => void, reject }
       dispatch(job)
       sent?.(job)
     })
-  }
-
-  /**
-   * Pauses a session blamed for a crash: 30 s, doubled for each earlier blame in the last ten
-   * minutes. Other code lifts a first pause (the learner fixed the bug); the same code does
-   * not, and neither does any code once it was blamed again (a comment changes the code too).
-   */
-  function pause(entry: Entry) {
-    const now = Date.now()
-    entry.blames = [...entry.blames.filter((at) => now - at <= BLAMES_REMEMBERED_MS), now]
-    entry.pausedUntil = now + Math.min(PAUSE_AFTER_BLAME_MS * 2 ** (entry.blames.length - 1), MAX_PAUSE_MS)
   }
 
   function find(id: string): Entry {
@@ -666,7 +525,6 @@ export async function createWorkerSessions({
 
   // A worker silent for too long (stopped, or its thread stuck) is killed: its exit is handled
   // like any death, and the calls waiting on it go elsewhere or answer 503.
-  let beats = 0
   const heartbeat = setInterval(() => {
     const now = performance.now()
     for (const worker of [...active, ...(spare ? [spare] : [])]) {
@@ -674,22 +532,25 @@ export async function createWorkerSessions({
       worker.hung = true
       worker.child.kill('SIGKILL')
     }
-    // Every 2 s: a worker whose memory grew past the threshold is recycled. Memory V8 does not
-    // count (Intl's ICU objects) can grow it while every isolate's heap looks small, and a
-    // draining worker keeps a session while it has a call in flight: past the ceiling, either
-    // is killed, and its death is handled like any other.
-    if (++beats % 2 !== 0 || recycleAboveBytes === undefined) return
-    for (const worker of [...active, ...draining]) {
-      const pss = worker.started && worker.alive ? pssOf(worker.child.pid) : undefined
-      if (pss === undefined) continue
-      if (pss > recycleAboveBytes * MEMORY_CEILING_FACTOR) {
-        logger.warn({ event: 'worker_over_memory', pid: worker.child.pid, pssMb: Math.round(pss / 1024 ** 2) })
-        worker.overMemory = true
-        worker.child.kill('SIGKILL')
-      } else if (pss > recycleAboveBytes) recycle(worker, pss)
-    }
   }, 1000)
   heartbeat.unref()
+
+  // A worker whose memory grew past the threshold is recycled; past the ceiling, it is killed,
+  // and its death is handled like any other.
+  const memoryWatch =
+    recycleAboveBytes === undefined
+      ? undefined
+      : watchMemory({
+          recycleAboveBytes,
+          watched: () =>
+            [...active, ...draining].filter((worker) => worker.started && worker.alive).map((worker) => ({ worker, pid: worker.child.pid })),
+          onOverThreshold: (worker, pss) => recycle(worker, pss),
+          onOverCeiling(worker, pss) {
+            logger.warn({ event: 'worker_over_memory', pid: worker.child.pid, pssMb: Math.round(pss / 1024 ** 2) })
+            worker.overMemory = true
+            worker.child.kill('SIGKILL')
+          },
+        })
 
   // Sessions no worker holds expire here; the workers expire their own.
   const sweeper = setInterval(() => {
@@ -743,8 +604,8 @@ export async function createWorkerSessions({
       const result = await call<{ codeHash: string; logs: [] }>('setCode', id, [source])
       const entry = entries.get(id)
       if (entry) {
-        // The same code again is the same crash again: see pause().
-        if (entry.info.codeHash !== result.codeHash && entry.blames.length <= 1) entry.pausedUntil = 0
+        // The same code again is the same crash again (see ./crash-blame.ts).
+        blames.codeLoaded(entry, entry.info.codeHash !== result.codeHash)
         entry.info.source = source
         entry.info.codeHash = result.codeHash
       }
@@ -816,6 +677,7 @@ export async function createWorkerSessions({
       disposed = true
       clearInterval(sweeper)
       clearInterval(heartbeat)
+      memoryWatch?.stop()
       const all = [...active, ...(spare ? [spare] : []), ...draining].filter((worker) => worker.alive)
       await Promise.all(
         all.map(
@@ -831,16 +693,6 @@ export async function createWorkerSessions({
     },
   }
   return service
-}
-
-/** A process's proportional set size in bytes (Linux /proc), or undefined. */
-function pssOf(pid: number | undefined): number | undefined {
-  try {
-    const kib = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'))?.[1]
-    return kib === undefined ? undefined : Number(kib) * 1024
-  } catch {
-    return undefined
-  }
 }
 
 /** Node's CPU-profile flags the server was started with (`--cpu-prof --cpu-prof-dir DIR`), for its workers too. */

@@ -18,10 +18,11 @@ import type {
 import type { LogEntry } from '../../../sandbox-server/capabilities/log/index.ts'
 import type { RowsPage as TablePage, TableInfo } from '../../../sandbox-server/capabilities/db/types.ts'
 import type { CheckResult, CheckStatus, SubmissionResult as ServerSubmissionResult } from '../../../sandbox-server/grading/results.ts'
+import type { CheckReplay, ReplayStep } from '../../../sandbox-server/grading/replay-schemas.ts'
 import type { TestResult } from '../../../sandbox-server/runtime/test-result.ts'
 import type { Diagnostic } from '../../../sandbox-server/runtime/errors.ts'
 
-export type { AppClock, CheckResult, CheckStatus, Diagnostic, LogEntry, SolutionFile, TableInfo }
+export type { AppClock, CheckReplay, CheckResult, CheckStatus, Diagnostic, LogEntry, ReplayStep, SolutionFile, TableInfo }
 export type TestRunResult = TestRunBody
 export type CreatedSession = SessionCreated
 export type AppResponse = AppResponseBody
@@ -38,34 +39,6 @@ export interface RowsPage extends TablePage {
 
 /** A grade as POST /grade answers it: `kept` when a check failed, the grade's session kept for replays until `expiresAt` (ms). */
 export type SubmissionResult = ServerSubmissionResult & { kept?: { sessionId: string; livePathUrl: string; expiresAt: number } }
-
-/** One step of a replayed check (the server's grading/replay.ts). */
-export interface ReplayStep {
-  kind: 'request' | 'clock' | 'sign' | 'call' | 'tests'
-  description: string
-  request?: { method: string; path: string; headers: [string, string][]; body?: string }
-  gradedStatus?: number
-  response?: { status: number; headers: [string, string][]; body: string }
-  clockMs?: number
-  clockAt: number
-  error?: string
-  curl?: string
-  noCurl?: string
-}
-
-/** A failed check done again in its grade's kept session, from where it began. */
-export interface CheckReplay {
-  check: string
-  status: string
-  message?: string
-  gradeSessionId: string
-  livePathUrl?: string
-  expiresAt: number
-  startedAt: number
-  steps: ReplayStep[]
-  sameAsGrade: boolean
-  curl?: string[]
-}
 
 /** An exercise's reference solution, as GET /api/sessions/:id/solution answers it. */
 /** The server answered with an error: `code` is e.g. "unknown_session", "compile_error", "limit_exceeded". */

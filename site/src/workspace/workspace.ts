@@ -1,56 +1,40 @@
 /**
  * The exercise workspace, wired to the markup of components/Workspace.astro: code kept in this
- * browser, a sandbox session, the request console and the response, wiring the panels that
- * live in modules of their own (clock, database, results and hints, Tab setting, tab guard).
- * Monaco loads in parallel; until it is ready the stored code is what gets sent.
+ * browser, a sandbox session, sending, grading and running tests with their busy state and
+ * failures, wiring the panels that live in modules of their own (request console, clock,
+ * database, inspector, compile errors, results and hints, file tabs, solution comparison, Tab
+ * setting, tab guard). Monaco loads in parallel; until it is ready the stored code is what gets sent.
  */
-import { ApiFailure, ServerUnreachable, sandboxApi, type AppResponse, type Diagnostic, type SentRequest } from './api'
+import { ApiFailure, ServerUnreachable, sandboxApi, type Diagnostic } from './api'
 import { createSandboxSession } from './session'
 import { exerciseStorage } from './storage'
-import { loadSolution, SolutionUnavailable } from './solution'
 import { markLesson } from '../progress'
-import { createClockPanel, describeOffset, formatAppTime } from './clock-panel'
+import { createClockPanel } from './clock-panel'
 import { h, part } from './dom'
 import type { ExerciseHints } from './hint-reveal'
 import { logList, renderCheckResults, renderTestRun } from './results'
 import { createDatabasePanel } from './database-panel'
+import { createDiagnosticsPanel } from './diagnostics-panel'
+import { createFileTabs } from './file-tabs'
 import { createInspectorPanel } from './inspector-panel'
+import { createRequestConsole } from './request-console'
+import { createSolutionComparison } from './solution-comparison'
 import { createTabFocusToggle } from './tab-focus'
 import { createTabGuard } from './tab-guard'
 import type { CodeEditor } from './editor'
 import './test-hook'
-import { curlCommand } from '../../../sandbox-server/grading/curl.ts'
-
-/** "Name: value" lines to a headers object; blank lines and lines without ":" are ignored. */
-function parseHeaders(text: string): Record<string, string> {
-  const headers: Record<string, string> = {}
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
-  }
-  return headers
-}
 
 export async function startWorkspace(root: HTMLElement): Promise<void> {
   const exerciseId = root.dataset.exercise!
   const lessonKey = root.dataset.lessonKey!
   const storage = exerciseStorage(exerciseId)
-  const form = part<HTMLFormElement>(root, 'console')
-  const method = form.elements.namedItem('method') as HTMLSelectElement
-  const path = form.elements.namedItem('path') as HTMLInputElement
-  const headersInput = form.elements.namedItem('headers') as HTMLTextAreaElement
-  const bodyInput = form.elements.namedItem('body') as HTMLTextAreaElement
   const buttons = {
     send: part<HTMLButtonElement>(root, 'send'),
     grade: part<HTMLButtonElement>(root, 'grade'),
     reset: part<HTMLButtonElement>(root, 'reset'),
     undoReset: part<HTMLButtonElement>(root, 'undo-reset'),
     refreshDb: part<HTMLButtonElement>(root, 'refresh-db'),
-    copyCurl: part<HTMLButtonElement>(root, 'copy-curl'),
     start: part<HTMLButtonElement>(root, 'start'),
-    compare: part<HTMLButtonElement>(root, 'compare'),
-    closeCompare: part<HTMLButtonElement>(root, 'close-compare'),
   }
   // Opened with the button: the editor takes the focus the button had.
   const openedByButton = document.activeElement === buttons.start
@@ -59,12 +43,10 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   const appSource = root.querySelector('[data-ws="app-under-test"]')?.textContent
   const appUnderTest = appSource ? (JSON.parse(appSource) as string) : undefined
   const runTestsButton = root.querySelector<HTMLButtonElement>('[data-ws="run-tests"]')
-  const fileTabs = [...root.querySelectorAll<HTMLButtonElement>('[data-ws="file-tab"]')]
   const hints = JSON.parse(part(root, 'hints').textContent || '{"general":[],"byCheck":{}}') as ExerciseHints
 
   let code = storage.code() ?? ''
   let editor: CodeEditor | null = null
-  let comparison: ReturnType<CodeEditor['openComparison']> | null = null
   let busy = false
 
   function setStatus(text: string, kind: 'info' | 'error' = 'info') {
@@ -119,13 +101,25 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     onSession: ({ sessionId, liveUrl }) => {
       part(root, 'live-url').textContent = liveUrl
       inspector.watch(sessionId)
-      updateCurl()
+      requests.updateCurl()
       // A new session starts on real time.
       void clock.refresh()
     },
   })
 
   const inspector = createInspectorPanel({ root })
+  const diagnostics = createDiagnosticsPanel({ root, editor: () => editor })
+  const requests = createRequestConsole({ root, session, clockOffsetMs: () => clock.offsetMs(), onSend: () => void send() })
+  const fileTabs = createFileTabs({ root, onSelect: (file) => editor?.showFile(file) })
+  const comparison = createSolutionComparison({
+    root,
+    exerciseId,
+    session,
+    editor: () => editor,
+    showLearnerFile: () => fileTabs.selectFirst(),
+    setStatus,
+    attempted: storage.attempted(),
+  })
   const database = createDatabasePanel({ root, session, onError: (error, target) => showFailure(error, target, 'Reading the database') })
   const refreshDatabase = () => database.refresh()
 
@@ -161,26 +155,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     },
   })
 
-  function updateCurl() {
-    const liveUrl = session.current()?.liveUrl
-    if (!liveUrl) return
-    const sendsBody = bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD'
-    part(root, 'curl').textContent = curlCommand({
-      method: method.value,
-      url: new URL(path.value.replace(/^\/*/, '/'), liveUrl).href,
-      headers: requestHeaders(),
-      body: sendsBody ? bodyInput.value : undefined,
-    })
-    buttons.copyCurl.disabled = false
-  }
-
-  function requestHeaders(): Record<string, string> {
-    const headers = parseHeaders(headersInput.value)
-    const sendsBody = bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD'
-    if (sendsBody && !headers['content-type']) headers['content-type'] = 'application/json'
-    return headers
-  }
-
   function setBusy(on: boolean) {
     busy = on
     // While another tab works on this exercise, nothing here may send or grade.
@@ -192,21 +166,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     root.dataset.busy = String(on)
   }
 
-  /** Shows compile errors beside the editor and as markers on their lines. */
-  function showDiagnostics(diagnostics: Diagnostic[]) {
-    editor?.showDiagnostics(diagnostics)
-    const box = part(root, 'diagnostics')
-    box.hidden = diagnostics.length === 0
-    if (diagnostics.length === 0) return box.replaceChildren()
-    const list = h('ul')
-    for (const diagnostic of diagnostics) {
-      const jump = h('button', { type: 'button' }, `line ${diagnostic.line}, column ${diagnostic.column}`)
-      jump.addEventListener('click', () => editor?.revealLine(diagnostic.line, diagnostic.column))
-      list.append(h('li', {}, jump, `: ${diagnostic.message}`))
-    }
-    box.replaceChildren(h('p', {}, h('strong', {}, 'Your code does not compile.'), ' Fix these, then send again:'), list)
-  }
-
   /** Turns any failure into what the learner sees; returns false so callers can stop. */
   function showFailure(error: unknown, target: HTMLElement, what: string): void {
     if (error instanceof ServerUnreachable) {
@@ -216,7 +175,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     }
     if (!(error instanceof ApiFailure)) throw error
     if (error.code === 'compile_error') {
-      showDiagnostics((error.body.error?.diagnostics as Diagnostic[]) ?? [])
+      diagnostics.show((error.body.error?.diagnostics as Diagnostic[]) ?? [])
       setStatus('Your code does not compile: see the problems under the editor.', 'error')
       target.replaceChildren(h('div', { class: 'ws-error', 'data-error': 'compile_error' }, h('p', {}, error.message)))
       return
@@ -238,61 +197,16 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     setStatus(`${what} failed: ${error.message}`, 'error')
   }
 
-  function showResponse(response: AppResponse) {
-    const target = part(root, 'response')
-    const headers = response.headers
-    const contentType = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? ''
-    let body = response.bodyEncoding === 'base64' ? `(binary, base64) ${response.body}` : response.body
-    if (contentType.includes('json')) {
-      try {
-        body = JSON.stringify(JSON.parse(response.body), null, 2)
-      } catch {
-        // Not valid JSON after all: show it as sent.
-      }
-    }
-    const headerList = h('dl', {})
-    for (const [name, value] of headers) headerList.append(h('dt', {}, name), h('dd', {}, value))
-    const parts: Node[] = [
-      h(
-        'p',
-        { class: 'ws-status-line', 'data-ws': 'response-status' },
-        `${response.status} ${response.statusText}`,
-        h('span', { class: 'muted' }, ` · ${response.durationMs} ms`),
-      ),
-      h('details', {}, h('summary', {}, `Headers (${headers.length})`), headerList),
-      // Focusable, so a long body scrolls from the keyboard too.
-      body
-        ? h('pre', { 'data-ws': 'response-body', tabindex: '0', role: 'region', 'aria-label': 'Response body' }, body)
-        : h('p', { class: 'muted' }, '(empty body)'),
-    ]
-    const offset = clock.offsetMs()
-    if (offset > 0) {
-      parts.splice(
-        1,
-        0,
-        h(
-          'p',
-          { class: 'ws-app-time', 'data-ws': 'response-clock' },
-          `Your app’s clock: ${formatAppTime(Date.now() + offset)} (${describeOffset(offset)}).`,
-        ),
-      )
-    }
-    if (response.logs.length) parts.push(h('h4', {}, 'Logs'), logList(response.logs))
-    if (response.droppedLogs) parts.push(h('p', { class: 'muted' }, `${response.droppedLogs} more log lines were dropped.`))
-    target.replaceChildren(h('h3', { id: 'response-title' }, 'Response'), ...parts)
-  }
-
   async function send() {
     if (!guard.working() || busy) return
     setBusy(true)
-    setStatus(`Sending ${method.value} ${path.value}…`)
+    const { request, label } = requests.current()
+    setStatus(`Sending ${label}…`)
     const target = part(root, 'response')
-    const request: SentRequest = { method: method.value, path: path.value.replace(/^\/*/, '/'), headers: requestHeaders() }
-    if (bodyInput.value.trim() && method.value !== 'GET' && method.value !== 'HEAD') request.body = bodyInput.value
     try {
       const response = await session.run((id) => sandboxApi.sendRequest(id, request))
-      showDiagnostics([])
-      showResponse(response)
+      diagnostics.show([])
+      requests.showResponse(response)
       setStatus(`${request.method} ${request.path}: ${response.status}`)
     } catch (error) {
       showFailure(error, target, 'The request')
@@ -310,14 +224,14 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     try {
       // With the hash of the code this tab loaded: the grade is of exactly the code on screen.
       const result = await session.run((id) => sandboxApi.grade(id, session.loadedHash()))
-      showDiagnostics([])
+      diagnostics.show([])
       part(root, 'checks').dataset.stale = 'false'
       // The kept grade has its own code: nothing to load for a replay.
       const replay = (check: string) => session.run((id) => sandboxApi.replayCheck(id, check), { withCode: false })
       part(root, 'checks').replaceChildren(...renderCheckResults(result, hints, { replay }))
       if (result.gradable) {
         storage.saveAttempted()
-        buttons.compare.hidden = false
+        comparison.offer()
       }
       if (result.status === 'pass') markLesson(lessonKey, 'done')
       setStatus(result.status === 'pass' ? 'Every check passes.' : 'Checks ran: see what to fix below.')
@@ -335,7 +249,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     const target = part(root, 'tests')
     try {
       const result = await session.run((id) => sandboxApi.runTests(id))
-      showDiagnostics([])
+      diagnostics.show([])
       part(root, 'tests').dataset.stale = 'false'
       part(root, 'tests').replaceChildren(...renderTestRun(result, { onLine: (line, column) => editor?.revealLine(line, column) }))
       setStatus(result.failed ? `${result.failed} of your tests fail against the real app.` : 'Your tests pass against the real app.')
@@ -344,15 +258,6 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     } finally {
       setBusy(false)
     }
-  }
-
-  function selectFile(tab: HTMLButtonElement) {
-    for (const each of fileTabs) {
-      const selected = each === tab
-      each.setAttribute('aria-selected', String(selected))
-      each.tabIndex = selected ? 0 : -1
-    }
-    editor?.showFile(tab.dataset.file!)
   }
 
   function resetToStarter() {
@@ -375,89 +280,19 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     setStatus('Your code is back.')
   }
 
-  /** Opens the diff of the learner's code and the solution; the learner's code is never touched. */
-  async function openComparison() {
-    if (!editor || comparison) return
-    buttons.compare.disabled = true
-    setStatus('Loading a solution…')
-    try {
-      const solution = await loadSolution(exerciseId, session)
-      if (fileTabs[0]) selectFile(fileTabs[0])
-      part(root, 'editor').hidden = true
-      part(root, 'comparison').hidden = false
-      root.dataset.comparing = 'true'
-      comparison = editor.openComparison({ container: part(root, 'diff'), solution, onEscape: closeComparison })
-      buttons.compare.setAttribute('aria-expanded', 'true')
-      comparison.focus()
-      setStatus('Comparing your code with a solution. “Back to your code” or Escape closes it.')
-    } catch (error) {
-      if (!(error instanceof SolutionUnavailable)) throw error
-      setStatus(error.message, 'error')
-    } finally {
-      buttons.compare.disabled = false
-    }
-  }
-
-  function closeComparison() {
-    if (!comparison) return
-    comparison.close()
-    comparison = null
-    part(root, 'comparison').hidden = true
-    part(root, 'editor').hidden = false
-    root.dataset.comparing = 'false'
-    buttons.compare.setAttribute('aria-expanded', 'false')
-    editor?.focus()
-    setStatus('Back to your code.')
-  }
-
-  form.addEventListener('submit', (event) => {
-    event.preventDefault()
-    void send()
-  })
-  form.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault()
-      void send()
-    }
-  })
-  form.addEventListener('input', updateCurl)
   buttons.grade.addEventListener('click', () => void grade())
   runTestsButton?.addEventListener('click', () => void runTests())
-  for (const [index, tab] of fileTabs.entries()) {
-    tab.tabIndex = index === 0 ? 0 : -1
-    tab.addEventListener('click', () => selectFile(tab))
-    // The tabs pattern: arrow keys move between tabs.
-    tab.addEventListener('keydown', (event) => {
-      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
-      const next = fileTabs[(index + (event.key === 'ArrowRight' ? 1 : fileTabs.length - 1)) % fileTabs.length]!
-      selectFile(next)
-      next.focus()
-    })
-  }
   buttons.refreshDb.addEventListener('click', () => void refreshDatabase())
   buttons.reset.addEventListener('click', resetToStarter)
   buttons.undoReset.addEventListener('click', undoReset)
-  buttons.compare.addEventListener('click', () => (comparison ? closeComparison() : void openComparison()))
-  buttons.closeCompare.addEventListener('click', closeComparison)
-  buttons.compare.hidden = !storage.attempted()
-  buttons.compare.disabled = true
   buttons.undoReset.hidden = storage.codeBeforeReset() === null
-  buttons.copyCurl.addEventListener('click', async () => {
-    const result = part(root, 'copy-result')
-    try {
-      await navigator.clipboard.writeText(part(root, 'curl').textContent ?? '')
-      result.textContent = 'Copied.'
-    } catch {
-      result.textContent = 'Select the command and copy it.'
-    }
-  })
   const tabFocus = createTabFocusToggle({ root, onChange: (on) => editor?.setTabMovesFocus(on) })
 
   window.__workspace = {
     setCode,
     getCode: () => editor?.getCode() ?? code,
     serverMarkers: () => editor?.serverMarkers() ?? [],
-    comparison: () => comparison?.texts() ?? null,
+    comparison: () => comparison.texts(),
     shownFile: () => editor?.shownFile() ?? (appUnderTest === undefined ? 'app.ts' : 'app.test.ts'),
     typeMarkers: () => editor?.typeMarkers() ?? [],
   }
@@ -468,7 +303,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   if (session.current()) {
     part(root, 'live-url').textContent = session.current()!.liveUrl
     inspector.watch(session.current()!.sessionId)
-    updateCurl()
+    requests.updateCurl()
   }
   try {
     if (!storage.code() || !session.starter()) await session.ensure()
@@ -476,8 +311,8 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     showFailure(error, part(root, 'response'), 'Starting the sandbox')
   }
   if (!storage.code()) codeChanged(session.starter() ?? '')
-  if (path.value === '/' && exerciseId) path.value = guessPath(appUnderTest ?? code)
-  updateCurl()
+  if (exerciseId) requests.suggestPath(appUnderTest ?? code)
+  requests.updateCurl()
 
   try {
     const { createCodeEditor } = await editorModule
@@ -502,7 +337,7 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
   if (openedByButton) editor.focus()
   buttons.refreshDb.disabled = false
   setBusy(false)
-  buttons.compare.disabled = false
+  comparison.enable()
   root.dataset.state = 'ready'
 
   // Load the code now so the live URL answers curl, and show the starting database.
@@ -519,10 +354,4 @@ export async function startWorkspace(root: HTMLElement): Promise<void> {
     showFailure(error, part(root, 'response'), 'Loading your code')
   }
   await Promise.all([refreshDatabase(), clock.refresh()])
-}
-
-/** The first route path in the code ("/notes"), a useful default for the console. */
-function guessPath(code: string): string {
-  const match = /app\.(?:get|all)\(\s*['"`](\/[^'"`:]*)/.exec(code)
-  return match?.[1] ?? '/'
 }
