@@ -257,6 +257,18 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
     await expectBystanderServed(roomy)
   })
 
+  it('has no Intl.v8BreakIterator, whose adoptText() held a copy of its text outside the Intl budget', async () => {
+    // 30 MB of ICU text an iterator, none of it charged: 1.7 GB held in one worker.
+    const { body } = await run(
+      `globalThis.kept ??= []; const big = 'ab '.repeat(5e6)
+      try { for (let i = 0; i < 40; i++) { const it = new (Intl as any).v8BreakIterator('en'); it.adoptText(big); kept.push(it) } } catch (error) { return c.text(String(error)) }
+      return c.text('all made')`,
+      roomy,
+    )
+    expect(body.body).toMatch(/^TypeError: .*not a constructor/)
+    await expectBystanderServed(roomy)
+  })
+
   it('leaves ordinary Intl alone: formatters, subclasses, segments and their prototypes', async () => {
     const { body } = await run(
       `class Short extends Intl.DateTimeFormat {}
