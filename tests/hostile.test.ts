@@ -245,6 +245,11 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
       'segmenting a long string again and again',
       `const seg = new Intl.Segmenter('en'); const big = 'ab'.repeat(1e7); for (let i = 0; i < 40; i++) kept.push(seg.segment(big))`,
     ],
+    [
+      'iterating one segmentation again and again',
+      // Each iterator gets its own copy of the text from ICU: 30 MB each here.
+      `const segments = new Intl.Segmenter('en').segment('ab '.repeat(5e6)); for (let i = 0; i < 40; i++) { const it = segments[Symbol.iterator](); it.next(); kept.push(it) }`,
+    ],
     ['a formatter per item, all kept', `for (let i = 0; i < 72_000; i++) kept.push(new Intl.DateTimeFormat('en'))`],
     ['Intl.NumberFormat called without new', `for (let i = 0; i < 72_000; i++) kept.push(Intl.NumberFormat('en'))`],
   ])('refuses Intl objects past the memory limit, which V8 neither counts nor collects: %s', async (_name, body) => {
@@ -254,6 +259,18 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
       roomy,
     )
     expect(response.body).toMatch(/^RangeError: Your code holds more than 64 MB in Intl objects/)
+    await expectBystanderServed(roomy)
+  })
+
+  it('has no Intl.v8BreakIterator, whose adoptText() held a copy of its text outside the Intl budget', async () => {
+    // 30 MB of ICU text an iterator, none of it charged: 1.7 GB held in one worker.
+    const { body } = await run(
+      `globalThis.kept ??= []; const big = 'ab '.repeat(5e6)
+      try { for (let i = 0; i < 40; i++) { const it = new (Intl as any).v8BreakIterator('en'); it.adoptText(big); kept.push(it) } } catch (error) { return c.text(String(error)) }
+      return c.text('all made')`,
+      roomy,
+    )
+    expect(body.body).toMatch(/^TypeError: .*not a constructor/)
     await expectBystanderServed(roomy)
   })
 

@@ -50,6 +50,10 @@ const INTL_CONSTRUCTORS = [
 ] as const
 
 const intl = Intl as unknown as Record<string, unknown>
+// V8's own, non-standard Intl.v8BreakIterator copies the whole text of adoptText() into ICU
+// like a segmentation, but it is neither standard nor charged (an attack held 1.7 GB in one
+// worker, 30 MB an iterator): Intl.Segmenter does the same work, so it is removed.
+Reflect.deleteProperty(Intl, 'v8BreakIterator')
 for (const name of INTL_CONSTRUCTORS) {
   const original = intl[name] as (new (...args: unknown[]) => object) | undefined
   if (typeof original !== 'function') continue
@@ -63,16 +67,40 @@ for (const name of INTL_CONSTRUCTORS) {
   defineProperty(Intl, name, { ...getOwnPropertyDescriptor(Intl, name), value: wrapped })
 }
 
-// Segments hold a UTF-16 copy of their input, two bytes a character.
+// Segments hold a UTF-16 copy of their input, two bytes a character; so does each iterator over
+// them (for..of, spread, segments[Symbol.iterator]()), which ICU gives a copy of its own.
 const segmenterPrototype = (Intl as { Segmenter?: { prototype: { segment(input: unknown): object } } }).Segmenter?.prototype
 if (segmenterPrototype) {
   const segment = segmenterPrototype.segment
+  const { getPrototypeOf } = Object
+  /** Each Segments object's input length: only the wrapped segment() below makes them. */
+  const lengths = new WeakMap<object, number>()
+  const { get: weakMapGet, set: weakMapSet } = WeakMap.prototype
+  /** Charges each iterator; done on the first segment(), before any Segments object exists (no prelude cost). */
+  let iteratorCharged = false
+  const chargeIterators = (segments: object) => {
+    iteratorCharged = true
+    const segmentsPrototype = getPrototypeOf(segments) as Record<symbol, () => object>
+    const iterate = segmentsPrototype[Symbol.iterator]!
+    defineProperty(segmentsPrototype, Symbol.iterator, {
+      ...getOwnPropertyDescriptor(segmentsPrototype, Symbol.iterator),
+      value: {
+        [Symbol.iterator](this: object) {
+          const length = (apply(weakMapGet, lengths, [this]) as number | undefined) ?? 0
+          return charged(OBJECT_BYTES + length * 2, () => apply(iterate, this, []) as object)
+        },
+      }[Symbol.iterator],
+    })
+  }
   defineProperty(segmenterPrototype, 'segment', {
     ...getOwnPropertyDescriptor(segmenterPrototype, 'segment'),
     value: {
       segment(this: unknown, input: unknown) {
         const text = String(input)
-        return charged(OBJECT_BYTES + text.length * 2, () => apply(segment, this, [text]) as object)
+        const made = charged(OBJECT_BYTES + text.length * 2, () => apply(segment, this, [text]) as object)
+        if (!iteratorCharged) chargeIterators(made)
+        apply(weakMapSet, lengths, [made, text.length])
+        return made
       },
     }.segment,
   })
