@@ -262,6 +262,23 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
     await expectBystanderServed(roomy)
   })
 
+  it.each([
+    ['split', `'x'.repeat(2 ** 27).split('')`],
+    ['a RegExp split, on an object that becomes the string', `/x/[Symbol.split]({ toString: () => 'x'.repeat(2 ** 27) })`],
+    ['a global match', `'x'.repeat(2 ** 27).match(/x/g)`],
+  ])('refuses to cut a string longer than V8 can hold the pieces of, which ended the process: %s', async (_name, expression) => {
+    // V8 builds these results in C++ and, past its largest array, aborts the whole process (a
+    // worker and all its sessions) instead of throwing.
+    const { body } = await run(`try { return c.text(String(${expression}.length)) } catch (error) { return c.text(String(error)) }`, roomy)
+    expect(body.body).toMatch(/^RangeError: .* refused: the string has 134217728 characters/)
+    const ordinary = await run(
+      `return c.json(['a,b'.split(','), 'a1b22'.match(/\\d+/g), 'x-y'.replace(/-/, '+'), String.prototype.split.call(12, '')])`,
+      roomy,
+    )
+    expect(JSON.parse(ordinary.body.body)).toEqual([['a', 'b'], ['1', '22'], 'x+y', ['1', '2']])
+    await expectBystanderServed(roomy)
+  })
+
   it('has no Intl.v8BreakIterator, whose adoptText() held a copy of its text outside the Intl budget', async () => {
     // 30 MB of ICU text an iterator, none of it charged: 1.7 GB held in one worker.
     const { body } = await run(

@@ -12,6 +12,7 @@
  */
 import '../platform/globals.ts'
 import './intl-budget.ts'
+import './string-limits.ts'
 import * as sandboxModule from './sandbox-module.ts'
 import { droppedLines, reopenConsole, sandboxConsole } from './console.ts'
 import { bufferedBytes, readAll } from '../platform/body.ts'
