@@ -456,6 +456,14 @@ function toWireError(error, request) {
   return { kind: 'sql', message: text, code: error instanceof RangeError ? 'SQLITE_RANGE' : 'SQLITE_MISUSE' }
 }
 
+/**
+ * better-sqlite3 builds a statement's rows before they can be measured, so a refused result
+ * (1,000 rows of zeroblob(1e6)) has already cost its memory; V8 would keep it until the next
+ * collection, which an idle child never needs. Collected as soon as the reply is sent.
+ */
+const REFUSED_FOR_SIZE = new Set(['SANDBOX_RESULT_TOO_LARGE', 'SANDBOX_TOO_MANY_ROWS'])
+const collectGarbage = () => /** @type {{ gc?: () => void }} */ (globalThis).gc?.()
+
 /** A large snapshot on its way in, slice by slice, for the request with this id. */
 /** @type {{ id: number; bytes: Uint8Array } | undefined} */
 let incoming
@@ -492,6 +500,7 @@ process.on('message', (/** @type {unknown} */ received) => {
     }
   }
   process.send?.(toWire(reply))
+  if (!reply.ok && REFUSED_FOR_SIZE.has(reply.error.code ?? '')) setImmediate(collectGarbage)
 })
 
 // The host is gone (or dropped us): nothing here is worth keeping.

@@ -10,7 +10,8 @@
  * in a transaction rolled back with it (the pool's `died` hook tells the sessions).
  *
  * It must never block the event loop (no sync IPC, no waiting on the child) and never start
- * the child with the parent's environment or execArgv: it gets `env: {}` and `execArgv: []`.
+ * the child with the parent's environment or execArgv: it gets `env: {}` and only the two
+ * flags that let it give back a refused result's memory at once.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -157,7 +158,9 @@ export class DbProcess {
     const child = fork(CHILD_SCRIPT, [JSON.stringify(this.config)], {
       // No secrets, no NODE_OPTIONS, no tsx loader or inspector flags from the parent.
       env: {},
-      execArgv: [],
+      // Only these flags: the child collects garbage after refusing a result too large
+      // (child.js), and the rows' buffers are freed by that collection, not later on a thread.
+      execArgv: ['--expose-gc', '--no-concurrent-array-buffer-sweeping'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     })
     this.child = child

@@ -351,6 +351,36 @@ describe('database pool', () => {
         await small.dispose()
       }
     })
+    it('gives back the memory of a result it refused for its size (rows are built before they can be measured)', async () => {
+      const childrenNow = () =>
+        new Set(
+          readdirSync(`/proc/${process.pid}/task`).flatMap((task) =>
+            readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+          ),
+        )
+      const before = childrenNow()
+      const sized = createDbPool({ processes: 1 })
+      try {
+        const id = newId('refused-size')
+        await sized.open(id, { seedSql: SEED })
+        const [child] = [...childrenNow()].filter((pid) => !before.has(pid))
+        const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child}/status`, 'utf8'))![1]) / 1024
+        const error = await rejection(
+          sized.all(
+            id,
+            'SELECT zeroblob(1000000) AS b FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 300) SELECT x FROM c)',
+          ),
+        )
+        expect(error.message).toMatch(/the result is larger than the sandbox limit/)
+        // 300 MB were built. The child collects them right after sending the refusal, before it
+        // reads its next request: by the answer to this one, they are given back.
+        await sized.all(id, 'SELECT 1')
+        expect(rssMb()).toBeLessThan(150)
+      } finally {
+        await sized.dispose()
+      }
+    })
+
     it('measures a result in the bytes it crosses as: UTF-8, so ASCII text counts one byte a character', async () => {
       // 512 pages: a 2 MiB database, and the result limit is its size.
       const roomy = createDbPool({ processes: 1, maxPageCount: 512 })
