@@ -291,6 +291,21 @@ describe('memory, output and log limits stop what they bound, whatever the CPU s
     await expectBystanderServed(roomy)
   })
 
+  it('does not refuse Intl objects the code has let go, and gives learner code no gc()', async () => {
+    // Each request makes 2,000 formatters (32 MB charged) and keeps none. V8 had no reason to
+    // collect between requests, so the charges stayed until a request was refused with none alive.
+    const id = await roomy.createApp(
+      app(
+        `app.get('/', (c) => { let total = 0; for (let i = 0; i < 2_000; i++) total += new Intl.NumberFormat('en').format(i).length; return c.text(typeof gc + ' ' + total) })`,
+      ),
+    )
+    for (let request = 0; request < 8; request++) {
+      const { body } = await roomy.send(id, { path: '/' })
+      expect(body.body).toBe('undefined 7890')
+    }
+    await expectBystanderServed(roomy)
+  })
+
   it('leaves ordinary Intl alone: formatters, subclasses, segments and their prototypes', async () => {
     const { body } = await run(
       `class Short extends Intl.DateTimeFormat {}

@@ -10,6 +10,7 @@
  * Nothing here may hand the module itself to learner code: only the runtime imports it.
  */
 import { createRequire } from 'node:module'
+import { setFlagsFromString } from 'node:v8'
 import type IsolatedVm from 'isolated-vm'
 
 const require = createRequire(import.meta.url)
@@ -35,4 +36,8 @@ if (!process.execArgv.includes('--no-node-snapshot') && !process.env.NODE_OPTION
 }
 
 export const ivm = loadEngine()
+
+// Every isolate's context gets V8's `gc()`: the prelude takes it for the Intl budget and
+// overwrites it on the global object before learner code runs (prelude/intl-budget.ts).
+setFlagsFromString('--expose-gc')
 export type { IsolatedVm }

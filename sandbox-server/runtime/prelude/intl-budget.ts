@@ -16,15 +16,53 @@ export const INTL_BUDGET_BYTES = 64 * 1024 * 1024
 /** What one formatter, collator or other Intl object is charged (ICU's measured ~26 KB, rounded down). */
 const OBJECT_BYTES = 16 * 1024
 
-let held = 0
-const released = new FinalizationRegistry<number>((bytes) => {
-  held -= bytes
-})
 const { construct, apply } = Reflect
 const { defineProperty, getOwnPropertyDescriptor } = Object
+const KeptWeakRef = WeakRef
+const { deref } = WeakRef.prototype
+
+/**
+ * V8's garbage collection, which the sandbox exposes (runtime/isolated-vm.ts) for this file
+ * alone: taken here, before any learner code runs, and overwritten on the global object (V8
+ * makes the property writable but not deletable).
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc
+;(globalThis as { gc?: unknown }).gc = undefined
+
+/** One charge: given back once, by whichever sees its object collected first. */
+interface Charge {
+  bytes: number
+  object: WeakRef<object>
+}
+let held = 0
+let charges: Charge[] = []
+const refund = (charge: Charge) => {
+  held -= charge.bytes
+  charge.bytes = 0
+}
+const released = new FinalizationRegistry<Charge>(refund)
+
+/**
+ * Gives back what collected objects were charged, collecting first. The registry's refunds come
+ * in a later task, so code that made thousands of formatters and let them go was refused with
+ * none of them alive (the fifth attack round). Only an object seen collected is refunded: code
+ * that tampers with what this uses can only keep its own charges.
+ */
+function refundCollected(): void {
+  if (!collectGarbage) return
+  collectGarbage()
+  const alive: Charge[] = []
+  for (let i = 0; i < charges.length; i++) {
+    const charge = charges[i]!
+    if (apply(deref, charge.object, []) === undefined) refund(charge)
+    else if (charge.bytes > 0) alive[alive.length] = charge
+  }
+  charges = alive
+}
 
 /** Makes an Intl object charged `bytes` while it lives, refusing before ICU allocates anything. */
 function charged<T extends object>(bytes: number, make: () => T): T {
+  if (held + bytes > INTL_BUDGET_BYTES) refundCollected()
   if (held + bytes > INTL_BUDGET_BYTES) {
     throw new RangeError(
       `Your code holds more than ${INTL_BUDGET_BYTES / 1024 / 1024} MB in Intl objects (formatters, segmenters): make one formatter and reuse it rather than one per item, and segment shorter strings.`,
@@ -32,7 +70,9 @@ function charged<T extends object>(bytes: number, make: () => T): T {
   }
   const made = make()
   held += bytes
-  released.register(made, bytes)
+  const charge: Charge = { bytes, object: new KeptWeakRef(made) }
+  charges[charges.length] = charge
+  released.register(made, charge)
   return made
 }
 
