@@ -154,6 +154,8 @@ export async function sharedSessions({
   const saved = openSavedSessions(stateFile)
   const held = new Map<string, Held>()
   const takingUp = new Map<string, Promise<Held>>()
+  /** Working copies being dropped (letGo), by session id. */
+  const lettingGo = new Map<string, Promise<void>>()
   // A session the service expired or evicted here is no longer held here.
   service.events.on('removed', ({ id }) => forgetHeld(id))
 
@@ -168,9 +170,11 @@ export async function sharedSessions({
   }
 
   /** This replica's hold on a session, taking it up from Redis when it has none. */
-  function hold(id: string): Promise<Held> {
+  async function hold(id: string): Promise<Held> {
+    // A working copy still being dropped is not taken up again until it is gone.
+    await lettingGo.get(id)
     const current = held.get(id)
-    if (current) return Promise.resolve(current)
+    if (current) return current
     let pending = takingUp.get(id)
     if (!pending) {
       pending = takeUp(id).finally(() => takingUp.delete(id))
@@ -229,12 +233,24 @@ export async function sharedSessions({
     return turn
   }
 
-  /** The session moved to another replica: this one's working copy is dropped (Redis has the session). */
-  async function letGo(id: string, entry: Held) {
-    if (held.get(id) !== entry) return
+  /**
+   * The session moved to another replica: this one's working copy is dropped (Redis has the
+   * session). Everyone who finds the lease gone waits for the same drop: the second ship after
+   * a change and a call can both find it, and a call that took the session up again while the
+   * other's drop was deleting the working copy lost its database file (seen in a fresh clone).
+   */
+  function letGo(id: string, entry: Held): Promise<void> {
+    const going = lettingGo.get(id)
+    if (going) return going
+    if (held.get(id) !== entry) return Promise.resolve()
     forgetHeld(id)
     logger.info({ event: 'session_moved_away', session: sessionTag(id) })
-    await service.delete(id).catch(() => {})
+    const dropped = service
+      .delete(id)
+      .catch(() => {})
+      .finally(() => lettingGo.delete(id))
+    lettingGo.set(id, dropped)
+    return dropped
   }
 
   /**
