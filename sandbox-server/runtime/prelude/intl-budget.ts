@@ -36,6 +36,8 @@ interface Charge {
 }
 let held = 0
 let charges: Charge[] = []
+/** The most charges the budget lets live at once (each is at least OBJECT_BYTES). */
+const MAX_LIVE_CHARGES = INTL_BUDGET_BYTES / OBJECT_BYTES
 const refund = (charge: Charge) => {
   held -= charge.bytes
   charge.bytes = 0
@@ -51,6 +53,15 @@ const released = new FinalizationRegistry<Charge>(refund)
 function refundCollected(): void {
   if (!collectGarbage) return
   collectGarbage()
+  keepLiveCharges()
+}
+
+/**
+ * Keeps in `charges` only what is still charged, refunding what is seen collected. Also run as
+ * the list passes twice what the budget can hold alive, so that refunds by the registry (which
+ * leave their entries) do not grow it in an app that never reaches the budget.
+ */
+function keepLiveCharges(): void {
   const alive: Charge[] = []
   for (let i = 0; i < charges.length; i++) {
     const charge = charges[i]!
@@ -72,6 +83,7 @@ function charged<T extends object>(bytes: number, make: () => T): T {
   held += bytes
   const charge: Charge = { bytes, object: new KeptWeakRef(made) }
   charges[charges.length] = charge
+  if (charges.length > MAX_LIVE_CHARGES * 2) keepLiveCharges()
   released.register(made, charge)
   return made
 }
